@@ -1,0 +1,500 @@
+//! How each domain type maps onto its table. The generic CRUD in `session.rs`
+//! uses these mappings, so a new entity is a table plus one impl here.
+
+use steward_types::{
+    AssetRef, AuditEvent, Classification, Column, ColumnProfile, Finding, Id, JobRun, LineageEdge,
+    PolicyRef, Sampling, Source, Table, UsageRecord,
+};
+
+use crate::error::StoreError;
+use crate::row::{Fields, Value};
+
+mod sealed {
+    pub trait Sealed {}
+}
+
+/// A domain type the store keeps in a table of its own. Sealed: the mappings
+/// live in this crate next to the migrations they must agree with.
+pub trait Entity: sealed::Sealed + Clone + Send + Sync + Sized + 'static {
+    /// What messages call it: "source", "column".
+    const NOUN: &'static str;
+    #[doc(hidden)]
+    const TABLE: &'static str;
+    /// Data columns in bind order; the store adds `id`, `created_at` and `updated_at`.
+    #[doc(hidden)]
+    const COLUMNS: &'static [&'static str];
+
+    /// Names this value in messages: ``source `sales` ``.
+    fn describe(&self) -> String;
+    #[doc(hidden)]
+    #[allow(private_interfaces)]
+    fn values(&self) -> Vec<Value>;
+    #[doc(hidden)]
+    #[allow(private_interfaces)]
+    fn read(fields: &Fields<'_>) -> Result<Self, StoreError>;
+}
+
+macro_rules! entity {
+    ($ty:ty, $noun:literal, $table:literal, [$($column:literal),+ $(,)?]) => {
+        impl sealed::Sealed for $ty {}
+        impl Entity for $ty {
+            const NOUN: &'static str = $noun;
+            const TABLE: &'static str = $table;
+            const COLUMNS: &'static [&'static str] = &[$($column),+];
+
+            fn describe(&self) -> String {
+                describe(self)
+            }
+            #[allow(private_interfaces)]
+            fn values(&self) -> Vec<Value> {
+                values(self)
+            }
+            #[allow(private_interfaces)]
+            fn read(fields: &Fields<'_>) -> Result<Self, StoreError> {
+                read(fields)
+            }
+        }
+    };
+}
+
+mod source {
+    use super::*;
+    entity!(Source, "source", "sources", ["name", "kind", "url", "options", "description"]);
+
+    fn describe(s: &Source) -> String {
+        format!("source `{}`", s.name)
+    }
+    fn values(s: &Source) -> Vec<Value> {
+        vec![
+            (&s.name).into(),
+            s.kind.as_str().into(),
+            (&s.url).into(),
+            Value::json(&s.options),
+            (&s.description).into(),
+        ]
+    }
+    fn read(f: &Fields<'_>) -> Result<Source, StoreError> {
+        Ok(Source {
+            name: f.text("name")?,
+            kind: f.parse("kind")?,
+            url: f.text("url")?,
+            options: f.json("options")?,
+            description: f.opt_text("description")?,
+        })
+    }
+}
+
+mod table {
+    use super::*;
+    entity!(
+        Table,
+        "table",
+        "tables",
+        [
+            "source_id", "schema_name", "name", "kind", "description", "owner", "view_sql",
+            "format", "row_count", "size_bytes", "file_count", "partition_columns",
+            "last_modified",
+        ]
+    );
+
+    fn describe(t: &Table) -> String {
+        format!("table `{}` of source #{}", t.qualified_name(), t.source_id)
+    }
+    fn values(t: &Table) -> Vec<Value> {
+        vec![
+            t.source_id.get().into(),
+            (&t.schema).into(),
+            (&t.name).into(),
+            t.kind.as_str().into(),
+            (&t.description).into(),
+            (&t.owner).into(),
+            (&t.view_sql).into(),
+            (&t.format).into(),
+            t.row_count.into(),
+            t.size_bytes.into(),
+            t.file_count.into(),
+            Value::json(&t.partition_columns),
+            t.last_modified.into(),
+        ]
+    }
+    fn read(f: &Fields<'_>) -> Result<Table, StoreError> {
+        Ok(Table {
+            source_id: Id::new(f.i64("source_id")?),
+            schema: f.opt_text("schema_name")?,
+            name: f.text("name")?,
+            kind: f.parse("kind")?,
+            description: f.opt_text("description")?,
+            owner: f.opt_text("owner")?,
+            view_sql: f.opt_text("view_sql")?,
+            format: f.opt_text("format")?,
+            row_count: f.opt_i64("row_count")?,
+            size_bytes: f.opt_i64("size_bytes")?,
+            file_count: f.opt_i64("file_count")?,
+            partition_columns: f.json("partition_columns")?,
+            last_modified: f.opt_time("last_modified")?,
+        })
+    }
+}
+
+mod column {
+    use super::*;
+    entity!(
+        Column,
+        "column",
+        "columns",
+        ["table_id", "name", "position", "data_type", "nullable", "comment", "primary_key"]
+    );
+
+    fn describe(c: &Column) -> String {
+        format!("column `{}` of table #{}", c.name, c.table_id)
+    }
+    fn values(c: &Column) -> Vec<Value> {
+        vec![
+            c.table_id.get().into(),
+            (&c.name).into(),
+            c.position.into(),
+            (&c.data_type).into(),
+            c.nullable.into(),
+            (&c.comment).into(),
+            c.primary_key.into(),
+        ]
+    }
+    fn read(f: &Fields<'_>) -> Result<Column, StoreError> {
+        Ok(Column {
+            table_id: Id::new(f.i64("table_id")?),
+            name: f.text("name")?,
+            position: f.i64("position")?,
+            data_type: f.text("data_type")?,
+            nullable: f.bool("nullable")?,
+            comment: f.opt_text("comment")?,
+            primary_key: f.bool("primary_key")?,
+        })
+    }
+}
+
+mod column_profile {
+    use super::*;
+    entity!(
+        ColumnProfile,
+        "column profile",
+        "column_profiles",
+        [
+            "column_id", "profiled_at", "row_count", "null_count", "distinct_approx",
+            "min_value", "max_value", "mean", "stddev", "min_length", "avg_length",
+            "max_length", "top_values", "sampling_method", "sampling_fraction",
+        ]
+    );
+
+    fn describe(p: &ColumnProfile) -> String {
+        format!("profile of column #{} at {}", p.column_id, p.profiled_at)
+    }
+    fn values(p: &ColumnProfile) -> Vec<Value> {
+        vec![
+            p.column_id.get().into(),
+            p.profiled_at.into(),
+            p.row_count.into(),
+            p.null_count.into(),
+            p.distinct_approx.into(),
+            (&p.min).into(),
+            (&p.max).into(),
+            p.mean.into(),
+            p.stddev.into(),
+            p.min_length.into(),
+            p.avg_length.into(),
+            p.max_length.into(),
+            Value::json(&p.top_values),
+            p.sampling.method.as_str().into(),
+            p.sampling.fraction.into(),
+        ]
+    }
+    fn read(f: &Fields<'_>) -> Result<ColumnProfile, StoreError> {
+        Ok(ColumnProfile {
+            column_id: Id::new(f.i64("column_id")?),
+            profiled_at: f.time("profiled_at")?,
+            row_count: f.i64("row_count")?,
+            null_count: f.i64("null_count")?,
+            distinct_approx: f.opt_i64("distinct_approx")?,
+            min: f.opt_text("min_value")?,
+            max: f.opt_text("max_value")?,
+            mean: f.opt_f64("mean")?,
+            stddev: f.opt_f64("stddev")?,
+            min_length: f.opt_i64("min_length")?,
+            avg_length: f.opt_f64("avg_length")?,
+            max_length: f.opt_i64("max_length")?,
+            top_values: f.json("top_values")?,
+            sampling: Sampling {
+                method: f.parse("sampling_method")?,
+                fraction: f.f64("sampling_fraction")?,
+            },
+        })
+    }
+}
+
+mod classification {
+    use super::*;
+    entity!(
+        Classification,
+        "classification",
+        "classifications",
+        [
+            "column_id", "label", "confidence", "evidence", "origin", "verdict",
+            "detector_version", "decided_by", "reason",
+        ]
+    );
+
+    fn describe(c: &Classification) -> String {
+        format!("classification `{}` of column #{}", c.label, c.column_id)
+    }
+    fn values(c: &Classification) -> Vec<Value> {
+        vec![
+            c.column_id.get().into(),
+            (&c.label).into(),
+            c.confidence.into(),
+            Value::json(&c.evidence),
+            c.origin.as_str().into(),
+            c.verdict.as_str().into(),
+            (&c.detector_version).into(),
+            (&c.decided_by).into(),
+            (&c.reason).into(),
+        ]
+    }
+    fn read(f: &Fields<'_>) -> Result<Classification, StoreError> {
+        Ok(Classification {
+            column_id: Id::new(f.i64("column_id")?),
+            label: f.text("label")?,
+            confidence: f.f64("confidence")?,
+            evidence: f.json("evidence")?,
+            origin: f.parse("origin")?,
+            verdict: f.parse("verdict")?,
+            detector_version: f.opt_text("detector_version")?,
+            decided_by: f.opt_text("decided_by")?,
+            reason: f.opt_text("reason")?,
+        })
+    }
+}
+
+mod lineage_edge {
+    use super::*;
+    entity!(
+        LineageEdge,
+        "lineage edge",
+        "lineage_edges",
+        [
+            "from_table", "from_column", "to_table", "to_column", "kind", "confidence",
+            "reason", "origin", "origin_ref",
+        ]
+    );
+
+    fn asset(a: &AssetRef) -> String {
+        match &a.column {
+            Some(column) => format!("{}.{column}", a.table),
+            None => a.table.clone(),
+        }
+    }
+    fn describe(e: &LineageEdge) -> String {
+        format!("lineage edge `{}` -> `{}`", asset(&e.from), asset(&e.to))
+    }
+    fn values(e: &LineageEdge) -> Vec<Value> {
+        vec![
+            (&e.from.table).into(),
+            (&e.from.column).into(),
+            (&e.to.table).into(),
+            (&e.to.column).into(),
+            e.kind.as_str().into(),
+            e.confidence.into(),
+            (&e.reason).into(),
+            e.origin.as_str().into(),
+            (&e.origin_ref).into(),
+        ]
+    }
+    fn read(f: &Fields<'_>) -> Result<LineageEdge, StoreError> {
+        Ok(LineageEdge {
+            from: AssetRef {
+                table: f.text("from_table")?,
+                column: f.opt_text("from_column")?,
+            },
+            to: AssetRef {
+                table: f.text("to_table")?,
+                column: f.opt_text("to_column")?,
+            },
+            kind: f.parse("kind")?,
+            confidence: f.f64("confidence")?,
+            reason: f.opt_text("reason")?,
+            origin: f.parse("origin")?,
+            origin_ref: f.opt_text("origin_ref")?,
+        })
+    }
+}
+
+mod policy {
+    use super::*;
+    entity!(PolicyRef, "policy", "policies", ["key", "title", "severity", "tags", "path", "checksum"]);
+
+    fn describe(p: &PolicyRef) -> String {
+        format!("policy `{}`", p.key)
+    }
+    fn values(p: &PolicyRef) -> Vec<Value> {
+        vec![
+            (&p.key).into(),
+            (&p.title).into(),
+            p.severity.as_str().into(),
+            Value::json(&p.tags),
+            (&p.path).into(),
+            (&p.checksum).into(),
+        ]
+    }
+    fn read(f: &Fields<'_>) -> Result<PolicyRef, StoreError> {
+        Ok(PolicyRef {
+            key: f.text("key")?,
+            title: f.text("title")?,
+            severity: f.parse("severity")?,
+            tags: f.json("tags")?,
+            path: f.text("path")?,
+            checksum: f.text("checksum")?,
+        })
+    }
+}
+
+mod finding {
+    use super::*;
+    entity!(
+        Finding,
+        "finding",
+        "findings",
+        [
+            "policy_key", "fingerprint", "asset", "message", "severity", "status", "actor",
+            "reason", "waived_until", "first_seen", "last_seen", "resolved_at",
+        ]
+    );
+
+    fn describe(x: &Finding) -> String {
+        format!("finding `{}` of policy `{}` on `{}`", x.fingerprint, x.policy_key, x.asset)
+    }
+    fn values(x: &Finding) -> Vec<Value> {
+        vec![
+            (&x.policy_key).into(),
+            (&x.fingerprint).into(),
+            (&x.asset).into(),
+            (&x.message).into(),
+            x.severity.as_str().into(),
+            x.status.as_str().into(),
+            (&x.actor).into(),
+            (&x.reason).into(),
+            x.waived_until.into(),
+            x.first_seen.into(),
+            x.last_seen.into(),
+            x.resolved_at.into(),
+        ]
+    }
+    fn read(f: &Fields<'_>) -> Result<Finding, StoreError> {
+        Ok(Finding {
+            policy_key: f.text("policy_key")?,
+            fingerprint: f.text("fingerprint")?,
+            asset: f.text("asset")?,
+            message: f.text("message")?,
+            severity: f.parse("severity")?,
+            status: f.parse("status")?,
+            actor: f.opt_text("actor")?,
+            reason: f.opt_text("reason")?,
+            waived_until: f.opt_time("waived_until")?,
+            first_seen: f.time("first_seen")?,
+            last_seen: f.time("last_seen")?,
+            resolved_at: f.opt_time("resolved_at")?,
+        })
+    }
+}
+
+mod job_run {
+    use super::*;
+    entity!(JobRun, "job run", "job_runs", ["job", "status", "started_at", "finished_at", "error", "stats"]);
+
+    fn describe(j: &JobRun) -> String {
+        format!("`{}` job run", j.job)
+    }
+    fn values(j: &JobRun) -> Vec<Value> {
+        vec![
+            (&j.job).into(),
+            j.status.as_str().into(),
+            j.started_at.into(),
+            j.finished_at.into(),
+            (&j.error).into(),
+            Value::Json(j.stats.clone()),
+        ]
+    }
+    fn read(f: &Fields<'_>) -> Result<JobRun, StoreError> {
+        Ok(JobRun {
+            job: f.text("job")?,
+            status: f.parse("status")?,
+            started_at: f.opt_time("started_at")?,
+            finished_at: f.opt_time("finished_at")?,
+            error: f.opt_text("error")?,
+            stats: f.json("stats")?,
+        })
+    }
+}
+
+mod usage_record {
+    use super::*;
+    entity!(
+        UsageRecord,
+        "usage record",
+        "usage_records",
+        ["query_id", "user_name", "sql_text", "tables", "bytes_scanned", "duration_ms", "executed_at"]
+    );
+
+    fn describe(u: &UsageRecord) -> String {
+        match &u.query_id {
+            Some(id) => format!("usage record of query `{id}`"),
+            None => format!("usage record at {}", u.executed_at),
+        }
+    }
+    fn values(u: &UsageRecord) -> Vec<Value> {
+        vec![
+            (&u.query_id).into(),
+            (&u.user_name).into(),
+            (&u.sql).into(),
+            Value::json(&u.tables),
+            u.bytes_scanned.into(),
+            u.duration_ms.into(),
+            u.executed_at.into(),
+        ]
+    }
+    fn read(f: &Fields<'_>) -> Result<UsageRecord, StoreError> {
+        Ok(UsageRecord {
+            query_id: f.opt_text("query_id")?,
+            user_name: f.opt_text("user_name")?,
+            sql: f.text("sql_text")?,
+            tables: f.json("tables")?,
+            bytes_scanned: f.opt_i64("bytes_scanned")?,
+            duration_ms: f.opt_i64("duration_ms")?,
+            executed_at: f.time("executed_at")?,
+        })
+    }
+}
+
+mod audit_event {
+    use super::*;
+    entity!(AuditEvent, "audit event", "audit_events", ["at", "actor", "action", "target", "details"]);
+
+    fn describe(a: &AuditEvent) -> String {
+        format!("audit event `{}` by `{}` on `{}`", a.action, a.actor, a.target)
+    }
+    fn values(a: &AuditEvent) -> Vec<Value> {
+        vec![
+            a.at.into(),
+            (&a.actor).into(),
+            (&a.action).into(),
+            (&a.target).into(),
+            Value::Json(a.details.clone()),
+        ]
+    }
+    fn read(f: &Fields<'_>) -> Result<AuditEvent, StoreError> {
+        Ok(AuditEvent {
+            at: f.time("at")?,
+            actor: f.text("actor")?,
+            action: f.text("action")?,
+            target: f.text("target")?,
+            details: f.json("details")?,
+        })
+    }
+}

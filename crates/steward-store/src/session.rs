@@ -1,0 +1,305 @@
+use chrono::{DateTime, SubsecRound, Utc};
+use sqlx::{AssertSqlSafe, Postgres, Sqlite, Transaction};
+use steward_types::{Id, Record};
+
+use crate::entity::Entity;
+use crate::error::{Result, StoreError};
+use crate::row::{Fields, Value, bind_values};
+use crate::store::Pool;
+
+enum Tx {
+    Sqlite(Transaction<'static, Sqlite>),
+    Postgres(Transaction<'static, Postgres>),
+}
+
+/// Runs `$body` with `$conn` bound to the session's connection, once per backend;
+/// the body is written once and compiled for each.
+macro_rules! on_conn {
+    ($session:expr, $conn:ident => $body:expr) => {
+        match &mut $session.tx {
+            Tx::Sqlite(tx) => {
+                let $conn = &mut **tx;
+                $body
+            }
+            Tx::Postgres(tx) => {
+                let $conn = &mut **tx;
+                $body
+            }
+        }
+    };
+}
+
+/// Which rows a list or count looks at: equality on data columns, ANDed,
+/// ordered by id.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    conditions: Vec<(&'static str, FilterValue)>,
+    limit: Option<i64>,
+    newest_first: bool,
+}
+
+#[derive(Debug, Clone)]
+enum FilterValue {
+    Eq(Value),
+    IsNull,
+}
+
+impl Filter {
+    /// Every row.
+    pub fn all() -> Self {
+        Self::default()
+    }
+
+    /// Rows whose `column` equals `value`.
+    pub fn eq_text(mut self, column: &'static str, value: impl Into<String>) -> Self {
+        self.conditions.push((column, FilterValue::Eq(Value::Text(Some(value.into())))));
+        self
+    }
+
+    /// Rows whose `column` equals `value`.
+    pub fn eq_int(mut self, column: &'static str, value: i64) -> Self {
+        self.conditions.push((column, FilterValue::Eq(Value::Int(Some(value)))));
+        self
+    }
+
+    /// Rows whose `column` refers to the record `id`.
+    pub fn eq_id<T>(self, column: &'static str, id: Id<T>) -> Self {
+        self.eq_int(column, id.get())
+    }
+
+    /// Rows whose `column` is null.
+    pub fn is_null(mut self, column: &'static str) -> Self {
+        self.conditions.push((column, FilterValue::IsNull));
+        self
+    }
+
+    /// At most `n` rows.
+    pub fn limit(mut self, n: i64) -> Self {
+        self.limit = Some(n);
+        self
+    }
+
+    /// Highest ids first.
+    pub fn newest_first(mut self) -> Self {
+        self.newest_first = true;
+        self
+    }
+
+    /// `WHERE ...` for entity `T`, with its bind values. Column names are checked
+    /// against the entity's own list: nothing from outside reaches the SQL text.
+    fn to_sql<T: Entity>(&self) -> Result<(String, Vec<Value>)> {
+        let mut clauses = Vec::new();
+        let mut values = Vec::new();
+        for (column, condition) in &self.conditions {
+            if !T::COLUMNS.contains(column) {
+                return Err(StoreError::Invalid {
+                    entity: T::NOUN,
+                    reason: format!("no field `{column}` to filter on"),
+                });
+            }
+            match condition {
+                FilterValue::Eq(value) => {
+                    values.push(value.clone());
+                    clauses.push(format!("{column} = ${}", values.len()));
+                }
+                FilterValue::IsNull => clauses.push(format!("{column} IS NULL")),
+            }
+        }
+        let mut sql = String::new();
+        if !clauses.is_empty() {
+            sql.push_str(" WHERE ");
+            sql.push_str(&clauses.join(" AND "));
+        }
+        sql.push_str(if self.newest_first { " ORDER BY id DESC" } else { " ORDER BY id" });
+        if let Some(limit) = self.limit {
+            sql.push_str(&format!(" LIMIT {}", limit.max(0)));
+        }
+        Ok((sql, values))
+    }
+}
+
+/// A unit of work against the catalog store: always a transaction.
+/// [`Session::commit`] makes its writes visible; dropping it rolls them back.
+pub struct Session {
+    tx: Tx,
+}
+
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let backend = match self.tx {
+            Tx::Sqlite(_) => "sqlite",
+            Tx::Postgres(_) => "postgres",
+        };
+        f.debug_struct("Session").field("backend", &backend).finish()
+    }
+}
+
+/// Timestamps at the precision both backends keep, so a record reads back equal.
+fn now() -> DateTime<Utc> {
+    Utc::now().trunc_subsecs(6)
+}
+
+fn select_list<T: Entity>() -> String {
+    format!("id, created_at, updated_at, {}", T::COLUMNS.join(", "))
+}
+
+fn record<T: Entity>(row: &dyn crate::row::DbRow) -> Result<Record<T>> {
+    let fields = Fields::new(row, T::NOUN);
+    Ok(Record {
+        id: Id::new(fields.i64("id")?),
+        created_at: fields.time("created_at")?,
+        updated_at: fields.time("updated_at")?,
+        data: T::read(&fields)?,
+    })
+}
+
+impl Session {
+    pub(crate) async fn begin(pool: &Pool) -> Result<Self> {
+        let tx = match pool {
+            // IMMEDIATE takes the write lock up front: a deferred transaction that
+            // reads and then writes can fail with SQLITE_BUSY under a concurrent writer.
+            Pool::Sqlite(pool) => Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
+            Pool::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+        };
+        Ok(Self { tx })
+    }
+
+    /// Makes every write of this session durable and visible, all at once.
+    pub async fn commit(self) -> Result<()> {
+        match self.tx {
+            Tx::Sqlite(tx) => tx.commit().await?,
+            Tx::Postgres(tx) => tx.commit().await?,
+        }
+        Ok(())
+    }
+
+    /// Discards every write of this session.
+    pub async fn rollback(self) -> Result<()> {
+        match self.tx {
+            Tx::Sqlite(tx) => tx.rollback().await?,
+            Tx::Postgres(tx) => tx.rollback().await?,
+        }
+        Ok(())
+    }
+
+    /// Stores a new `T` and returns it with its id and timestamps.
+    pub async fn insert<T: Entity>(&mut self, data: &T) -> Result<Record<T>> {
+        let at = now();
+        let columns = T::COLUMNS;
+        let placeholders: Vec<String> = (1..=columns.len() + 2).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "INSERT INTO {} ({}, created_at, updated_at) VALUES ({}) RETURNING id",
+            T::TABLE,
+            columns.join(", "),
+            placeholders.join(", ")
+        );
+        let mut values = data.values();
+        values.push(at.into());
+        values.push(at.into());
+        let id: i64 = on_conn!(self, conn => {
+            bind_values!(sqlx::query_scalar(AssertSqlSafe(sql)), values)
+                .fetch_one(conn)
+                .await
+                .map_err(|e| StoreError::from_write(e, || data.describe()))?
+        });
+        Ok(Record {
+            id: Id::new(id),
+            created_at: at,
+            updated_at: at,
+            data: data.clone(),
+        })
+    }
+
+    /// The `T` with this id.
+    pub async fn get<T: Entity>(&mut self, id: Id<T>) -> Result<Record<T>> {
+        self.find(id)
+            .await?
+            .ok_or(StoreError::NotFound { entity: T::NOUN, id: id.get() })
+    }
+
+    /// The `T` with this id, if there is one.
+    pub async fn find<T: Entity>(&mut self, id: Id<T>) -> Result<Option<Record<T>>> {
+        let sql = format!("SELECT {} FROM {} WHERE id = $1", select_list::<T>(), T::TABLE);
+        on_conn!(self, conn => {
+            let row = sqlx::query(AssertSqlSafe(sql)).bind(id.get()).fetch_optional(conn).await?;
+            row.map(|row| record::<T>(&row)).transpose()
+        })
+    }
+
+    /// The first `T` the filter matches.
+    pub async fn find_one<T: Entity>(&mut self, filter: Filter) -> Result<Option<Record<T>>> {
+        Ok(self.list::<T>(&filter.limit(1)).await?.into_iter().next())
+    }
+
+    /// Every `T` the filter matches, ordered by id.
+    pub async fn list<T: Entity>(&mut self, filter: &Filter) -> Result<Vec<Record<T>>> {
+        let (clause, values) = filter.to_sql::<T>()?;
+        let sql = format!("SELECT {} FROM {}{clause}", select_list::<T>(), T::TABLE);
+        on_conn!(self, conn => {
+            let rows = bind_values!(sqlx::query(AssertSqlSafe(sql)), values).fetch_all(conn).await?;
+            rows.iter().map(|row| record::<T>(row)).collect()
+        })
+    }
+
+    /// How many `T` the filter matches.
+    pub async fn count<T: Entity>(&mut self, filter: &Filter) -> Result<i64> {
+        let (clause, values) = filter.to_sql::<T>()?;
+        let clause = clause.split(" ORDER BY").next().unwrap_or_default();
+        let sql = format!("SELECT COUNT(*) FROM {}{clause}", T::TABLE);
+        on_conn!(self, conn => {
+            Ok(bind_values!(sqlx::query_scalar::<_, i64>(AssertSqlSafe(sql)), values)
+                .fetch_one(conn)
+                .await?)
+        })
+    }
+
+    /// Replaces the stored `T` with `data`; `created_at` is kept.
+    pub async fn update<T: Entity>(&mut self, id: Id<T>, data: &T) -> Result<Record<T>> {
+        let at = now();
+        let columns = T::COLUMNS;
+        let assignments: Vec<String> = columns
+            .iter()
+            .enumerate()
+            .map(|(i, c)| format!("{c} = ${}", i + 1))
+            .collect();
+        let sql = format!(
+            "UPDATE {} SET {}, updated_at = ${} WHERE id = ${} RETURNING created_at",
+            T::TABLE,
+            assignments.join(", "),
+            columns.len() + 1,
+            columns.len() + 2,
+        );
+        let mut values = data.values();
+        values.push(at.into());
+        values.push(id.get().into());
+        let created_at: Option<DateTime<Utc>> = on_conn!(self, conn => {
+            bind_values!(sqlx::query_scalar(AssertSqlSafe(sql)), values)
+                .fetch_optional(conn)
+                .await
+                .map_err(|e| StoreError::from_write(e, || data.describe()))?
+        });
+        let created_at = created_at.ok_or(StoreError::NotFound { entity: T::NOUN, id: id.get() })?;
+        Ok(Record {
+            id,
+            created_at,
+            updated_at: at,
+            data: data.clone(),
+        })
+    }
+
+    /// Removes the `T` with this id (and, through foreign keys, what belongs to it).
+    pub async fn delete<T: Entity>(&mut self, id: Id<T>) -> Result<()> {
+        let sql = format!("DELETE FROM {} WHERE id = $1", T::TABLE);
+        let affected = on_conn!(self, conn => {
+            sqlx::query(AssertSqlSafe(sql))
+                .bind(id.get())
+                .execute(conn)
+                .await?
+                .rows_affected()
+        });
+        if affected == 0 {
+            return Err(StoreError::NotFound { entity: T::NOUN, id: id.get() });
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,175 @@
+//! What Steward knows about a warehouse: sources, tables, columns, profiles and
+//! the sensitive-data classifications of columns.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::id::Id;
+use crate::names::named_enum;
+
+named_enum! {
+    /// How Steward reaches a source's data.
+    pub enum SourceKind as "source kind" {
+        /// A directory or glob of Parquet, CSV or NDJSON files, local or in object storage.
+        Files => "files",
+        Postgres => "postgres",
+        Mysql => "mysql",
+        Sqlite => "sqlite",
+    }
+}
+
+/// A warehouse, database or file lake Steward scans. The URL never carries a
+/// password: credentials come from env vars or the config.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Source {
+    pub name: String,
+    pub kind: SourceKind,
+    pub url: String,
+    #[serde(default)]
+    pub options: BTreeMap<String, String>,
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+named_enum! {
+    pub enum TableKind as "table kind" {
+        Table => "table",
+        View => "view",
+        /// Files read in place (a lake table).
+        External => "external",
+    }
+}
+
+/// A table or view found in a source.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Table {
+    pub source_id: Id<Source>,
+    /// The database schema, when the source has schemas.
+    pub schema: Option<String>,
+    pub name: String,
+    pub kind: TableKind,
+    pub description: Option<String>,
+    pub owner: Option<String>,
+    /// The defining SQL of a view.
+    pub view_sql: Option<String>,
+    /// File format of a lake table (`parquet`, `csv`, `json`).
+    pub format: Option<String>,
+    pub row_count: Option<i64>,
+    pub size_bytes: Option<i64>,
+    pub file_count: Option<i64>,
+    #[serde(default)]
+    pub partition_columns: Vec<String>,
+    pub last_modified: Option<DateTime<Utc>>,
+}
+
+impl Table {
+    /// `schema.name`, or `name` when the source has no schemas.
+    pub fn qualified_name(&self) -> String {
+        match &self.schema {
+            Some(schema) => format!("{schema}.{}", self.name),
+            None => self.name.clone(),
+        }
+    }
+}
+
+/// A column of a table, with its Arrow type rendered as text (`Int64`, `Utf8`,
+/// `Timestamp(Microsecond, Some("UTC"))`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Column {
+    pub table_id: Id<Table>,
+    pub name: String,
+    /// 0-based position in the table.
+    pub position: i64,
+    pub data_type: String,
+    pub nullable: bool,
+    pub comment: Option<String>,
+    #[serde(default)]
+    pub primary_key: bool,
+}
+
+named_enum! {
+    /// How the rows a profile was computed from were chosen.
+    pub enum SamplingMethod as "sampling method" {
+        Full => "full",
+        RowGroups => "row_groups",
+        TableSample => "tablesample",
+        Limit => "limit",
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Sampling {
+    pub method: SamplingMethod,
+    /// Share of the table's rows that were read, 0.0–1.0 (1.0 for a full scan).
+    pub fraction: f64,
+}
+
+/// A frequent value and how often it occurred. For a sensitive column the value
+/// is masked before it is stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ValueCount {
+    pub value: String,
+    pub count: i64,
+}
+
+/// Statistics of one column from one profiling run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ColumnProfile {
+    pub column_id: Id<Column>,
+    pub profiled_at: DateTime<Utc>,
+    pub row_count: i64,
+    pub null_count: i64,
+    pub distinct_approx: Option<i64>,
+    pub min: Option<String>,
+    pub max: Option<String>,
+    pub mean: Option<f64>,
+    pub stddev: Option<f64>,
+    pub min_length: Option<i64>,
+    pub avg_length: Option<f64>,
+    pub max_length: Option<i64>,
+    #[serde(default)]
+    pub top_values: Vec<ValueCount>,
+    pub sampling: Sampling,
+}
+
+named_enum! {
+    /// Who decided a classification.
+    pub enum ClassificationOrigin as "classification origin" {
+        Detector => "detector",
+        Steward => "steward",
+        Agent => "agent",
+        /// Inherited through lineage from a sensitive upstream column.
+        Derived => "derived",
+    }
+}
+
+named_enum! {
+    /// Where a classification stands: a detector's or agent's suggestion, or a
+    /// steward's decision that a re-scan never overwrites.
+    pub enum Verdict as "verdict" {
+        Suggested => "suggested",
+        Confirmed => "confirmed",
+        Rejected => "rejected",
+    }
+}
+
+/// A sensitive-data label on a column, with the evidence for it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Classification {
+    pub column_id: Id<Column>,
+    /// `EMAIL_ADDRESS`, `PHONE_NUMBER`, ... (the PII label set).
+    pub label: String,
+    /// 0.0–1.0.
+    pub confidence: f64,
+    /// Reasons in words: "27 of 30 values pass Luhn", "name token `card`".
+    #[serde(default)]
+    pub evidence: Vec<String>,
+    pub origin: ClassificationOrigin,
+    pub verdict: Verdict,
+    pub detector_version: Option<String>,
+    /// Who decided, for steward and agent decisions.
+    pub decided_by: Option<String>,
+    pub reason: Option<String>,
+}

@@ -1,0 +1,181 @@
+//! What Steward records while governing: lineage, policies and their findings,
+//! job runs, query usage and the audit trail.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::names::named_enum;
+
+/// A table, or a column of it, named as lineage sees it (`db.schema.table`).
+/// Lineage may name tables the catalog has not scanned, so this is a name, not an id.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct AssetRef {
+    pub table: String,
+    pub column: Option<String>,
+}
+
+named_enum! {
+    pub enum EdgeKind as "edge kind" {
+        /// The value is copied unchanged.
+        Direct => "direct",
+        /// The value is computed from the upstream one.
+        Transformation => "transformation",
+        /// Many upstream values fold into one.
+        Aggregation => "aggregation",
+        /// The upstream value only filters or joins rows.
+        Filter => "filter",
+    }
+}
+
+named_enum! {
+    pub enum LineageOrigin as "lineage origin" {
+        QueryLog => "query_log",
+        Dbt => "dbt",
+        View => "view",
+        OpenLineage => "openlineage",
+        Steward => "steward",
+    }
+}
+
+/// Data flows from `from` to `to`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LineageEdge {
+    pub from: AssetRef,
+    pub to: AssetRef,
+    pub kind: EdgeKind,
+    /// 0.0–1.0; below 1.0 `reason` says what was not understood.
+    pub confidence: f64,
+    pub reason: Option<String>,
+    pub origin: LineageOrigin,
+    /// The query id, file or run the edge was read from, for idempotent re-ingestion.
+    pub origin_ref: Option<String>,
+}
+
+named_enum! {
+    pub enum Severity as "severity" {
+        Info => "info",
+        Low => "low",
+        Medium => "medium",
+        High => "high",
+        Critical => "critical",
+    }
+}
+
+/// A policy as the catalog remembers it; the policy file itself is the truth.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PolicyRef {
+    /// The policy's id from its file, e.g. `pii-without-owner`.
+    pub key: String,
+    pub title: String,
+    pub severity: Severity,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// The file it was loaded from.
+    pub path: String,
+    /// sha256 of the file, to notice edits.
+    pub checksum: String,
+}
+
+named_enum! {
+    pub enum FindingStatus as "finding status" {
+        Open => "open",
+        Acknowledged => "acknowledged",
+        Resolved => "resolved",
+        Waived => "waived",
+    }
+}
+
+/// One violation of a policy by one asset, tracked until it is fixed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Finding {
+    pub policy_key: String,
+    /// Stable over re-runs: policy + asset + key, so evaluation is idempotent.
+    pub fingerprint: String,
+    pub asset: String,
+    pub message: String,
+    pub severity: Severity,
+    pub status: FindingStatus,
+    /// Who last changed the status, and why.
+    pub actor: Option<String>,
+    pub reason: Option<String>,
+    pub waived_until: Option<DateTime<Utc>>,
+    pub first_seen: DateTime<Utc>,
+    pub last_seen: DateTime<Utc>,
+    pub resolved_at: Option<DateTime<Utc>>,
+}
+
+named_enum! {
+    pub enum JobStatus as "job status" {
+        Queued => "queued",
+        Running => "running",
+        Succeeded => "succeeded",
+        Failed => "failed",
+        Cancelled => "cancelled",
+    }
+}
+
+/// One run of a job (a scan, a policy check, a reindex).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JobRun {
+    /// What ran, e.g. `scan` or `check`.
+    pub job: String,
+    pub status: JobStatus,
+    pub started_at: Option<DateTime<Utc>>,
+    pub finished_at: Option<DateTime<Utc>>,
+    pub error: Option<String>,
+    /// Counters the job reports (tables scanned, findings opened, ...).
+    #[serde(default)]
+    pub stats: serde_json::Value,
+}
+
+/// One query from a warehouse's query log.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UsageRecord {
+    pub query_id: Option<String>,
+    pub user_name: Option<String>,
+    pub sql: String,
+    /// Tables the query read, as lineage names them.
+    #[serde(default)]
+    pub tables: Vec<String>,
+    pub bytes_scanned: Option<i64>,
+    pub duration_ms: Option<i64>,
+    pub executed_at: DateTime<Utc>,
+}
+
+/// Something a person or an agent did, kept for the audit trail.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditEvent {
+    pub at: DateTime<Utc>,
+    pub actor: String,
+    /// e.g. `classification.confirm`, `finding.waive`.
+    pub action: String,
+    /// The asset or record acted on.
+    pub target: String,
+    #[serde(default)]
+    pub details: serde_json::Value,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn severities_order_from_info_to_critical() {
+        assert!(Severity::Info < Severity::Low);
+        assert!(Severity::High < Severity::Critical);
+        assert_eq!("HIGH".parse::<Severity>().unwrap(), Severity::High);
+        let err = "urgent".parse::<Severity>().unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "unknown severity `urgent`; expected one of: info, low, medium, high, critical"
+        );
+    }
+
+    #[test]
+    fn enums_serialize_as_their_stored_spelling() {
+        assert_eq!(serde_json::to_string(&LineageOrigin::QueryLog).unwrap(), "\"query_log\"");
+        for kind in EdgeKind::ALL {
+            assert_eq!(kind.as_str().parse::<EdgeKind>().unwrap(), *kind);
+        }
+    }
+}

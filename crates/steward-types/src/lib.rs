@@ -1,0 +1,21 @@
+//! Steward's domain model: typed ids, the catalog's entities and the error kinds
+//! every crate maps its errors onto. No IO happens here.
+
+mod catalog;
+mod error;
+mod governance;
+mod id;
+mod names;
+mod secret;
+
+pub use catalog::{
+    Classification, ClassificationOrigin, Column, ColumnProfile, Sampling, SamplingMethod, Source,
+    SourceKind, Table, TableKind, ValueCount, Verdict,
+};
+pub use error::{ErrorKind, ParseEnumError};
+pub use governance::{
+    AssetRef, AuditEvent, EdgeKind, Finding, FindingStatus, JobRun, JobStatus, LineageEdge,
+    LineageOrigin, PolicyRef, Severity, UsageRecord,
+};
+pub use id::{Id, Record};
+pub use secret::{Secret, redact_url};

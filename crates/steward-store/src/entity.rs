@@ -59,7 +59,12 @@ macro_rules! entity {
 
 mod source {
     use super::*;
-    entity!(Source, "source", "sources", ["name", "kind", "url", "options", "description"]);
+    entity!(
+        Source,
+        "source",
+        "sources",
+        ["name", "kind", "url", "options", "description"]
+    );
 
     fn describe(s: &Source) -> String {
         format!("source `{}`", s.name)
@@ -91,8 +96,18 @@ mod table {
         "table",
         "tables",
         [
-            "source_id", "schema_name", "name", "kind", "description", "owner", "view_sql",
-            "format", "row_count", "size_bytes", "file_count", "partition_columns",
+            "source_id",
+            "schema_name",
+            "name",
+            "kind",
+            "description",
+            "owner",
+            "view_sql",
+            "format",
+            "row_count",
+            "size_bytes",
+            "file_count",
+            "partition_columns",
             "last_modified",
         ]
     );
@@ -142,7 +157,15 @@ mod column {
         Column,
         "column",
         "columns",
-        ["table_id", "name", "position", "data_type", "nullable", "comment", "primary_key"]
+        [
+            "table_id",
+            "name",
+            "position",
+            "data_type",
+            "nullable",
+            "comment",
+            "primary_key"
+        ]
     );
 
     fn describe(c: &Column) -> String {
@@ -179,9 +202,21 @@ mod column_profile {
         "column profile",
         "column_profiles",
         [
-            "column_id", "profiled_at", "row_count", "null_count", "distinct_approx",
-            "min_value", "max_value", "mean", "stddev", "min_length", "avg_length",
-            "max_length", "top_values", "sampling_method", "sampling_fraction",
+            "column_id",
+            "profiled_at",
+            "row_count",
+            "null_count",
+            "distinct_approx",
+            "min_value",
+            "max_value",
+            "mean",
+            "stddev",
+            "min_length",
+            "avg_length",
+            "max_length",
+            "top_values",
+            "sampling_method",
+            "sampling_fraction",
         ]
     );
 
@@ -237,8 +272,15 @@ mod classification {
         "classification",
         "classifications",
         [
-            "column_id", "label", "confidence", "evidence", "origin", "verdict",
-            "detector_version", "decided_by", "reason",
+            "column_id",
+            "label",
+            "confidence",
+            "evidence",
+            "origin",
+            "verdict",
+            "detector_version",
+            "decided_by",
+            "reason",
         ]
     );
 
@@ -280,8 +322,15 @@ mod lineage_edge {
         "lineage edge",
         "lineage_edges",
         [
-            "from_table", "from_column", "to_table", "to_column", "kind", "confidence",
-            "reason", "origin", "origin_ref",
+            "from_table",
+            "from_column",
+            "to_table",
+            "to_column",
+            "kind",
+            "confidence",
+            "reason",
+            "origin",
+            "origin_ref",
         ]
     );
 
@@ -328,7 +377,12 @@ mod lineage_edge {
 
 mod policy {
     use super::*;
-    entity!(PolicyRef, "policy", "policies", ["key", "title", "severity", "tags", "path", "checksum"]);
+    entity!(
+        PolicyRef,
+        "policy",
+        "policies",
+        ["key", "title", "severity", "tags", "path", "checksum"]
+    );
 
     fn describe(p: &PolicyRef) -> String {
         format!("policy `{}`", p.key)
@@ -362,13 +416,26 @@ mod finding {
         "finding",
         "findings",
         [
-            "policy_key", "fingerprint", "asset", "message", "severity", "status", "actor",
-            "reason", "waived_until", "first_seen", "last_seen", "resolved_at",
+            "policy_key",
+            "fingerprint",
+            "asset",
+            "message",
+            "severity",
+            "status",
+            "actor",
+            "reason",
+            "waived_until",
+            "first_seen",
+            "last_seen",
+            "resolved_at",
         ]
     );
 
     fn describe(x: &Finding) -> String {
-        format!("finding `{}` of policy `{}` on `{}`", x.fingerprint, x.policy_key, x.asset)
+        format!(
+            "finding `{}` of policy `{}` on `{}`",
+            x.fingerprint, x.policy_key, x.asset
+        )
     }
     fn values(x: &Finding) -> Vec<Value> {
         vec![
@@ -406,7 +473,19 @@ mod finding {
 
 mod job_run {
     use super::*;
-    entity!(JobRun, "job run", "job_runs", ["job", "status", "started_at", "finished_at", "error", "stats"]);
+    entity!(
+        JobRun,
+        "job run",
+        "job_runs",
+        [
+            "job",
+            "status",
+            "started_at",
+            "finished_at",
+            "error",
+            "stats"
+        ]
+    );
 
     fn describe(j: &JobRun) -> String {
         format!("`{}` job run", j.job)
@@ -439,7 +518,15 @@ mod usage_record {
         UsageRecord,
         "usage record",
         "usage_records",
-        ["query_id", "user_name", "sql_text", "tables", "bytes_scanned", "duration_ms", "executed_at"]
+        [
+            "query_id",
+            "user_name",
+            "sql_text",
+            "tables",
+            "bytes_scanned",
+            "duration_ms",
+            "executed_at"
+        ]
     );
 
     fn describe(u: &UsageRecord) -> String {
@@ -474,10 +561,18 @@ mod usage_record {
 
 mod audit_event {
     use super::*;
-    entity!(AuditEvent, "audit event", "audit_events", ["at", "actor", "action", "target", "details"]);
+    entity!(
+        AuditEvent,
+        "audit event",
+        "audit_events",
+        ["at", "actor", "action", "target", "details"]
+    );
 
     fn describe(a: &AuditEvent) -> String {
-        format!("audit event `{}` by `{}` on `{}`", a.action, a.actor, a.target)
+        format!(
+            "audit event `{}` by `{}` on `{}`",
+            a.action, a.actor, a.target
+        )
     }
     fn values(a: &AuditEvent) -> Vec<Value> {
         vec![

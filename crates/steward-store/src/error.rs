@@ -23,7 +23,9 @@ pub enum StoreError {
     )]
     SchemaTooNew { found: i64, known: i64 },
 
-    #[error("catalog store schema is not up to date (at version {found}, this steward needs {known}); run `steward migrate`")]
+    #[error(
+        "catalog store schema is not up to date (at version {found}, this steward needs {known}); run `steward migrate`"
+    )]
     SchemaBehind { found: i64, known: i64 },
 
     #[error("migrating the catalog store failed: {0}")]
@@ -39,7 +41,10 @@ pub enum StoreError {
     MissingReference { what: String },
 
     #[error("invalid {entity}: {reason}")]
-    Invalid { entity: &'static str, reason: String },
+    Invalid {
+        entity: &'static str,
+        reason: String,
+    },
 
     #[error("stored {entity} has a bad `{field}`: {reason}")]
     Decode {

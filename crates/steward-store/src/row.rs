@@ -1,7 +1,7 @@
 //! The two backends' rows and bind parameters behind one small vocabulary, so each
 //! entity's mapping is written once for both.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SubsecRound, Utc};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use sqlx::Row;
@@ -70,14 +70,15 @@ impl From<bool> for Value {
         Self::Bool(v)
     }
 }
+// Timestamps are kept to the microsecond, PostgreSQL's precision, on both backends.
 impl From<DateTime<Utc>> for Value {
     fn from(v: DateTime<Utc>) -> Self {
-        Self::Time(Some(v))
+        Self::Time(Some(v.trunc_subsecs(6)))
     }
 }
 impl From<Option<DateTime<Utc>>> for Value {
     fn from(v: Option<DateTime<Utc>>) -> Self {
-        Self::Time(v)
+        Self::Time(v.map(|v| v.trunc_subsecs(6)))
     }
 }
 
@@ -162,29 +163,43 @@ impl<'r> Fields<'r> {
     }
 
     pub(crate) fn opt_i64(&self, field: &'static str) -> Result<Option<i64>, StoreError> {
-        self.row.get_i64(field).map_err(|e| self.decode_err(field, e))
+        self.row
+            .get_i64(field)
+            .map_err(|e| self.decode_err(field, e))
     }
     pub(crate) fn i64(&self, field: &'static str) -> Result<i64, StoreError> {
         self.required(field, self.opt_i64(field)?)
     }
     pub(crate) fn opt_f64(&self, field: &'static str) -> Result<Option<f64>, StoreError> {
-        self.row.get_f64(field).map_err(|e| self.decode_err(field, e))
+        self.row
+            .get_f64(field)
+            .map_err(|e| self.decode_err(field, e))
     }
     pub(crate) fn f64(&self, field: &'static str) -> Result<f64, StoreError> {
         self.required(field, self.opt_f64(field)?)
     }
     pub(crate) fn opt_text(&self, field: &'static str) -> Result<Option<String>, StoreError> {
-        self.row.get_text(field).map_err(|e| self.decode_err(field, e))
+        self.row
+            .get_text(field)
+            .map_err(|e| self.decode_err(field, e))
     }
     pub(crate) fn text(&self, field: &'static str) -> Result<String, StoreError> {
         self.required(field, self.opt_text(field)?)
     }
     pub(crate) fn bool(&self, field: &'static str) -> Result<bool, StoreError> {
-        let value = self.row.get_bool(field).map_err(|e| self.decode_err(field, e))?;
+        let value = self
+            .row
+            .get_bool(field)
+            .map_err(|e| self.decode_err(field, e))?;
         self.required(field, value)
     }
-    pub(crate) fn opt_time(&self, field: &'static str) -> Result<Option<DateTime<Utc>>, StoreError> {
-        self.row.get_time(field).map_err(|e| self.decode_err(field, e))
+    pub(crate) fn opt_time(
+        &self,
+        field: &'static str,
+    ) -> Result<Option<DateTime<Utc>>, StoreError> {
+        self.row
+            .get_time(field)
+            .map_err(|e| self.decode_err(field, e))
     }
     pub(crate) fn time(&self, field: &'static str) -> Result<DateTime<Utc>, StoreError> {
         self.required(field, self.opt_time(field)?)
@@ -194,7 +209,11 @@ impl<'r> Fields<'r> {
         &self,
         field: &'static str,
     ) -> Result<T, StoreError> {
-        match self.row.get_json(field).map_err(|e| self.decode_err(field, e))? {
+        match self
+            .row
+            .get_json(field)
+            .map_err(|e| self.decode_err(field, e))?
+        {
             None | Some(serde_json::Value::Null) => Ok(T::default()),
             Some(value) => serde_json::from_value(value).map_err(|e| self.decode_err(field, e)),
         }
@@ -205,6 +224,8 @@ impl<'r> Fields<'r> {
         T: std::str::FromStr,
         T::Err: ToString,
     {
-        self.text(field)?.parse().map_err(|e: T::Err| self.decode_err(field, e))
+        self.text(field)?
+            .parse()
+            .map_err(|e: T::Err| self.decode_err(field, e))
     }
 }

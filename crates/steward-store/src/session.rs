@@ -52,13 +52,15 @@ impl Filter {
 
     /// Rows whose `column` equals `value`.
     pub fn eq_text(mut self, column: &'static str, value: impl Into<String>) -> Self {
-        self.conditions.push((column, FilterValue::Eq(Value::Text(Some(value.into())))));
+        self.conditions
+            .push((column, FilterValue::Eq(Value::Text(Some(value.into())))));
         self
     }
 
     /// Rows whose `column` equals `value`.
     pub fn eq_int(mut self, column: &'static str, value: i64) -> Self {
-        self.conditions.push((column, FilterValue::Eq(Value::Int(Some(value)))));
+        self.conditions
+            .push((column, FilterValue::Eq(Value::Int(Some(value)))));
         self
     }
 
@@ -110,7 +112,11 @@ impl Filter {
             sql.push_str(" WHERE ");
             sql.push_str(&clauses.join(" AND "));
         }
-        sql.push_str(if self.newest_first { " ORDER BY id DESC" } else { " ORDER BY id" });
+        sql.push_str(if self.newest_first {
+            " ORDER BY id DESC"
+        } else {
+            " ORDER BY id"
+        });
         if let Some(limit) = self.limit {
             sql.push_str(&format!(" LIMIT {}", limit.max(0)));
         }
@@ -130,7 +136,9 @@ impl std::fmt::Debug for Session {
             Tx::Sqlite(_) => "sqlite",
             Tx::Postgres(_) => "postgres",
         };
-        f.debug_struct("Session").field("backend", &backend).finish()
+        f.debug_struct("Session")
+            .field("backend", &backend)
+            .finish()
     }
 }
 
@@ -212,14 +220,19 @@ impl Session {
 
     /// The `T` with this id.
     pub async fn get<T: Entity>(&mut self, id: Id<T>) -> Result<Record<T>> {
-        self.find(id)
-            .await?
-            .ok_or(StoreError::NotFound { entity: T::NOUN, id: id.get() })
+        self.find(id).await?.ok_or(StoreError::NotFound {
+            entity: T::NOUN,
+            id: id.get(),
+        })
     }
 
     /// The `T` with this id, if there is one.
     pub async fn find<T: Entity>(&mut self, id: Id<T>) -> Result<Option<Record<T>>> {
-        let sql = format!("SELECT {} FROM {} WHERE id = $1", select_list::<T>(), T::TABLE);
+        let sql = format!(
+            "SELECT {} FROM {} WHERE id = $1",
+            select_list::<T>(),
+            T::TABLE
+        );
         on_conn!(self, conn => {
             let row = sqlx::query(AssertSqlSafe(sql)).bind(id.get()).fetch_optional(conn).await?;
             row.map(|row| record::<T>(&row)).transpose()
@@ -278,7 +291,10 @@ impl Session {
                 .await
                 .map_err(|e| StoreError::from_write(e, || data.describe()))?
         });
-        let created_at = created_at.ok_or(StoreError::NotFound { entity: T::NOUN, id: id.get() })?;
+        let created_at = created_at.ok_or(StoreError::NotFound {
+            entity: T::NOUN,
+            id: id.get(),
+        })?;
         Ok(Record {
             id,
             created_at,
@@ -298,7 +314,10 @@ impl Session {
                 .rows_affected()
         });
         if affected == 0 {
-            return Err(StoreError::NotFound { entity: T::NOUN, id: id.get() });
+            return Err(StoreError::NotFound {
+                entity: T::NOUN,
+                id: id.get(),
+            });
         }
         Ok(())
     }

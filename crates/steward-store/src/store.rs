@@ -5,7 +5,9 @@ use std::time::Duration;
 use serde::Serialize;
 use sqlx::migrate::Migrator;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
 use sqlx::{AssertSqlSafe, ConnectOptions};
 use steward_types::redact_url;
 
@@ -135,7 +137,10 @@ impl Store {
             if let Some(schema) = &config.schema {
                 // Quoted: the name was checked to be a plain identifier above.
                 let ddl = format!("CREATE SCHEMA IF NOT EXISTS \"{schema}\"");
-                sqlx::query(AssertSqlSafe(ddl)).execute(&pool).await.map_err(unreachable)?;
+                sqlx::query(AssertSqlSafe(ddl))
+                    .execute(&pool)
+                    .await
+                    .map_err(unreachable)?;
             }
             Pool::Postgres(pool)
         } else {
@@ -176,11 +181,19 @@ impl Store {
         let version = match &self.pool {
             Pool::Sqlite(pool) => {
                 let exists: i64 = sqlx::query_scalar(exists_sql).fetch_one(pool).await?;
-                if exists == 0 { 0 } else { sqlx::query_scalar(version_sql).fetch_one(pool).await? }
+                if exists == 0 {
+                    0
+                } else {
+                    sqlx::query_scalar(version_sql).fetch_one(pool).await?
+                }
             }
             Pool::Postgres(pool) => {
                 let exists: i64 = sqlx::query_scalar(exists_sql).fetch_one(pool).await?;
-                if exists == 0 { 0 } else { sqlx::query_scalar(version_sql).fetch_one(pool).await? }
+                if exists == 0 {
+                    0
+                } else {
+                    sqlx::query_scalar(version_sql).fetch_one(pool).await?
+                }
             }
         };
         Ok(version)

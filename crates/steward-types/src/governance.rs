@@ -173,7 +173,10 @@ mod tests {
 
     #[test]
     fn enums_serialize_as_their_stored_spelling() {
-        assert_eq!(serde_json::to_string(&LineageOrigin::QueryLog).unwrap(), "\"query_log\"");
+        assert_eq!(
+            serde_json::to_string(&LineageOrigin::QueryLog).unwrap(),
+            "\"query_log\""
+        );
         for kind in EdgeKind::ALL {
             assert_eq!(kind.as_str().parse::<EdgeKind>().unwrap(), *kind);
         }

@@ -17,7 +17,10 @@ pub struct Id<T> {
 
 impl<T> Id<T> {
     pub const fn new(raw: i64) -> Self {
-        Self { raw, entity: PhantomData }
+        Self {
+            raw,
+            entity: PhantomData,
+        }
     }
 
     pub const fn get(self) -> i64 {

@@ -150,7 +150,10 @@ mod tests {
             "postgres://app:***@db:5432/x?sslmode=require&sslpassword=***#f"
         );
         assert_eq!(redact_url("postgres://app@db/x"), "postgres://app@db/x");
-        assert_eq!(redact_url("sqlite://.steward/catalog.db"), "sqlite://.steward/catalog.db");
+        assert_eq!(
+            redact_url("sqlite://.steward/catalog.db"),
+            "sqlite://.steward/catalog.db"
+        );
         assert_eq!(redact_url("mysql://u:p@ss@h/d"), "mysql://u:***@h/d");
         assert_eq!(redact_url("not a url"), "not a url");
         assert_eq!(redact_url("s3://b/p?token=abc"), "s3://b/p?token=***");

@@ -1,1 +1,76 @@
-fn main() {}
+//! The `steward` binary: parses the command line, loads the configuration and
+//! composes the engines for each command.
+
+mod cli;
+mod commands;
+mod config;
+mod failure;
+mod output;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::cli::{Cli, Command, ConfigCommand};
+use crate::config::Overrides;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let json = cli.global.json;
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            return failure::report(
+                &anyhow::Error::new(e).context("cannot start the async runtime"),
+                json,
+            );
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(error) => failure::report(&error, json),
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let overrides = Overrides {
+        file: cli.global.config.clone(),
+        data_dir: cli.global.data_dir.clone(),
+        store_url: match &cli.command {
+            Command::Init(args) => args.store_url.clone(),
+            _ => None,
+        },
+    };
+    let init = matches!(cli.command, Command::Init(_));
+    let loaded = config::load(&overrides, !init)?;
+    init_logging(cli.global.verbose, &loaded.config.log.level);
+    let out = output::Output::new(cli.global.json);
+
+    match cli.command {
+        Command::Init(_) => commands::init::run(&loaded, &overrides, &out).await?,
+        Command::Migrate(args) => commands::migrate::run(&loaded, &args, &out).await?,
+        Command::Config(ConfigCommand::Show) => commands::config_show::run(&loaded, &out)?,
+        Command::Status => commands::status::run(&loaded, &out).await?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Logs go to stderr. `STEWARD_LOG` wins over `-v`, which wins over the config.
+fn init_logging(verbose: u8, configured: &str) {
+    let level = match verbose {
+        0 => configured,
+        1 => "info",
+        2 => "debug",
+        _ => "trace",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("STEWARD_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .init();
+}

@@ -10,12 +10,8 @@ pub enum StoreError {
     #[error("catalog database `{path}` does not exist; run `steward init` first")]
     NotInitialised { path: String },
 
-    #[error("cannot open catalog store `{url}`: {source}")]
-    Unreachable {
-        url: String,
-        #[source]
-        source: sqlx::Error,
-    },
+    #[error("cannot open catalog store `{url}`: {reason}")]
+    Unreachable { url: String, reason: String },
 
     #[error(
         "catalog store is at schema version {found}, newer than this steward knows ({known}); \

@@ -4,11 +4,11 @@ use std::time::Duration;
 
 use serde::Serialize;
 use sqlx::migrate::Migrator;
-use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
-use sqlx::{AssertSqlSafe, ConnectOptions};
+use sqlx::{AssertSqlSafe, ConnectOptions, Connection};
 use steward_types::redact_url;
 
 use crate::config::StoreConfig;
@@ -27,6 +27,13 @@ pub enum Backend {
 }
 
 impl Backend {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Sqlite => "sqlite",
+            Self::Postgres => "postgres",
+        }
+    }
+
     fn migrator(self) -> &'static Migrator {
         match self {
             Self::Sqlite => &SQLITE_MIGRATIONS,
@@ -91,9 +98,9 @@ impl Store {
             reason,
         };
         let timeout = Duration::from_secs(config.connect_timeout_secs.max(1));
-        let unreachable = |source| StoreError::Unreachable {
+        let unreachable = |reason: &dyn std::fmt::Display| StoreError::Unreachable {
             url: display_url.clone(),
-            source,
+            reason: reason.to_string(),
         };
 
         let pool = if url.starts_with("sqlite:") {
@@ -117,7 +124,7 @@ impl Store {
                 .acquire_timeout(timeout)
                 .connect_with(options)
                 .await
-                .map_err(unreachable)?;
+                .map_err(|e| unreachable(&e))?;
             Pool::Sqlite(pool)
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let mut options = PgConnectOptions::from_str(url)
@@ -128,19 +135,31 @@ impl Store {
                 validate_schema_name(schema).map_err(invalid)?;
                 options = options.options([("search_path", schema.as_str())]);
             }
+            // One direct connection first: a pool only reports "timed out", while
+            // this says why (refused, unknown database, authentication failed).
+            match tokio::time::timeout(timeout, PgConnection::connect_with(&options)).await {
+                Ok(Ok(probe)) => probe.close().await.map_err(|e| unreachable(&e))?,
+                Ok(Err(e)) => return Err(unreachable(&e)),
+                Err(_) => {
+                    return Err(unreachable(&format_args!(
+                        "no answer within {}s",
+                        timeout.as_secs()
+                    )));
+                }
+            }
             let pool = PgPoolOptions::new()
                 .max_connections(config.max_connections.max(1))
                 .acquire_timeout(timeout)
                 .connect_with(options)
                 .await
-                .map_err(unreachable)?;
+                .map_err(|e| unreachable(&e))?;
             if let Some(schema) = &config.schema {
                 // Quoted: the name was checked to be a plain identifier above.
                 let ddl = format!("CREATE SCHEMA IF NOT EXISTS \"{schema}\"");
                 sqlx::query(AssertSqlSafe(ddl))
                     .execute(&pool)
                     .await
-                    .map_err(unreachable)?;
+                    .map_err(|e| unreachable(&e))?;
             }
             Pool::Postgres(pool)
         } else {

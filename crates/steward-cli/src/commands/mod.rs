@@ -1,0 +1,19 @@
+pub mod config_show;
+pub mod init;
+pub mod migrate;
+pub mod status;
+
+use steward_store::{OpenMode, Store};
+
+use crate::config::Loaded;
+
+/// Opens the catalog store an initialised Steward uses (migrating it when the
+/// config allows).
+pub async fn open_store(loaded: &Loaded) -> anyhow::Result<Store> {
+    Ok(Store::open(
+        &loaded.store_url(),
+        &loaded.config.store,
+        OpenMode::Existing,
+    )
+    .await?)
+}

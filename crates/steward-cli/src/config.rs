@@ -1,0 +1,388 @@
+//! `steward.toml`, overridden by `STEWARD__SECTION__KEY` env vars, then by flags.
+//! Each crate owns its section's type; this file only composes them.
+
+use std::path::{Path, PathBuf};
+
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+use steward_store::StoreConfig;
+use steward_types::{ErrorKind, Secret};
+
+/// The file looked for in the working directory when `--config` is not given.
+pub const DEFAULT_FILE: &str = "steward.toml";
+pub const ENV_PREFIX: &str = "STEWARD__";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct StewardConfig {
+    /// Where the catalog database and derived data live; relative to the config file.
+    pub data_dir: PathBuf,
+    pub store: StoreConfig,
+    pub log: LogConfig,
+}
+
+impl Default for StewardConfig {
+    fn default() -> Self {
+        Self {
+            data_dir: PathBuf::from(".steward"),
+            store: StoreConfig::default(),
+            log: LogConfig::default(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LogConfig {
+    /// A tracing filter: `warn`, `info`, `steward_store=debug,info`. `-v` flags win.
+    pub level: String,
+}
+
+impl Default for LogConfig {
+    fn default() -> Self {
+        Self {
+            level: "warn".to_string(),
+        }
+    }
+}
+
+/// The configuration in effect, and where it came from.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub config: StewardConfig,
+    /// The config file read, if one exists.
+    pub file: Option<PathBuf>,
+    /// The folder relative paths are resolved against: the config file's, else the working dir.
+    pub base_dir: PathBuf,
+}
+
+/// What the command line says about configuration.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    /// `--config`: the file to read (or, for `init`, to write).
+    pub file: Option<PathBuf>,
+    /// `--data-dir`, relative to the working directory.
+    pub data_dir: Option<PathBuf>,
+    /// `init --store-url`.
+    pub store_url: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("config file `{}` not found", .0.display())]
+    NotFound(PathBuf),
+    #[error("cannot read config file `{}`: {source}", path.display())]
+    Unreadable {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// Already formatted: `steward.toml:3:19: key `store.max_connections`: ...`.
+    #[error("invalid configuration: {0}")]
+    Invalid(String),
+    #[error("cannot determine the working directory: {0}")]
+    WorkingDir(#[source] std::io::Error),
+}
+
+impl ConfigError {
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Self::NotFound(_) => ErrorKind::NotFound,
+            Self::Unreadable { .. } | Self::WorkingDir(_) => ErrorKind::Unavailable,
+            Self::Invalid(_) => ErrorKind::Invalid,
+        }
+    }
+}
+
+/// The config file to use: `--config`, else `./steward.toml`.
+pub fn config_path(overrides: &Overrides, cwd: &Path) -> PathBuf {
+    match &overrides.file {
+        Some(file) => cwd.join(file),
+        None => cwd.join(DEFAULT_FILE),
+    }
+}
+
+/// Loads the configuration. `require_file`: a `--config` that does not exist is an
+/// error (except for `init`, which creates it).
+pub fn load(overrides: &Overrides, require_file: bool) -> Result<Loaded, ConfigError> {
+    let cwd = std::env::current_dir().map_err(ConfigError::WorkingDir)?;
+    let path = config_path(overrides, &cwd);
+    let file_text = match std::fs::read_to_string(&path) {
+        Ok(text) => Some(text),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            if require_file && overrides.file.is_some() {
+                return Err(ConfigError::NotFound(path));
+            }
+            None
+        }
+        Err(source) => return Err(ConfigError::Unreadable { path, source }),
+    };
+
+    let mut figment = Figment::new();
+    if file_text.is_some() {
+        figment = figment.merge(Toml::file_exact(&path));
+    }
+    figment = figment.merge(Env::prefixed(ENV_PREFIX).split("__"));
+    if let Some(dir) = &overrides.data_dir {
+        figment = figment.merge(Serialized::default("data_dir", cwd.join(dir)));
+    }
+    if let Some(url) = &overrides.store_url {
+        figment = figment.merge(Serialized::default("store.url", url));
+    }
+
+    let mut config: StewardConfig = figment
+        .extract()
+        .map_err(|e| ConfigError::Invalid(describe(e, &path, file_text.as_deref())))?;
+    validate(&config).map_err(ConfigError::Invalid)?;
+
+    let base_dir = match (&file_text, path.parent()) {
+        (Some(_), Some(parent)) => parent.to_path_buf(),
+        _ => cwd,
+    };
+    config.data_dir = base_dir.join(&config.data_dir);
+    Ok(Loaded {
+        config,
+        file: file_text.map(|_| path),
+        base_dir,
+    })
+}
+
+/// Rules serde cannot express.
+fn validate(config: &StewardConfig) -> Result<(), String> {
+    if config.data_dir.as_os_str().is_empty() {
+        return Err("key `data_dir`: must not be empty".to_string());
+    }
+    if config.store.max_connections == 0 {
+        return Err("key `store.max_connections`: must be at least 1".to_string());
+    }
+    if let Err(e) = tracing_subscriber::EnvFilter::try_new(&config.log.level) {
+        return Err(format!(
+            "key `log.level`: `{}` is not a log filter: {e}",
+            config.log.level
+        ));
+    }
+    Ok(())
+}
+
+/// Turns figment's error into one line per problem that names the file, line
+/// and key when the file is at fault, or the env var when one is.
+fn describe(error: figment::Error, path: &Path, file_text: Option<&str>) -> String {
+    let file_name = path.display().to_string();
+    let mut lines = Vec::new();
+    for e in error {
+        let key = e.path.join(".");
+        let from_file = e.metadata.as_ref().is_some_and(
+            |m| matches!(&m.source, Some(figment::Source::File(file)) if file == path),
+        );
+        let line = match (from_file, file_text) {
+            (true, Some(text)) => match file_position(text) {
+                Some((line, column, message)) if key.is_empty() => {
+                    format!("{file_name}:{line}:{column}: {message}")
+                }
+                Some((line, column, message)) => {
+                    format!("{file_name}:{line}:{column}: key `{key}`: {message}")
+                }
+                None => format!("{file_name}: key `{key}`: {}", e.kind),
+            },
+            _ => {
+                let from_env = e
+                    .metadata
+                    .as_ref()
+                    .is_some_and(|m| m.name.contains("environment"));
+                if from_env {
+                    let var = format!("{ENV_PREFIX}{}", e.path.join("__").to_uppercase());
+                    format!("environment variable {var} (key `{key}`): {}", e.kind)
+                } else {
+                    format!("key `{key}`: {}", e.kind)
+                }
+            }
+        };
+        lines.push(line);
+    }
+    lines.join("; ")
+}
+
+/// Where in the file the first problem is, found by deserializing the file alone
+/// with the `toml` crate, which keeps spans.
+fn file_position(text: &str) -> Option<(usize, usize, String)> {
+    let error = toml::from_str::<StewardConfig>(text).err()?;
+    let span = error.span()?;
+    let before = &text[..span.start.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    Some((line, column, error.message().trim().to_string()))
+}
+
+impl Loaded {
+    /// The catalog store URL: the configured one, else `catalog.db` in the data dir.
+    /// A relative SQLite path is relative to the config file's folder.
+    pub fn store_url(&self) -> String {
+        match &self.config.store.url {
+            Some(url) => {
+                let url = url.expose();
+                match url
+                    .strip_prefix("sqlite://")
+                    .or_else(|| url.strip_prefix("sqlite:"))
+                {
+                    Some(rest)
+                        if !rest.starts_with('/') && !rest.starts_with(':') && !rest.is_empty() =>
+                    {
+                        format!("sqlite://{}", self.base_dir.join(rest).display())
+                    }
+                    _ => url.to_string(),
+                }
+            }
+            None => format!("sqlite://{}", self.catalog_file().display()),
+        }
+    }
+
+    /// The SQLite file the default store lives in.
+    pub fn catalog_file(&self) -> PathBuf {
+        self.config.data_dir.join("catalog.db")
+    }
+
+    /// The configuration as shown to people: secrets masked.
+    pub fn shown(&self) -> StewardConfig {
+        // `Secret` serializes masked, so serializing the config is already safe;
+        // the resolved store URL is shown masked too.
+        let mut config = self.config.clone();
+        config.store.url = Some(Secret::new(self.store_url()));
+        config
+    }
+}
+
+/// The `steward.toml` that `steward init` writes: every key with its default and a
+/// comment, so the file documents itself.
+pub fn template(store_url: Option<&str>, data_dir: &str) -> String {
+    let d = StewardConfig::default();
+    let url_line = match store_url {
+        Some(url) => format!("url = {}", toml_string(url)),
+        None => "# url = \"postgres://steward@db.internal/steward\"".to_string(),
+    };
+    format!(
+        r#"# Steward configuration. Any key can be overridden by an environment variable
+# STEWARD__SECTION__KEY (for example STEWARD__STORE__URL), and some by flags.
+
+# Where Steward keeps its catalog database and derived data, relative to this file.
+data_dir = {data_dir}
+
+[store]
+# The catalog store. Unset: a SQLite file in the data dir. For a team, PostgreSQL;
+# keep passwords out of this file and set STEWARD__STORE__URL instead.
+{url_line}
+# PostgreSQL only: the schema Steward's tables live in.
+# schema = "steward"
+max_connections = {max_connections}
+connect_timeout_secs = {connect_timeout_secs}
+busy_timeout_ms = {busy_timeout_ms}
+# Apply pending migrations whenever the store is opened.
+auto_migrate = {auto_migrate}
+
+[log]
+# A tracing filter: error, warn, info, debug, trace, or per crate (steward_store=debug).
+level = {level}
+"#,
+        data_dir = toml_string(data_dir),
+        max_connections = d.store.max_connections,
+        connect_timeout_secs = d.store.connect_timeout_secs,
+        busy_timeout_ms = d.store.busy_timeout_ms,
+        auto_migrate = d.store.auto_migrate,
+        level = toml_string(&d.log.level),
+    )
+}
+
+fn toml_string(s: &str) -> String {
+    toml::Value::String(s.to_string()).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_template_parses_to_the_defaults() {
+        let parsed: StewardConfig = toml::from_str(&template(None, ".steward")).unwrap();
+        assert_eq!(parsed, StewardConfig::default());
+        let with_url: StewardConfig =
+            toml::from_str(&template(Some("postgres://a@b/c"), ".steward")).unwrap();
+        assert_eq!(with_url.store.url.unwrap().expose(), "postgres://a@b/c");
+    }
+
+    #[test]
+    fn file_errors_point_at_line_and_column() {
+        let text = "data_dir = \"x\"\n[store]\nmax_connections = \"many\"\n";
+        let (line, column, message) = file_position(text).unwrap();
+        assert_eq!((line, column), (3, 19));
+        assert!(
+            message.contains("invalid type: string \"many\""),
+            "{message}"
+        );
+
+        let (line, _, message) = file_position("[store]\nurll = \"x\"\n").unwrap();
+        assert_eq!(line, 2);
+        assert!(message.contains("unknown field `urll`"), "{message}");
+
+        let (line, _, _) = file_position("data_dir = \n").unwrap();
+        assert_eq!(line, 1);
+        assert!(file_position(&template(None, ".steward")).is_none());
+    }
+
+    #[test]
+    fn validation_names_the_key() {
+        let mut config = StewardConfig::default();
+        config.store.max_connections = 0;
+        assert_eq!(
+            validate(&config).unwrap_err(),
+            "key `store.max_connections`: must be at least 1"
+        );
+        let mut config = StewardConfig::default();
+        config.log.level = "loud=[".to_string();
+        assert!(
+            validate(&config)
+                .unwrap_err()
+                .starts_with("key `log.level`")
+        );
+    }
+
+    #[test]
+    fn relative_sqlite_urls_follow_the_config_file() {
+        let loaded = |url: Option<&str>| Loaded {
+            config: StewardConfig {
+                data_dir: PathBuf::from("/srv/steward/.steward"),
+                store: StoreConfig {
+                    url: url.map(Secret::from),
+                    ..StoreConfig::default()
+                },
+                log: LogConfig::default(),
+            },
+            file: None,
+            base_dir: PathBuf::from("/srv/steward"),
+        };
+        assert_eq!(
+            loaded(None).store_url(),
+            "sqlite:///srv/steward/.steward/catalog.db"
+        );
+        assert_eq!(
+            loaded(Some("sqlite://cat.db")).store_url(),
+            "sqlite:///srv/steward/cat.db"
+        );
+        assert_eq!(
+            loaded(Some("sqlite:///abs/cat.db")).store_url(),
+            "sqlite:///abs/cat.db"
+        );
+        assert_eq!(
+            loaded(Some("postgres://u:p@h/d")).store_url(),
+            "postgres://u:p@h/d"
+        );
+        let shown = loaded(Some("postgres://u:p@h/d")).shown();
+        assert_eq!(
+            toml::to_string(&shown.store)
+                .unwrap()
+                .lines()
+                .next()
+                .unwrap(),
+            "url = \"postgres://u:***@h/d\""
+        );
+    }
+}

@@ -1,0 +1,104 @@
+//! Errors as the command line reports them: one line on stderr (and a JSON object
+//! on stdout with `--json`), and an exit code from the error's kind.
+
+use std::process::ExitCode;
+
+use steward_store::StoreError;
+use steward_types::ErrorKind;
+
+use crate::config::ConfigError;
+
+/// An error raised by a command itself, with its kind.
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct Failure {
+    pub kind: ErrorKind,
+    pub message: String,
+}
+
+impl Failure {
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        Self {
+            kind,
+            message: message.into(),
+        }
+    }
+}
+
+/// The kind of the first error in the chain that has one; anything else is a bug.
+pub fn kind_of(error: &anyhow::Error) -> ErrorKind {
+    for cause in error.chain() {
+        if let Some(e) = cause.downcast_ref::<Failure>() {
+            return e.kind;
+        }
+        if let Some(e) = cause.downcast_ref::<StoreError>() {
+            return e.kind();
+        }
+        if let Some(e) = cause.downcast_ref::<ConfigError>() {
+            return e.kind();
+        }
+    }
+    ErrorKind::Internal
+}
+
+/// 0 ok, 1 findings at or above `--fail-on`, 2 usage or input error, 3 internal error.
+pub fn exit_code(kind: ErrorKind) -> ExitCode {
+    match kind {
+        ErrorKind::Internal => ExitCode::from(3),
+        ErrorKind::NotFound
+        | ErrorKind::Invalid
+        | ErrorKind::Denied
+        | ErrorKind::Conflict
+        | ErrorKind::Unavailable => ExitCode::from(2),
+    }
+}
+
+pub fn report(error: &anyhow::Error, json: bool) -> ExitCode {
+    let kind = kind_of(error);
+    let message = message(error);
+    eprintln!("error: {message}");
+    if json {
+        let body = serde_json::json!({"error": {"kind": kind, "message": message}});
+        println!("{body}");
+    }
+    exit_code(kind)
+}
+
+/// The error and its causes on one line, skipping a cause whose text the error
+/// above it already includes.
+fn message(error: &anyhow::Error) -> String {
+    let mut message = String::new();
+    for cause in error.chain() {
+        let text = cause.to_string();
+        if message.contains(&text) {
+            continue;
+        }
+        if !message.is_empty() {
+            message.push_str(": ");
+        }
+        message.push_str(&text);
+    }
+    message
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn causes_already_in_the_message_are_not_repeated() {
+        let io = std::io::Error::other("connection refused");
+        let error = anyhow::Error::new(Failure::new(
+            ErrorKind::Unavailable,
+            "cannot open `x`: connection refused",
+        ))
+        .context("starting");
+        assert_eq!(
+            message(&error),
+            "starting: cannot open `x`: connection refused"
+        );
+        let error = anyhow::Error::new(io).context("cannot open `x`");
+        assert_eq!(message(&error), "cannot open `x`: connection refused");
+        assert_eq!(kind_of(&error), ErrorKind::Internal);
+    }
+}

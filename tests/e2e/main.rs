@@ -1,0 +1,9 @@
+//! End-to-end tests: the real `steward` binary in a scratch folder, with the real
+//! SQLite file and, when `STEWARD_TEST_PG_URL` is set, a real PostgreSQL.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod cli;
+mod config;
+mod harness;
+mod store;

@@ -2,8 +2,8 @@
 //! uses these mappings, so a new entity is a table plus one impl here.
 
 use steward_types::{
-    AssetRef, AuditEvent, Classification, Column, ColumnProfile, Finding, Id, JobRun, LineageEdge,
-    PolicyRef, Sampling, Source, Table, UsageRecord,
+    AssetRef, AuditEvent, ChangeEvent, Classification, Column, ColumnProfile, Finding, Id, JobRun,
+    LineageEdge, PolicyRef, Sampling, Source, Table, UsageRecord,
 };
 
 use crate::error::StoreError;
@@ -76,6 +76,8 @@ mod source {
             (&s.url).into(),
             Value::json(&s.options),
             (&s.description).into(),
+            s.scanned_at.into(),
+            (&s.scan_error).into(),
         ]
     }
     fn read(f: &Fields<'_>) -> Result<Source, StoreError> {
@@ -85,6 +87,8 @@ mod source {
             url: f.text("url")?,
             options: f.json("options")?,
             description: f.opt_text("description")?,
+            scanned_at: f.opt_time("scanned_at")?,
+            scan_error: f.opt_text("scan_error")?,
         })
     }
 }
@@ -109,6 +113,9 @@ mod table {
             "file_count",
             "partition_columns",
             "last_modified",
+            "scanned_at",
+            "scan_error",
+            "dropped_at",
         ]
     );
 
@@ -130,6 +137,9 @@ mod table {
             t.file_count.into(),
             Value::json(&t.partition_columns),
             t.last_modified.into(),
+            t.scanned_at.into(),
+            (&t.scan_error).into(),
+            t.dropped_at.into(),
         ]
     }
     fn read(f: &Fields<'_>) -> Result<Table, StoreError> {
@@ -147,6 +157,9 @@ mod table {
             file_count: f.opt_i64("file_count")?,
             partition_columns: f.json("partition_columns")?,
             last_modified: f.opt_time("last_modified")?,
+            scanned_at: f.opt_time("scanned_at")?,
+            scan_error: f.opt_text("scan_error")?,
+            dropped_at: f.opt_time("dropped_at")?,
         })
     }
 }
@@ -590,6 +603,53 @@ mod audit_event {
             action: f.text("action")?,
             target: f.text("target")?,
             details: f.json("details")?,
+        })
+    }
+}
+
+mod change_event {
+    use super::*;
+    entity!(
+        ChangeEvent,
+        "change event",
+        "change_events",
+        [
+            "source_id",
+            "table_id",
+            "table_name",
+            "column_name",
+            "kind",
+            "before_value",
+            "after_value",
+            "detected_at",
+        ]
+    );
+
+    fn describe(c: &ChangeEvent) -> String {
+        format!("`{}` change of `{}`", c.kind, c.table_name)
+    }
+    fn values(c: &ChangeEvent) -> Vec<Value> {
+        vec![
+            c.source_id.get().into(),
+            c.table_id.map(|id| id.get()).into(),
+            (&c.table_name).into(),
+            (&c.column).into(),
+            c.kind.as_str().into(),
+            (&c.before).into(),
+            (&c.after).into(),
+            c.detected_at.into(),
+        ]
+    }
+    fn read(f: &Fields<'_>) -> Result<ChangeEvent, StoreError> {
+        Ok(ChangeEvent {
+            source_id: Id::new(f.i64("source_id")?),
+            table_id: f.opt_i64("table_id")?.map(Id::new),
+            table_name: f.text("table_name")?,
+            column: f.opt_text("column_name")?,
+            kind: f.parse("kind")?,
+            before: f.opt_text("before_value")?,
+            after: f.opt_text("after_value")?,
+            detected_at: f.time("detected_at")?,
         })
     }
 }

@@ -31,6 +31,12 @@ pub struct Source {
     pub options: BTreeMap<String, String>,
     #[serde(default)]
     pub description: Option<String>,
+    /// When the last scan of this source finished.
+    #[serde(default)]
+    pub scanned_at: Option<DateTime<Utc>>,
+    /// Why the last scan could not reach the source at all, if it could not.
+    #[serde(default)]
+    pub scan_error: Option<String>,
 }
 
 named_enum! {
@@ -62,6 +68,15 @@ pub struct Table {
     #[serde(default)]
     pub partition_columns: Vec<String>,
     pub last_modified: Option<DateTime<Utc>>,
+    /// When the last scan that reached this table finished.
+    #[serde(default)]
+    pub scanned_at: Option<DateTime<Utc>>,
+    /// Why the last scan failed on this table; what was stored before is kept.
+    #[serde(default)]
+    pub scan_error: Option<String>,
+    /// When a scan found the table gone from its source.
+    #[serde(default)]
+    pub dropped_at: Option<DateTime<Utc>>,
 }
 
 impl Table {
@@ -172,4 +187,31 @@ pub struct Classification {
     /// Who decided, for steward and agent decisions.
     pub decided_by: Option<String>,
     pub reason: Option<String>,
+}
+
+named_enum! {
+    /// What a re-scan found changed since the last snapshot.
+    pub enum ChangeKind as "change kind" {
+        TableAdded => "table_added",
+        TableDropped => "table_dropped",
+        ColumnAdded => "column_added",
+        ColumnRemoved => "column_removed",
+        TypeChanged => "type_changed",
+        NullabilityChanged => "nullability_changed",
+    }
+}
+
+/// One schema change found by comparing a scan with the previous snapshot.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChangeEvent {
+    pub source_id: Id<Source>,
+    /// Null once the table itself is gone from the catalog.
+    pub table_id: Option<Id<Table>>,
+    /// `schema.table`, kept so the event reads well after the table is gone.
+    pub table_name: String,
+    pub column: Option<String>,
+    pub kind: ChangeKind,
+    pub before: Option<String>,
+    pub after: Option<String>,
+    pub detected_at: DateTime<Utc>,
 }

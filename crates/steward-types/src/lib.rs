@@ -5,12 +5,13 @@ mod catalog;
 mod error;
 mod governance;
 mod id;
+mod mask;
 mod names;
 mod secret;
 
 pub use catalog::{
-    Classification, ClassificationOrigin, Column, ColumnProfile, Sampling, SamplingMethod, Source,
-    SourceKind, Table, TableKind, ValueCount, Verdict,
+    ChangeEvent, ChangeKind, Classification, ClassificationOrigin, Column, ColumnProfile, Sampling,
+    SamplingMethod, Source, SourceKind, Table, TableKind, ValueCount, Verdict,
 };
 pub use error::{ErrorKind, ParseEnumError};
 pub use governance::{
@@ -18,4 +19,5 @@ pub use governance::{
     LineageOrigin, PolicyRef, Severity, UsageRecord,
 };
 pub use id::{Id, Record};
+pub use mask::mask_value;
 pub use secret::{Secret, redact_url};

@@ -21,6 +21,7 @@ struct Counts {
     column_profiles: i64,
     classifications: i64,
     lineage_edges: i64,
+    change_events: i64,
     policies: i64,
     open_findings: i64,
     job_runs: i64,
@@ -43,6 +44,7 @@ pub async fn run(loaded: &Loaded, out: &Output) -> anyhow::Result<()> {
         column_profiles: count::<ColumnProfile>(&mut s).await?,
         classifications: count::<Classification>(&mut s).await?,
         lineage_edges: count::<LineageEdge>(&mut s).await?,
+        change_events: count::<ChangeEvent>(&mut s).await?,
         policies: count::<PolicyRef>(&mut s).await?,
         open_findings: s
             .count::<Finding>(&Filter::all().eq_text("status", FindingStatus::Open.as_str()))
@@ -67,6 +69,7 @@ pub async fn run(loaded: &Loaded, out: &Output) -> anyhow::Result<()> {
             ("column profiles", c.column_profiles),
             ("classifications", c.classifications),
             ("lineage edges", c.lineage_edges),
+            ("schema changes", c.change_events),
             ("policies", c.policies),
             ("open findings", c.open_findings),
             ("job runs", c.job_runs),

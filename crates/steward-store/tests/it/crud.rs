@@ -120,6 +120,8 @@ pub fn source(name: &str) -> Source {
         url: "postgres://reader@warehouse:5432/sales".to_string(),
         options: BTreeMap::from([("sslmode".to_string(), "prefer".to_string())]),
         description: Some("the sales warehouse".to_string()),
+        scanned_at: None,
+        scan_error: None,
     }
 }
 
@@ -138,6 +140,9 @@ pub fn table(source_id: Id<Source>, schema: Option<&str>, name: &str) -> Table {
         file_count: Some(12),
         partition_columns: vec!["dt".to_string()],
         last_modified: Some(at(1, 250)),
+        scanned_at: Some(at(1, 300)),
+        scan_error: None,
+        dropped_at: None,
     }
 }
 
@@ -177,6 +182,8 @@ async fn sources() {
         b.url = "s3://lake/sales/".to_string();
         b.options.clear();
         b.description = None;
+        b.scanned_at = Some(at(2, 5));
+        b.scan_error = Some("connection refused".to_string());
         lifecycle(&t, source("sales"), b).await;
         t
     })
@@ -194,6 +201,8 @@ async fn tables() {
         b.row_count = None;
         b.partition_columns = vec![];
         b.last_modified = None;
+        b.scan_error = Some("parquet footer is corrupt".to_string());
+        b.dropped_at = Some(at(3, 0));
         lifecycle(&t, a, b).await;
         t
     })
@@ -452,6 +461,34 @@ async fn audit_events() {
         let b = AuditEvent {
             action: "finding.waive".to_string(),
             details: serde_json::Value::Null,
+            ..a.clone()
+        };
+        lifecycle(&t, a, b).await;
+        t
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn change_events() {
+    each_backend(|t| async move {
+        let (src, tbl, _) = parents(&t.store, "changes").await;
+        let a = ChangeEvent {
+            source_id: src,
+            table_id: Some(tbl),
+            table_name: "sales.customers".to_string(),
+            column: Some("phone".to_string()),
+            kind: ChangeKind::TypeChanged,
+            before: Some("Int64".to_string()),
+            after: Some("Utf8".to_string()),
+            detected_at: at(10, 1),
+        };
+        let b = ChangeEvent {
+            table_id: None,
+            column: None,
+            kind: ChangeKind::TableDropped,
+            before: None,
+            after: None,
             ..a.clone()
         };
         lifecycle(&t, a, b).await;

@@ -1,0 +1,658 @@
+//! A connection to one source: discovery, schema inspection and profiling,
+//! whatever kind of source it is.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use datafusion::catalog::TableProvider;
+use datafusion::datasource::file_format::csv::CsvFormat;
+use datafusion::datasource::file_format::file_compression_type::FileCompressionType;
+use datafusion::datasource::file_format::json::JsonFormat;
+use datafusion::datasource::file_format::parquet::ParquetFormat;
+use datafusion::datasource::listing::{
+    ListingOptions, ListingTable, ListingTableConfig, ListingTableUrl,
+};
+use datafusion::datasource::physical_plan::parquet::metadata::DFParquetMetadata;
+use datafusion::execution::runtime_env::RuntimeEnvBuilder;
+use datafusion::logical_expr::TableType;
+use datafusion::prelude::{SessionConfig, SessionContext};
+use futures::TryStreamExt;
+use object_store::aws::AmazonS3Builder;
+use object_store::local::LocalFileSystem;
+use object_store::path::Path as ObjectPath;
+use object_store::{ObjectMeta, ObjectStore};
+use steward_types::{Source, SourceKind, TableKind};
+
+use crate::config::WarehouseConfig;
+use crate::error::{Result, WarehouseError};
+use crate::files::{self, FileFormat, FileTable, ListedFile};
+use crate::model::{ColumnSnapshot, TableProfile, TableRef, TableSnapshot};
+use crate::profile::{self, ProfileOptions};
+use crate::sql_db::{CatalogTable, DbParams, SqlDb};
+use crate::sqlite;
+
+/// The env var a database source's password is read from unless the source's
+/// `password_env` option names another: `STEWARD_SOURCE_<NAME>_PASSWORD`.
+pub fn default_password_env(source_name: &str) -> String {
+    let name: String = source_name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_uppercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!("STEWARD_SOURCE_{name}_PASSWORD")
+}
+
+enum Backend {
+    Files {
+        store: Arc<dyn ObjectStore>,
+        root: ObjectPath,
+        url_root: String,
+        tables: HashMap<TableRef, FileTable>,
+    },
+    Database {
+        db: SqlDb,
+        catalog: HashMap<TableRef, CatalogTable>,
+    },
+    Sqlite {
+        path: PathBuf,
+        catalog: HashMap<TableRef, CatalogTable>,
+    },
+}
+
+/// An open connection to one source.
+pub struct SourceConnection {
+    name: String,
+    ctx: SessionContext,
+    config: WarehouseConfig,
+    backend: Backend,
+    providers: Mutex<HashMap<TableRef, Arc<dyn TableProvider>>>,
+}
+
+impl std::fmt::Debug for SourceConnection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SourceConnection")
+            .field("name", &self.name)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SourceConnection {
+    /// Connects to `source`. Fails when the source cannot be reached at all.
+    pub async fn open(source: &Source, config: &WarehouseConfig) -> Result<Self> {
+        let threads = config.threads.max(1);
+        let runtime = RuntimeEnvBuilder::new()
+            .with_memory_limit(config.memory_limit_mb.max(64) * 1024 * 1024, 1.0)
+            .build_arc()
+            .map_err(|e| unreachable(source, e))?;
+        let session = SessionConfig::new()
+            .with_target_partitions(threads)
+            .with_information_schema(false);
+        let ctx = SessionContext::new_with_config_rt(session, runtime);
+
+        let backend = match source.kind {
+            SourceKind::Files => open_files(source, &ctx)?,
+            SourceKind::Postgres | SourceKind::Mysql => {
+                let params = db_params(source)?;
+                let db = if source.kind == SourceKind::Postgres {
+                    SqlDb::postgres(&params).await
+                } else {
+                    SqlDb::mysql(&params).await
+                }
+                .map_err(|e| unreachable(source, e))?;
+                Backend::Database {
+                    db,
+                    catalog: HashMap::new(),
+                }
+            }
+            SourceKind::Sqlite => {
+                let path = sqlite_path(source)?;
+                sqlite::open(&path)
+                    .map_err(|e| unreachable(source, format!("{}: {e}", path.display())))?;
+                Backend::Sqlite {
+                    path,
+                    catalog: HashMap::new(),
+                }
+            }
+        };
+        Ok(Self {
+            name: source.name.clone(),
+            ctx,
+            config: config.clone(),
+            backend,
+            providers: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// Lists the source's tables and views.
+    pub async fn discover(&mut self) -> Result<Vec<TableRef>> {
+        let name = self.name.clone();
+        let fail = |e: &dyn std::fmt::Display| WarehouseError::Unreachable {
+            source_name: name.clone(),
+            reason: e.to_string(),
+        };
+        match &mut self.backend {
+            Backend::Files {
+                store,
+                root,
+                tables,
+                ..
+            } => {
+                let listed: Vec<ListedFile> = store
+                    .list(Some(root))
+                    .map_ok(|meta| ListedFile {
+                        relative: relative(root, &meta.location),
+                        size: meta.size,
+                        last_modified: meta.last_modified,
+                    })
+                    .try_collect()
+                    .await
+                    .map_err(|e| fail(&e))?;
+                *tables = files::discover(&listed)
+                    .into_iter()
+                    .map(|t| (t.table.clone(), t))
+                    .collect();
+                let mut refs: Vec<TableRef> = tables.keys().cloned().collect();
+                refs.sort();
+                Ok(refs)
+            }
+            Backend::Database { db, catalog } => {
+                let found = db.catalog().await.map_err(|e| fail(&e))?;
+                *catalog = found.into_iter().map(|t| (t.table.clone(), t)).collect();
+                let mut refs: Vec<TableRef> = catalog.keys().cloned().collect();
+                refs.sort();
+                Ok(refs)
+            }
+            Backend::Sqlite { path, catalog } => {
+                let path = path.clone();
+                let found = tokio::task::spawn_blocking(move || sqlite_catalog(&path))
+                    .await
+                    .map_err(|e| fail(&e))?
+                    .map_err(|e| fail(&e))?;
+                *catalog = found.into_iter().map(|t| (t.table.clone(), t)).collect();
+                let mut refs: Vec<TableRef> = catalog.keys().cloned().collect();
+                refs.sort();
+                Ok(refs)
+            }
+        }
+    }
+
+    /// Reads one table's schema and metadata.
+    pub async fn inspect(&self, table: &TableRef) -> Result<TableSnapshot> {
+        let fail = |e: &dyn std::fmt::Display| WarehouseError::table(table, e);
+        match &self.backend {
+            Backend::Files {
+                store,
+                url_root,
+                tables,
+                ..
+            } => {
+                let found = tables
+                    .get(table)
+                    .ok_or_else(|| WarehouseError::TableNotFound {
+                        table: table.display_name(),
+                    })?;
+                if !found.problems.is_empty() {
+                    return Err(fail(&found.problems.join("; ")));
+                }
+                let format = found.format().ok_or_else(|| fail(&"no data files"))?;
+                let provider = self
+                    .file_table(found, format, url_root)
+                    .await
+                    .map_err(|e| fail(&e))?;
+                let row_count = match format {
+                    FileFormat::Parquet => Some(
+                        parquet_rows(store, url_root, found)
+                            .await
+                            .map_err(|e| fail(&e))?,
+                    ),
+                    _ => None,
+                };
+                let schema = provider.schema();
+                let columns = schema
+                    .fields()
+                    .iter()
+                    .map(|f| ColumnSnapshot {
+                        name: f.name().clone(),
+                        data_type: f.data_type().to_string(),
+                        nullable: f.is_nullable(),
+                        comment: None,
+                        primary_key: false,
+                    })
+                    .collect();
+                self.remember(table, provider);
+                Ok(TableSnapshot {
+                    table: table.clone(),
+                    description: None,
+                    columns,
+                    partition_columns: found.partition_columns.clone(),
+                    format: Some(format.name().to_string()),
+                    file_count: Some(found.files.len() as i64),
+                    size_bytes: Some(found.size_bytes()),
+                    row_count,
+                    last_modified: found.last_modified(),
+                    view_sql: None,
+                })
+            }
+            Backend::Database { db, catalog } => {
+                let entry = catalog
+                    .get(table)
+                    .ok_or_else(|| WarehouseError::TableNotFound {
+                        table: table.display_name(),
+                    })?;
+                let provider = db.table_provider(table).await.map_err(|e| fail(&e))?;
+                let snapshot = snapshot_from_catalog(entry, &provider);
+                self.remember(table, provider);
+                Ok(snapshot)
+            }
+            Backend::Sqlite { path, catalog } => {
+                let entry = catalog
+                    .get(table)
+                    .ok_or_else(|| WarehouseError::TableNotFound {
+                        table: table.display_name(),
+                    })?;
+                let (file, name) = (path.clone(), table.name.clone());
+                let schema = tokio::task::spawn_blocking(move || {
+                    let conn = sqlite::open(&file)?;
+                    sqlite::table_schema(&conn, &name).map(|(schema, _)| schema)
+                })
+                .await
+                .map_err(|e| fail(&e))?
+                .map_err(|e| fail(&e))?;
+                let table_type = if table.kind == TableKind::View {
+                    TableType::View
+                } else {
+                    TableType::Base
+                };
+                let provider: Arc<dyn TableProvider> = Arc::new(sqlite::SqliteTable::new(
+                    path.clone(),
+                    table.name.clone(),
+                    schema,
+                    table_type,
+                ));
+                let snapshot = snapshot_from_catalog(entry, &provider);
+                self.remember(table, provider);
+                Ok(snapshot)
+            }
+        }
+    }
+
+    /// Profiles a table inspected before. Values in the result are raw.
+    pub async fn profile(
+        &self,
+        snapshot: &TableSnapshot,
+        options: &ProfileOptions,
+    ) -> Result<TableProfile> {
+        let table = &snapshot.table;
+        let provider = self
+            .providers
+            .lock()
+            .map_err(|_| WarehouseError::table(table, "provider cache poisoned"))?
+            .get(table)
+            .cloned()
+            .ok_or_else(|| WarehouseError::table(table, "profiled before it was inspected"))?;
+        profile::profile(&self.ctx, provider, snapshot.row_count, options)
+            .await
+            .map_err(|e| WarehouseError::table(table, e))
+    }
+
+    /// Profile options from the config, with a per-scan row limit.
+    pub fn profile_options(&self, sample_rows: Option<u64>) -> ProfileOptions {
+        ProfileOptions {
+            sample_rows: Some(sample_rows.unwrap_or(self.config.sample_rows)),
+            top_k: self.config.top_k,
+        }
+    }
+
+    fn remember(&self, table: &TableRef, provider: Arc<dyn TableProvider>) {
+        if let Ok(mut providers) = self.providers.lock() {
+            providers.insert(table.clone(), provider);
+        }
+    }
+
+    async fn file_table(
+        &self,
+        table: &FileTable,
+        format: FileFormat,
+        url_root: &str,
+    ) -> datafusion::error::Result<Arc<dyn TableProvider>> {
+        let first = table
+            .files
+            .first()
+            .map(|f| f.relative.as_str())
+            .unwrap_or_default();
+        let extension = format.extension(first);
+        let infer = self.config.schema_infer_rows;
+        let file_format: Arc<dyn datafusion::datasource::file_format::FileFormat> = match format {
+            FileFormat::Parquet => Arc::new(ParquetFormat::default()),
+            FileFormat::Csv { gzip } => Arc::new(
+                CsvFormat::default()
+                    .with_has_header(true)
+                    .with_delimiter(if extension.contains("tsv") {
+                        b'\t'
+                    } else {
+                        b','
+                    })
+                    .with_schema_infer_max_rec(infer)
+                    .with_file_compression_type(if gzip {
+                        FileCompressionType::GZIP
+                    } else {
+                        FileCompressionType::UNCOMPRESSED
+                    }),
+            ),
+            FileFormat::Json { gzip } => Arc::new(
+                JsonFormat::default()
+                    .with_schema_infer_max_rec(infer)
+                    .with_file_compression_type(if gzip {
+                        FileCompressionType::GZIP
+                    } else {
+                        FileCompressionType::UNCOMPRESSED
+                    }),
+            ),
+        };
+        let partition_cols = table
+            .partition_columns
+            .iter()
+            .map(|k| (k.clone(), datafusion::arrow::datatypes::DataType::Utf8))
+            .collect();
+        let options = ListingOptions::new(file_format)
+            .with_file_extension(extension)
+            .with_table_partition_cols(partition_cols);
+        // Partitioned tables are read as their folder (DataFusion takes the
+        // partition values from the paths); others as exactly their files.
+        let urls = if table.partition_columns.is_empty() {
+            table
+                .files
+                .iter()
+                .map(|f| ListingTableUrl::parse(join_url(url_root, &f.relative)))
+                .collect::<datafusion::error::Result<Vec<_>>>()?
+        } else {
+            vec![ListingTableUrl::parse(format!(
+                "{}/",
+                join_url(url_root, &table.folder)
+            ))?]
+        };
+        let config = ListingTableConfig::new_with_multi_paths(urls)
+            .with_listing_options(options)
+            .infer_schema(&self.ctx.state())
+            .await?;
+        Ok(Arc::new(ListingTable::try_new(config)?))
+    }
+}
+
+fn unreachable(source: &Source, e: impl std::fmt::Display) -> WarehouseError {
+    WarehouseError::Unreachable {
+        source_name: source.name.clone(),
+        reason: e.to_string(),
+    }
+}
+
+fn relative(root: &ObjectPath, location: &ObjectPath) -> String {
+    match location.prefix_match(root) {
+        Some(parts) => parts
+            .map(|p| p.as_ref().to_string())
+            .collect::<Vec<_>>()
+            .join("/"),
+        None => location.to_string(),
+    }
+}
+
+fn join_url(root: &str, relative: &str) -> String {
+    if relative.is_empty() {
+        root.trim_end_matches('/').to_string()
+    } else {
+        format!("{}/{}", root.trim_end_matches('/'), relative)
+    }
+}
+
+/// A file lake: local folder or `s3://bucket/prefix`.
+fn open_files(source: &Source, ctx: &SessionContext) -> Result<Backend> {
+    let invalid = |reason: String| WarehouseError::InvalidUrl {
+        url: source.url.clone(),
+        reason,
+    };
+    if let Some(rest) = source.url.strip_prefix("s3://") {
+        let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
+        if bucket.is_empty() {
+            return Err(invalid("no bucket".into()));
+        }
+        let option = |k: &str| source.options.get(k).cloned();
+        let env = |k: &str, default: &str| {
+            std::env::var(option(k).unwrap_or_else(|| default.to_string())).ok()
+        };
+        let mut builder = AmazonS3Builder::from_env().with_bucket_name(bucket);
+        if let Some(endpoint) = option("endpoint") {
+            builder = builder
+                .with_allow_http(endpoint.starts_with("http://"))
+                .with_endpoint(endpoint);
+        }
+        if let Some(region) = option("region") {
+            builder = builder.with_region(region);
+        }
+        if let Some(key) = env("access_key_id_env", "AWS_ACCESS_KEY_ID") {
+            builder = builder.with_access_key_id(key);
+        }
+        if let Some(secret) = env("secret_access_key_env", "AWS_SECRET_ACCESS_KEY") {
+            builder = builder.with_secret_access_key(secret);
+        }
+        let store: Arc<dyn ObjectStore> =
+            Arc::new(builder.build().map_err(|e| unreachable(source, e))?);
+        let bucket_url =
+            url::Url::parse(&format!("s3://{bucket}")).map_err(|e| invalid(e.to_string()))?;
+        ctx.register_object_store(&bucket_url, store.clone());
+        let prefix = prefix.trim_end_matches('/');
+        Ok(Backend::Files {
+            store,
+            root: ObjectPath::from(prefix),
+            url_root: format!("s3://{bucket}/{prefix}"),
+            tables: HashMap::new(),
+        })
+    } else {
+        let path = source.url.strip_prefix("file://").unwrap_or(&source.url);
+        let path = PathBuf::from(path);
+        if !path.is_absolute() {
+            return Err(invalid("a local lake needs an absolute path".into()));
+        }
+        if !path.is_dir() {
+            return Err(unreachable(
+                source,
+                format!("`{}` is not a readable folder", path.display()),
+            ));
+        }
+        let root = ObjectPath::from_filesystem_path(&path).map_err(|e| invalid(e.to_string()))?;
+        Ok(Backend::Files {
+            store: Arc::new(LocalFileSystem::new()),
+            root,
+            url_root: format!("file://{}", path.display()),
+            tables: HashMap::new(),
+        })
+    }
+}
+
+fn sqlite_path(source: &Source) -> Result<PathBuf> {
+    let rest = source
+        .url
+        .strip_prefix("sqlite://")
+        .or_else(|| source.url.strip_prefix("sqlite:"))
+        .ok_or_else(|| WarehouseError::InvalidUrl {
+            url: source.url.clone(),
+            reason: "expected sqlite:///PATH".into(),
+        })?;
+    let path = PathBuf::from(rest.split('?').next().unwrap_or(rest));
+    if !path.is_absolute() {
+        return Err(WarehouseError::InvalidUrl {
+            url: source.url.clone(),
+            reason: "expected an absolute path".into(),
+        });
+    }
+    Ok(path)
+}
+
+/// Host, user, database and password of a database source. The password never
+/// comes from the URL (which is stored): it is read from an env var.
+fn db_params(source: &Source) -> Result<DbParams> {
+    let invalid = |reason: String| WarehouseError::InvalidUrl {
+        url: steward_types::redact_url(&source.url),
+        reason,
+    };
+    let url = url::Url::parse(&source.url).map_err(|e| invalid(e.to_string()))?;
+    if url.password().is_some() {
+        return Err(invalid(format!(
+            "passwords do not belong in source URLs; set {} or name another env var with --option password_env=VAR",
+            default_password_env(&source.name)
+        )));
+    }
+    let password_env = source
+        .options
+        .get("password_env")
+        .cloned()
+        .unwrap_or_else(|| default_password_env(&source.name));
+    let decode = |s: &str| {
+        url::form_urlencoded::parse(s.as_bytes())
+            .map(|(k, _)| k.into_owned())
+            .next()
+            .unwrap_or_default()
+    };
+    let user = if url.username().is_empty() {
+        if source.kind == SourceKind::Postgres {
+            "postgres".to_string()
+        } else {
+            "root".to_string()
+        }
+    } else {
+        decode(url.username())
+    };
+    let database = url.path().trim_start_matches('/');
+    Ok(DbParams {
+        host: url.host_str().unwrap_or("localhost").to_string(),
+        port: url.port(),
+        user,
+        password: std::env::var(&password_env).ok(),
+        database: (!database.is_empty()).then(|| database.to_string()),
+        sslmode: source.options.get("sslmode").cloned(),
+    })
+}
+
+fn snapshot_from_catalog(entry: &CatalogTable, provider: &Arc<dyn TableProvider>) -> TableSnapshot {
+    let schema = provider.schema();
+    let columns = schema
+        .fields()
+        .iter()
+        .map(|f| {
+            let known = entry.columns.iter().find(|(name, ..)| name == f.name());
+            ColumnSnapshot {
+                name: f.name().clone(),
+                data_type: f.data_type().to_string(),
+                nullable: known.map_or(f.is_nullable(), |(_, nullable, ..)| *nullable),
+                comment: known.and_then(|(_, _, comment, _)| comment.clone()),
+                primary_key: known.is_some_and(|(.., pk)| *pk),
+            }
+        })
+        .collect();
+    TableSnapshot {
+        table: entry.table.clone(),
+        description: entry.comment.clone(),
+        columns,
+        partition_columns: Vec::new(),
+        format: None,
+        file_count: None,
+        size_bytes: entry.size_bytes,
+        row_count: entry.row_estimate,
+        last_modified: None,
+        view_sql: entry.view_sql.clone(),
+    }
+}
+
+/// Tables and views of a SQLite file, with exact row counts (cheap for the
+/// operational databases SQLite holds) and primary keys.
+fn sqlite_catalog(path: &std::path::Path) -> rusqlite::Result<Vec<CatalogTable>> {
+    let conn = sqlite::open(path)?;
+    let mut statement = conn.prepare(
+        "SELECT type, name, sql FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name",
+    )?;
+    let objects: Vec<(String, String, Option<String>)> = statement
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut tables = Vec::new();
+    for (kind, name, sql) in objects {
+        let (_, flags) = sqlite::table_schema(&conn, &name)?;
+        let is_view = kind == "view";
+        let rows = if is_view {
+            None
+        } else {
+            conn.query_row(
+                &format!("SELECT COUNT(*) FROM {}", sqlite::quote(&name)),
+                [],
+                |r| r.get::<_, i64>(0),
+            )
+            .ok()
+        };
+        tables.push(CatalogTable {
+            table: TableRef {
+                schema: None,
+                name,
+                kind: if is_view {
+                    TableKind::View
+                } else {
+                    TableKind::Table
+                },
+            },
+            comment: None,
+            view_sql: if is_view { sql } else { None },
+            row_estimate: rows,
+            size_bytes: None,
+            columns: flags
+                .into_iter()
+                .map(|(name, nullable, pk)| (name, nullable, None, pk))
+                .collect(),
+        });
+    }
+    Ok(tables)
+}
+
+async fn parquet_rows(
+    store: &Arc<dyn ObjectStore>,
+    url_root: &str,
+    table: &FileTable,
+) -> std::result::Result<i64, Box<dyn std::error::Error + Send + Sync>> {
+    let mut rows = 0i64;
+    for file in &table.files {
+        let location = object_location(url_root, &file.relative)?;
+        let meta = ObjectMeta {
+            location,
+            last_modified: file.last_modified,
+            size: file.size,
+            e_tag: None,
+            version: None,
+        };
+        let metadata = DFParquetMetadata::new(store.as_ref(), &meta)
+            .fetch_metadata()
+            .await
+            .map_err(|e| format!("`{}`: {e}", file.relative))?;
+        rows += metadata.file_metadata().num_rows();
+    }
+    Ok(rows)
+}
+
+/// The object-store path of a file below the root URL.
+fn object_location(
+    url_root: &str,
+    relative: &str,
+) -> std::result::Result<ObjectPath, Box<dyn std::error::Error + Send + Sync>> {
+    if let Some(local) = url_root.strip_prefix("file://") {
+        Ok(ObjectPath::from_filesystem_path(
+            std::path::Path::new(local).join(relative),
+        )?)
+    } else {
+        let rest = url_root.strip_prefix("s3://").unwrap_or(url_root);
+        let prefix = rest.split_once('/').map_or("", |(_, p)| p);
+        Ok(ObjectPath::from(
+            join_url(prefix, relative).trim_start_matches('/'),
+        ))
+    }
+}

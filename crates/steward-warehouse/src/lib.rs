@@ -1,0 +1,23 @@
+//! Seeing a warehouse through DataFusion: connecting to a source (file lakes on
+//! local disk or S3, PostgreSQL, MySQL/MariaDB, SQLite), finding its tables,
+//! inspecting their schemas and profiling their columns in one pass per table.
+//!
+//! Profiles hold raw sample values in memory only; masking them before they are
+//! stored is the caller's job (see `steward-service`).
+
+mod config;
+mod connect;
+mod error;
+mod files;
+mod model;
+mod profile;
+mod sql_db;
+mod sqlite;
+mod topk;
+
+pub use config::WarehouseConfig;
+pub use connect::SourceConnection;
+pub use error::{Result, WarehouseError};
+pub use model::{ColumnSnapshot, ColumnStats, TableProfile, TableRef, TableSnapshot};
+pub use profile::ProfileOptions;
+pub use topk::TopK;

@@ -1,0 +1,171 @@
+//! Profiling a table in one pass: every column's statistics, top values included,
+//! come from a single aggregate query.
+
+use std::sync::Arc;
+
+use datafusion::arrow::datatypes::DataType;
+use datafusion::catalog::TableProvider;
+use datafusion::common::{Column, ScalarValue};
+use datafusion::error::Result;
+use datafusion::functions::expr_fn::character_length;
+use datafusion::functions_aggregate::count::count_all;
+use datafusion::functions_aggregate::expr_fn::{approx_distinct, avg, count, max, min, stddev};
+use datafusion::logical_expr::{Expr, cast, col};
+use datafusion::prelude::SessionContext;
+use steward_types::{Sampling, SamplingMethod};
+
+use crate::model::{ColumnStats, TableProfile};
+use crate::topk::TopK;
+
+#[derive(Debug, Clone)]
+pub struct ProfileOptions {
+    /// Profile a sample of this many rows when the table is known to be larger.
+    pub sample_rows: Option<u64>,
+    pub top_k: usize,
+}
+
+fn is_numeric(t: &DataType) -> bool {
+    t.is_numeric()
+}
+
+fn is_string(t: &DataType) -> bool {
+    matches!(t, DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View)
+        || matches!(t, DataType::Dictionary(_, v) if is_string(v))
+}
+
+fn is_temporal(t: &DataType) -> bool {
+    t.is_temporal()
+}
+
+/// Types with an order, so min and max mean something.
+fn is_orderable(t: &DataType) -> bool {
+    is_numeric(t) || is_string(t) || is_temporal(t) || matches!(t, DataType::Boolean)
+}
+
+/// Types whose values are worth counting: not nested, not binary blobs.
+fn is_countable(t: &DataType) -> bool {
+    is_orderable(t)
+}
+
+/// Names the aggregate of column `i` so results are found by name, whatever
+/// the column is called.
+fn alias(i: usize, stat: &str) -> String {
+    format!("__c{i}_{stat}")
+}
+
+/// Profiles `provider`. `known_rows` is the table's row count from metadata,
+/// used to decide on sampling.
+pub async fn profile(
+    ctx: &SessionContext,
+    provider: Arc<dyn TableProvider>,
+    known_rows: Option<i64>,
+    options: &ProfileOptions,
+) -> Result<TableProfile> {
+    let schema = provider.schema();
+    let mut frame = ctx.read_table(provider)?;
+    let sampling = match (options.sample_rows, known_rows) {
+        (Some(limit), Some(total)) if total > 0 && total as u64 > limit => {
+            frame = frame.limit(0, Some(limit as usize))?;
+            Sampling {
+                method: SamplingMethod::Limit,
+                fraction: limit as f64 / total as f64,
+            }
+        }
+        _ => Sampling {
+            method: SamplingMethod::Full,
+            fraction: 1.0,
+        },
+    };
+
+    let top_k = TopK::new(options.top_k).udaf();
+    let mut aggregates: Vec<Expr> = vec![count_all().alias("__rows")];
+    for (i, field) in schema.fields().iter().enumerate() {
+        let t = field.data_type();
+        let c = col(Column::from_name(field.name()));
+        aggregates.push(count(c.clone()).alias(alias(i, "non_null")));
+        if is_countable(t) {
+            aggregates.push(approx_distinct(c.clone()).alias(alias(i, "distinct")));
+            aggregates.push(top_k.call(vec![c.clone()]).alias(alias(i, "top")));
+        }
+        if is_orderable(t) {
+            aggregates.push(min(c.clone()).alias(alias(i, "min")));
+            aggregates.push(max(c.clone()).alias(alias(i, "max")));
+        }
+        if is_numeric(t) {
+            let as_float = cast(c.clone(), DataType::Float64);
+            aggregates.push(avg(as_float.clone()).alias(alias(i, "mean")));
+            aggregates.push(stddev(as_float).alias(alias(i, "stddev")));
+        }
+        if is_string(t) {
+            let length = character_length(c.clone());
+            aggregates.push(min(length.clone()).alias(alias(i, "min_len")));
+            aggregates
+                .push(avg(cast(length.clone(), DataType::Float64)).alias(alias(i, "avg_len")));
+            aggregates.push(max(length).alias(alias(i, "max_len")));
+        }
+    }
+    let batches = frame.aggregate(vec![], aggregates)?.collect().await?;
+    let batch = batches
+        .into_iter()
+        .find(|b| b.num_rows() > 0)
+        .ok_or_else(|| {
+            datafusion::error::DataFusionError::Internal("profile returned no row".into())
+        })?;
+
+    let scalar = |name: &str| -> Option<ScalarValue> {
+        let array = batch.column_by_name(name)?;
+        ScalarValue::try_from_array(array, 0)
+            .ok()
+            .filter(|v| !v.is_null())
+    };
+    let int = |name: &str| {
+        scalar(name)
+            .and_then(|v| v.cast_to(&DataType::Int64).ok())
+            .and_then(|v| match v {
+                ScalarValue::Int64(x) => x,
+                _ => None,
+            })
+    };
+    let float = |name: &str| {
+        scalar(name)
+            .and_then(|v| v.cast_to(&DataType::Float64).ok())
+            .and_then(|v| match v {
+                ScalarValue::Float64(x) => x.filter(|f| f.is_finite()),
+                _ => None,
+            })
+    };
+    let text = |name: &str| scalar(name).map(|v| v.to_string());
+
+    let rows = int("__rows").unwrap_or(0);
+    let columns = schema
+        .fields()
+        .iter()
+        .enumerate()
+        .map(|(i, field)| {
+            let non_null = int(&alias(i, "non_null")).unwrap_or(0);
+            let top_values = batch
+                .column_by_name(&alias(i, "top"))
+                .map(|a| TopK::decode(a.as_ref(), 0))
+                .unwrap_or_default();
+            ColumnStats {
+                name: field.name().clone(),
+                row_count: rows,
+                null_count: rows - non_null,
+                distinct_approx: int(&alias(i, "distinct")),
+                min: text(&alias(i, "min")),
+                max: text(&alias(i, "max")),
+                mean: float(&alias(i, "mean")),
+                stddev: float(&alias(i, "stddev")),
+                min_length: int(&alias(i, "min_len")),
+                avg_length: float(&alias(i, "avg_len")),
+                max_length: int(&alias(i, "max_len")),
+                top_values,
+            }
+        })
+        .collect();
+    Ok(TableProfile {
+        rows_profiled: rows,
+        sampling,
+        columns,
+    })
+}

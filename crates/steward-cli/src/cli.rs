@@ -45,6 +45,85 @@ pub enum Command {
     Config(ConfigCommand),
     /// Summarise the catalog: store, schema version and what it holds
     Status,
+    /// Register, list and remove the warehouses Steward scans
+    #[command(subcommand)]
+    Source(SourceCommand),
+    /// Inspect and profile sources' tables into the catalog
+    Scan(ScanArgs),
+    /// List the tables in the catalog
+    Tables(TablesArgs),
+    /// A table's page: schema, profile and schema changes
+    Show(ShowArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SourceCommand {
+    /// Register a source. Passwords never go in the URL: a database source reads
+    /// its password from STEWARD_SOURCE_<NAME>_PASSWORD (or --option password_env=VAR)
+    Add(SourceAddArgs),
+    /// List registered sources
+    List,
+    /// Remove a source and everything the catalog learned from it
+    Remove(SourceRemoveArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SourceAddArgs {
+    /// A name for the source (letters, digits, `_`, `-`)
+    pub name: String,
+    /// A folder or s3://bucket/prefix of Parquet/CSV/NDJSON files, or
+    /// postgres://USER@HOST/DB, mysql://USER@HOST/DB, sqlite:///PATH
+    pub url: String,
+    /// Source options, repeatable: sslmode=disable, password_env=VAR,
+    /// endpoint=http://127.0.0.1:9000, region=eu-west-1
+    #[arg(long = "option", short = 'o', value_name = "KEY=VALUE", value_parser = parse_option)]
+    pub options: Vec<(String, String)>,
+    /// What the source is, for people
+    #[arg(long)]
+    pub description: Option<String>,
+    /// Register without trying to connect
+    #[arg(long)]
+    pub no_check: bool,
+}
+
+fn parse_option(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.to_string())),
+        _ => Err(format!("`{s}` is not KEY=VALUE")),
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct SourceRemoveArgs {
+    pub name: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Scan only this source [default: all]
+    pub source: Option<String>,
+    /// Only tables whose `schema.table` matches this glob, e.g. 'raw.*'
+    #[arg(long, value_name = "GLOB")]
+    pub tables: Option<String>,
+    /// Inspect schemas only
+    #[arg(long)]
+    pub no_profile: bool,
+    /// Profile a sample of N rows of larger tables [default: warehouse.sample_rows]
+    #[arg(long, value_name = "N")]
+    pub sample_rows: Option<u64>,
+}
+
+#[derive(Debug, Args)]
+pub struct TablesArgs {
+    /// Only this source's tables
+    #[arg(long)]
+    pub source: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// `source.schema.table`, `schema.table` or `table`
+    pub table: String,
 }
 
 #[derive(Debug, Args)]

@@ -8,6 +8,7 @@ use figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
 use steward_store::StoreConfig;
 use steward_types::{ErrorKind, Secret};
+use steward_warehouse::WarehouseConfig;
 
 /// The file looked for in the working directory when `--config` is not given.
 pub const DEFAULT_FILE: &str = "steward.toml";
@@ -19,6 +20,7 @@ pub struct StewardConfig {
     /// Where the catalog database and derived data live; relative to the config file.
     pub data_dir: PathBuf,
     pub store: StoreConfig,
+    pub warehouse: WarehouseConfig,
     pub log: LogConfig,
 }
 
@@ -27,6 +29,7 @@ impl Default for StewardConfig {
         Self {
             data_dir: PathBuf::from(".steward"),
             store: StoreConfig::default(),
+            warehouse: WarehouseConfig::default(),
             log: LogConfig::default(),
         }
     }
@@ -156,6 +159,12 @@ fn validate(config: &StewardConfig) -> Result<(), String> {
     if config.store.max_connections == 0 {
         return Err("key `store.max_connections`: must be at least 1".to_string());
     }
+    if config.warehouse.threads == 0 {
+        return Err("key `warehouse.threads`: must be at least 1".to_string());
+    }
+    if config.warehouse.top_k == 0 {
+        return Err("key `warehouse.top_k`: must be at least 1".to_string());
+    }
     if let Err(e) = tracing_subscriber::EnvFilter::try_new(&config.log.level) {
         return Err(format!(
             "key `log.level`: `{}` is not a log filter: {e}",
@@ -279,6 +288,18 @@ busy_timeout_ms = {busy_timeout_ms}
 # Apply pending migrations whenever the store is opened.
 auto_migrate = {auto_migrate}
 
+[warehouse]
+# DataFusion threads for scans and profiles. Default: the machine's cores.
+# threads = 2
+# DataFusion's memory limit; a query needing more fails instead of exhausting RAM.
+memory_limit_mb = {memory_limit_mb}
+# Tables known to hold more rows are profiled from a sample of this many.
+sample_rows = {sample_rows}
+# Most frequent values kept per column (stored masked where values are personal).
+top_k = {top_k}
+# Rows read to infer the schema of CSV and JSON files.
+schema_infer_rows = {schema_infer_rows}
+
 [log]
 # A tracing filter: error, warn, info, debug, trace, or per crate (steward_store=debug).
 level = {level}
@@ -289,6 +310,10 @@ level = {level}
         busy_timeout_ms = d.store.busy_timeout_ms,
         auto_migrate = d.store.auto_migrate,
         level = toml_string(&d.log.level),
+        memory_limit_mb = d.warehouse.memory_limit_mb,
+        sample_rows = d.warehouse.sample_rows,
+        top_k = d.warehouse.top_k,
+        schema_infer_rows = d.warehouse.schema_infer_rows,
     )
 }
 

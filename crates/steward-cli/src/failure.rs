@@ -37,6 +37,12 @@ pub fn kind_of(error: &anyhow::Error) -> ErrorKind {
         if let Some(e) = cause.downcast_ref::<ConfigError>() {
             return e.kind();
         }
+        if let Some(e) = cause.downcast_ref::<steward_service::ServiceError>() {
+            return e.kind();
+        }
+        if let Some(e) = cause.downcast_ref::<steward_warehouse::WarehouseError>() {
+            return e.kind();
+        }
     }
     ErrorKind::Internal
 }

@@ -11,7 +11,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use crate::cli::{Cli, Command, ConfigCommand};
+use crate::cli::{Cli, Command, ConfigCommand, SourceCommand};
 use crate::config::Overrides;
 
 fn main() -> ExitCode {
@@ -54,6 +54,16 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Migrate(args) => commands::migrate::run(&loaded, &args, &out).await?,
         Command::Config(ConfigCommand::Show) => commands::config_show::run(&loaded, &out)?,
         Command::Status => commands::status::run(&loaded, &out).await?,
+        Command::Source(SourceCommand::Add(args)) => {
+            commands::source::add(&loaded, &args, &out).await?
+        }
+        Command::Source(SourceCommand::List) => commands::source::list(&loaded, &out).await?,
+        Command::Source(SourceCommand::Remove(args)) => {
+            commands::source::remove(&loaded, &args, &out).await?
+        }
+        Command::Scan(args) => commands::scan::run(&loaded, &args, &out).await?,
+        Command::Tables(args) => commands::tables::run(&loaded, &args, &out).await?,
+        Command::Show(args) => commands::show::run(&loaded, &args, &out).await?,
     }
     Ok(ExitCode::SUCCESS)
 }

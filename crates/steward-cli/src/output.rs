@@ -12,6 +12,10 @@ impl Output {
         Self { json }
     }
 
+    pub fn json(&self) -> bool {
+        self.json
+    }
+
     /// Prints `value` as JSON, or the human text `human` renders from it.
     pub fn print<T: Serialize>(
         &self,

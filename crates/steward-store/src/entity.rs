@@ -63,7 +63,15 @@ mod source {
         Source,
         "source",
         "sources",
-        ["name", "kind", "url", "options", "description"]
+        [
+            "name",
+            "kind",
+            "url",
+            "options",
+            "description",
+            "scanned_at",
+            "scan_error"
+        ]
     );
 
     fn describe(s: &Source) -> String {

@@ -147,6 +147,23 @@ fn now() -> DateTime<Utc> {
     Utc::now().trunc_subsecs(6)
 }
 
+/// An entity's values, checked against its column list: a mapping that binds
+/// too few or too many values is a bug, reported instead of writing garbage.
+fn bound_values<T: Entity>(data: &T) -> Result<Vec<Value>> {
+    let values = data.values();
+    if values.len() != T::COLUMNS.len() {
+        return Err(StoreError::Invalid {
+            entity: T::NOUN,
+            reason: format!(
+                "mapping binds {} values for {} columns",
+                values.len(),
+                T::COLUMNS.len()
+            ),
+        });
+    }
+    Ok(values)
+}
+
 fn select_list<T: Entity>() -> String {
     format!("id, created_at, updated_at, {}", T::COLUMNS.join(", "))
 }
@@ -201,7 +218,7 @@ impl Session {
             columns.join(", "),
             placeholders.join(", ")
         );
-        let mut values = data.values();
+        let mut values = bound_values(data)?;
         values.push(at.into());
         values.push(at.into());
         let id: i64 = on_conn!(self, conn => {
@@ -282,7 +299,7 @@ impl Session {
             columns.len() + 1,
             columns.len() + 2,
         );
-        let mut values = data.values();
+        let mut values = bound_values(data)?;
         values.push(at.into());
         values.push(id.get().into());
         let created_at: Option<DateTime<Utc>> = on_conn!(self, conn => {

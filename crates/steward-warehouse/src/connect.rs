@@ -21,7 +21,7 @@ use futures::TryStreamExt;
 use object_store::aws::AmazonS3Builder;
 use object_store::local::LocalFileSystem;
 use object_store::path::Path as ObjectPath;
-use object_store::{ObjectMeta, ObjectStore};
+use object_store::{ObjectMeta, ObjectStore, ObjectStoreExt};
 use steward_types::{Source, SourceKind, TableKind};
 
 use crate::config::WarehouseConfig;
@@ -201,10 +201,8 @@ impl SourceConnection {
                     return Err(fail(&found.problems.join("; ")));
                 }
                 let format = found.format().ok_or_else(|| fail(&"no data files"))?;
-                let provider = self
-                    .file_table(found, format, url_root)
-                    .await
-                    .map_err(|e| fail(&e))?;
+                // Footers first: they give the row count, and a corrupt one is
+                // reported by file name before any reader trips over it.
                 let row_count = match format {
                     FileFormat::Parquet => Some(
                         parquet_rows(store, url_root, found)
@@ -213,6 +211,10 @@ impl SourceConnection {
                     ),
                     _ => None,
                 };
+                let provider = self
+                    .file_table(found, format, url_root)
+                    .await
+                    .map_err(|e| fail(&e))?;
                 let schema = provider.schema();
                 let columns = schema
                     .fields()
@@ -623,6 +625,9 @@ async fn parquet_rows(
     let mut rows = 0i64;
     for file in &table.files {
         let location = object_location(url_root, &file.relative)?;
+        check_parquet_footer(store.as_ref(), &location, file.size)
+            .await
+            .map_err(|e| format!("`{}`: {e}", file.relative))?;
         let meta = ObjectMeta {
             location,
             last_modified: file.last_modified,
@@ -637,6 +642,34 @@ async fn parquet_rows(
         rows += metadata.file_metadata().num_rows();
     }
     Ok(rows)
+}
+
+/// Checks a Parquet file's trailer (metadata length and `PAR1` magic) against
+/// its size. The parquet reader panics on some corrupt lengths instead of
+/// returning an error, so a bad file must not reach it.
+async fn check_parquet_footer(
+    store: &dyn ObjectStore,
+    location: &ObjectPath,
+    size: u64,
+) -> std::result::Result<(), String> {
+    const MAGIC: &[u8] = b"PAR1";
+    if size < 12 {
+        return Err(format!("not a Parquet file: {size} bytes is too short"));
+    }
+    let tail = store
+        .get_range(location, size - 8..size)
+        .await
+        .map_err(|e| e.to_string())?;
+    if &tail[4..8] != MAGIC {
+        return Err("not a Parquet file: no PAR1 magic at the end".to_string());
+    }
+    let metadata_len = u64::from(u32::from_le_bytes([tail[0], tail[1], tail[2], tail[3]]));
+    if metadata_len + 12 > size {
+        return Err(format!(
+            "corrupt Parquet footer: metadata of {metadata_len} bytes in a {size}-byte file"
+        ));
+    }
+    Ok(())
 }
 
 /// The object-store path of a file below the root URL.

@@ -84,7 +84,13 @@ pub async fn profile(
         let c = col(Column::from_name(field.name()));
         aggregates.push(count(c.clone()).alias(alias(i, "non_null")));
         if is_countable(t) {
-            aggregates.push(approx_distinct(c.clone()).alias(alias(i, "distinct")));
+            // DataFusion's HyperLogLog takes no floats; their text form counts the same.
+            let distinct_input = if t.is_floating() {
+                cast(c.clone(), DataType::Utf8)
+            } else {
+                c.clone()
+            };
+            aggregates.push(approx_distinct(distinct_input).alias(alias(i, "distinct")));
             aggregates.push(top_k.call(vec![c.clone()]).alias(alias(i, "top")));
         }
         if is_orderable(t) {

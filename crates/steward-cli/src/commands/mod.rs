@@ -1,7 +1,11 @@
 pub mod config_show;
 pub mod init;
 pub mod migrate;
+pub mod scan;
+pub mod show;
+pub mod source;
 pub mod status;
+pub mod tables;
 
 use steward_store::{OpenMode, Store};
 

@@ -1,0 +1,147 @@
+use steward_service::{TableDetail, table_detail};
+
+use crate::cli::ShowArgs;
+use crate::commands::open_store;
+use crate::commands::tables::human_bytes;
+use crate::config::Loaded;
+use crate::output::Output;
+
+pub async fn run(loaded: &Loaded, args: &ShowArgs, out: &Output) -> anyhow::Result<()> {
+    let store = open_store(loaded).await?;
+    let detail = table_detail(&store, &args.table).await?;
+    store.close().await;
+    out.print(&detail, human)
+}
+
+fn opt<T: ToString>(v: &Option<T>) -> String {
+    v.as_ref()
+        .map_or_else(|| "-".to_string(), ToString::to_string)
+}
+
+fn human(d: &TableDetail) -> String {
+    let t = &d.table;
+    let mut text = format!("{}.{} ({})\n", d.source.name, t.qualified_name(), t.kind);
+    if let Some(description) = &t.description {
+        text.push_str(&format!("  {description}\n"));
+    }
+    text.push_str(&format!(
+        "  rows {}  size {}  files {}  format {}  owner {}\n",
+        opt(&t.row_count),
+        t.size_bytes.map_or("-".to_string(), human_bytes),
+        opt(&t.file_count),
+        opt(&t.format),
+        opt(&t.owner)
+    ));
+    if !t.partition_columns.is_empty() {
+        text.push_str(&format!(
+            "  partitioned by {}\n",
+            t.partition_columns.join(", ")
+        ));
+    }
+    if let Some(at) = &t.scanned_at {
+        text.push_str(&format!(
+            "  last scanned {}\n",
+            at.format("%Y-%m-%d %H:%M:%S UTC")
+        ));
+    }
+    if let Some(error) = &t.scan_error {
+        text.push_str(&format!("  last scan failed: {error}\n"));
+    }
+    if let Some(dropped) = &t.dropped_at {
+        text.push_str(&format!(
+            "  dropped from the source at {}\n",
+            dropped.format("%Y-%m-%d %H:%M:%S UTC")
+        ));
+    }
+    if let Some(sql) = &t.view_sql {
+        text.push_str(&format!(
+            "  view: {}\n",
+            sql.split_whitespace().collect::<Vec<_>>().join(" ")
+        ));
+    }
+    text.push_str(&format!(
+        "\n  {:<24} {:<26} {:>5} {:>8} {:>9} {:<20} {:<20} {}\n",
+        "COLUMN", "TYPE", "NULL", "NULLS%", "DISTINCT", "MIN", "MAX", "TOP VALUES"
+    ));
+    for c in &d.columns {
+        let name = if c.column.primary_key {
+            format!("{} (pk)", c.column.name)
+        } else {
+            c.column.name.clone()
+        };
+        let (nulls, distinct, min, max, top) = match &c.profile {
+            Some(p) => (
+                if p.row_count > 0 {
+                    format!("{:.1}", 100.0 * p.null_count as f64 / p.row_count as f64)
+                } else {
+                    "-".into()
+                },
+                opt(&p.distinct_approx),
+                short(&opt(&p.min)),
+                short(&opt(&p.max)),
+                p.top_values
+                    .iter()
+                    .take(3)
+                    .map(|v| format!("{} ({})", short(&v.value), v.count))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ),
+            None => (
+                "-".into(),
+                "-".into(),
+                "-".into(),
+                "-".into(),
+                String::new(),
+            ),
+        };
+        text.push_str(&format!(
+            "  {:<24} {:<26} {:>5} {:>8} {:>9} {:<20} {:<20} {}\n",
+            name,
+            short(&c.column.data_type),
+            if c.column.nullable { "yes" } else { "no" },
+            nulls,
+            distinct,
+            min,
+            max,
+            top
+        ));
+        if let Some(comment) = &c.column.comment {
+            text.push_str(&format!("    {comment}\n"));
+        }
+    }
+    if let Some(p) = d.columns.iter().find_map(|c| c.profile.as_ref()) {
+        text.push_str(&format!(
+            "\n  profiled {} ({}, {:.1}% of rows)\n",
+            p.profiled_at.format("%Y-%m-%d %H:%M:%S UTC"),
+            p.sampling.method,
+            p.sampling.fraction * 100.0
+        ));
+    }
+    if !d.changes.is_empty() {
+        text.push_str("\n  schema changes (newest first)\n");
+        for change in &d.changes {
+            let what = match (&change.column, &change.before, &change.after) {
+                (Some(col), Some(before), Some(after)) => format!("{col}: {before} -> {after}"),
+                (Some(col), None, Some(after)) => format!("{col} ({after})"),
+                (Some(col), Some(before), None) => format!("{col} (was {before})"),
+                (Some(col), None, None) => col.clone(),
+                (None, ..) => String::new(),
+            };
+            text.push_str(&format!(
+                "  {} {:<20} {}\n",
+                change.detected_at.format("%Y-%m-%d %H:%M"),
+                change.kind.as_str(),
+                what
+            ));
+        }
+    }
+    text
+}
+
+fn short(s: &str) -> String {
+    if s.chars().count() > 20 {
+        format!("{}…", s.chars().take(19).collect::<String>())
+    } else {
+        s.to_string()
+    }
+}

@@ -1,0 +1,31 @@
+use steward_store::StoreError;
+use steward_types::ErrorKind;
+use steward_warehouse::WarehouseError;
+
+pub type Result<T, E = ServiceError> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Warehouse(#[from] WarehouseError),
+    #[error("{0} not found")]
+    NotFound(String),
+    #[error("{0}")]
+    Invalid(String),
+    #[error("{0} already exists")]
+    Conflict(String),
+}
+
+impl ServiceError {
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Self::Store(e) => e.kind(),
+            Self::Warehouse(e) => e.kind(),
+            Self::NotFound(_) => ErrorKind::NotFound,
+            Self::Invalid(_) => ErrorKind::Invalid,
+            Self::Conflict(_) => ErrorKind::Conflict,
+        }
+    }
+}

@@ -1,0 +1,134 @@
+//! Reading the catalog back: table lists and a table's whole page.
+
+use serde::Serialize;
+use steward_store::{Filter, Store};
+use steward_types::{ChangeEvent, Column, ColumnProfile, Record, Source, Table};
+
+use crate::error::{Result, ServiceError};
+use crate::sources::find_source;
+
+/// One line of `steward tables`.
+#[derive(Debug, Clone, Serialize)]
+pub struct TableSummary {
+    pub source: String,
+    #[serde(flatten)]
+    pub table: Record<Table>,
+    pub columns: i64,
+}
+
+/// Everything `steward show TABLE` prints.
+#[derive(Debug, Clone, Serialize)]
+pub struct TableDetail {
+    pub source: Record<Source>,
+    pub table: Record<Table>,
+    pub columns: Vec<ColumnDetail>,
+    /// Schema changes, newest first.
+    pub changes: Vec<Record<ChangeEvent>>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ColumnDetail {
+    #[serde(flatten)]
+    pub column: Record<Column>,
+    /// The latest profile (masked as stored).
+    pub profile: Option<Record<ColumnProfile>>,
+}
+
+pub async fn list_tables(store: &Store, source: Option<&str>) -> Result<Vec<TableSummary>> {
+    let sources = match source {
+        Some(name) => vec![find_source(store, name).await?],
+        None => {
+            let mut session = store.begin().await?;
+            session.list::<Source>(&Filter::all()).await?
+        }
+    };
+    let mut session = store.begin().await?;
+    let mut out = Vec::new();
+    for source in sources {
+        let tables = session
+            .list::<Table>(&Filter::all().eq_id("source_id", source.id))
+            .await?;
+        for table in tables {
+            let columns = session
+                .count::<Column>(&Filter::all().eq_id("table_id", table.id))
+                .await?;
+            out.push(TableSummary {
+                source: source.name.clone(),
+                table,
+                columns,
+            });
+        }
+    }
+    out.sort_by(|a, b| {
+        (&a.source, a.table.qualified_name()).cmp(&(&b.source, b.table.qualified_name()))
+    });
+    Ok(out)
+}
+
+/// Finds a table by `source.schema.table`, `schema.table`, `source.table` or `table`.
+async fn resolve(store: &Store, name: &str) -> Result<(Record<Source>, Record<Table>)> {
+    let all = list_tables(store, None).await?;
+    let matches: Vec<&TableSummary> = all
+        .iter()
+        .filter(|t| {
+            let qualified = t.table.qualified_name();
+            name == qualified
+                || name == format!("{}.{qualified}", t.source)
+                || name == format!("{}.{}", t.source, t.table.name)
+                || name == t.table.name
+        })
+        .collect();
+    let chosen = match matches.as_slice() {
+        [] => return Err(ServiceError::NotFound(format!("table `{name}`"))),
+        [one] => *one,
+        many => {
+            // An exact fully qualified match wins over a bare-name one.
+            let exact: Vec<_> = many.iter().filter(|t| name != t.table.name).collect();
+            match exact.as_slice() {
+                [one] => **one,
+                _ => {
+                    let names: Vec<String> = many
+                        .iter()
+                        .map(|t| format!("{}.{}", t.source, t.table.qualified_name()))
+                        .collect();
+                    return Err(ServiceError::Invalid(format!(
+                        "table `{name}` is ambiguous: {}",
+                        names.join(", ")
+                    )));
+                }
+            }
+        }
+    };
+    let source = find_source(store, &chosen.source).await?;
+    Ok((source, chosen.table.clone()))
+}
+
+pub async fn table_detail(store: &Store, name: &str) -> Result<TableDetail> {
+    let (source, table) = resolve(store, name).await?;
+    let mut session = store.begin().await?;
+    let mut columns = Vec::new();
+    let mut stored = session
+        .list::<Column>(&Filter::all().eq_id("table_id", table.id))
+        .await?;
+    stored.sort_by_key(|c| c.position);
+    for column in stored {
+        let profile = session
+            .find_one::<ColumnProfile>(Filter::all().eq_id("column_id", column.id).newest_first())
+            .await?;
+        columns.push(ColumnDetail { column, profile });
+    }
+    let changes = session
+        .list::<ChangeEvent>(
+            &Filter::all()
+                .eq_id("table_id", table.id)
+                .newest_first()
+                .limit(50),
+        )
+        .await?;
+    Ok(TableDetail {
+        source,
+        table,
+        columns,
+        changes,
+    })
+}

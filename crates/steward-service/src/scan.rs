@@ -1,0 +1,530 @@
+//! `scan`: connect to sources, inspect and profile their tables, and write what
+//! was found into the catalog, one transaction per table. One bad table never
+//! stops the others, and a failed table keeps what the catalog held for it.
+
+use std::collections::{BTreeMap, HashSet};
+
+use chrono::{DateTime, SubsecRound, Utc};
+use serde::Serialize;
+use steward_store::{Filter, Session, Store};
+use steward_types::{
+    ChangeEvent, ChangeKind, Column, ColumnProfile, Id, JobRun, JobStatus, Record, Source, Table,
+};
+use steward_warehouse::{SourceConnection, TableProfile, TableRef, TableSnapshot, WarehouseConfig};
+
+use crate::error::{Result, ServiceError};
+use crate::guard::masked_profile;
+use crate::sources::{find_source, list_sources};
+
+#[derive(Debug, Clone, Default)]
+pub struct ScanOptions {
+    /// Only tables whose `schema.name` (or `name`) matches this glob.
+    pub tables: Option<String>,
+    /// Skip profiling: schema inspection only.
+    pub no_profile: bool,
+    /// Profile a sample of this many rows when a table is larger.
+    pub sample_rows: Option<u64>,
+}
+
+/// What happened to one table.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum TableOutcome {
+    Scanned {
+        columns: usize,
+        rows_profiled: Option<i64>,
+        changes: usize,
+    },
+    Failed {
+        reason: String,
+    },
+    Dropped,
+}
+
+/// Progress, reported as it happens.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum ScanEvent {
+    SourceStarted {
+        source: String,
+        tables: usize,
+    },
+    Table {
+        source: String,
+        table: String,
+        #[serde(flatten)]
+        outcome: TableOutcome,
+    },
+    SourceFailed {
+        source: String,
+        reason: String,
+    },
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceReport {
+    pub source: String,
+    pub error: Option<String>,
+    pub scanned: usize,
+    pub failed: usize,
+    pub dropped: usize,
+    pub changes: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ScanReport {
+    pub sources: Vec<SourceReport>,
+    /// True when any source or table could not be scanned.
+    pub partial: bool,
+    pub job_run: Id<JobRun>,
+}
+
+fn now() -> DateTime<Utc> {
+    Utc::now().trunc_subsecs(6)
+}
+
+/// Scans one source (by name) or all of them.
+pub async fn scan(
+    store: &Store,
+    config: &WarehouseConfig,
+    source: Option<&str>,
+    options: &ScanOptions,
+    on_event: &mut (dyn FnMut(ScanEvent) + Send),
+) -> Result<ScanReport> {
+    let pattern =
+        match &options.tables {
+            Some(glob) => Some(glob::Pattern::new(glob).map_err(|e| {
+                ServiceError::Invalid(format!("bad --tables pattern `{glob}`: {e}"))
+            })?),
+            None => None,
+        };
+    let sources = match source {
+        Some(name) => vec![find_source(store, name).await?],
+        None => list_sources(store).await?,
+    };
+    if sources.is_empty() {
+        return Err(ServiceError::Invalid(
+            "no sources to scan; add one with `steward source add NAME URL`".into(),
+        ));
+    }
+
+    let mut session = store.begin().await?;
+    let job = session
+        .insert(&JobRun {
+            job: "scan".to_string(),
+            status: JobStatus::Running,
+            started_at: Some(now()),
+            finished_at: None,
+            error: None,
+            stats: serde_json::Value::Null,
+        })
+        .await?;
+    session.commit().await?;
+
+    let mut reports = Vec::new();
+    for source in sources {
+        let report =
+            scan_source(store, config, &source, options, pattern.as_ref(), on_event).await?;
+        reports.push(report);
+    }
+
+    let partial = reports.iter().any(|r| r.error.is_some() || r.failed > 0);
+    let mut finished = job.data.clone();
+    finished.status = if partial {
+        JobStatus::Failed
+    } else {
+        JobStatus::Succeeded
+    };
+    finished.finished_at = Some(now());
+    finished.error = partial.then(|| {
+        let failed: usize = reports.iter().map(|r| r.failed).sum();
+        let sources_down = reports.iter().filter(|r| r.error.is_some()).count();
+        format!("partial scan: {failed} table(s) and {sources_down} source(s) failed")
+    });
+    finished.stats = serde_json::to_value(&reports).unwrap_or_default();
+    let mut session = store.begin().await?;
+    session.update(job.id, &finished).await?;
+    session.commit().await?;
+    Ok(ScanReport {
+        sources: reports,
+        partial,
+        job_run: job.id,
+    })
+}
+
+async fn scan_source(
+    store: &Store,
+    config: &WarehouseConfig,
+    source: &Record<Source>,
+    options: &ScanOptions,
+    pattern: Option<&glob::Pattern>,
+    on_event: &mut (dyn FnMut(ScanEvent) + Send),
+) -> Result<SourceReport> {
+    let mut report = SourceReport {
+        source: source.name.clone(),
+        error: None,
+        scanned: 0,
+        failed: 0,
+        dropped: 0,
+        changes: 0,
+    };
+    let connected = match SourceConnection::open(source, config).await {
+        Ok(mut connection) => match connection.discover().await {
+            Ok(tables) => Ok((connection, tables)),
+            Err(e) => Err(e),
+        },
+        Err(e) => Err(e),
+    };
+    let (connection, tables) = match connected {
+        Ok(found) => found,
+        Err(e) => {
+            let reason = e.to_string();
+            on_event(ScanEvent::SourceFailed {
+                source: source.name.clone(),
+                reason: reason.clone(),
+            });
+            record_source(store, source, Some(reason.clone())).await?;
+            report.error = Some(reason);
+            return Ok(report);
+        }
+    };
+    let selected: Vec<TableRef> = tables
+        .into_iter()
+        .filter(|t| pattern.is_none_or(|p| p.matches(&t.display_name())))
+        .collect();
+    on_event(ScanEvent::SourceStarted {
+        source: source.name.clone(),
+        tables: selected.len(),
+    });
+
+    let first_scan = source.scanned_at.is_none();
+    let profile_options = connection.profile_options(options.sample_rows);
+    for table in &selected {
+        let found = match connection.inspect(table).await {
+            Ok(snapshot) if options.no_profile => Ok((snapshot, None)),
+            Ok(snapshot) => match connection.profile(&snapshot, &profile_options).await {
+                Ok(profile) => Ok((snapshot, Some(profile))),
+                Err(e) => Err(e),
+            },
+            Err(e) => Err(e),
+        };
+        let outcome = match found {
+            Ok((snapshot, profile)) => {
+                let changes =
+                    write_table(store, source.id, &snapshot, profile.as_ref(), first_scan).await?;
+                report.scanned += 1;
+                report.changes += changes;
+                TableOutcome::Scanned {
+                    columns: snapshot.columns.len(),
+                    rows_profiled: profile.as_ref().map(|p| p.rows_profiled),
+                    changes,
+                }
+            }
+            Err(e) => {
+                let reason = e.to_string();
+                tracing::warn!(source = %source.name, table = %table.display_name(), %reason, "table not scanned");
+                record_table_error(store, source.id, table, &reason).await?;
+                report.failed += 1;
+                TableOutcome::Failed { reason }
+            }
+        };
+        on_event(ScanEvent::Table {
+            source: source.name.clone(),
+            table: table.display_name(),
+            outcome,
+        });
+    }
+
+    // Tables the catalog knows that the source no longer has (within the selection).
+    let present: HashSet<(Option<String>, String)> = selected
+        .iter()
+        .map(|t| (t.schema.clone(), t.name.clone()))
+        .collect();
+    let mut session = store.begin().await?;
+    let known = session
+        .list::<Table>(
+            &Filter::all()
+                .eq_id("source_id", source.id)
+                .is_null("dropped_at"),
+        )
+        .await?;
+    let mut dropped = Vec::new();
+    for table in known {
+        let name = table.qualified_name();
+        let gone = !present.contains(&(table.schema.clone(), table.name.clone()));
+        if gone && pattern.is_none_or(|p| p.matches(&name)) {
+            let mut data = table.data.clone();
+            data.dropped_at = Some(now());
+            session.update(table.id, &data).await?;
+            session
+                .insert(&change(
+                    source.id,
+                    Some(table.id),
+                    &name,
+                    None,
+                    ChangeKind::TableDropped,
+                    None,
+                    None,
+                ))
+                .await?;
+            dropped.push(name);
+        }
+    }
+    session.commit().await?;
+    for name in dropped {
+        report.dropped += 1;
+        report.changes += 1;
+        on_event(ScanEvent::Table {
+            source: source.name.clone(),
+            table: name,
+            outcome: TableOutcome::Dropped,
+        });
+    }
+    record_source(store, source, None).await?;
+    Ok(report)
+}
+
+async fn record_source(
+    store: &Store,
+    source: &Record<Source>,
+    error: Option<String>,
+) -> Result<()> {
+    let mut data = source.data.clone();
+    data.scanned_at = Some(now());
+    data.scan_error = error;
+    let mut session = store.begin().await?;
+    session.update(source.id, &data).await?;
+    session.commit().await?;
+    Ok(())
+}
+
+async fn find_table(
+    session: &mut Session,
+    source_id: Id<Source>,
+    table: &TableRef,
+) -> Result<Option<Record<Table>>> {
+    let filter = Filter::all()
+        .eq_id("source_id", source_id)
+        .eq_text("name", &table.name);
+    let filter = match &table.schema {
+        Some(schema) => filter.eq_text("schema_name", schema),
+        None => filter.is_null("schema_name"),
+    };
+    Ok(session.find_one::<Table>(filter).await?)
+}
+
+/// Records why a table could not be scanned, leaving what was stored for it.
+async fn record_table_error(
+    store: &Store,
+    source_id: Id<Source>,
+    table: &TableRef,
+    reason: &str,
+) -> Result<()> {
+    let mut session = store.begin().await?;
+    match find_table(&mut session, source_id, table).await? {
+        Some(existing) => {
+            let mut data = existing.data.clone();
+            data.scan_error = Some(reason.to_string());
+            session.update(existing.id, &data).await?;
+        }
+        None => {
+            session
+                .insert(&Table {
+                    source_id,
+                    schema: table.schema.clone(),
+                    name: table.name.clone(),
+                    kind: table.kind,
+                    description: None,
+                    owner: None,
+                    view_sql: None,
+                    format: None,
+                    row_count: None,
+                    size_bytes: None,
+                    file_count: None,
+                    partition_columns: Vec::new(),
+                    last_modified: None,
+                    scanned_at: None,
+                    scan_error: Some(reason.to_string()),
+                    dropped_at: None,
+                })
+                .await?;
+        }
+    }
+    session.commit().await?;
+    Ok(())
+}
+
+fn change(
+    source_id: Id<Source>,
+    table_id: Option<Id<Table>>,
+    table_name: &str,
+    column: Option<&str>,
+    kind: ChangeKind,
+    before: Option<String>,
+    after: Option<String>,
+) -> ChangeEvent {
+    ChangeEvent {
+        source_id,
+        table_id,
+        table_name: table_name.to_string(),
+        column: column.map(str::to_string),
+        kind,
+        before,
+        after,
+        detected_at: now(),
+    }
+}
+
+/// Writes one table's scan result, its columns, drift and profiles, as one
+/// transaction. Returns the number of schema changes found.
+async fn write_table(
+    store: &Store,
+    source_id: Id<Source>,
+    snapshot: &TableSnapshot,
+    profile: Option<&TableProfile>,
+    first_scan: bool,
+) -> Result<usize> {
+    let scanned_at = now();
+    let name = snapshot.table.display_name();
+    let mut session = store.begin().await?;
+    let existing = find_table(&mut session, source_id, &snapshot.table).await?;
+
+    let mut data = Table {
+        source_id,
+        schema: snapshot.table.schema.clone(),
+        name: snapshot.table.name.clone(),
+        kind: snapshot.table.kind,
+        // What a steward wrote stays unless the source itself now describes the table.
+        description: snapshot
+            .description
+            .clone()
+            .or_else(|| existing.as_ref().and_then(|t| t.description.clone())),
+        owner: existing.as_ref().and_then(|t| t.owner.clone()),
+        view_sql: snapshot.view_sql.clone(),
+        format: snapshot.format.clone(),
+        row_count: profile
+            .filter(|p| p.sampling.fraction >= 1.0)
+            .map(|p| p.rows_profiled)
+            .or(snapshot.row_count),
+        size_bytes: snapshot.size_bytes,
+        file_count: snapshot.file_count,
+        partition_columns: snapshot.partition_columns.clone(),
+        last_modified: snapshot.last_modified,
+        scanned_at: Some(scanned_at),
+        scan_error: None,
+        dropped_at: None,
+    };
+    let mut changes = Vec::new();
+    let table_id = match &existing {
+        Some(record) => {
+            if record.dropped_at.is_some() {
+                changes.push((None, ChangeKind::TableAdded, None, None));
+            }
+            if data.owner.is_none() {
+                data.owner = record.owner.clone();
+            }
+            session.update(record.id, &data).await?.id
+        }
+        None => {
+            if !first_scan {
+                changes.push((None, ChangeKind::TableAdded, None, None));
+            }
+            session.insert(&data).await?.id
+        }
+    };
+
+    let stored: BTreeMap<String, Record<Column>> = session
+        .list::<Column>(&Filter::all().eq_id("table_id", table_id))
+        .await?
+        .into_iter()
+        .map(|c| (c.name.clone(), c))
+        .collect();
+    // A table whose earlier scans all failed has no columns yet: not drift.
+    let had_schema = !stored.is_empty();
+    let mut column_ids = BTreeMap::new();
+    for (position, column) in snapshot.columns.iter().enumerate() {
+        let wanted = Column {
+            table_id,
+            name: column.name.clone(),
+            position: position as i64,
+            data_type: column.data_type.clone(),
+            nullable: column.nullable,
+            comment: column.comment.clone(),
+            primary_key: column.primary_key,
+        };
+        let id = match stored.get(&column.name) {
+            Some(before) => {
+                if before.data_type != wanted.data_type {
+                    changes.push((
+                        Some(column.name.clone()),
+                        ChangeKind::TypeChanged,
+                        Some(before.data_type.clone()),
+                        Some(wanted.data_type.clone()),
+                    ));
+                }
+                if before.nullable != wanted.nullable {
+                    changes.push((
+                        Some(column.name.clone()),
+                        ChangeKind::NullabilityChanged,
+                        Some(before.nullable.to_string()),
+                        Some(wanted.nullable.to_string()),
+                    ));
+                }
+                if before.data != wanted {
+                    session.update(before.id, &wanted).await?;
+                }
+                before.id
+            }
+            None => {
+                if had_schema {
+                    changes.push((
+                        Some(column.name.clone()),
+                        ChangeKind::ColumnAdded,
+                        None,
+                        Some(wanted.data_type.clone()),
+                    ));
+                }
+                session.insert(&wanted).await?.id
+            }
+        };
+        column_ids.insert(column.name.clone(), (id, column.data_type.clone()));
+    }
+    for (name, before) in &stored {
+        if !column_ids.contains_key(name) {
+            changes.push((
+                Some(name.clone()),
+                ChangeKind::ColumnRemoved,
+                Some(before.data_type.clone()),
+                None,
+            ));
+            session.delete(before.id).await?;
+        }
+    }
+
+    if let Some(profile) = profile {
+        for stats in &profile.columns {
+            if let Some((column_id, data_type)) = column_ids.get(&stats.name) {
+                let stored: ColumnProfile =
+                    masked_profile(*column_id, data_type, stats, profile, scanned_at);
+                session.insert(&stored).await?;
+            }
+        }
+    }
+
+    let count = changes.len();
+    for (column, kind, before, after) in changes {
+        session
+            .insert(&change(
+                source_id,
+                Some(table_id),
+                &name,
+                column.as_deref(),
+                kind,
+                before,
+                after,
+            ))
+            .await?;
+    }
+    session.commit().await?;
+    Ok(count)
+}

@@ -1,0 +1,120 @@
+//! Bad files and unreachable sources: the table or source gets a recorded error,
+//! the rest of the scan goes on, and what was stored before stays.
+
+use steward_service::{ScanEvent, TableOutcome};
+
+use crate::harness::World;
+use crate::lake::write_lake;
+
+fn failure<'a>(events: &'a [ScanEvent], table: &str) -> Option<&'a str> {
+    events.iter().find_map(|e| match e {
+        ScanEvent::Table {
+            table: t,
+            outcome: TableOutcome::Failed { reason },
+            ..
+        } if t == table => Some(reason.as_str()),
+        _ => None,
+    })
+}
+
+#[tokio::test]
+async fn broken_files_fail_their_table_only_and_keep_the_last_good_scan() {
+    let w = World::new().await;
+    let root = w.path("lake");
+    write_lake(&root).await;
+    w.add("lake", root.to_str().unwrap(), &[]).await;
+    let (first, _) = w.scan("lake").await;
+    assert!(!first.partial);
+    let before = w.detail("raw.customers").await;
+
+    // A corrupt Parquet footer, a ragged CSV, invalid UTF-8, and a good table beside them.
+    std::fs::write(
+        root.join("broken.parquet"),
+        b"PAR1 this is not parquet PAR1",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("raw/customers.csv"),
+        "id,name,email,score,country\n1,Ana\n2,Bob,b@x,1.0,GB,extra\n",
+    )
+    .unwrap();
+    std::fs::write(root.join("latin1.csv"), b"id,name\n1,Jos\xe9\n").unwrap();
+    std::fs::write(root.join("fine.csv"), "a,b\n1,2\n").unwrap();
+
+    let (report, events) = w.scan("lake").await;
+    assert!(report.partial);
+    let source = &report.sources[0];
+    assert_eq!(source.failed, 3, "{events:#?}");
+    assert_eq!(source.scanned, 3, "orders, events and fine still scanned");
+
+    let reason = failure(&events, "broken").expect("corrupt parquet fails");
+    assert!(
+        reason.contains("broken.parquet"),
+        "names the file: {reason}"
+    );
+    let reason = failure(&events, "raw.customers").expect("ragged csv fails");
+    assert!(reason.contains("customers.csv") && reason.contains("line 2"), "names file and line: {reason}");
+    let reason = failure(&events, "latin1").expect("bad encoding fails");
+    assert!(reason.to_lowercase().contains("utf"), "{reason}");
+
+    // What the catalog held for the table is untouched; only the error is recorded.
+    let after = w.detail("raw.customers").await;
+    assert!(after.table.scan_error.is_some());
+    assert_eq!(after.table.scanned_at, before.table.scanned_at);
+    assert_eq!(after.columns.len(), before.columns.len());
+    for (a, b) in after.columns.iter().zip(&before.columns) {
+        assert_eq!(a.column, b.column);
+        assert_eq!(a.profile, b.profile);
+    }
+    assert!(after.changes.is_empty(), "a failed scan is not drift");
+
+    let broken = w.detail("broken").await;
+    assert!(
+        broken
+            .table
+            .scan_error
+            .as_deref()
+            .unwrap()
+            .contains("broken.parquet")
+    );
+    assert!(broken.columns.is_empty());
+}
+
+#[tokio::test]
+async fn an_unreachable_source_is_recorded_and_other_sources_scan() {
+    let w = World::new().await;
+    let root = w.path("lake");
+    write_lake(&root).await;
+    w.add("lake", root.to_str().unwrap(), &[]).await;
+    w.add("gone", w.path("nowhere").to_str().unwrap(), &[])
+        .await;
+    w.add("pg_down", "postgres://steward@127.0.0.1:1/none", &[])
+        .await;
+
+    let mut events = Vec::new();
+    let report = steward_service::scan(&w.store, &w.config, None, &Default::default(), &mut |e| {
+        events.push(e)
+    })
+    .await
+    .unwrap();
+    assert!(report.partial);
+    let by_name = |n: &str| report.sources.iter().find(|s| s.source == n).unwrap();
+    assert_eq!(by_name("lake").scanned, 3);
+    assert!(
+        by_name("gone")
+            .error
+            .as_deref()
+            .unwrap()
+            .contains("not a readable folder")
+    );
+    assert!(
+        by_name("pg_down")
+            .error
+            .as_deref()
+            .unwrap()
+            .contains("pg_down")
+    );
+    let sources = steward_service::list_sources(&w.store).await.unwrap();
+    let gone = sources.iter().find(|s| s.name == "gone").unwrap();
+    assert!(gone.scan_error.is_some());
+}

@@ -13,14 +13,18 @@ bootstrap:
 build: bootstrap
 	$(CARGO) build --bin steward
 
-# The main job as far as it exists today: set up a catalog in $(DEMO_DIR) and
-# show what it holds. Grows with every feature.
+# The main job as far as it exists today: a catalog in $(DEMO_DIR), the bundled
+# sample warehouse (a file lake and an operational SQLite database), a scan of
+# both, and what it found. Safe to run again. Grows with every feature.
 demo: build
 	@mkdir -p $(DEMO_DIR)
 	cd $(DEMO_DIR) && $(abspath $(STEWARD)) init
-	cd $(DEMO_DIR) && $(abspath $(STEWARD)) migrate
-	cd $(DEMO_DIR) && $(abspath $(STEWARD)) config show
-	cd $(DEMO_DIR) && $(abspath $(STEWARD)) status
+	cd $(DEMO_DIR) && $(abspath $(STEWARD)) demo-data warehouse
+	cd $(DEMO_DIR) && $(abspath $(STEWARD)) source add lake warehouse/lake --exists-ok
+	cd $(DEMO_DIR) && $(abspath $(STEWARD)) source add app sqlite://warehouse/app.db --exists-ok
+	cd $(DEMO_DIR) && $(abspath $(STEWARD)) scan
+	cd $(DEMO_DIR) && $(abspath $(STEWARD)) tables
+	cd $(DEMO_DIR) && $(abspath $(STEWARD)) show raw.customers
 
 fmt:
 	$(CARGO) fmt --all --check

@@ -54,6 +54,17 @@ pub enum Command {
     Tables(TablesArgs),
     /// A table's page: schema, profile and schema changes
     Show(ShowArgs),
+    /// Write a realistic sample company warehouse to try Steward on
+    DemoData(DemoDataArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DemoDataArgs {
+    /// Folder to write (created; a previous sample there is replaced)
+    pub dir: PathBuf,
+    /// Size multiplier: scale 1 is about 1,000 customers and 5,000 orders
+    #[arg(long, default_value_t = 1)]
+    pub scale: u32,
 }
 
 #[derive(Debug, Subcommand)]
@@ -84,6 +95,9 @@ pub struct SourceAddArgs {
     /// Register without trying to connect
     #[arg(long)]
     pub no_check: bool,
+    /// Succeed without change when a source of this name and URL is registered
+    #[arg(long)]
+    pub exists_ok: bool,
 }
 
 fn parse_option(s: &str) -> Result<(String, String), String> {

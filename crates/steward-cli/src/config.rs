@@ -379,6 +379,7 @@ mod tests {
                     url: url.map(Secret::from),
                     ..StoreConfig::default()
                 },
+                warehouse: WarehouseConfig::default(),
                 log: LogConfig::default(),
             },
             file: None,

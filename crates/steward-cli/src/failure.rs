@@ -43,6 +43,9 @@ pub fn kind_of(error: &anyhow::Error) -> ErrorKind {
         if let Some(e) = cause.downcast_ref::<steward_warehouse::WarehouseError>() {
             return e.kind();
         }
+        if let Some(e) = cause.downcast_ref::<steward_sample::SampleError>() {
+            return e.kind();
+        }
     }
     ErrorKind::Internal
 }

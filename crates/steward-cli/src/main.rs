@@ -64,6 +64,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Scan(args) => commands::scan::run(&loaded, &args, &out).await?,
         Command::Tables(args) => commands::tables::run(&loaded, &args, &out).await?,
         Command::Show(args) => commands::show::run(&loaded, &args, &out).await?,
+        Command::DemoData(args) => commands::demo_data::run(&args, &out)?,
     }
     Ok(ExitCode::SUCCESS)
 }

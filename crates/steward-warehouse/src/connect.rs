@@ -546,13 +546,13 @@ fn snapshot_from_catalog(entry: &CatalogTable, provider: &Arc<dyn TableProvider>
         .fields()
         .iter()
         .map(|f| {
-            let known = entry.columns.iter().find(|(name, ..)| name == f.name());
+            let known = entry.columns.iter().find(|c| &c.name == f.name());
             ColumnSnapshot {
                 name: f.name().clone(),
                 data_type: f.data_type().to_string(),
-                nullable: known.map_or(f.is_nullable(), |(_, nullable, ..)| *nullable),
-                comment: known.and_then(|(_, _, comment, _)| comment.clone()),
-                primary_key: known.is_some_and(|(.., pk)| *pk),
+                nullable: known.map_or(f.is_nullable(), |c| c.nullable),
+                comment: known.and_then(|c| c.comment.clone()),
+                primary_key: known.is_some_and(|c| c.primary_key),
             }
         })
         .collect();
@@ -582,7 +582,7 @@ fn sqlite_catalog(path: &std::path::Path) -> rusqlite::Result<Vec<CatalogTable>>
         .collect::<rusqlite::Result<_>>()?;
     let mut tables = Vec::new();
     for (kind, name, sql) in objects {
-        let (_, flags) = sqlite::table_schema(&conn, &name)?;
+        let (_, columns) = sqlite::table_schema(&conn, &name)?;
         let is_view = kind == "view";
         let rows = if is_view {
             None
@@ -608,10 +608,7 @@ fn sqlite_catalog(path: &std::path::Path) -> rusqlite::Result<Vec<CatalogTable>>
             view_sql: if is_view { sql } else { None },
             row_estimate: rows,
             size_bytes: None,
-            columns: flags
-                .into_iter()
-                .map(|(name, nullable, pk)| (name, nullable, None, pk))
-                .collect(),
+            columns,
         });
     }
     Ok(tables)

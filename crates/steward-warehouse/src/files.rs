@@ -138,15 +138,14 @@ fn family(stem: &str) -> String {
     if looks_like_uuid || numbered_part {
         return String::new();
     }
-    let without_digits: String = lower.chars().filter(|c| !c.is_ascii_digit()).collect();
-    let trimmed = without_digits.trim_matches(|c: char| c == '-' || c == '_' || c == '.');
-    match trimmed {
+    // Only a trailing number (a date, a sequence) marks files of one table:
+    // `events_2024_01` and `events-002` belong together, `t001_orders` and
+    // `t009_orders` are different tables.
+    let family =
+        lower.trim_end_matches(|c: char| c.is_ascii_digit() || c == '-' || c == '_' || c == '.');
+    match family {
         "part" | "data" | "chunk" | "file" | "" => String::new(),
-        other => other
-            .split(|c: char| c == '-' || c == '_' || c == '.')
-            .filter(|s| !s.is_empty())
-            .collect::<Vec<_>>()
-            .join("_"),
+        other => other.to_string(),
     }
 }
 
@@ -358,6 +357,8 @@ mod tests {
         assert_eq!(family("events_2024_01"), "events");
         assert_eq!(family("3f2504e0-4f89-11d3-9a0c-0305e82c3301"), "");
         assert_eq!(family("customers"), "customers");
+        assert_eq!(family("t001_orders"), "t001_orders");
+        assert_eq!(family("events-002"), "events");
         assert_eq!(
             FileFormat::of("a.CSV.gz"),
             Some((FileFormat::Csv { gzip: true }, "a"))

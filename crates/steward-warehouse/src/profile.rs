@@ -3,7 +3,9 @@
 
 use std::sync::Arc;
 
+use datafusion::arrow::array::Array;
 use datafusion::arrow::datatypes::DataType;
+use datafusion::arrow::util::display::array_value_to_string;
 use datafusion::catalog::TableProvider;
 use datafusion::common::{Column, ScalarValue};
 use datafusion::error::Result;
@@ -140,7 +142,13 @@ pub async fn profile(
                 _ => None,
             })
     };
-    let text = |name: &str| scalar(name).map(|v| v.to_string());
+    // Arrow's display renders timestamps and dates as ISO text, not raw integers.
+    let text = |name: &str| {
+        let array = batch.column_by_name(name)?;
+        (!array.is_null(0))
+            .then(|| array_value_to_string(array, 0).ok())
+            .flatten()
+    };
 
     let rows = int("__rows").unwrap_or(0);
     let columns = schema
@@ -157,7 +165,8 @@ pub async fn profile(
                 name: field.name().clone(),
                 row_count: rows,
                 null_count: rows - non_null,
-                distinct_approx: int(&alias(i, "distinct")),
+                // HyperLogLog may overshoot on small columns; never above the values there are.
+                distinct_approx: int(&alias(i, "distinct")).map(|d| d.min(non_null)),
                 min: text(&alias(i, "min")),
                 max: text(&alias(i, "max")),
                 mean: float(&alias(i, "mean")),

@@ -31,8 +31,17 @@ pub struct CatalogTable {
     pub view_sql: Option<String>,
     pub row_estimate: Option<i64>,
     pub size_bytes: Option<i64>,
-    /// (name, nullable, comment, primary key), in column order.
-    pub columns: Vec<(String, bool, Option<String>, bool)>,
+    /// In column order.
+    pub columns: Vec<CatalogColumn>,
+}
+
+/// What the database's catalog says about one column.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CatalogColumn {
+    pub name: String,
+    pub nullable: bool,
+    pub comment: Option<String>,
+    pub primary_key: bool,
 }
 
 /// Connection parameters read from a source URL and its options.
@@ -199,19 +208,18 @@ impl SqlDb {
         let tables = Rows::new(self.query(&tables_sql).await?)?;
         let columns = Rows::new(self.query(&columns_sql).await?)?;
 
-        let mut by_table: HashMap<(String, String), Vec<(String, bool, Option<String>, bool)>> =
-            HashMap::new();
+        let mut by_table: HashMap<(String, String), Vec<CatalogColumn>> = HashMap::new();
         for i in 0..columns.len() {
             let key = (
                 columns.text("table_schema", i).unwrap_or_default(),
                 columns.text("table_name", i).unwrap_or_default(),
             );
-            by_table.entry(key).or_default().push((
-                columns.text("column_name", i).unwrap_or_default(),
-                columns.flag("nullable", i),
-                columns.text("comment", i).filter(|c| !c.is_empty()),
-                columns.flag("is_pk", i),
-            ));
+            by_table.entry(key).or_default().push(CatalogColumn {
+                name: columns.text("column_name", i).unwrap_or_default(),
+                nullable: columns.flag("nullable", i),
+                comment: columns.text("comment", i).filter(|c| !c.is_empty()),
+                primary_key: columns.flag("is_pk", i),
+            });
         }
         let mut out = Vec::new();
         for i in 0..tables.len() {

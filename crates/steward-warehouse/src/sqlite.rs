@@ -22,6 +22,8 @@ use datafusion::physical_plan::{ExecutionPlan, SendableRecordBatchStream};
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OpenFlags};
 
+use crate::sql_db::CatalogColumn;
+
 const BATCH_ROWS: usize = 8192;
 
 /// Opens a database file read-only; a missing file is an error, never created.
@@ -292,7 +294,7 @@ impl ColumnBuilder {
 pub fn table_schema(
     conn: &Connection,
     table: &str,
-) -> rusqlite::Result<(SchemaRef, Vec<(String, bool, bool)>)> {
+) -> rusqlite::Result<(SchemaRef, Vec<CatalogColumn>)> {
     let mut statement = conn.prepare(&format!("PRAGMA table_info({})", quote(table)))?;
     // (name, declared type, notnull, pk)
     let columns: Vec<(String, String, bool, bool)> = statement
@@ -305,13 +307,22 @@ pub fn table_schema(
             ))
         })?
         .collect::<rusqlite::Result<_>>()?;
+    // A primary key is never null in practice (an INTEGER PRIMARY KEY is the
+    // rowid), though SQLite's pragma reports it as nullable.
     let fields: Vec<Field> = columns
         .iter()
-        .map(|(name, declared, notnull, _)| Field::new(name, arrow_type(declared), !notnull))
+        .map(|(name, declared, notnull, pk)| {
+            Field::new(name, arrow_type(declared), !notnull && !pk)
+        })
         .collect();
     let flags = columns
         .into_iter()
-        .map(|(name, _, notnull, pk)| (name, !notnull, pk))
+        .map(|(name, _, notnull, pk)| CatalogColumn {
+            name,
+            nullable: !notnull && !pk,
+            comment: None,
+            primary_key: pk,
+        })
         .collect();
     Ok((Arc::new(Schema::new(fields)), flags))
 }

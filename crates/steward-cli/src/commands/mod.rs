@@ -1,4 +1,5 @@
 pub mod config_show;
+pub mod demo_data;
 pub mod init;
 pub mod migrate;
 pub mod scan;

@@ -29,10 +29,10 @@ impl Progress {
     }
 
     fn event(&mut self, event: ScanEvent) {
-        if self.json {
-            if let Ok(line) = serde_json::to_string(&event) {
-                println!("{line}");
-            }
+        if self.json
+            && let Ok(line) = serde_json::to_string(&event)
+        {
+            println!("{line}");
         }
         match &event {
             ScanEvent::SourceStarted { source, tables } => {

@@ -1,6 +1,6 @@
 use std::collections::BTreeMap;
 
-use steward_service::{add_source, list_sources, new_source, remove_source};
+use steward_service::{add_source, find_source, list_sources, new_source, remove_source};
 use steward_types::{Record, Source};
 use steward_warehouse::SourceConnection;
 
@@ -35,6 +35,15 @@ pub async fn add(loaded: &Loaded, args: &SourceAddArgs, out: &Output) -> anyhow:
     let url = absolute_url(&args.url)?;
     let options: BTreeMap<String, String> = args.options.iter().cloned().collect();
     let source = new_source(&args.name, &url, options, args.description.clone())?;
+    if args.exists_ok
+        && let Ok(existing) = find_source(&store, &args.name).await
+        && existing.url == source.url
+    {
+        store.close().await;
+        return out.print(&existing, |s| {
+            format!("source `{}` is already registered ({})", s.name, s.url)
+        });
+    }
     if !args.no_check {
         // Try the source before registering it, so a typo fails now rather than
         // at the first scheduled scan.

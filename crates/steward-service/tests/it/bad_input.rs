@@ -53,7 +53,10 @@ async fn broken_files_fail_their_table_only_and_keep_the_last_good_scan() {
         "names the file: {reason}"
     );
     let reason = failure(&events, "raw.customers").expect("ragged csv fails");
-    assert!(reason.contains("customers.csv") && reason.contains("line 2"), "names file and line: {reason}");
+    assert!(
+        reason.contains("customers.csv") && reason.contains("line 2"),
+        "names file and line: {reason}"
+    );
     let reason = failure(&events, "latin1").expect("bad encoding fails");
     assert!(reason.to_lowercase().contains("utf"), "{reason}");
 

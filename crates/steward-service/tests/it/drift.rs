@@ -25,33 +25,27 @@ async fn a_rescan_records_added_removed_retyped_and_dropped() {
     assert_eq!(second.sources[0].dropped, 1);
 
     let customers = w.detail("raw.customers").await;
-    let mut kinds: Vec<(ChangeKind, Option<String>, Option<String>, Option<String>)> = customers
+    // kind column before -> after, sorted
+    let mut changes: Vec<String> = customers
         .changes
         .iter()
-        .map(|c| (c.kind, c.column.clone(), c.before.clone(), c.after.clone()))
+        .map(|c| {
+            format!(
+                "{} {} {:?} -> {:?}",
+                c.kind,
+                c.column.as_deref().unwrap_or("-"),
+                c.before,
+                c.after
+            )
+        })
         .collect();
-    kinds.sort_by(|a, b| a.0.cmp(&b.0));
+    changes.sort();
     assert_eq!(
-        kinds,
+        changes,
         [
-            (
-                ChangeKind::ColumnAdded,
-                Some("tier".into()),
-                None,
-                Some("Utf8".into())
-            ),
-            (
-                ChangeKind::ColumnRemoved,
-                Some("country".into()),
-                Some("Utf8".into()),
-                None
-            ),
-            (
-                ChangeKind::TypeChanged,
-                Some("score".into()),
-                Some("Float64".into()),
-                Some("Utf8".into())
-            ),
+            "column_added tier None -> Some(\"Utf8\")",
+            "column_removed country Some(\"Utf8\") -> None",
+            "type_changed score Some(\"Float64\") -> Some(\"Utf8\")",
         ]
     );
     let names: Vec<_> = customers

@@ -82,7 +82,11 @@ async fn a_lake_is_inspected_and_profiled_into_the_catalog() {
     assert_eq!(email.max_length, Some(20));
     // Sensitive values are stored masked, never in clear.
     assert_eq!(email.min.as_deref(), Some("a***.l***@e***.e***"));
-    assert_eq!(email.top_values.len(), 4);
+    assert!(
+        email.top_values.is_empty(),
+        "unique values are not frequent: {:?}",
+        email.top_values
+    );
     let stored = serde_json::to_string(&customers).unwrap();
     for raw in [
         "ana.lopez@example.es",
@@ -96,7 +100,7 @@ async fn a_lake_is_inspected_and_profiled_into_the_catalog() {
     let score = column(&customers, "score").profile.clone().unwrap();
     assert_eq!(score.null_count, 1);
     assert_eq!(score.min.as_deref(), Some("10.5"));
-    assert_eq!(score.max.as_deref(), Some("40"));
+    assert_eq!(score.max.as_deref(), Some("40.0"));
     assert_eq!(score.mean, Some(25.25));
     // Sample standard deviation of 10.5, 20.5, 30 and 40.
     assert!(

@@ -1,0 +1,110 @@
+//! `models/`: the dbt project that builds staging and marts from raw. The
+//! generator computes the same tables (see `derived.rs`), so the SQL here is
+//! the lineage truth.
+
+pub const MODELS: [(&str, &str); 3] = [
+    ("models/stg_customers.sql", STG_CUSTOMERS),
+    ("models/customer_360.sql", CUSTOMER_360),
+    ("models/revenue_daily.sql", REVENUE_DAILY),
+];
+
+const STG_CUSTOMERS: &str = "\
+-- One row per customer; the email is hashed so analysts can join on it
+-- without reading it.
+{{ config(materialized='table', schema='staging') }}
+
+with source as (
+
+    select * from {{ source('raw', 'customers') }}
+
+)
+
+select
+    customer_id,
+    sha256(lower(trim(email))) as email_sha256,
+    country,
+    case
+        when date_diff('year', date_of_birth, date '2024-01-01') < 25 then '18-24'
+        when date_diff('year', date_of_birth, date '2024-01-01') < 35 then '25-34'
+        when date_diff('year', date_of_birth, date '2024-01-01') < 45 then '35-44'
+        when date_diff('year', date_of_birth, date '2024-01-01') < 55 then '45-54'
+        when date_diff('year', date_of_birth, date '2024-01-01') < 65 then '55-64'
+        else '65+'
+    end as age_band,
+    strftime(created_at, '%Y-%m') as signup_month
+from source
+";
+
+const CUSTOMER_360: &str = "\
+-- The customer view the CRM and marketing read. Carries name and email.
+{{ config(materialized='table', schema='mart') }}
+
+with customers as (
+
+    select * from {{ source('raw', 'customers') }}
+
+),
+
+staged as (
+
+    select customer_id, country from {{ ref('stg_customers') }}
+
+),
+
+order_stats as (
+
+    select
+        customer_id,
+        sum(case when status in ('paid', 'shipped') then amount else 0 end) as lifetime_value,
+        count(case when status <> 'cancelled' then 1 end) as order_count,
+        max(created_at) as last_order_at
+    from {{ source('raw', 'orders') }}
+    group by customer_id
+
+)
+
+select
+    c.customer_id,
+    c.first_name || ' ' || c.last_name as full_name,
+    c.email,
+    s.country,
+    coalesce(o.lifetime_value, 0) as lifetime_value,
+    coalesce(o.order_count, 0) as order_count,
+    o.last_order_at
+from customers c
+join staged s on s.customer_id = c.customer_id
+left join order_stats o on o.customer_id = c.customer_id
+";
+
+const REVENUE_DAILY: &str = "\
+-- Revenue kept (paid or shipped) per day and country, with the legal entity
+-- that books it.
+{{ config(materialized='table', schema='mart') }}
+
+with orders as (
+
+    select * from {{ source('raw', 'orders') }}
+    where status in ('paid', 'shipped')
+
+)
+
+select
+    cast(o.created_at as date) as day,
+    s.country,
+    sum(o.amount) as revenue,
+    count(*) as orders,
+    case s.country
+        when 'US' then 'Globex Corporation'
+        when 'GB' then 'Initech Ltd'
+        when 'DE' then 'Acme GmbH'
+        when 'FR' then 'Soylent SARL'
+        when 'ES' then 'Umbrella Iberia S.L.'
+        when 'IN' then 'Wayne Enterprises Pvt Ltd'
+        when 'CN' then 'Stark Industries (Shanghai) Co., Ltd.'
+        else 'Cyberdyne Systems Nigeria Ltd'
+    end as company_name
+from orders o
+join {{ ref('stg_customers') }} s on s.customer_id = o.customer_id
+group by 1, 2, 5
+order by 1, 2
+";

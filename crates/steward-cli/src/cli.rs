@@ -56,6 +56,25 @@ pub enum Command {
     Show(ShowArgs),
     /// Write a realistic sample company warehouse to try Steward on
     DemoData(DemoDataArgs),
+    /// Benchmarks (see docs/benchmarks.md)
+    #[command(subcommand)]
+    Bench(BenchCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BenchCommand {
+    /// Profile every table of a file lake (all rows, top-k included) without a
+    /// catalog, and report time and peak memory
+    Profile(BenchProfileArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BenchProfileArgs {
+    /// A folder of Parquet/CSV/NDJSON files (a lake or one table's folder)
+    pub path: PathBuf,
+    /// DataFusion threads [default: warehouse.threads]
+    #[arg(long)]
+    pub threads: Option<usize>,
 }
 
 #[derive(Debug, Args)]

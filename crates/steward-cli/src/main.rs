@@ -11,7 +11,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use crate::cli::{Cli, Command, ConfigCommand, SourceCommand};
+use crate::cli::{BenchCommand, Cli, Command, ConfigCommand, SourceCommand};
 use crate::config::Overrides;
 
 fn main() -> ExitCode {
@@ -65,6 +65,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Tables(args) => commands::tables::run(&loaded, &args, &out).await?,
         Command::Show(args) => commands::show::run(&loaded, &args, &out).await?,
         Command::DemoData(args) => commands::demo_data::run(&args, &out)?,
+        Command::Bench(BenchCommand::Profile(args)) => {
+            commands::bench::profile(&loaded, &args, &out).await?
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

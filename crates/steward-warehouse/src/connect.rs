@@ -436,6 +436,10 @@ fn open_files(source: &Source, ctx: &SessionContext) -> Result<Backend> {
         if let Some(region) = option("region") {
             builder = builder.with_region(region);
         }
+        // Public buckets (and local test servers) take unsigned requests.
+        if option("anonymous").as_deref() == Some("true") {
+            builder = builder.with_skip_signature(true);
+        }
         if let Some(key) = env("access_key_id_env", "AWS_ACCESS_KEY_ID") {
             builder = builder.with_access_key_id(key);
         }

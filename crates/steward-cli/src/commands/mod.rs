@@ -1,3 +1,4 @@
+pub mod bench;
 pub mod config_show;
 pub mod demo_data;
 pub mod init;

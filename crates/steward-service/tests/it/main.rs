@@ -9,3 +9,4 @@ mod databases;
 mod drift;
 mod harness;
 mod lake;
+mod s3;

@@ -53,6 +53,8 @@ enum Backend {
         store: Arc<dyn ObjectStore>,
         root: ObjectPath,
         url_root: String,
+        /// The glob part of a source URL like `/lake/raw/**/*.parquet`, relative to `root`.
+        filter: Option<glob::Pattern>,
         tables: HashMap<TableRef, FileTable>,
     },
     Database {
@@ -140,10 +142,11 @@ impl SourceConnection {
             Backend::Files {
                 store,
                 root,
+                filter,
                 tables,
                 ..
             } => {
-                let listed: Vec<ListedFile> = store
+                let mut listed: Vec<ListedFile> = store
                     .list(Some(root))
                     .map_ok(|meta| ListedFile {
                         relative: relative(root, &meta.location),
@@ -153,6 +156,14 @@ impl SourceConnection {
                     .try_collect()
                     .await
                     .map_err(|e| fail(&e))?;
+                if let Some(pattern) = filter {
+                    let options = glob::MatchOptions {
+                        case_sensitive: true,
+                        require_literal_separator: true,
+                        require_literal_leading_dot: false,
+                    };
+                    listed.retain(|f| pattern.matches_with(&f.relative, options));
+                }
                 *tables = files::discover(&listed)
                     .into_iter()
                     .map(|t| (t.table.clone(), t))
@@ -451,15 +462,19 @@ fn open_files(source: &Source, ctx: &SessionContext) -> Result<Backend> {
         let bucket_url =
             url::Url::parse(&format!("s3://{bucket}")).map_err(|e| invalid(e.to_string()))?;
         ctx.register_object_store(&bucket_url, store.clone());
-        let prefix = prefix.trim_end_matches('/');
+        let (prefix, filter) = split_glob(prefix.trim_end_matches('/'));
+        let filter = glob_pattern(filter).map_err(invalid)?;
         Ok(Backend::Files {
             store,
-            root: ObjectPath::from(prefix),
+            root: ObjectPath::from(prefix.as_str()),
             url_root: format!("s3://{bucket}/{prefix}"),
+            filter,
             tables: HashMap::new(),
         })
     } else {
         let path = source.url.strip_prefix("file://").unwrap_or(&source.url);
+        let (path, filter) = split_glob(path);
+        let filter = glob_pattern(filter).map_err(invalid)?;
         let path = PathBuf::from(path);
         if !path.is_absolute() {
             return Err(invalid("a local lake needs an absolute path".into()));
@@ -475,9 +490,25 @@ fn open_files(source: &Source, ctx: &SessionContext) -> Result<Backend> {
             store: Arc::new(LocalFileSystem::new()),
             root,
             url_root: format!("file://{}", path.display()),
+            filter,
             tables: HashMap::new(),
         })
     }
+}
+
+/// Splits `/lake/raw/**/*.parquet` into the folder to list (`/lake/raw`) and the
+/// glob the listed paths must match below it (`**/*.parquet`).
+fn split_glob(path: &str) -> (String, Option<String>) {
+    let segments: Vec<&str> = path.split('/').collect();
+    match segments.iter().position(|s| s.contains(['*', '?', '['])) {
+        Some(i) => (segments[..i].join("/"), Some(segments[i..].join("/"))),
+        None => (path.to_string(), None),
+    }
+}
+
+fn glob_pattern(glob: Option<String>) -> std::result::Result<Option<glob::Pattern>, String> {
+    glob.map(|g| glob::Pattern::new(&g).map_err(|e| format!("bad glob `{g}`: {e}")))
+        .transpose()
 }
 
 fn sqlite_path(source: &Source) -> Result<PathBuf> {
@@ -688,5 +719,27 @@ fn object_location(
         Ok(ObjectPath::from(
             join_url(prefix, relative).trim_start_matches('/'),
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn globs_split_into_folder_and_pattern() {
+        assert_eq!(split_glob("/lake/raw"), ("/lake/raw".to_string(), None));
+        assert_eq!(
+            split_glob("/lake/raw/**/*.parquet"),
+            ("/lake/raw".to_string(), Some("**/*.parquet".to_string()))
+        );
+        assert_eq!(
+            split_glob("prefix/x?.csv"),
+            ("prefix".to_string(), Some("x?.csv".to_string()))
+        );
+        assert_eq!(
+            default_password_env("sales-db"),
+            "STEWARD_SOURCE_SALES_DB_PASSWORD"
+        );
     }
 }

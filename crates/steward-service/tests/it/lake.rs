@@ -188,3 +188,24 @@ async fn a_glob_selects_tables_and_no_profile_skips_profiles() {
     let customers = w.detail("raw.customers").await;
     assert!(customers.columns.iter().all(|c| c.profile.is_none()));
 }
+
+#[tokio::test]
+async fn a_glob_in_the_source_url_limits_the_files() {
+    let w = World::new().await;
+    let root = w.path("lake");
+    write_lake(&root).await;
+    let glob = format!("{}/raw/**/*.parquet", root.display());
+    w.add("orders_only", &glob, &[]).await;
+    let (report, events) = w.scan("orders_only").await;
+    assert!(!report.partial, "{events:#?}");
+    let tables = steward_service::list_tables(&w.store, Some("orders_only"))
+        .await
+        .unwrap();
+    let names: Vec<_> = tables.iter().map(|t| t.table.qualified_name()).collect();
+    assert_eq!(
+        names,
+        ["orders"],
+        "the listing starts at raw/, the glob keeps the Parquet files"
+    );
+    assert_eq!(tables[0].table.row_count, Some(3));
+}

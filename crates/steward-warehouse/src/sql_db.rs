@@ -82,8 +82,59 @@ fn is_loopback(host: &str) -> bool {
     matches!(host, "localhost" | "127.0.0.1" | "::1" | "[::1]")
 }
 
-fn secret_map(entries: Vec<(&str, String)>) -> HashMap<String, SecretString> {
-    entries
+/// How one driver spells its connection parameters.
+struct Dialect {
+    port_key: &'static str,
+    /// TLS off, for loopback, and the default elsewhere.
+    ssl_off: &'static str,
+    ssl_default: &'static str,
+    extra: &'static [(&'static str, &'static str)],
+}
+
+// libpq's own default is `prefer`; MySQL's `preferred` in this driver means TLS
+// without verification, so `required` is the honest default off loopback.
+const POSTGRES: Dialect = Dialect {
+    port_key: "port",
+    ssl_off: "disable",
+    ssl_default: "prefer",
+    extra: &[
+        ("connection_pool_size", "2"),
+        ("application_name", "steward"),
+    ],
+};
+const MYSQL: Dialect = Dialect {
+    port_key: "tcp_port",
+    ssl_off: "disabled",
+    ssl_default: "required",
+    extra: &[("pool_min", "1"), ("pool_max", "2")],
+};
+
+/// The driver's parameter map; the password only ever lives in a `SecretString`.
+fn connection_params(p: &DbParams, dialect: &Dialect) -> HashMap<String, SecretString> {
+    let sslmode = p.sslmode.clone().unwrap_or_else(|| {
+        let mode = if is_loopback(&p.host) {
+            dialect.ssl_off
+        } else {
+            dialect.ssl_default
+        };
+        mode.to_string()
+    });
+    let mut params = vec![
+        ("host", p.host.clone()),
+        ("user", p.user.clone()),
+        ("sslmode", sslmode.to_ascii_lowercase()),
+    ];
+    params.extend(dialect.extra.iter().map(|(k, v)| (*k, v.to_string())));
+    if let Some(port) = p.port {
+        params.push((dialect.port_key, port.to_string()));
+    }
+    if let Some(db) = &p.database {
+        params.push(("db", db.clone()));
+    }
+    if let Some(pass) = &p.password {
+        params.push(("pass", pass.clone()));
+    }
+    params
         .into_iter()
         .map(|(k, v)| (k.to_string(), SecretString::from(v)))
         .collect()
@@ -91,31 +142,7 @@ fn secret_map(entries: Vec<(&str, String)>) -> HashMap<String, SecretString> {
 
 impl SqlDb {
     pub async fn postgres(p: &DbParams) -> Result<Self, BoxError> {
-        // libpq's own default is `prefer`; on loopback there is rarely a certificate.
-        let sslmode = p.sslmode.clone().unwrap_or_else(|| {
-            if is_loopback(&p.host) {
-                "disable".into()
-            } else {
-                "prefer".into()
-            }
-        });
-        let mut params = vec![
-            ("host", p.host.clone()),
-            ("user", p.user.clone()),
-            ("sslmode", sslmode.to_ascii_lowercase()),
-            ("connection_pool_size", "2".to_string()),
-            ("application_name", "steward".to_string()),
-        ];
-        if let Some(port) = p.port {
-            params.push(("port", port.to_string()));
-        }
-        if let Some(db) = &p.database {
-            params.push(("db", db.clone()));
-        }
-        if let Some(pass) = &p.password {
-            params.push(("pass", pass.clone()));
-        }
-        let pool = PostgresConnectionPool::new(secret_map(params))
+        let pool = PostgresConnectionPool::new(connection_params(p, &POSTGRES))
             .await?
             // jsonb, arrays of composites and the like profile as text instead of failing the table.
             .with_unsupported_type_action(UnsupportedTypeAction::String);
@@ -127,30 +154,7 @@ impl SqlDb {
     }
 
     pub async fn mysql(p: &DbParams) -> Result<Self, BoxError> {
-        let sslmode = p.sslmode.clone().unwrap_or_else(|| {
-            if is_loopback(&p.host) {
-                "disabled".into()
-            } else {
-                "required".into()
-            }
-        });
-        let mut params = vec![
-            ("host", p.host.clone()),
-            ("user", p.user.clone()),
-            ("sslmode", sslmode.to_ascii_lowercase()),
-            ("pool_min", "1".to_string()),
-            ("pool_max", "2".to_string()),
-        ];
-        if let Some(port) = p.port {
-            params.push(("tcp_port", port.to_string()));
-        }
-        if let Some(db) = &p.database {
-            params.push(("db", db.clone()));
-        }
-        if let Some(pass) = &p.password {
-            params.push(("pass", pass.clone()));
-        }
-        let pool = Arc::new(MySQLConnectionPool::new(secret_map(params)).await?);
+        let pool = Arc::new(MySQLConnectionPool::new(connection_params(p, &MYSQL)).await?);
         Ok(Self::Mysql {
             factory: MySQLTableFactory::new(pool.clone()),
             pool,

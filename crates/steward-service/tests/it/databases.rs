@@ -51,6 +51,19 @@ async fn a_sqlite_file_is_read_without_being_changed() {
     assert!(!w.path("app.db-wal").exists());
 }
 
+/// What both database tests' `customers` tables must show: keys, nullability and
+/// comments from the database's catalog, and a profile of all three rows.
+fn assert_customer_columns(detail: &steward_service::TableDetail, email_comment: &str) {
+    assert!(column(detail, "id").column.primary_key);
+    assert!(!column(detail, "name").column.nullable);
+    assert_eq!(
+        column(detail, "email").column.comment.as_deref(),
+        Some(email_comment)
+    );
+    let email = column(detail, "email").profile.clone().unwrap();
+    assert_eq!((email.row_count, email.null_count), (3, 1));
+}
+
 fn psql(url: &str, sql: &str) {
     let out = Command::new("psql")
         .args([url, "-v", "ON_ERROR_STOP=1", "-q", "-c", sql])
@@ -98,14 +111,7 @@ async fn a_postgres_database_is_scanned_with_its_catalog() {
     );
     assert_eq!(customers.table.row_count, Some(3));
     assert!(customers.table.size_bytes.unwrap() > 0);
-    assert!(column(&customers, "id").column.primary_key);
-    assert!(!column(&customers, "name").column.nullable);
-    assert_eq!(
-        column(&customers, "email").column.comment.as_deref(),
-        Some("verified at signup")
-    );
-    let email = column(&customers, "email").profile.clone().unwrap();
-    assert_eq!((email.row_count, email.null_count), (3, 1));
+    assert_customer_columns(&customers, "verified at signup");
     let prefs = column(&customers, "prefs");
     assert!(prefs.profile.is_some(), "jsonb is profiled as text");
     let rich = w.detail(&format!("{schema}.rich")).await;
@@ -171,14 +177,7 @@ async fn a_mariadb_database_is_scanned_and_a_wrong_password_is_recorded() {
     assert_eq!(report.sources[0].scanned, 2);
     let detail = w.detail(&table).await;
     assert_eq!(detail.table.description.as_deref(), Some("customers"));
-    assert!(column(&detail, "id").column.primary_key);
-    assert!(!column(&detail, "name").column.nullable);
-    assert_eq!(
-        column(&detail, "email").column.comment.as_deref(),
-        Some("contact")
-    );
-    let email = column(&detail, "email").profile.clone().unwrap();
-    assert_eq!((email.row_count, email.null_count), (3, 1));
+    assert_customer_columns(&detail, "contact");
     let view = w.detail(&format!("{table}_v")).await;
     assert_eq!(view.table.kind, TableKind::View);
     assert!(view.table.view_sql.is_some());

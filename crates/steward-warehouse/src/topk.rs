@@ -125,30 +125,42 @@ impl MisraGries {
         }
     }
 
-    /// Adds `count` occurrences of `value`.
-    fn add(&mut self, value: &str, count: i64) {
-        match self.counters.get_mut(value) {
-            Some(c) => *c += count,
-            None => {
-                self.counters.insert(value.to_string(), count);
+    /// Adds a batch's counts, then shrinks back to `capacity` counters: the
+    /// (capacity+1)-th largest count is subtracted from every counter and those
+    /// reaching zero go. This is the Misra-Gries decrement, done once per batch
+    /// instead of once per value; values that would vanish at once are never
+    /// copied into the summary, so near-unique columns cost no allocations.
+    fn add_counts(&mut self, batch: HashMap<&str, i64>) {
+        let mut fresh: Vec<(&str, i64)> = Vec::new();
+        for (value, count) in batch {
+            match self.counters.get_mut(value) {
+                Some(c) => *c += count,
+                None => fresh.push((value, count)),
             }
         }
-    }
-
-    /// Shrinks back to `capacity` counters: subtracts the (capacity+1)-th largest
-    /// count from every counter and drops those that reach zero. This is the
-    /// Misra–Gries decrement, done once per batch instead of once per value.
-    fn reduce(&mut self) {
-        if self.counters.len() <= self.capacity {
-            return;
+        let cut = if self.counters.len() + fresh.len() > self.capacity {
+            let mut counts: Vec<i64> = self
+                .counters
+                .values()
+                .copied()
+                .chain(fresh.iter().map(|(_, c)| *c))
+                .collect();
+            let (_, nth, _) = counts.select_nth_unstable_by(self.capacity, |a, b| b.cmp(a));
+            *nth
+        } else {
+            0
+        };
+        if cut > 0 {
+            self.counters.retain(|_, c| {
+                *c -= cut;
+                *c > 0
+            });
         }
-        let mut counts: Vec<i64> = self.counters.values().copied().collect();
-        let (_, nth, _) = counts.select_nth_unstable_by(self.capacity, |a, b| b.cmp(a));
-        let cut = *nth;
-        self.counters.retain(|_, c| {
-            *c -= cut;
-            *c > 0
-        });
+        for (value, count) in fresh {
+            if count > cut {
+                self.counters.insert(value.to_string(), count - cut);
+            }
+        }
     }
 
     fn add_batch(&mut self, strings: &StringArray) {
@@ -158,10 +170,7 @@ impl MisraGries {
         for value in strings.iter().flatten() {
             *batch.entry(value).or_insert(0) += 1;
         }
-        for (value, count) in batch {
-            self.add(value, count);
-        }
-        self.reduce();
+        self.add_counts(batch);
     }
 
     fn sorted(&self) -> Vec<(&String, i64)> {
@@ -190,21 +199,23 @@ impl Accumulator for MisraGries {
         };
         let values = values.as_list::<i32>();
         let counts = counts.as_list::<i32>();
+        let mut pending: Vec<(ArrayRef, ArrayRef)> = Vec::new();
         for row in 0..values.len() {
-            if values.is_null(row) {
-                continue;
+            if !values.is_null(row) {
+                pending.push((values.value(row), counts.value(row)));
             }
-            let vs = values.value(row);
-            let cs = counts.value(row);
+        }
+        let mut batch: HashMap<&str, i64> = HashMap::new();
+        for (vs, cs) in &pending {
             let vs = vs.as_string::<i32>();
             let cs = cs.as_primitive::<datafusion::arrow::datatypes::Int64Type>();
             for i in 0..vs.len() {
                 if vs.is_valid(i) {
-                    self.add(vs.value(i), cs.value(i));
+                    *batch.entry(vs.value(i)).or_insert(0) += cs.value(i);
                 }
             }
         }
-        self.reduce();
+        self.add_counts(batch);
         Ok(())
     }
 

@@ -24,7 +24,7 @@ data="$cache/tpch-sf1/lineitem"
 if [ ! -d "$data" ] || [ -z "$(ls "$data"/*.parquet 2>/dev/null)" ]; then
     echo "bench: generating TPC-H lineitem SF1" >&2
     mkdir -p "$data"
-    tpchgen-cli --scale-factor 1 --tables lineitem --format parquet --output-dir "$data" >&2
+    tpchgen-cli parquet --scale-factor 1 --tables lineitem --output-dir "$data" >&2
 fi
 parquet=$(ls "$data"/*.parquet | head -n1)
 if ! python3 -c "import duckdb" 2>/dev/null; then

@@ -18,6 +18,15 @@ pub struct WarehouseConfig {
     pub schema_infer_rows: usize,
 }
 
+impl WarehouseConfig {
+    /// The threads DataFusion gets: as configured, but never more than the
+    /// machine's cores (oversubscribing a small box only adds contention).
+    pub fn effective_threads(&self) -> usize {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        self.threads.clamp(1, cores)
+    }
+}
+
 impl Default for WarehouseConfig {
     fn default() -> Self {
         Self {

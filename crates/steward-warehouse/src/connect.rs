@@ -87,7 +87,14 @@ impl std::fmt::Debug for SourceConnection {
 impl SourceConnection {
     /// Connects to `source`. Fails when the source cannot be reached at all.
     pub async fn open(source: &Source, config: &WarehouseConfig) -> Result<Self> {
-        let threads = config.threads.max(1);
+        let threads = config.effective_threads();
+        if threads < config.threads {
+            tracing::warn!(
+                configured = config.threads,
+                threads,
+                "warehouse.threads capped at the machine's cores"
+            );
+        }
         let runtime = RuntimeEnvBuilder::new()
             .with_memory_limit(config.memory_limit_mb.max(64) * 1024 * 1024, 1.0)
             .build_arc()

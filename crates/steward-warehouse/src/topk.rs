@@ -16,6 +16,7 @@ use datafusion::arrow::array::{
 };
 use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::{DataType, Field, FieldRef, Fields};
+use datafusion::arrow::util::display::array_value_to_string;
 use datafusion::common::utils::SingleRowListArrayBuilder;
 use datafusion::common::{Result, ScalarValue};
 use datafusion::logical_expr::function::{AccumulatorArgs, StateFieldsArgs};
@@ -113,7 +114,26 @@ impl AggregateUDFImpl for TopK {
 struct MisraGries {
     k: usize,
     capacity: usize,
+    /// Value as displayed -> count.
     counters: HashMap<String, i64>,
+    /// For fixed-width columns: the value's bits -> its key in `counters`, so a
+    /// batch is counted without turning every value into text.
+    by_bits: HashMap<u128, String>,
+}
+
+/// The Misra-Gries decrement for a batch: the (capacity+1)-th largest count
+/// among the summary and the batch's new values, or 0 while everything fits.
+fn decrement(
+    existing: impl Iterator<Item = i64>,
+    fresh: impl Iterator<Item = i64>,
+    capacity: usize,
+) -> i64 {
+    let mut counts: Vec<i64> = existing.chain(fresh).collect();
+    if counts.len() <= capacity {
+        return 0;
+    }
+    let (_, nth, _) = counts.select_nth_unstable_by(capacity, |a, b| b.cmp(a));
+    *nth
 }
 
 impl MisraGries {
@@ -122,6 +142,19 @@ impl MisraGries {
             k,
             capacity,
             counters: HashMap::with_capacity(capacity * 2),
+            by_bits: HashMap::new(),
+        }
+    }
+
+    /// Subtracts `cut` from every counter and drops those reaching zero.
+    fn apply(&mut self, cut: i64) {
+        if cut > 0 {
+            self.counters.retain(|_, c| {
+                *c -= cut;
+                *c > 0
+            });
+            let counters = &self.counters;
+            self.by_bits.retain(|_, key| counters.contains_key(key));
         }
     }
 
@@ -138,24 +171,12 @@ impl MisraGries {
                 None => fresh.push((value, count)),
             }
         }
-        let cut = if self.counters.len() + fresh.len() > self.capacity {
-            let mut counts: Vec<i64> = self
-                .counters
-                .values()
-                .copied()
-                .chain(fresh.iter().map(|(_, c)| *c))
-                .collect();
-            let (_, nth, _) = counts.select_nth_unstable_by(self.capacity, |a, b| b.cmp(a));
-            *nth
-        } else {
-            0
-        };
-        if cut > 0 {
-            self.counters.retain(|_, c| {
-                *c -= cut;
-                *c > 0
-            });
-        }
+        let cut = decrement(
+            self.counters.values().copied(),
+            fresh.iter().map(|(_, c)| *c),
+            self.capacity,
+        );
+        self.apply(cut);
         for (value, count) in fresh {
             if count > cut {
                 self.counters.insert(value.to_string(), count - cut);
@@ -163,14 +184,62 @@ impl MisraGries {
         }
     }
 
-    fn add_batch(&mut self, strings: &StringArray) {
+    fn add_strings<'a>(&mut self, values: impl Iterator<Item = Option<&'a str>>, len: usize) {
         // Count within the batch first, borrowing the strings, so each distinct
         // value of the batch touches the summary once.
-        let mut batch: HashMap<&str, i64> = HashMap::with_capacity(strings.len().min(4096));
-        for value in strings.iter().flatten() {
+        let mut batch: HashMap<&str, i64> = HashMap::with_capacity(len.min(4096));
+        for value in values.flatten() {
             *batch.entry(value).or_insert(0) += 1;
         }
         self.add_counts(batch);
+    }
+
+    /// Counts a fixed-width column (integers, floats, decimals, dates,
+    /// timestamps) by the bits of its values; only values entering the summary
+    /// are turned into text.
+    fn add_fixed_width(&mut self, array: &ArrayRef, width: usize) -> Result<()> {
+        let data = array.to_data();
+        let Some(buffer) = data.buffers().first() else {
+            return Ok(());
+        };
+        let bytes = buffer.as_slice();
+        let offset = data.offset();
+        // bits -> (count, a row holding the value)
+        let mut batch: HashMap<u128, (i64, usize)> = HashMap::with_capacity(array.len().min(4096));
+        for row in 0..array.len() {
+            if array.is_null(row) {
+                continue;
+            }
+            let start = (offset + row) * width;
+            let mut word = [0u8; 16];
+            word[..width].copy_from_slice(&bytes[start..start + width]);
+            batch.entry(u128::from_le_bytes(word)).or_insert((0, row)).0 += 1;
+        }
+        let mut fresh: Vec<(u128, i64, usize)> = Vec::new();
+        for (bits, (count, row)) in batch {
+            match self
+                .by_bits
+                .get(&bits)
+                .and_then(|key| self.counters.get_mut(key))
+            {
+                Some(c) => *c += count,
+                None => fresh.push((bits, count, row)),
+            }
+        }
+        let cut = decrement(
+            self.counters.values().copied(),
+            fresh.iter().map(|(_, c, _)| *c),
+            self.capacity,
+        );
+        self.apply(cut);
+        for (bits, count, row) in fresh {
+            if count > cut {
+                let key = array_value_to_string(array, row)?;
+                *self.counters.entry(key.clone()).or_insert(0) += count - cut;
+                self.by_bits.insert(bits, key);
+            }
+        }
+        Ok(())
     }
 
     fn sorted(&self) -> Vec<(&String, i64)> {
@@ -180,15 +249,31 @@ impl MisraGries {
     }
 }
 
-fn as_utf8(array: &ArrayRef) -> Result<StringArray> {
-    let utf8 = cast(array, &DataType::Utf8)?;
-    Ok(utf8.as_string::<i32>().clone())
-}
-
 impl Accumulator for MisraGries {
     fn update_batch(&mut self, values: &[ArrayRef]) -> Result<()> {
-        if let Some(array) = values.first() {
-            self.add_batch(&as_utf8(array)?);
+        let Some(array) = values.first() else {
+            return Ok(());
+        };
+        let width = array.data_type().primitive_width().filter(|w| *w <= 16);
+        match (array.data_type(), width) {
+            (DataType::Utf8, _) => {
+                let strings = array.as_string::<i32>();
+                self.add_strings(strings.iter(), strings.len());
+            }
+            (DataType::LargeUtf8, _) => {
+                let strings = array.as_string::<i64>();
+                self.add_strings(strings.iter(), strings.len());
+            }
+            (DataType::Utf8View, _) => {
+                let strings = array.as_string_view();
+                self.add_strings(strings.iter(), strings.len());
+            }
+            (_, Some(width)) => self.add_fixed_width(array, width)?,
+            _ => {
+                let strings = cast(array, &DataType::Utf8)?;
+                let strings = strings.as_string::<i32>();
+                self.add_strings(strings.iter(), strings.len());
+            }
         }
         Ok(())
     }
@@ -252,12 +337,19 @@ impl Accumulator for MisraGries {
         size_of_val(self)
             + self.counters.capacity() * (size_of::<String>() + 8)
             + self.counters.keys().map(String::capacity).sum::<usize>()
+            + self.by_bits.capacity() * (16 + size_of::<String>())
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    impl MisraGries {
+        fn add_batch_for_test(&mut self, strings: &StringArray) {
+            self.add_strings(strings.iter(), strings.len());
+        }
+    }
 
     fn strings(values: &[&str]) -> StringArray {
         values.iter().map(|v| Some(*v)).collect()
@@ -266,7 +358,7 @@ mod tests {
     #[test]
     fn exact_when_values_fit_the_counters() {
         let mut mg = MisraGries::new(2, 8);
-        mg.add_batch(&strings(&["a", "b", "a", "c", "a", "b"]));
+        mg.add_batch_for_test(&strings(&["a", "b", "a", "c", "a", "b"]));
         let top: Vec<_> = mg
             .sorted()
             .into_iter()
@@ -283,7 +375,7 @@ mod tests {
         for chunk in unique.chunks(500) {
             let mut batch: Vec<&str> = chunk.iter().map(String::as_str).collect();
             batch.extend(std::iter::repeat_n("hot", 200));
-            mg.add_batch(&strings(&batch));
+            mg.add_batch_for_test(&strings(&batch));
         }
         assert!(mg.counters.len() <= 16);
         let (value, count) = mg.sorted()[0];
@@ -296,11 +388,39 @@ mod tests {
     }
 
     #[test]
+    fn fixed_width_columns_count_by_value_and_read_as_text() {
+        let mut mg = MisraGries::new(2, 8);
+        let ints: ArrayRef = Arc::new(Int64Array::from(vec![
+            Some(7),
+            Some(7),
+            None,
+            Some(3),
+            Some(7),
+            Some(3),
+            Some(1),
+        ]));
+        mg.update_batch(&[ints]).unwrap();
+        let result = mg.evaluate().unwrap().to_array().unwrap();
+        assert_eq!(
+            TopK::decode(&result, 0),
+            [("7".to_string(), 3), ("3".to_string(), 2)]
+        );
+
+        let mut mg = MisraGries::new(1, 8);
+        let days: ArrayRef = Arc::new(datafusion::arrow::array::Date32Array::from(vec![
+            19723, 19723, 19724,
+        ]));
+        mg.update_batch(&[days]).unwrap();
+        let result = mg.evaluate().unwrap().to_array().unwrap();
+        assert_eq!(TopK::decode(&result, 0), [("2024-01-01".to_string(), 2)]);
+    }
+
+    #[test]
     fn partial_states_merge() {
         let mut left = MisraGries::new(2, 8);
-        left.add_batch(&strings(&["x", "x", "y"]));
+        left.add_batch_for_test(&strings(&["x", "x", "y"]));
         let mut right = MisraGries::new(2, 8);
-        right.add_batch(&strings(&["x", "y", "y", "y"]));
+        right.add_batch_for_test(&strings(&["x", "y", "y", "y"]));
         let state = right.state().unwrap();
         let arrays: Vec<ArrayRef> = state.iter().map(|s| s.to_array().unwrap()).collect();
         left.merge_batch(&arrays).unwrap();

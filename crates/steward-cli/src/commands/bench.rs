@@ -73,7 +73,7 @@ pub async fn profile(loaded: &Loaded, args: &BenchProfileArgs, out: &Output) -> 
     let report = ProfileBench {
         tool: "steward",
         path: path.display().to_string(),
-        threads: config.threads,
+        threads: config.effective_threads(),
         tables: runs,
         seconds: started.elapsed().as_secs_f64(),
         peak_rss_mib: peak_rss_mib(),

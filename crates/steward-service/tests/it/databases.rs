@@ -64,15 +64,22 @@ fn assert_customer_columns(detail: &steward_service::TableDetail, email_comment:
     assert_eq!((email.row_count, email.null_count), (3, 1));
 }
 
-fn psql(url: &str, sql: &str) {
-    let out = Command::new("psql")
-        .args([url, "-v", "ON_ERROR_STOP=1", "-q", "-c", sql])
+/// Runs a database's own command-line client and fails the test with its stderr.
+fn run_client(command: &mut Command, client: &str) {
+    let out = command
         .output()
-        .expect("psql runs");
+        .unwrap_or_else(|e| panic!("{client} runs: {e}"));
     assert!(
         out.status.success(),
-        "psql: {}",
+        "{client}: {}",
         String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn psql(url: &str, sql: &str) {
+    run_client(
+        Command::new("psql").args([url, "-v", "ON_ERROR_STOP=1", "-q", "-c", sql]),
+        "psql",
     );
 }
 
@@ -133,8 +140,8 @@ fn mariadb(url: &str, sql: &str) {
     let (auth, rest) = rest.split_once('@').unwrap();
     let (host_port, db) = rest.split_once('/').unwrap();
     let (host, port) = host_port.split_once(':').unwrap_or((host_port, "3306"));
-    let out = Command::new("mariadb")
-        .args([
+    run_client(
+        Command::new("mariadb").args([
             "-h",
             host,
             "-P",
@@ -144,13 +151,8 @@ fn mariadb(url: &str, sql: &str) {
             db,
             "-e",
             sql,
-        ])
-        .output()
-        .expect("mariadb client runs");
-    assert!(
-        out.status.success(),
-        "mariadb: {}",
-        String::from_utf8_lossy(&out.stderr)
+        ]),
+        "mariadb",
     );
 }
 

@@ -7,6 +7,12 @@
 //! n / (capacity + 1) times in n rows is guaranteed to be kept, and each count is
 //! a lower bound that is short by at most that much; with fewer distinct values
 //! than counters, the counts are exact.
+//!
+//! Near-unique columns (ids, free text, prices) are most of the cost and have no
+//! frequent values to report: when, after the first `NEAR_UNIQUE_PROBE_ROWS`
+//! rows, no value in the summary has been seen twice, the accumulator stops
+//! counting and reports none. The trade-off: a value that only becomes frequent
+//! after those rows (say a default filled in by newer rows) is not reported.
 
 use std::collections::HashMap;
 
@@ -123,7 +129,13 @@ struct MisraGries {
     /// For fixed-width columns: the value's bits -> its key in `counters`, so a
     /// batch is counted without turning every value into text.
     by_bits: Map<u128, String>,
+    rows_seen: usize,
+    /// Set once the probe found no repeated value: later batches are skipped.
+    near_unique: bool,
 }
+
+/// Rows seen before deciding whether a column is near-unique.
+const NEAR_UNIQUE_PROBE_ROWS: usize = 200_000;
 
 /// The Misra-Gries decrement for a batch: the (capacity+1)-th largest count
 /// among the summary and the batch's new values, or 0 while everything fits.
@@ -147,6 +159,18 @@ impl MisraGries {
             capacity,
             counters: Map::with_capacity_and_hasher(capacity * 2, Default::default()),
             by_bits: Map::default(),
+            rows_seen: 0,
+            near_unique: false,
+        }
+    }
+
+    /// Counts `rows` more rows and, the first time the probe size is crossed,
+    /// decides whether the column is near-unique.
+    fn probe(&mut self, rows: usize) {
+        let before = self.rows_seen;
+        self.rows_seen += rows;
+        if before < NEAR_UNIQUE_PROBE_ROWS && self.rows_seen >= NEAR_UNIQUE_PROBE_ROWS {
+            self.near_unique = self.counters.values().all(|c| *c < 2);
         }
     }
 
@@ -260,6 +284,10 @@ impl Accumulator for MisraGries {
         let Some(array) = values.first() else {
             return Ok(());
         };
+        if self.near_unique {
+            return Ok(());
+        }
+        self.probe(array.len());
         let width = array.data_type().primitive_width().filter(|w| *w <= 16);
         match (array.data_type(), width) {
             (DataType::Utf8, _) => {
@@ -419,6 +447,41 @@ mod tests {
         mg.update_batch(&[days]).unwrap();
         let result = mg.evaluate().unwrap().to_array().unwrap();
         assert_eq!(TopK::decode(&result, 0), [("2024-01-01".to_string(), 2)]);
+    }
+
+    #[test]
+    fn near_unique_columns_stop_being_counted_after_the_probe() {
+        let mut mg = MisraGries::new(3, 128);
+        let unique: Vec<String> = (0..NEAR_UNIQUE_PROBE_ROWS + 8192)
+            .map(|i| format!("id-{i}"))
+            .collect();
+        for chunk in unique.chunks(8192) {
+            let batch: Vec<&str> = chunk.iter().map(String::as_str).collect();
+            mg.update_batch(&[Arc::new(strings(&batch)) as ArrayRef])
+                .unwrap();
+        }
+        assert!(mg.near_unique);
+        // Skipped from here on: even a repeated value is not counted.
+        mg.update_batch(&[Arc::new(strings(&["late"; 100])) as ArrayRef])
+            .unwrap();
+        let result = mg.evaluate().unwrap().to_array().unwrap();
+        assert!(TopK::decode(&result, 0).is_empty());
+
+        // A column with repeats keeps being counted.
+        let mut mg = MisraGries::new(1, 128);
+        let repeated: Vec<String> = (0..NEAR_UNIQUE_PROBE_ROWS + 8192)
+            .map(|i| format!("v{}", i % 50))
+            .collect();
+        for chunk in repeated.chunks(8192) {
+            let batch: Vec<&str> = chunk.iter().map(String::as_str).collect();
+            mg.update_batch(&[Arc::new(strings(&batch)) as ArrayRef])
+                .unwrap();
+        }
+        assert!(!mg.near_unique);
+        mg.update_batch(&[Arc::new(strings(&["late"; 100_000])) as ArrayRef])
+            .unwrap();
+        let result = mg.evaluate().unwrap().to_array().unwrap();
+        assert_eq!(TopK::decode(&result, 0)[0].0, "late");
     }
 
     #[test]

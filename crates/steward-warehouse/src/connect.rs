@@ -13,6 +13,7 @@ use datafusion::datasource::file_format::parquet::ParquetFormat;
 use datafusion::datasource::listing::{
     ListingOptions, ListingTable, ListingTableConfig, ListingTableUrl,
 };
+use datafusion::datasource::object_store::ObjectStoreUrl;
 use datafusion::datasource::physical_plan::parquet::metadata::DFParquetMetadata;
 use datafusion::execution::runtime_env::RuntimeEnvBuilder;
 use datafusion::logical_expr::TableType;
@@ -22,13 +23,14 @@ use object_store::aws::AmazonS3Builder;
 use object_store::local::LocalFileSystem;
 use object_store::path::Path as ObjectPath;
 use object_store::{ObjectMeta, ObjectStore, ObjectStoreExt};
-use steward_types::{Source, SourceKind, TableKind};
+use steward_types::{Sampling, SamplingMethod, Source, SourceKind, TableKind};
 
 use crate::config::WarehouseConfig;
 use crate::error::{Result, WarehouseError};
 use crate::files::{self, FileFormat, FileTable, ListedFile};
 use crate::model::{ColumnSnapshot, TableProfile, TableRef, TableSnapshot};
 use crate::profile::{self, ProfileOptions};
+use crate::sample::{LayoutFile, ParquetLayout, SampledParquet};
 use crate::sql_db::{CatalogTable, DbParams, SqlDb};
 use crate::sqlite;
 
@@ -74,6 +76,8 @@ pub struct SourceConnection {
     config: WarehouseConfig,
     backend: Backend,
     providers: Mutex<HashMap<TableRef, Arc<dyn TableProvider>>>,
+    /// Row-group layouts of Parquet tables, for sampling.
+    layouts: Mutex<HashMap<TableRef, ParquetLayout>>,
 }
 
 impl std::fmt::Debug for SourceConnection {
@@ -135,6 +139,7 @@ impl SourceConnection {
             config: config.clone(),
             backend,
             providers: Mutex::new(HashMap::new()),
+            layouts: Mutex::new(HashMap::new()),
         })
     }
 
@@ -221,9 +226,9 @@ impl SourceConnection {
                 let format = found.format().ok_or_else(|| fail(&"no data files"))?;
                 // Footers first: they give the row count, and a corrupt one is
                 // reported by file name before any reader trips over it.
-                let row_count = match format {
+                let layout_files = match format {
                     FileFormat::Parquet => Some(
-                        parquet_rows(store, url_root, found)
+                        parquet_layout(store, url_root, found)
                             .await
                             .map_err(|e| fail(&e))?,
                     ),
@@ -234,6 +239,19 @@ impl SourceConnection {
                     .await
                     .map_err(|e| fail(&e))?;
                 let schema = provider.schema();
+                let mut row_count = None;
+                if let Some(files) = layout_files {
+                    let layout = ParquetLayout {
+                        store_url: store_url(url_root).map_err(|e| fail(&e))?,
+                        schema: schema.clone(),
+                        partition_columns: found.partition_columns.clone(),
+                        files,
+                    };
+                    row_count = Some(layout.total_rows());
+                    if let Ok(mut layouts) = self.layouts.lock() {
+                        layouts.insert(table.clone(), layout);
+                    }
+                }
                 let columns = schema
                     .fields()
                     .iter()
@@ -316,9 +334,36 @@ impl SourceConnection {
             .get(table)
             .cloned()
             .ok_or_else(|| WarehouseError::table(table, "profiled before it was inspected"))?;
-        profile::profile(&self.ctx, provider, snapshot.row_count, options)
-            .await
-            .map_err(|e| WarehouseError::table(table, e))
+        // Large Parquet tables are sampled by whole row groups spread over the
+        // table; other sources by LIMIT push-down (inside `profile::profile`).
+        let layout = self.layouts.lock().ok().and_then(|l| l.get(table).cloned());
+        let row_groups = match (layout, options.sample_rows) {
+            (Some(layout), Some(target)) => {
+                let total = layout.total_rows();
+                layout.choose(target).map(|(selection, rows)| {
+                    let sampled =
+                        SampledParquet::new(layout, selection, self.config.effective_threads());
+                    (
+                        Arc::new(sampled) as Arc<dyn TableProvider>,
+                        rows as f64 / total as f64,
+                    )
+                })
+            }
+            _ => None,
+        };
+        let result = match row_groups {
+            Some((sampled, fraction)) => profile::profile(&self.ctx, sampled, None, options)
+                .await
+                .map(|mut p| {
+                    p.sampling = Sampling {
+                        method: SamplingMethod::RowGroups,
+                        fraction,
+                    };
+                    p
+                }),
+            None => profile::profile(&self.ctx, provider, snapshot.row_count, options).await,
+        };
+        result.map_err(|e| WarehouseError::table(table, e))
     }
 
     /// Profile options from the config, with a per-scan row limit.
@@ -656,19 +701,20 @@ fn sqlite_catalog(path: &std::path::Path) -> rusqlite::Result<Vec<CatalogTable>>
     Ok(tables)
 }
 
-async fn parquet_rows(
+/// Each Parquet file's row groups, read from its footer (checked first).
+async fn parquet_layout(
     store: &Arc<dyn ObjectStore>,
     url_root: &str,
     table: &FileTable,
-) -> std::result::Result<i64, Box<dyn std::error::Error + Send + Sync>> {
-    let mut rows = 0i64;
+) -> std::result::Result<Vec<LayoutFile>, Box<dyn std::error::Error + Send + Sync>> {
+    let mut files = Vec::with_capacity(table.files.len());
     for file in &table.files {
         let location = object_location(url_root, &file.relative)?;
         check_parquet_footer(store.as_ref(), &location, file.size)
             .await
             .map_err(|e| format!("`{}`: {e}", file.relative))?;
         let meta = ObjectMeta {
-            location,
+            location: location.clone(),
             last_modified: file.last_modified,
             size: file.size,
             e_tag: None,
@@ -678,9 +724,37 @@ async fn parquet_rows(
             .fetch_metadata()
             .await
             .map_err(|e| format!("`{}`: {e}", file.relative))?;
-        rows += metadata.file_metadata().num_rows();
+        // `k=v` folders between the table's folder and the file, in order.
+        let below = file
+            .relative
+            .strip_prefix(&table.folder)
+            .unwrap_or(&file.relative);
+        let partition_values = below
+            .split('/')
+            .filter_map(|segment| segment.split_once('=').map(|(_, v)| v.to_string()))
+            .collect();
+        files.push(LayoutFile {
+            path: location.to_string(),
+            size: file.size,
+            partition_values,
+            row_groups: metadata
+                .row_groups()
+                .iter()
+                .map(|rg| rg.num_rows())
+                .collect(),
+        });
     }
-    Ok(rows)
+    Ok(files)
+}
+
+/// The object store URL DataFusion knows a lake's files by.
+fn store_url(url_root: &str) -> datafusion::error::Result<ObjectStoreUrl> {
+    match url_root.strip_prefix("s3://") {
+        Some(rest) => {
+            ObjectStoreUrl::parse(format!("s3://{}", rest.split('/').next().unwrap_or(rest)))
+        }
+        None => Ok(ObjectStoreUrl::local_filesystem()),
+    }
 }
 
 /// Checks a Parquet file's trailer (metadata length and `PAR1` magic) against

@@ -11,6 +11,7 @@ mod error;
 mod files;
 mod model;
 mod profile;
+mod sample;
 mod sql_db;
 mod sqlite;
 mod topk;

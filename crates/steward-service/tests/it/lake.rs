@@ -209,3 +209,56 @@ async fn a_glob_in_the_source_url_limits_the_files() {
     );
     assert_eq!(tables[0].table.row_count, Some(3));
 }
+
+#[tokio::test]
+async fn large_parquet_tables_are_sampled_by_row_groups_spread_over_the_table() {
+    let w = World::new().await;
+    let root = w.path("lake");
+    std::fs::create_dir_all(&root).unwrap();
+    // 10 row groups of 1,000 rows; `block` says which row group a row sits in.
+    let ctx = datafusion::prelude::SessionContext::new();
+    let sql = format!(
+        "COPY (SELECT value AS n, value / 1000 AS block FROM generate_series(0, 9999) AS t(value)) \
+         TO '{}' STORED AS PARQUET OPTIONS ('format.max_row_group_size' '1000')",
+        root.join("events.parquet").display()
+    );
+    ctx.sql(&sql).await.unwrap().collect().await.unwrap();
+    // And a Hive-partitioned one: partition values must survive the sampled scan.
+    let sql = format!(
+        "COPY (SELECT value AS n, CASE WHEN value < 5000 THEN 'a' ELSE 'b' END AS half FROM generate_series(0, 9999) AS t(value)) \
+         TO '{}/' STORED AS PARQUET PARTITIONED BY (half) OPTIONS ('format.max_row_group_size' '1000')",
+        root.join("halves").display()
+    );
+    ctx.sql(&sql).await.unwrap().collect().await.unwrap();
+    w.add("lake", root.to_str().unwrap(), &[]).await;
+
+    let options = steward_service::ScanOptions {
+        sample_rows: Some(3000),
+        ..Default::default()
+    };
+    let (report, events) = w.scan_with("lake", &options).await;
+    assert!(!report.partial, "{events:#?}");
+    let table = w.detail("events").await;
+    assert_eq!(table.table.row_count, Some(10_000));
+    let block = column(&table, "block").profile.clone().unwrap();
+    assert_eq!(block.sampling.method, SamplingMethod::RowGroups);
+    assert_eq!(block.row_count, 3000);
+    assert!((block.sampling.fraction - 0.3).abs() < 1e-9);
+    // Spread over the table, not its first rows: row groups 1, 5 and 8.
+    assert_eq!(
+        (block.min.as_deref(), block.max.as_deref()),
+        (Some("1"), Some("8"))
+    );
+    assert_eq!(block.distinct_approx, Some(3));
+
+    let halves = w.detail("halves").await;
+    assert_eq!(halves.table.partition_columns, ["half"]);
+    let half = column(&halves, "half").profile.clone().unwrap();
+    assert_eq!(half.sampling.method, SamplingMethod::RowGroups);
+    assert_eq!(half.null_count, 0, "partition values are filled in");
+    assert_eq!(
+        half.distinct_approx,
+        Some(2),
+        "row groups from both partitions"
+    );
+}

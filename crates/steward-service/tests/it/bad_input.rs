@@ -121,3 +121,34 @@ async fn an_unreachable_source_is_recorded_and_other_sources_scan() {
     let gone = sources.iter().find(|s| s.name == "gone").unwrap();
     assert!(gone.scan_error.is_some());
 }
+
+#[tokio::test]
+async fn a_file_that_cannot_be_read_fails_its_table_with_the_reason() {
+    // A file that is gone between listing and reading stands for any file the
+    // OS will not hand over: these tests run as root, which no chmod stops.
+    let w = World::new().await;
+    let root = w.path("lake");
+    std::fs::create_dir_all(&root).unwrap();
+    std::fs::write(root.join("kept.csv"), "a,b\n1,2\n").unwrap();
+    std::fs::write(root.join("gone.csv"), "a,b\n3,4\n").unwrap();
+    let source =
+        steward_service::new_source("lake", root.to_str().unwrap(), Default::default(), None)
+            .unwrap();
+    let mut connection = steward_warehouse::SourceConnection::open(&source, &w.config)
+        .await
+        .unwrap();
+    let tables = connection.discover().await.unwrap();
+    assert_eq!(tables.len(), 2);
+    std::fs::remove_file(root.join("gone.csv")).unwrap();
+    for table in &tables {
+        let inspected = connection.inspect(table).await;
+        match table.name.as_str() {
+            "kept" => assert!(inspected.is_ok(), "{inspected:?}"),
+            _ => {
+                let error = inspected.unwrap_err().to_string();
+                assert!(error.contains("gone.csv"), "names the file: {error}");
+                assert!(error.contains("No files found"), "says why: {error}");
+            }
+        }
+    }
+}

@@ -1,0 +1,267 @@
+//! What a column's name says. Names are split into lowercase tokens across
+//! `snake_case`, `camelCase`, `kebab-case`, dots and digits, so `custEmailAddr`,
+//! `cust_email_addr` and `CUST-EMAIL-ADDR` read the same; tokens and adjacent
+//! token pairs are then matched against words for each label in several
+//! languages and their usual abbreviations.
+
+use crate::label::Label;
+
+/// Splits a column name into lowercase word tokens.
+pub fn tokens(name: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    let chars: Vec<char> = name.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        if !c.is_alphanumeric() {
+            if !current.is_empty() {
+                out.push(std::mem::take(&mut current));
+            }
+            continue;
+        }
+        let prev = i.checked_sub(1).map(|p| chars[p]);
+        let next = chars.get(i + 1).copied();
+        let boundary = match prev {
+            Some(p) if p.is_alphanumeric() => {
+                // fooBar | HTTPServer | v2 -> v, 2
+                (p.is_lowercase() && c.is_uppercase())
+                    || (p.is_uppercase()
+                        && c.is_uppercase()
+                        && next.is_some_and(char::is_lowercase))
+                    || (p.is_ascii_digit() != c.is_ascii_digit())
+            }
+            _ => false,
+        };
+        if boundary && !current.is_empty() {
+            out.push(std::mem::take(&mut current));
+        }
+        current.extend(c.to_lowercase());
+    }
+    if !current.is_empty() {
+        out.push(current);
+    }
+    out
+}
+
+/// Words (single tokens or two joined with `_`) that name each label. Kept
+/// deliberately to words that mean the thing itself: `name` alone is not a
+/// person (`product_name`), so person words are specific ones.
+const WORDS: &[(Label, &[&str])] = &[
+    (
+        Label::EmailAddress,
+        &[
+            "email",
+            "e_mail",
+            "mail",
+            "eml",
+            "emailaddress",
+            "correo",
+            "courriel",
+            "mailadresse",
+        ],
+    ),
+    (
+        Label::PhoneNumber,
+        &[
+            "phone",
+            "tel",
+            "telephone",
+            "mobile",
+            "cell",
+            "cellphone",
+            "msisdn",
+            "telefono",
+            "telefon",
+            "handy",
+            "portable",
+            "phone_no",
+            "tel_no",
+        ],
+    ),
+    (
+        Label::Person,
+        &[
+            "first_name",
+            "last_name",
+            "full_name",
+            "given_name",
+            "family_name",
+            "surname",
+            "firstname",
+            "lastname",
+            "fullname",
+            "forename",
+            "nombre",
+            "apellido",
+            "vorname",
+            "nachname",
+            "prenom",
+            "customer_name",
+            "contact_name",
+            "employee_name",
+            "person",
+        ],
+    ),
+    (
+        Label::StreetAddress,
+        &[
+            "street",
+            "address",
+            "addr",
+            "street_address",
+            "address_line",
+            "calle",
+            "direccion",
+            "strasse",
+            "adresse",
+            "rue",
+        ],
+    ),
+    (
+        Label::PostalCode,
+        &[
+            "zip",
+            "zipcode",
+            "zip_code",
+            "postcode",
+            "postal",
+            "postal_code",
+            "plz",
+            "postleitzahl",
+            "codigo_postal",
+            "code_postal",
+        ],
+    ),
+    (
+        Label::DateOfBirth,
+        &[
+            "dob",
+            "birth",
+            "birthday",
+            "birthdate",
+            "birth_date",
+            "born",
+            "geburtsdatum",
+            "nacimiento",
+            "naissance",
+        ],
+    ),
+    (
+        Label::CreditCard,
+        &[
+            "card",
+            "pan",
+            "credit_card",
+            "card_number",
+            "card_no",
+            "tarjeta",
+            "karte",
+            "carte",
+        ],
+    ),
+    (Label::UsSsn, &["ssn", "social_security"]),
+    (Label::IbanCode, &["iban"]),
+    (
+        Label::IpAddress,
+        &[
+            "ip",
+            "ipv4",
+            "ipv6",
+            "ip_address",
+            "ip_addr",
+            "remote_addr",
+            "client_ip",
+        ],
+    ),
+    (Label::MacAddress, &["mac", "mac_address", "mac_addr"]),
+    (
+        Label::UsPassport,
+        &[
+            "passport",
+            "passport_no",
+            "passport_number",
+            "pasaporte",
+            "reisepass",
+        ],
+    ),
+    (Label::UkNino, &["nino", "ni_number", "national_insurance"]),
+    (
+        Label::AbaRoutingNumber,
+        &["routing", "aba", "rtn", "routing_number", "aba_number"],
+    ),
+    (
+        Label::Secret,
+        &[
+            "password",
+            "passwd",
+            "pwd",
+            "secret",
+            "api_key",
+            "apikey",
+            "token",
+            "access_key",
+            "private_key",
+            "credential",
+            "credentials",
+        ],
+    ),
+];
+
+/// Labels the name points at, each with the word that matched.
+pub fn hints(name: &str) -> Vec<(Label, String)> {
+    let tokens = tokens(name);
+    let mut candidates: Vec<String> = tokens.clone();
+    candidates.extend(tokens.windows(2).map(|pair| pair.join("_")));
+    let mut found = Vec::new();
+    for (label, words) in WORDS {
+        if let Some(word) = candidates.iter().find(|c| words.contains(&c.as_str())) {
+            found.push((*label, word.clone()));
+        }
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_split_across_styles() {
+        assert_eq!(tokens("custEmailAddr"), ["cust", "email", "addr"]);
+        assert_eq!(tokens("CUST_EMAIL_ADDR"), ["cust", "email", "addr"]);
+        assert_eq!(tokens("cust-email.addr"), ["cust", "email", "addr"]);
+        assert_eq!(tokens("HTTPServerIP"), ["http", "server", "ip"]);
+        assert_eq!(tokens("address_line2"), ["address", "line", "2"]);
+        assert_eq!(tokens("Geburtsdatum"), ["geburtsdatum"]);
+        assert_eq!(tokens("col_05"), ["col", "05"]);
+    }
+
+    fn labels(name: &str) -> Vec<Label> {
+        hints(name).into_iter().map(|(l, _)| l).collect()
+    }
+
+    #[test]
+    fn names_point_at_labels_in_several_languages() {
+        assert_eq!(labels("eml"), [Label::EmailAddress]);
+        assert_eq!(labels("tel_no"), [Label::PhoneNumber]);
+        assert_eq!(labels("correo_electronico"), [Label::EmailAddress]);
+        assert_eq!(labels("geburtsdatum"), [Label::DateOfBirth]);
+        assert_eq!(labels("dateOfBirth"), [Label::DateOfBirth]);
+        assert_eq!(labels("given_name"), [Label::Person]);
+        assert_eq!(labels("billing_zip"), [Label::PostalCode]);
+        assert_eq!(hints("client_ip"), [(Label::IpAddress, "ip".to_string())]);
+    }
+
+    #[test]
+    fn names_that_only_look_related_do_not_hint() {
+        assert!(
+            labels("product_name").is_empty(),
+            "a bare `name` is not a person"
+        );
+        assert!(labels("academic_year_code").is_empty());
+        assert!(labels("shipment_code").is_empty());
+        assert!(labels("col_05").is_empty());
+        assert!(labels("zipper_color").is_empty(), "whole tokens only");
+        assert!(labels("date_of_purchase").is_empty());
+        assert!(labels("precio_sin_iva").is_empty());
+    }
+}

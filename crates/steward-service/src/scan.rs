@@ -79,6 +79,21 @@ pub struct ScanReport {
     pub job_run: Id<JobRun>,
 }
 
+/// `N table(s) and M source(s) could not be scanned`, when any could not.
+fn failure_summary(sources: &[SourceReport]) -> Option<String> {
+    let failed: usize = sources.iter().map(|s| s.failed).sum();
+    let down = sources.iter().filter(|s| s.error.is_some()).count();
+    (failed > 0 || down > 0)
+        .then(|| format!("{failed} table(s) and {down} source(s) could not be scanned"))
+}
+
+impl ScanReport {
+    /// What failed, in words, when the scan was partial.
+    pub fn failure_summary(&self) -> Option<String> {
+        failure_summary(&self.sources)
+    }
+}
+
 fn now() -> DateTime<Utc> {
     Utc::now().trunc_subsecs(6)
 }
@@ -128,7 +143,8 @@ pub async fn scan(
         reports.push(report);
     }
 
-    let partial = reports.iter().any(|r| r.error.is_some() || r.failed > 0);
+    let failures = failure_summary(&reports);
+    let partial = failures.is_some();
     let mut finished = job.data.clone();
     finished.status = if partial {
         JobStatus::Failed
@@ -136,11 +152,7 @@ pub async fn scan(
         JobStatus::Succeeded
     };
     finished.finished_at = Some(now());
-    finished.error = partial.then(|| {
-        let failed: usize = reports.iter().map(|r| r.failed).sum();
-        let sources_down = reports.iter().filter(|r| r.error.is_some()).count();
-        format!("partial scan: {failed} table(s) and {sources_down} source(s) failed")
-    });
+    finished.error = failures.map(|f| format!("partial scan: {f}"));
     finished.stats = serde_json::to_value(&reports).unwrap_or_default();
     let mut session = store.begin().await?;
     session.update(job.id, &finished).await?;
@@ -389,7 +401,7 @@ async fn write_table(
     let mut session = store.begin().await?;
     let existing = find_table(&mut session, source_id, &snapshot.table).await?;
 
-    let mut data = Table {
+    let data = Table {
         source_id,
         schema: snapshot.table.schema.clone(),
         name: snapshot.table.name.clone(),
@@ -419,9 +431,6 @@ async fn write_table(
         Some(record) => {
             if record.dropped_at.is_some() {
                 changes.push((None, ChangeKind::TableAdded, None, None));
-            }
-            if data.owner.is_none() {
-                data.owner = record.owner.clone();
             }
             session.update(record.id, &data).await?.id
         }

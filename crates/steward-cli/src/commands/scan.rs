@@ -110,23 +110,14 @@ pub async fn run(loaded: &Loaded, args: &ScanArgs, out: &Output) -> anyhow::Resu
     } else {
         print!("{}", human(&report, seconds, &progress.failures));
     }
-    if report.partial {
+    if let Some(failures) = report.failure_summary() {
         return Err(Failure::new(
             ErrorKind::Unavailable,
-            format!(
-                "scan partial: {} (see `steward tables` for each table's error)",
-                partial_summary(&report)
-            ),
+            format!("scan partial: {failures} (see `steward tables` for each table's error)"),
         )
         .into());
     }
     Ok(())
-}
-
-fn partial_summary(report: &ScanReport) -> String {
-    let failed: usize = report.sources.iter().map(|s| s.failed).sum();
-    let down = report.sources.iter().filter(|s| s.error.is_some()).count();
-    format!("{failed} table(s) and {down} source(s) could not be scanned")
 }
 
 fn human(report: &ScanReport, seconds: f64, failures: &[String]) -> String {

@@ -23,6 +23,7 @@ use object_store::aws::AmazonS3Builder;
 use object_store::local::LocalFileSystem;
 use object_store::path::Path as ObjectPath;
 use object_store::{ObjectMeta, ObjectStore, ObjectStoreExt};
+use percent_encoding::percent_decode_str;
 use steward_types::{Sampling, SamplingMethod, Source, SourceKind, TableKind};
 
 use crate::config::WarehouseConfig;
@@ -601,12 +602,8 @@ fn db_params(source: &Source) -> Result<DbParams> {
         .get("password_env")
         .cloned()
         .unwrap_or_else(|| default_password_env(&source.name));
-    let decode = |s: &str| {
-        url::form_urlencoded::parse(s.as_bytes())
-            .map(|(k, _)| k.into_owned())
-            .next()
-            .unwrap_or_default()
-    };
+    // URLs carry user and database names percent-encoded (`a%40b` for `a@b`).
+    let decode = |s: &str| percent_decode_str(s).decode_utf8_lossy().into_owned();
     let user = if url.username().is_empty() {
         if source.kind == SourceKind::Postgres {
             "postgres".to_string()
@@ -616,13 +613,13 @@ fn db_params(source: &Source) -> Result<DbParams> {
     } else {
         decode(url.username())
     };
-    let database = url.path().trim_start_matches('/');
+    let database = decode(url.path().trim_start_matches('/'));
     Ok(DbParams {
         host: url.host_str().unwrap_or("localhost").to_string(),
         port: url.port(),
         user,
         password: std::env::var(&password_env).ok(),
-        database: (!database.is_empty()).then(|| database.to_string()),
+        database: (!database.is_empty()).then_some(database),
         sslmode: source.options.get("sslmode").cloned(),
     })
 }
@@ -821,6 +818,26 @@ mod tests {
         assert_eq!(
             default_password_env("sales-db"),
             "STEWARD_SOURCE_SALES_DB_PASSWORD"
+        );
+    }
+
+    #[test]
+    fn database_urls_decode_user_and_database_names() {
+        let source = Source {
+            name: "db".to_string(),
+            kind: SourceKind::Postgres,
+            url: "postgres://svc+read%40corp@db.internal:6432/sales%20eu".to_string(),
+            options: Default::default(),
+            description: None,
+            scanned_at: None,
+            scan_error: None,
+        };
+        let params = db_params(&source).unwrap();
+        assert_eq!(params.user, "svc+read@corp");
+        assert_eq!(params.database.as_deref(), Some("sales eu"));
+        assert_eq!(
+            (params.host.as_str(), params.port),
+            ("db.internal", Some(6432))
         );
     }
 }

@@ -44,11 +44,6 @@ fn is_orderable(t: &DataType) -> bool {
     is_numeric(t) || is_string(t) || is_temporal(t) || matches!(t, DataType::Boolean)
 }
 
-/// Types whose values are worth counting: not nested, not binary blobs.
-fn is_countable(t: &DataType) -> bool {
-    is_orderable(t)
-}
-
 /// Names the aggregate of column `i` so results are found by name, whatever
 /// the column is called.
 fn alias(i: usize, stat: &str) -> String {
@@ -85,7 +80,9 @@ pub async fn profile(
         let t = field.data_type();
         let c = col(Column::from_name(field.name()));
         aggregates.push(count(c.clone()).alias(alias(i, "non_null")));
-        if is_countable(t) {
+        // Distinct counts and top values for the same types: nested values and
+        // binary blobs are not worth counting.
+        if is_orderable(t) {
             // DataFusion's HyperLogLog takes no floats; their text form counts the same.
             let distinct_input = if t.is_floating() {
                 cast(c.clone(), DataType::Utf8)

@@ -215,9 +215,116 @@ pub fn hints(name: &str) -> Vec<(Label, String)> {
     for (label, words) in WORDS {
         if let Some(word) = candidates.iter().find(|c| words.contains(&c.as_str())) {
             found.push((*label, word.clone()));
+            continue;
+        }
+        // Compounds written as one word (`telefonnummer`, `phonenumber`,
+        // `emailadresse`): a label word of five letters or more opening a token.
+        let compound = tokens.iter().find_map(|t| {
+            words
+                .iter()
+                .find(|w| {
+                    w.len() >= 5 && !w.contains('_') && t.len() > w.len() && t.starts_with(*w)
+                })
+                .map(|w| (*w).to_string())
+        });
+        if let Some(word) = compound {
+            found.push((*label, word));
         }
     }
     found
+}
+
+/// Words that say a column holds identifiers, codes, measures or event times
+/// rather than personal data. They only count when no label word is present:
+/// `passport_id` is a passport, `order_id` is not a phone number.
+const NOT_PERSONAL: &[&str] = &[
+    "id",
+    "uuid",
+    "guid",
+    "code",
+    "sku",
+    "version",
+    "ver",
+    "build",
+    "firmware",
+    "fw",
+    "hash",
+    "checksum",
+    "sha",
+    "md5",
+    "etag",
+    "digest",
+    "tracking",
+    "shipment",
+    "batch",
+    "order",
+    "invoice",
+    "serial",
+    "sensor",
+    "store",
+    "plant",
+    "claim",
+    "ref",
+    "reference",
+    "part",
+    "product",
+    "campaign",
+    "company",
+    "vendor",
+    "supplier",
+    "carrier",
+    "event",
+    "trace",
+    "request",
+    "session",
+    "status",
+    "flag",
+    "amount",
+    "total",
+    "price",
+    "qty",
+    "quantity",
+    "count",
+    "currency",
+    "created",
+    "updated",
+    "modified",
+    "timestamp",
+    "time",
+    "ship",
+    "due",
+    "start",
+    "end",
+    "hire",
+    "expiry",
+    "expires",
+    "sku",
+    "lot",
+    "ticket",
+    "transaction",
+    "txn",
+    "device",
+    "model",
+    "city",
+    "town",
+    "country",
+    "region",
+    "state",
+    "brand",
+    "team",
+    "department",
+    "dept",
+];
+
+/// The first word of the name that says the column is not personal data,
+/// when no label word is present.
+pub fn not_personal(name: &str) -> Option<String> {
+    if !hints(name).is_empty() {
+        return None;
+    }
+    tokens(name)
+        .into_iter()
+        .find(|t| NOT_PERSONAL.contains(&t.as_str()))
 }
 
 #[cfg(test)]
@@ -249,6 +356,9 @@ mod tests {
         assert_eq!(labels("given_name"), [Label::Person]);
         assert_eq!(labels("billing_zip"), [Label::PostalCode]);
         assert_eq!(hints("client_ip"), [(Label::IpAddress, "ip".to_string())]);
+        assert_eq!(labels("telefonnummer"), [Label::PhoneNumber]);
+        assert_eq!(labels("phonenumber"), [Label::PhoneNumber]);
+        assert_eq!(labels("emailadresse"), [Label::EmailAddress]);
     }
 
     #[test]
@@ -263,5 +373,14 @@ mod tests {
         assert!(labels("zipper_color").is_empty(), "whole tokens only");
         assert!(labels("date_of_purchase").is_empty());
         assert!(labels("precio_sin_iva").is_empty());
+    }
+
+    #[test]
+    fn names_of_identifiers_and_measures_say_not_personal() {
+        assert_eq!(not_personal("tracking_code").as_deref(), Some("tracking"));
+        assert_eq!(not_personal("firmwareVersion").as_deref(), Some("firmware"));
+        assert_eq!(not_personal("order_id").as_deref(), Some("order"));
+        assert_eq!(not_personal("passport_id"), None, "a label word wins");
+        assert_eq!(not_personal("col_05"), None);
     }
 }

@@ -1,0 +1,224 @@
+//! Phone numbers. A value is first read for its shape (digits and the
+//! punctuation people write numbers with, an optional extension); North
+//! American numbers are checked against the NANP rules, numbers written with a
+//! country code (`+44 ...`, `0044 ...`) are parsed and validated with the
+//! `phonenumber` crate (libphonenumber's metadata), and national numbers with a
+//! trunk prefix (`0118 496 0601`) are accepted on their shape.
+
+/// How a value reads as a phone number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PhoneMatch {
+    /// Not a phone number.
+    No,
+    /// Phone-shaped, but the rules for its region could not confirm it (a
+    /// national number without a country code, or one libphonenumber does not
+    /// know as assigned).
+    Plausible,
+    /// Passes the numbering rules of its region.
+    Valid,
+}
+
+/// What a phone-shaped value looked like, for the column decision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PhoneReading {
+    pub matched: PhoneMatch,
+    /// Written as digits only, with no separator, prefix or parentheses: an
+    /// identifier is written the same way, so such values count for less.
+    pub bare: bool,
+}
+
+const NO: PhoneReading = PhoneReading {
+    matched: PhoneMatch::No,
+    bare: false,
+};
+
+/// Strips an extension (`x123`, `ext. 123`, `#123`) from the end.
+fn without_extension(v: &str) -> &str {
+    let lower_at = |i: usize| v[i..].trim_start_matches(['.', ' ']);
+    for marker in [" ext.", " ext", "ext.", " x", "x", "#"] {
+        if let Some(i) = v.rfind(marker) {
+            let rest = lower_at(i + marker.len());
+            if !rest.is_empty() && rest.len() <= 6 && rest.bytes().all(|b| b.is_ascii_digit()) {
+                return v[..i].trim_end();
+            }
+        }
+    }
+    v
+}
+
+/// NANP rules: area code and exchange start 2-9 and are not N11 service codes.
+fn nanp(d: &[u8]) -> bool {
+    let d = match d.len() {
+        11 if d[0] == 1 => &d[1..],
+        10 => d,
+        _ => return false,
+    };
+    let n11 = |x: &[u8]| x[1] == 1 && x[2] == 1;
+    d[0] >= 2 && d[3] >= 2 && !n11(&d[0..3]) && !n11(&d[3..6])
+}
+
+/// Digit groups as written: `(305) 857-4186` is [3, 3, 4].
+fn groups(v: &str) -> Vec<usize> {
+    v.split(|c: char| !c.is_ascii_digit())
+        .filter(|g| !g.is_empty())
+        .map(str::len)
+        .collect()
+}
+
+/// Reads `value` as a phone number.
+pub fn phone(value: &str) -> PhoneReading {
+    let v = without_extension(value.trim());
+    let bytes = v.as_bytes();
+    if bytes.is_empty() || bytes.len() > 24 {
+        return NO;
+    }
+    let mut digits = Vec::with_capacity(16);
+    let mut separators = 0;
+    let mut dots = 0;
+    let mut open = 0i32;
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'0'..=b'9' => digits.push(b - b'0'),
+            b'+' if i == 0 => separators += 1,
+            b' ' | b'-' => separators += 1,
+            b'.' => {
+                separators += 1;
+                dots += 1;
+            }
+            b'(' => {
+                open += 1;
+                separators += 1;
+            }
+            b')' => {
+                open -= 1;
+                separators += 1;
+                if open < 0 {
+                    return NO;
+                }
+            }
+            _ => return NO,
+        }
+    }
+    if open != 0 || !(7..=15).contains(&digits.len()) {
+        return NO;
+    }
+    // Dotted quads are addresses or versions, not numbers.
+    if dots == 3 && separators == 3 {
+        return NO;
+    }
+    let bare = separators == 0;
+    let international = bytes[0] == b'+' || (bytes.starts_with(b"00") && digits.len() >= 10);
+    if international {
+        // `+49 (0)30 901820`: the bracketed trunk prefix is dialled only at home.
+        let v = v.replace("(0)", " ");
+        let text = if bytes[0] == b'+' {
+            v
+        } else {
+            format!("+{}", &v[2..])
+        };
+        return match phonenumber::parse(None, &text) {
+            Ok(number) if phonenumber::is_valid(&number) => PhoneReading {
+                matched: PhoneMatch::Valid,
+                bare,
+            },
+            // `00` is also how zero-padded ids start: only a valid number counts.
+            Ok(_) if bytes[0] == b'+' => PhoneReading {
+                matched: PhoneMatch::Plausible,
+                bare,
+            },
+            Ok(_) => NO,
+            Err(_) => NO,
+        };
+    }
+    let g = groups(v);
+    let nanp_grouping = matches!(
+        g.as_slice(),
+        [10] | [11] | [3, 3, 4] | [1, 3, 3, 4] | [3, 7] | [1, 10]
+    );
+    if nanp_grouping && nanp(&digits) {
+        return PhoneReading {
+            matched: PhoneMatch::Valid,
+            bare,
+        };
+    }
+    // A national number with a trunk prefix: 0 then a non-zero area code.
+    if digits[0] == 0 && digits[1] != 0 && (9..=12).contains(&digits.len()) && g.len() <= 6 {
+        return PhoneReading {
+            matched: PhoneMatch::Plausible,
+            bare,
+        };
+    }
+    NO
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn matched(v: &str) -> PhoneMatch {
+        phone(v).matched
+    }
+
+    #[test]
+    fn north_american_numbers_follow_nanp() {
+        for valid in [
+            "(305) 857-4186",
+            "(617) 982-9299 x8420",
+            "1-702-228-2364",
+            "+1 314 761 4453",
+            "619.373.5687",
+            "704-388-2962",
+            "2125551234",
+        ] {
+            assert_eq!(matched(valid), PhoneMatch::Valid, "{valid}");
+        }
+        assert!(phone("2125551234").bare);
+        assert!(!phone("212-555-1234").bare);
+        for invalid in [
+            "(105) 857-4186", // area code starts with 1
+            "305-157-4186",   // exchange starts with 1
+            "911-555-1234",   // service code
+            "7044192736x",
+        ] {
+            assert_ne!(matched(invalid), PhoneMatch::Valid, "{invalid}");
+        }
+    }
+
+    #[test]
+    fn international_numbers_are_validated_with_their_country_code() {
+        assert_eq!(matched("+44 20 7946 0958"), PhoneMatch::Valid);
+        assert_eq!(matched("+49 30 901820"), PhoneMatch::Valid);
+        assert_eq!(matched("0033 1 42 68 53 00"), PhoneMatch::Valid);
+        assert_eq!(matched("+33 (0)4 81 83 45 92"), PhoneMatch::Valid);
+        assert_eq!(
+            matched("+999 1234 5678"),
+            PhoneMatch::No,
+            "no such country code"
+        );
+    }
+
+    #[test]
+    fn national_numbers_with_a_trunk_prefix_are_plausible() {
+        assert_eq!(matched("(0118) 4960601"), PhoneMatch::Plausible);
+        assert_eq!(matched("04524 205740"), PhoneMatch::Plausible);
+        assert_eq!(matched("0012345678"), PhoneMatch::No, "zero-padded id");
+    }
+
+    #[test]
+    fn look_alikes_are_not_phones() {
+        for not_phone in [
+            "420-24-8497",   // SSN
+            "10.22.242.57",  // version
+            "192.168.10.11", // IPv4
+            "2023-10-04",    // date
+            "08/10/2003",
+            "4111 1111 1111 1111", // card: too many digits
+            "1667.93",
+            "P833128",
+            "HG-7054-9302",
+            "",
+        ] {
+            assert_eq!(matched(not_phone), PhoneMatch::No, "{not_phone}");
+        }
+    }
+}

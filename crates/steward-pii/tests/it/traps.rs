@@ -1,0 +1,235 @@
+//! The look-alikes that fool detectors: none of these is sensitive.
+
+use crate::values::{self, many};
+use crate::{check, decide, strings};
+
+#[test]
+fn ids_and_codes_are_not_phone_numbers() {
+    check(&[
+        // Ten bare digits that happen to pass the NANP rules: an id as often
+        // as a phone, so not labelled without the name.
+        (
+            "col_01",
+            many(30, 20, |r| {
+                format!(
+                    "{}{}{}",
+                    r.pick(&["212", "415", "617"]),
+                    2 + r.below(8),
+                    r.digits(6)
+                )
+            }),
+            None,
+        ),
+        (
+            "order_id",
+            many(30, 21, |r| format!("{}{}", 2 + r.below(8), r.digits(9))),
+            None,
+        ),
+        ("tracking_code", many(30, 22, values::us_phone), None),
+        (
+            "shipment_code",
+            many(30, 23, |r| {
+                format!(
+                    "{}-{}-{}",
+                    r.pick(&["303", "617"]),
+                    200 + r.below(800),
+                    r.digits(4)
+                )
+            }),
+            None,
+        ),
+    ]);
+}
+
+#[test]
+fn versions_are_not_ip_addresses() {
+    check(&[
+        (
+            "col_01",
+            many(30, 24, |r| {
+                format!(
+                    "{}.{}.{}.{}",
+                    1 + r.below(12),
+                    r.below(40),
+                    r.below(256),
+                    r.below(256)
+                )
+            }),
+            None,
+        ),
+        (
+            "firmware_version",
+            many(30, 25, |r| {
+                format!(
+                    "{}.{}.{}.{}",
+                    20 + r.below(200),
+                    r.below(40),
+                    r.below(256),
+                    r.below(256)
+                )
+            }),
+            None,
+        ),
+    ]);
+}
+
+#[test]
+fn numbers_shaped_like_cards_and_ssns() {
+    check(&[
+        ("col_01", many(30, 26, values::luhn_failing), None),
+        ("gift_card_serial", many(30, 27, values::luhn_failing), None),
+        ("invoice_no", many(30, 28, values::invoice_like_ssn), None),
+        ("col_02", many(30, 29, values::invoice_like_ssn), None),
+        (
+            "sensor_id",
+            many(30, 30, |r| format!("{}{}", 1 + r.below(9), r.digits(8))),
+            None,
+        ),
+        ("store_number", many(30, 31, |r| r.digits(5)), None),
+        ("col_03", many(30, 32, |r| r.digits(5)), None),
+    ]);
+}
+
+#[test]
+fn hashes_and_uuids_are_not_secrets_or_ids_of_people() {
+    check(&[
+        ("col_01", many(30, 33, values::uuid), None),
+        ("checksum", many(30, 34, |r| values::hex(r, 64)), None),
+        ("etag", many(30, 35, |r| values::hex(r, 32)), None),
+        (
+            "password_hash",
+            many(10, 36, |r| format!("$2b$12${}", values::hex(r, 53))),
+            None,
+        ),
+    ]);
+}
+
+#[test]
+fn dates_that_are_not_birth_dates() {
+    check(&[
+        (
+            "col_01",
+            many(30, 37, |r| {
+                format!(
+                    "20{}-{:02}-{:02}T{:02}:{:02}:00Z",
+                    19 + r.below(6),
+                    1 + r.below(12),
+                    1 + r.below(28),
+                    r.below(24),
+                    r.below(60)
+                )
+            }),
+            None,
+        ),
+        (
+            "order_date",
+            many(30, 38, |r| {
+                format!(
+                    "{}-{:02}-{:02}",
+                    1990 + r.below(30),
+                    1 + r.below(12),
+                    1 + r.below(28)
+                )
+            }),
+            None,
+        ),
+        (
+            "col_02",
+            many(30, 39, |r| {
+                format!(
+                    "{}-{:02}-{:02}",
+                    2019 + r.below(6),
+                    1 + r.below(12),
+                    1 + r.below(28)
+                )
+            }),
+            None,
+        ),
+    ]);
+}
+
+#[test]
+fn organisations_products_and_text_are_not_people() {
+    check(&[
+        (
+            "col_01",
+            strings(&[
+                "Hoffman Inc",
+                "Alexander, Young and Griffin",
+                "Hunt-Peterson",
+                "King Ltd",
+                "Müller GmbH",
+                "Dupont SARL",
+                "Wilson LLC",
+                "Taylor PLC",
+                "Smith & Sons",
+                "Ballard-Johnson",
+            ]),
+            None,
+        ),
+        (
+            "product_name",
+            strings(&[
+                "Fully-configurable global customer loyalty",
+                "Inverse intangible adapter",
+                "Synergistic scalable access",
+                "Total dedicated flexibility",
+                "Robust multimedia projection",
+            ]),
+            None,
+        ),
+        (
+            "col_02",
+            strings(&[
+                "Music with fine fish shake place about page.",
+                "Beyond describe region about three dream.",
+                "Parent learn special again skin officer discuss human.",
+                "Hard range rock final police process.",
+            ]),
+            None,
+        ),
+        (
+            "status",
+            many(30, 40, |r| {
+                r.pick(&["Active", "Closed", "Pending"]).to_string()
+            }),
+            None,
+        ),
+        (
+            "col_03",
+            many(30, 41, |r| {
+                r.pick(&["USD", "EUR", "GBP", "JPY"]).to_string()
+            }),
+            None,
+        ),
+    ]);
+}
+
+#[test]
+fn a_year_code_is_not_a_card_verification_value() {
+    check(&[
+        (
+            "ACADEMIC_YEAR_CODE",
+            strings(&["2023", "2024", "2025", "2022", "2023", "2024"]),
+            None,
+        ),
+        (
+            "col_01",
+            strings(&["123", "456", "789", "012", "345"]),
+            None,
+        ),
+    ]);
+}
+
+#[test]
+fn a_name_never_labels_values_that_contradict_it() {
+    let d = decide("card_number", &many(30, 42, values::luhn_failing));
+    assert_eq!(d.label, None);
+    assert!(
+        d.evidence
+            .iter()
+            .any(|e| e.contains("values do not bear it out")),
+        "{:?}",
+        d.evidence
+    );
+}

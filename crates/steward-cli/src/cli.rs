@@ -66,6 +66,25 @@ pub enum BenchCommand {
     /// Profile every table of a file lake (all rows, top-k included) without a
     /// catalog, and report time and peak memory
     Profile(BenchProfileArgs),
+    /// Classify the columns of a PII corpus (`DIR/tables/*.csv`) and write the
+    /// predictions for its scorer
+    Pii(BenchPiiArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BenchPiiArgs {
+    /// The corpus folder: `tables/*.csv` with a header row, empty field = NULL
+    #[arg(long)]
+    pub corpus: PathBuf,
+    /// Where to write the predictions (JSON)
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Non-null values looked at per column
+    #[arg(long, default_value_t = 30)]
+    pub sample_k: usize,
+    /// Classify the corpus this many times and report the median time
+    #[arg(long, default_value_t = 5)]
+    pub repeat: usize,
 }
 
 #[derive(Debug, Args)]

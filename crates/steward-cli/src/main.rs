@@ -68,6 +68,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Bench(BenchCommand::Profile(args)) => {
             commands::bench::profile(&loaded, &args, &out).await?
         }
+        Command::Bench(BenchCommand::Pii(args)) => commands::bench_pii::run(&args, &out)?,
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -52,8 +52,12 @@ pub enum Command {
     Scan(ScanArgs),
     /// List the tables in the catalog
     Tables(TablesArgs),
-    /// A table's page: schema, profile and schema changes
+    /// A table's page: schema, sensitive data, profile and schema changes
     Show(ShowArgs),
+    /// List the sensitive columns of the catalog, with the evidence
+    Pii(PiiArgs),
+    /// Record a steward's decision on a column's label; no re-scan overwrites it
+    Classify(ClassifyArgs),
     /// Write a realistic sample company warehouse to try Steward on
     DemoData(DemoDataArgs),
     /// Benchmarks (see docs/benchmarks.md)
@@ -163,6 +167,38 @@ pub struct ScanArgs {
     /// Profile a sample of N rows of larger tables [default: warehouse.sample_rows]
     #[arg(long, value_name = "N")]
     pub sample_rows: Option<u64>,
+    /// Do not classify sensitive data
+    #[arg(long)]
+    pub no_classify: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("decision").required(true).args(["label", "reject"])))]
+pub struct ClassifyArgs {
+    /// The column, as TABLE.COLUMN (raw.customers.email, or source.schema.table.column)
+    pub column: String,
+    /// Confirm the column holds this label (EMAIL_ADDRESS, PHONE_NUMBER, ...)
+    #[arg(long)]
+    pub label: Option<String>,
+    /// Declare the column not sensitive, whatever the detector says
+    #[arg(long)]
+    pub reject: bool,
+    /// Why (required with --reject); kept with the decision
+    #[arg(long)]
+    pub reason: Option<String>,
+    /// Who decides [default: $USER]
+    #[arg(long, env = "STEWARD_USER")]
+    pub by: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct PiiArgs {
+    /// Only this source's columns
+    #[arg(long)]
+    pub source: Option<String>,
+    /// Only this label (EMAIL_ADDRESS, QUASI_IDENTIFIER, ...)
+    #[arg(long)]
+    pub label: Option<String>,
 }
 
 #[derive(Debug, Args)]

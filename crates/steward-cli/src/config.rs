@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
+use steward_pii::PiiConfig;
 use steward_store::StoreConfig;
 use steward_types::{ErrorKind, Secret};
 use steward_warehouse::WarehouseConfig;
@@ -21,6 +22,7 @@ pub struct StewardConfig {
     pub data_dir: PathBuf,
     pub store: StoreConfig,
     pub warehouse: WarehouseConfig,
+    pub pii: PiiConfig,
     pub log: LogConfig,
 }
 
@@ -30,6 +32,7 @@ impl Default for StewardConfig {
             data_dir: PathBuf::from(".steward"),
             store: StoreConfig::default(),
             warehouse: WarehouseConfig::default(),
+            pii: PiiConfig::default(),
             log: LogConfig::default(),
         }
     }
@@ -165,6 +168,7 @@ fn validate(config: &StewardConfig) -> Result<(), String> {
     if config.warehouse.top_k == 0 {
         return Err("key `warehouse.top_k`: must be at least 1".to_string());
     }
+    config.pii.validate()?;
     if let Err(e) = tracing_subscriber::EnvFilter::try_new(&config.log.level) {
         return Err(format!(
             "key `log.level`: `{}` is not a log filter: {e}",
@@ -299,6 +303,14 @@ sample_rows = {sample_rows}
 top_k = {top_k}
 # Rows read to infer the schema of CSV and JSON files.
 schema_infer_rows = {schema_infer_rows}
+# Non-null values read per column to classify sensitive data (kept in memory only).
+sample_values = {sample_values}
+
+[pii]
+# Columns whose best label is at least this likely are labelled sensitive.
+accept = {accept}
+# Between this and `accept` a column is ambiguous (reported for review).
+ask_from = {ask_from}
 
 [log]
 # A tracing filter: error, warn, info, debug, trace, or per crate (steward_store=debug).
@@ -314,6 +326,9 @@ level = {level}
         sample_rows = d.warehouse.sample_rows,
         top_k = d.warehouse.top_k,
         schema_infer_rows = d.warehouse.schema_infer_rows,
+        sample_values = d.warehouse.sample_values,
+        accept = d.pii.accept,
+        ask_from = d.pii.ask_from,
     )
 }
 
@@ -379,8 +394,7 @@ mod tests {
                     url: url.map(Secret::from),
                     ..StoreConfig::default()
                 },
-                warehouse: WarehouseConfig::default(),
-                log: LogConfig::default(),
+                ..StewardConfig::default()
             },
             file: None,
             base_dir: PathBuf::from("/srv/steward"),

@@ -68,6 +68,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Bench(BenchCommand::Profile(args)) => {
             commands::bench::profile(&loaded, &args, &out).await?
         }
+        Command::Pii(args) => commands::pii::list(&loaded, &args, &out).await?,
+        Command::Classify(args) => commands::pii::classify(&loaded, &args, &out).await?,
         Command::Bench(BenchCommand::Pii(args)) => commands::bench_pii::run(&args, &out)?,
     }
     Ok(ExitCode::SUCCESS)

@@ -27,6 +27,55 @@ pub struct ColumnSample<'a> {
     pub values: &'a [String],
 }
 
+/// The `[pii]` section of `steward.toml`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PiiConfig {
+    /// Columns whose best label is at least this likely are labelled.
+    pub accept: f64,
+    /// Columns whose best label is at least this likely, but below `accept`,
+    /// are ambiguous: a second opinion (the local model) is asked when one is on.
+    pub ask_from: f64,
+}
+
+impl Default for PiiConfig {
+    fn default() -> Self {
+        let d = ClassifierOptions::default();
+        Self {
+            accept: d.accept,
+            ask_from: d.ask_from,
+        }
+    }
+}
+
+impl PiiConfig {
+    /// Checks the thresholds, naming the key at fault.
+    pub fn validate(&self) -> Result<(), String> {
+        if !(0.0..=1.0).contains(&self.accept) {
+            return Err(format!(
+                "key `pii.accept`: {} is not between 0 and 1",
+                self.accept
+            ));
+        }
+        if !(0.0..=self.accept).contains(&self.ask_from) {
+            return Err(format!(
+                "key `pii.ask_from`: {} must be between 0 and `pii.accept` ({})",
+                self.ask_from, self.accept
+            ));
+        }
+        Ok(())
+    }
+
+    /// The classifier's options, counting ages from this year.
+    pub fn options(&self) -> ClassifierOptions {
+        ClassifierOptions {
+            accept: self.accept,
+            ask_from: self.ask_from,
+            ..ClassifierOptions::default()
+        }
+    }
+}
+
 /// Thresholds of the decision.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ClassifierOptions {

@@ -18,7 +18,8 @@ pub mod text;
 pub mod validate;
 
 pub use column::{
-    Candidate, ClassifierOptions, ColumnDecision, ColumnSample, DETECTOR_VERSION, classify_column,
+    Candidate, ClassifierOptions, ColumnDecision, ColumnSample, DETECTOR_VERSION, PiiConfig,
+    classify_column,
 };
 pub use gazetteer::warm_up;
 pub use label::Label;

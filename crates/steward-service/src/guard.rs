@@ -1,10 +1,15 @@
-//! Sample values never persist in clear: what is stored of a profile is masked
-//! wherever the column could hold personal data.
+//! Sample values never persist in clear where a column could hold personal
+//! data: what is stored of a profile is masked according to what the
+//! classifier (or a steward) says of the column.
 //!
-//! Until the PII classifier decides per column, the rule is conservative: text,
-//! binary and date values are masked, and so are integers long enough to be a
-//! phone, card, account or national id number. Counts, lengths, means and
-//! timestamps of events are stored as they are.
+//! - `Sensitive` columns are masked whatever their type.
+//! - `Unknown` columns (not classified, or ambiguous) get the conservative
+//!   rule: text, binary and date values are masked, and so are integers long
+//!   enough to be a phone, card, account or national id number.
+//! - `Clear` columns (classified as not sensitive, with few distinct values:
+//!   status codes, currencies, flags) are stored as they are.
+//!
+//! Counts, lengths, means and timestamps of events are stored as they are.
 
 use chrono::{DateTime, Utc};
 use steward_types::{Column, ColumnProfile, Id, ValueCount, mask_value};
@@ -23,7 +28,51 @@ fn is_integer(data_type: &str) -> bool {
     t.starts_with("int") || t.starts_with("uint")
 }
 
+/// How much of a column's values may be stored in clear.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exposure {
+    Sensitive,
+    Unknown,
+    Clear,
+}
+
+/// Columns with at most this many distinct values are categories (statuses,
+/// currencies) that may be shown when the classifier found nothing in them.
+const CATEGORY_DISTINCT: i64 = 50;
+
+impl Exposure {
+    /// From the classification: sensitive when labelled or ambiguous, clear
+    /// for a category the classifier looked at and found nothing in.
+    pub fn of(
+        decision: Option<&steward_pii::ColumnDecision>,
+        distinct: Option<i64>,
+        steward_rejected: bool,
+    ) -> Exposure {
+        let Some(decision) = decision else {
+            return Exposure::Unknown;
+        };
+        if decision.label.is_some() || decision.ambiguous.is_some() {
+            return Exposure::Sensitive;
+        }
+        let category = distinct.is_some_and(|d| d <= CATEGORY_DISTINCT);
+        if (category || steward_rejected) && decision.values_seen > 0 {
+            Exposure::Clear
+        } else {
+            Exposure::Unknown
+        }
+    }
+}
+
 /// The value as it may be stored for a column of `data_type`.
+fn guard_as(exposure: Exposure, data_type: &str, value: &str) -> String {
+    match exposure {
+        Exposure::Sensitive => mask_value(value),
+        Exposure::Clear => value.to_string(),
+        Exposure::Unknown => guard(data_type, value),
+    }
+}
+
+/// The conservative rule for a column nothing is known of.
 fn guard(data_type: &str, value: &str) -> String {
     if is_textual(data_type) {
         return mask_value(value);
@@ -41,7 +90,9 @@ pub fn masked_profile(
     stats: &ColumnStats,
     profile: &TableProfile,
     profiled_at: DateTime<Utc>,
+    exposure: Exposure,
 ) -> ColumnProfile {
+    let guard = |data_type: &str, value: &str| guard_as(exposure, data_type, value);
     ColumnProfile {
         column_id,
         profiled_at,
@@ -85,5 +136,12 @@ mod tests {
             "2024-01-01T10:00:00Z"
         );
         assert_eq!(guard("Boolean", "true"), "true");
+    }
+
+    #[test]
+    fn the_classification_decides_what_is_shown() {
+        assert_eq!(guard_as(Exposure::Sensitive, "Int64", "02134"), "0***");
+        assert_eq!(guard_as(Exposure::Clear, "Utf8", "shipped"), "shipped");
+        assert_eq!(guard_as(Exposure::Unknown, "Utf8", "shipped"), "s***");
     }
 }

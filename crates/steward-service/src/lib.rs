@@ -1,14 +1,19 @@
 //! Steward's use cases. Each composes the catalog store with an engine: the
 //! engines never call each other or the store, only this crate does.
 
+mod classify;
 mod error;
 mod guard;
 mod lookup;
 mod scan;
 mod sources;
 
+pub use classify::{
+    ClassifyOutcome, QUASI_IDENTIFIER, SensitiveColumn, StewardDecision, classify_column,
+    effective, sensitive_columns,
+};
 pub use error::{Result, ServiceError};
-pub use guard::masked_profile;
+pub use guard::{Exposure, masked_profile};
 pub use lookup::{ColumnDetail, TableDetail, TableSummary, list_tables, table_detail};
 pub use scan::{ScanEvent, ScanOptions, ScanReport, SourceReport, TableOutcome, scan};
 pub use sources::{add_source, find_source, kind_of_url, list_sources, new_source, remove_source};

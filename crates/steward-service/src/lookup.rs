@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 use steward_store::{Filter, Store};
-use steward_types::{ChangeEvent, Column, ColumnProfile, Record, Source, Table};
+use steward_types::{ChangeEvent, Classification, Column, ColumnProfile, Record, Source, Table};
 
 use crate::error::{Result, ServiceError};
 use crate::sources::find_source;
@@ -32,6 +32,10 @@ pub struct ColumnDetail {
     pub column: Record<Column>,
     /// The latest profile (masked as stored).
     pub profile: Option<Record<ColumnProfile>>,
+    /// The label that stands (a steward's decision, else the detector's).
+    pub sensitivity: Option<Record<Classification>>,
+    /// Every classification row: the detector's, a steward's, quasi-identifiers.
+    pub classifications: Vec<Record<Classification>>,
 }
 
 pub async fn list_tables(store: &Store, source: Option<&str>) -> Result<Vec<TableSummary>> {
@@ -66,7 +70,7 @@ pub async fn list_tables(store: &Store, source: Option<&str>) -> Result<Vec<Tabl
 }
 
 /// Finds a table by `source.schema.table`, `schema.table`, `source.table` or `table`.
-async fn resolve(store: &Store, name: &str) -> Result<(Record<Source>, Record<Table>)> {
+pub(crate) async fn resolve(store: &Store, name: &str) -> Result<(Record<Source>, Record<Table>)> {
     let all = list_tables(store, None).await?;
     let matches: Vec<&TableSummary> = all
         .iter()
@@ -115,7 +119,16 @@ pub async fn table_detail(store: &Store, name: &str) -> Result<TableDetail> {
         let profile = session
             .find_one::<ColumnProfile>(Filter::all().eq_id("column_id", column.id).newest_first())
             .await?;
-        columns.push(ColumnDetail { column, profile });
+        let classifications = session
+            .list::<Classification>(&Filter::all().eq_id("column_id", column.id))
+            .await?;
+        let sensitivity = crate::classify::effective(&classifications).cloned();
+        columns.push(ColumnDetail {
+            column,
+            profile,
+            sensitivity,
+            classifications,
+        });
     }
     let changes = session
         .list::<ChangeEvent>(

@@ -3,17 +3,21 @@
 //! stops the others, and a failed table keeps what the catalog held for it.
 
 use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
 
 use chrono::{DateTime, SubsecRound, Utc};
 use serde::Serialize;
+use steward_pii::{Classifier, PiiConfig, TableDecision};
 use steward_store::{Filter, Session, Store};
 use steward_types::{
-    ChangeEvent, ChangeKind, Column, ColumnProfile, Id, JobRun, JobStatus, Record, Source, Table,
+    ChangeEvent, ChangeKind, Classification, ClassificationOrigin, Column, ColumnProfile, Id,
+    JobRun, JobStatus, Record, Source, Table, Verdict,
 };
 use steward_warehouse::{SourceConnection, TableProfile, TableRef, TableSnapshot, WarehouseConfig};
 
+use crate::classify::{classify_table, store_detector_results};
 use crate::error::{Result, ServiceError};
-use crate::guard::masked_profile;
+use crate::guard::{Exposure, masked_profile};
 use crate::sources::{find_source, list_sources};
 
 #[derive(Debug, Clone, Default)]
@@ -24,6 +28,10 @@ pub struct ScanOptions {
     pub no_profile: bool,
     /// Profile a sample of this many rows when a table is larger.
     pub sample_rows: Option<u64>,
+    /// Skip sensitive-data classification.
+    pub no_classify: bool,
+    /// The classifier's thresholds.
+    pub pii: PiiConfig,
 }
 
 /// What happened to one table.
@@ -34,6 +42,8 @@ pub enum TableOutcome {
         columns: usize,
         rows_profiled: Option<i64>,
         changes: usize,
+        /// Columns the detector labelled sensitive.
+        sensitive: usize,
     },
     Failed {
         reason: String,
@@ -69,6 +79,7 @@ pub struct SourceReport {
     pub failed: usize,
     pub dropped: usize,
     pub changes: usize,
+    pub sensitive: usize,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -136,10 +147,20 @@ pub async fn scan(
         .await?;
     session.commit().await?;
 
+    steward_pii::warm_up();
+    let classifier = Arc::new(Classifier::new(options.pii.options()));
     let mut reports = Vec::new();
     for source in sources {
-        let report =
-            scan_source(store, config, &source, options, pattern.as_ref(), on_event).await?;
+        let report = scan_source(
+            store,
+            config,
+            &source,
+            options,
+            &classifier,
+            pattern.as_ref(),
+            on_event,
+        )
+        .await?;
         reports.push(report);
     }
 
@@ -169,6 +190,7 @@ async fn scan_source(
     config: &WarehouseConfig,
     source: &Record<Source>,
     options: &ScanOptions,
+    classifier: &Arc<Classifier>,
     pattern: Option<&glob::Pattern>,
     on_event: &mut (dyn FnMut(ScanEvent) + Send),
 ) -> Result<SourceReport> {
@@ -179,6 +201,7 @@ async fn scan_source(
         failed: 0,
         dropped: 0,
         changes: 0,
+        sensitive: 0,
     };
     let connected = match SourceConnection::open(source, config).await {
         Ok(mut connection) => match connection.discover().await {
@@ -221,15 +244,30 @@ async fn scan_source(
             Err(e) => Err(e),
         };
         let outcome = match found {
-            Ok((snapshot, profile)) => {
-                let changes =
-                    write_table(store, source.id, &snapshot, profile.as_ref(), first_scan).await?;
+            Ok((snapshot, mut profile)) => {
+                let decision = match profile.as_mut() {
+                    Some(profile) if !options.no_classify => {
+                        classify_table(classifier, &snapshot, profile).await
+                    }
+                    _ => None,
+                };
+                let written = write_table(
+                    store,
+                    source.id,
+                    &snapshot,
+                    profile.as_ref(),
+                    decision.as_ref(),
+                    first_scan,
+                )
+                .await?;
                 report.scanned += 1;
-                report.changes += changes;
+                report.changes += written.changes;
+                report.sensitive += written.sensitive;
                 TableOutcome::Scanned {
                     columns: snapshot.columns.len(),
                     rows_profiled: profile.as_ref().map(|p| p.rows_profiled),
-                    changes,
+                    changes: written.changes,
+                    sensitive: written.sensitive,
                 }
             }
             Err(e) => {
@@ -387,15 +425,56 @@ fn change(
     }
 }
 
-/// Writes one table's scan result, its columns, drift and profiles, as one
-/// transaction. Returns the number of schema changes found.
+/// What writing one table found.
+struct Written {
+    changes: usize,
+    sensitive: usize,
+}
+
+/// How much of each column's values may be stored: from the classifier, and
+/// from a steward's decision, which wins.
+async fn exposures(
+    session: &mut Session,
+    column_ids: &BTreeMap<String, (Id<Column>, String)>,
+    profile: &TableProfile,
+    decision: Option<&TableDecision>,
+) -> Result<BTreeMap<String, Exposure>> {
+    let mut out = BTreeMap::new();
+    for stats in &profile.columns {
+        let Some((id, _)) = column_ids.get(&stats.name) else {
+            continue;
+        };
+        let steward = session
+            .find_one::<Classification>(
+                Filter::all()
+                    .eq_id("column_id", *id)
+                    .eq_text("origin", ClassificationOrigin::Steward.as_str()),
+            )
+            .await?;
+        let column = decision.and_then(|d| d.columns.iter().find(|c| c.name == stats.name));
+        let exposure = match steward.as_ref().map(|s| s.verdict) {
+            Some(Verdict::Confirmed) => Exposure::Sensitive,
+            rejected => Exposure::of(
+                column,
+                stats.distinct_approx,
+                rejected == Some(Verdict::Rejected),
+            ),
+        };
+        out.insert(stats.name.clone(), exposure);
+    }
+    Ok(out)
+}
+
+/// Writes one table's scan result, its columns, drift, profiles and
+/// classifications, as one transaction.
 async fn write_table(
     store: &Store,
     source_id: Id<Source>,
     snapshot: &TableSnapshot,
     profile: Option<&TableProfile>,
+    decision: Option<&TableDecision>,
     first_scan: bool,
-) -> Result<usize> {
+) -> Result<Written> {
     let scanned_at = now();
     let name = snapshot.table.display_name();
     let mut session = store.begin().await?;
@@ -511,14 +590,29 @@ async fn write_table(
     }
 
     if let Some(profile) = profile {
+        let exposures = exposures(&mut session, &column_ids, profile, decision).await?;
         for stats in &profile.columns {
             if let Some((column_id, data_type)) = column_ids.get(&stats.name) {
+                let exposure = exposures
+                    .get(&stats.name)
+                    .copied()
+                    .unwrap_or(Exposure::Unknown);
                 let stored: ColumnProfile =
-                    masked_profile(*column_id, data_type, stats, profile, scanned_at);
+                    masked_profile(*column_id, data_type, stats, profile, scanned_at, exposure);
                 session.insert(&stored).await?;
             }
         }
     }
+    let sensitive = match decision {
+        Some(decision) => {
+            let ids = column_ids
+                .iter()
+                .map(|(name, (id, _))| (name.clone(), *id))
+                .collect();
+            store_detector_results(&mut session, &ids, decision).await?
+        }
+        None => 0,
+    };
 
     let count = changes.len();
     for (column, kind, before, after) in changes {
@@ -535,5 +629,8 @@ async fn write_table(
             .await?;
     }
     session.commit().await?;
-    Ok(count)
+    Ok(Written {
+        changes: count,
+        sensitive,
+    })
 }

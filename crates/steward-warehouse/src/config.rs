@@ -14,6 +14,9 @@ pub struct WarehouseConfig {
     pub sample_rows: u64,
     /// Frequent values kept per column.
     pub top_k: usize,
+    /// Non-null values read per column for sensitive-data classification.
+    /// They stay in memory; 0 turns classification from values off.
+    pub sample_values: usize,
     /// Rows the CSV and NDJSON readers look at to infer a schema.
     pub schema_infer_rows: usize,
 }
@@ -34,6 +37,7 @@ impl Default for WarehouseConfig {
             memory_limit_mb: 1024,
             sample_rows: 1_000_000,
             top_k: 5,
+            sample_values: 30,
             schema_infer_rows: 1000,
         }
     }

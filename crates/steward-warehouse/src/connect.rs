@@ -372,6 +372,7 @@ impl SourceConnection {
         ProfileOptions {
             sample_rows: Some(sample_rows.unwrap_or(self.config.sample_rows)),
             top_k: self.config.top_k,
+            sample_values: self.config.sample_values,
         }
     }
 

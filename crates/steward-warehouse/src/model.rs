@@ -65,6 +65,10 @@ pub struct ColumnStats {
     pub max_length: Option<i64>,
     /// Most frequent values with their (approximate, lower-bound) counts.
     pub top_values: Vec<(String, i64)>,
+    /// The first non-null values as text, for the classifier. Never
+    /// serialised: they exist only in memory.
+    #[serde(skip)]
+    pub samples: Vec<String>,
 }
 
 /// The profile of one table from one pass over it (or over a sample).

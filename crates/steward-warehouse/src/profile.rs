@@ -14,6 +14,7 @@ use datafusion::functions_aggregate::count::count_all;
 use datafusion::functions_aggregate::expr_fn::{approx_distinct, avg, count, max, min, stddev};
 use datafusion::logical_expr::{Expr, cast, col};
 use datafusion::prelude::SessionContext;
+use futures::StreamExt;
 use steward_types::{Sampling, SamplingMethod};
 
 use crate::model::{ColumnStats, TableProfile};
@@ -24,6 +25,62 @@ pub struct ProfileOptions {
     /// Profile a sample of this many rows when the table is known to be larger.
     pub sample_rows: Option<u64>,
     pub top_k: usize,
+    /// Non-null values to read per column for classification (0: none).
+    pub sample_values: usize,
+}
+
+/// Rows read at most to find `sample_values` non-null values per column:
+/// enough for sparse columns, bounded for wide tables.
+const SAMPLE_SCAN_ROWS: usize = 10_000;
+
+/// Types whose values are read for classification: text, numbers, dates.
+fn is_sampled(t: &DataType) -> bool {
+    is_string(t) || t.is_integer() || is_temporal(t)
+}
+
+/// The first `k` non-null values of each column, as text, from the first
+/// rows of the table. Columns of other types get none.
+async fn sample_values(
+    ctx: &SessionContext,
+    provider: Arc<dyn TableProvider>,
+    k: usize,
+) -> Result<Vec<Vec<String>>> {
+    let schema = provider.schema();
+    let mut out: Vec<Vec<String>> = vec![Vec::new(); schema.fields().len()];
+    let wanted: Vec<bool> = schema
+        .fields()
+        .iter()
+        .map(|f| is_sampled(f.data_type()))
+        .collect();
+    if k == 0 || !wanted.iter().any(|w| *w) {
+        return Ok(out);
+    }
+    let mut stream = ctx
+        .read_table(provider)?
+        .limit(0, Some(SAMPLE_SCAN_ROWS))?
+        .execute_stream()
+        .await?;
+    while let Some(batch) = stream.next().await {
+        let batch = batch?;
+        for (i, array) in batch.columns().iter().enumerate() {
+            if !wanted.get(i).copied().unwrap_or(false) {
+                continue;
+            }
+            let column = &mut out[i];
+            for row in 0..batch.num_rows() {
+                if column.len() >= k {
+                    break;
+                }
+                if !array.is_null(row) {
+                    column.push(array_value_to_string(array, row)?);
+                }
+            }
+        }
+        if out.iter().zip(&wanted).all(|(c, w)| !w || c.len() >= k) {
+            break;
+        }
+    }
+    Ok(out)
 }
 
 fn is_numeric(t: &DataType) -> bool {
@@ -59,6 +116,7 @@ pub async fn profile(
     options: &ProfileOptions,
 ) -> Result<TableProfile> {
     let schema = provider.schema();
+    let mut samples = sample_values(ctx, provider.clone(), options.sample_values).await?;
     let mut frame = ctx.read_table(provider)?;
     let sampling = match (options.sample_rows, known_rows) {
         (Some(limit), Some(total)) if total > 0 && total as u64 > limit => {
@@ -172,6 +230,7 @@ pub async fn profile(
                 avg_length: float(&alias(i, "avg_len")),
                 max_length: int(&alias(i, "max_len")),
                 top_values,
+                samples: std::mem::take(&mut samples[i]),
             }
         })
         .collect();

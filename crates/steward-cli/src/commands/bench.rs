@@ -58,6 +58,7 @@ pub async fn profile(loaded: &Loaded, args: &BenchProfileArgs, out: &Output) -> 
     // Every row: the benchmark measures a full profile, not a sample.
     let mut options = connection.profile_options(None);
     options.sample_rows = None;
+    options.sample_values = 0;
     let mut runs = Vec::new();
     for table in &tables {
         let table_started = Instant::now();

@@ -4,6 +4,7 @@ pub mod config_show;
 pub mod demo_data;
 pub mod init;
 pub mod migrate;
+pub mod pii;
 pub mod scan;
 pub mod show;
 pub mod source;

@@ -81,6 +81,8 @@ pub async fn run(loaded: &Loaded, args: &ScanArgs, out: &Output) -> anyhow::Resu
         tables: args.tables.clone(),
         no_profile: args.no_profile,
         sample_rows: args.sample_rows,
+        no_classify: args.no_classify,
+        pii: loaded.config.pii.clone(),
     };
     let started = Instant::now();
     let mut progress = Progress::new(out.json());
@@ -126,8 +128,8 @@ fn human(report: &ScanReport, seconds: f64, failures: &[String]) -> String {
         match &s.error {
             Some(reason) => text.push_str(&format!("{:<16} unreachable: {reason}\n", s.source)),
             None => text.push_str(&format!(
-                "{:<16} {} scanned, {} failed, {} dropped, {} schema change(s)\n",
-                s.source, s.scanned, s.failed, s.dropped, s.changes
+                "{:<16} {} scanned, {} failed, {} dropped, {} schema change(s), {} sensitive column(s)\n",
+                s.source, s.scanned, s.failed, s.dropped, s.changes, s.sensitive
             )),
         }
     }

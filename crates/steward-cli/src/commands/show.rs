@@ -1,4 +1,5 @@
-use steward_service::{TableDetail, table_detail};
+use steward_service::{QUASI_IDENTIFIER, TableDetail, table_detail};
+use steward_types::ClassificationOrigin;
 
 use crate::cli::ShowArgs;
 use crate::commands::open_store;
@@ -107,6 +108,44 @@ fn human(d: &TableDetail) -> String {
         ));
         if let Some(comment) = &c.column.comment {
             text.push_str(&format!("    {comment}\n"));
+        }
+    }
+    let sensitive: Vec<_> = d
+        .columns
+        .iter()
+        .filter(|c| {
+            c.sensitivity.is_some()
+                || c.classifications
+                    .iter()
+                    .any(|r| r.label == QUASI_IDENTIFIER)
+        })
+        .collect();
+    if !sensitive.is_empty() {
+        text.push_str("\n  sensitive data\n");
+        for c in sensitive {
+            if let Some(label) = &c.sensitivity {
+                let who = match (label.origin, &label.decided_by) {
+                    (ClassificationOrigin::Steward, Some(by)) => format!("confirmed by {by}"),
+                    (origin, _) => format!("{origin}, {:.0}%", label.confidence * 100.0),
+                };
+                text.push_str(&format!(
+                    "  {:<24} {:<20} {who}\n",
+                    c.column.name, label.label
+                ));
+                for reason in label.evidence.iter().chain(label.reason.iter()) {
+                    text.push_str(&format!("    {reason}\n"));
+                }
+            }
+            for qi in c
+                .classifications
+                .iter()
+                .filter(|r| r.label == QUASI_IDENTIFIER)
+            {
+                text.push_str(&format!("  {:<24} {}\n", c.column.name, qi.label));
+                for reason in &qi.evidence {
+                    text.push_str(&format!("    {reason}\n"));
+                }
+            }
         }
     }
     if let Some(p) = d.columns.iter().find_map(|c| c.profile.as_ref()) {

@@ -1,0 +1,357 @@
+//! Sensitive-data classification: the scan's detector results, a steward's
+//! decisions, and the list of sensitive columns.
+//!
+//! A column may hold two kinds of classification rows: the detector's (origin
+//! `detector`, verdict `suggested`), rewritten by every scan, and a steward's
+//! (origin `steward`, verdict `confirmed` or `rejected`), which no scan
+//! touches. A steward's decision, where there is one, is what the column is.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use serde::Serialize;
+use steward_pii::{Classifier, ColumnSample, DETECTOR_VERSION, Label, TableDecision};
+use steward_store::{Filter, Session, Store};
+use steward_types::{
+    AuditEvent, Classification, ClassificationOrigin, Column, Id, Record, Source, Table, Verdict,
+};
+use steward_warehouse::{TableProfile, TableSnapshot};
+
+use crate::error::{Result, ServiceError};
+use crate::lookup::resolve;
+
+/// The label stored on each column of a quasi-identifier combination.
+pub const QUASI_IDENTIFIER: &str = "QUASI_IDENTIFIER";
+
+/// Classifies a profiled table on a blocking thread (the rules are CPU work),
+/// taking the sample values out of the profile: they are not needed after.
+pub(crate) async fn classify_table(
+    classifier: &Arc<Classifier>,
+    snapshot: &TableSnapshot,
+    profile: &mut TableProfile,
+) -> Option<TableDecision> {
+    let columns: Vec<(String, String, Vec<String>)> = profile
+        .columns
+        .iter_mut()
+        .map(|stats| {
+            let data_type = snapshot
+                .columns
+                .iter()
+                .find(|c| c.name == stats.name)
+                .map(|c| c.data_type.clone())
+                .unwrap_or_default();
+            (
+                stats.name.clone(),
+                data_type,
+                std::mem::take(&mut stats.samples),
+            )
+        })
+        .collect();
+    let classifier = Arc::clone(classifier);
+    let table = snapshot.table.display_name();
+    let decided = tokio::task::spawn_blocking(move || {
+        let samples: Vec<ColumnSample<'_>> = columns
+            .iter()
+            .map(|(name, data_type, values)| ColumnSample {
+                name,
+                data_type: Some(data_type),
+                values,
+            })
+            .collect();
+        classifier.classify_table(&table, &samples)
+    })
+    .await;
+    match decided {
+        Ok(decision) => Some(decision),
+        Err(e) => {
+            tracing::warn!(table = %snapshot.table.display_name(), error = %e, "classification failed");
+            None
+        }
+    }
+}
+
+/// Writes the detector's classifications of one table inside the scan's
+/// session: updated where the label is unchanged, added where new, removed
+/// where the detector no longer finds it. Stewards' rows are left alone.
+pub(crate) async fn store_detector_results(
+    session: &mut Session,
+    column_ids: &BTreeMap<String, Id<Column>>,
+    decision: &TableDecision,
+) -> Result<usize> {
+    // Per column: (label, confidence, evidence) the detector stands by.
+    type Labels = Vec<(String, f64, Vec<String>)>;
+    let mut wanted: BTreeMap<Id<Column>, Labels> = BTreeMap::new();
+    for column in &decision.columns {
+        let Some(id) = column_ids.get(&column.name) else {
+            continue;
+        };
+        let entry = wanted.entry(*id).or_default();
+        if let Some(label) = column.label {
+            entry.push((
+                label.to_string(),
+                column.confidence,
+                column.evidence.clone(),
+            ));
+        }
+    }
+    for qi in &decision.quasi_identifiers {
+        for &i in &qi.columns {
+            let Some(id) = decision
+                .columns
+                .get(i)
+                .and_then(|c| column_ids.get(&c.name))
+            else {
+                continue;
+            };
+            wanted.entry(*id).or_default().push((
+                QUASI_IDENTIFIER.to_string(),
+                0.8,
+                vec![qi.evidence.clone()],
+            ));
+        }
+    }
+    let mut labelled = 0;
+    for (column_id, labels) in wanted {
+        let existing = session
+            .list::<Classification>(
+                &Filter::all()
+                    .eq_id("column_id", column_id)
+                    .eq_text("origin", ClassificationOrigin::Detector.as_str()),
+            )
+            .await?;
+        for (label, confidence, evidence) in &labels {
+            let row = Classification {
+                column_id,
+                label: label.clone(),
+                confidence: *confidence,
+                evidence: evidence.clone(),
+                origin: ClassificationOrigin::Detector,
+                verdict: Verdict::Suggested,
+                detector_version: Some(DETECTOR_VERSION.to_string()),
+                decided_by: None,
+                reason: None,
+            };
+            match existing.iter().find(|e| e.label == *label) {
+                Some(old) if old.data == row => {}
+                Some(old) => {
+                    session.update(old.id, &row).await?;
+                }
+                None => {
+                    session.insert(&row).await?;
+                }
+            }
+            if label != QUASI_IDENTIFIER {
+                labelled += 1;
+            }
+        }
+        for old in existing {
+            if !labels.iter().any(|(l, _, _)| *l == old.label) {
+                session.delete(old.id).await?;
+            }
+        }
+    }
+    Ok(labelled)
+}
+
+/// What a steward decides about a column.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StewardDecision {
+    /// The column holds this label.
+    Label(Label),
+    /// The column is not sensitive (whatever the detector says).
+    Reject,
+}
+
+/// The outcome of `steward classify`.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClassifyOutcome {
+    pub column: String,
+    pub classification: Record<Classification>,
+    /// What the detector had suggested, for the record.
+    pub detector_label: Option<String>,
+}
+
+/// Splits `schema.table.column` (or `source.schema.table.column`, `table.column`)
+/// into the table part and the column.
+fn split_column(target: &str) -> Result<(&str, &str)> {
+    match target.rsplit_once('.') {
+        Some((table, column)) if !table.is_empty() && !column.is_empty() => Ok((table, column)),
+        _ => Err(ServiceError::Invalid(format!(
+            "`{target}` is not TABLE.COLUMN (for example raw.customers.email)"
+        ))),
+    }
+}
+
+/// Records a steward's decision on a column. It replaces the steward's earlier
+/// decision on that column, never the detector's row, and no scan overwrites it.
+pub async fn classify_column(
+    store: &Store,
+    target: &str,
+    decision: StewardDecision,
+    reason: Option<String>,
+    decided_by: &str,
+) -> Result<ClassifyOutcome> {
+    let (table_name, column_name) = split_column(target)?;
+    let (_, table) = resolve(store, table_name).await?;
+    let mut session = store.begin().await?;
+    let column = session
+        .find_one::<Column>(
+            Filter::all()
+                .eq_id("table_id", table.id)
+                .eq_text("name", column_name),
+        )
+        .await?
+        .ok_or_else(|| {
+            ServiceError::NotFound(format!(
+                "column `{column_name}` in table `{}`",
+                table.qualified_name()
+            ))
+        })?;
+    let rows = session
+        .list::<Classification>(&Filter::all().eq_id("column_id", column.id))
+        .await?;
+    let detector = rows
+        .iter()
+        .find(|r| r.origin == ClassificationOrigin::Detector && r.label != QUASI_IDENTIFIER);
+    let (label, verdict) = match &decision {
+        StewardDecision::Label(label) => (label.to_string(), Verdict::Confirmed),
+        StewardDecision::Reject => {
+            if reason.as_deref().is_none_or(|r| r.trim().is_empty()) {
+                return Err(ServiceError::Invalid(
+                    "a rejection needs a reason (--reason TEXT), kept for the next steward".into(),
+                ));
+            }
+            (
+                detector.map_or_else(|| "NONE".to_string(), |d| d.label.clone()),
+                Verdict::Rejected,
+            )
+        }
+    };
+    let row = Classification {
+        column_id: column.id,
+        label,
+        confidence: 1.0,
+        evidence: Vec::new(),
+        origin: ClassificationOrigin::Steward,
+        verdict,
+        detector_version: None,
+        decided_by: Some(decided_by.to_string()),
+        reason: reason.clone(),
+    };
+    let previous = rows
+        .iter()
+        .find(|r| r.origin == ClassificationOrigin::Steward);
+    let saved = match previous {
+        Some(old) => session.update(old.id, &row).await?,
+        None => session.insert(&row).await?,
+    };
+    let qualified = format!("{}.{}", table.qualified_name(), column.name);
+    session
+        .insert(&AuditEvent {
+            at: chrono::Utc::now(),
+            actor: decided_by.to_string(),
+            action: match decision {
+                StewardDecision::Label(_) => "classification.confirm".into(),
+                StewardDecision::Reject => "classification.reject".into(),
+            },
+            target: qualified.clone(),
+            details: serde_json::json!({
+                "label": saved.label,
+                "reason": reason,
+                "previous": previous.map(|p| p.label.clone()),
+            }),
+        })
+        .await?;
+    session.commit().await?;
+    Ok(ClassifyOutcome {
+        column: qualified,
+        classification: saved,
+        detector_label: detector.map(|d| d.label.clone()),
+    })
+}
+
+/// One line of `steward pii`: a column and what it is.
+#[derive(Debug, Clone, Serialize)]
+pub struct SensitiveColumn {
+    pub source: String,
+    pub table: String,
+    pub column: String,
+    pub label: String,
+    pub confidence: f64,
+    pub origin: ClassificationOrigin,
+    pub verdict: Verdict,
+    pub evidence: Vec<String>,
+    pub decided_by: Option<String>,
+    pub reason: Option<String>,
+}
+
+/// The classification that stands for a column: a steward's decision, else
+/// the detector's suggestion. `None` when the column is not sensitive.
+pub fn effective(rows: &[Record<Classification>]) -> Option<&Record<Classification>> {
+    let labels = rows.iter().filter(|r| r.label != QUASI_IDENTIFIER);
+    let mut steward = None;
+    let mut detector = None;
+    for row in labels {
+        match row.origin {
+            ClassificationOrigin::Steward => steward = Some(row),
+            _ => detector = detector.or(Some(row)),
+        }
+    }
+    match steward {
+        Some(s) if s.verdict == Verdict::Rejected => None,
+        Some(s) => Some(s),
+        None => detector,
+    }
+}
+
+/// The sensitive columns of the catalog (of one source, when given), with the
+/// quasi-identifier combinations, sorted by table and column.
+pub async fn sensitive_columns(
+    store: &Store,
+    source: Option<&str>,
+) -> Result<Vec<SensitiveColumn>> {
+    let mut session = store.begin().await?;
+    let sources: Vec<Record<Source>> = match source {
+        Some(name) => vec![crate::sources::find_source(store, name).await?],
+        None => session.list::<Source>(&Filter::all()).await?,
+    };
+    let mut out = Vec::new();
+    for source in sources {
+        let tables = session
+            .list::<Table>(
+                &Filter::all()
+                    .eq_id("source_id", source.id)
+                    .is_null("dropped_at"),
+            )
+            .await?;
+        for table in tables {
+            let columns = session
+                .list::<Column>(&Filter::all().eq_id("table_id", table.id))
+                .await?;
+            for column in columns {
+                let rows = session
+                    .list::<Classification>(&Filter::all().eq_id("column_id", column.id))
+                    .await?;
+                let standing = effective(&rows)
+                    .into_iter()
+                    .chain(rows.iter().filter(|r| r.label == QUASI_IDENTIFIER));
+                for row in standing {
+                    out.push(SensitiveColumn {
+                        source: source.name.clone(),
+                        table: table.qualified_name(),
+                        column: column.name.clone(),
+                        label: row.label.clone(),
+                        confidence: row.confidence,
+                        origin: row.origin,
+                        verdict: row.verdict,
+                        evidence: row.evidence.clone(),
+                        decided_by: row.decided_by.clone(),
+                        reason: row.reason.clone(),
+                    });
+                }
+            }
+        }
+    }
+    out.sort_by(|a, b| (&a.source, &a.table, &a.column).cmp(&(&b.source, &b.table, &b.column)));
+    Ok(out)
+}

@@ -9,7 +9,7 @@
 //! names that say "identifier" or "measure" veto the weaker shapes.
 
 use crate::label::Label;
-use crate::phone::{PhoneMatch, phone};
+use crate::phone::{self, PhoneMatch, phone};
 use crate::text::{NameReading, PassportReading, PostalReading};
 use crate::{name, secret, text, validate};
 
@@ -144,12 +144,22 @@ struct Tally {
     phone_valid: usize,
     phone_plausible: usize,
     phone_bare: usize,
+    /// Countries named by the numbers written with a country code.
+    phone_regions: Vec<phonenumber::country::Id>,
+    /// Numbers no rule read, to try again in the column's country.
+    phone_unread: Vec<usize>,
     name_known: usize,
+    name_partial: usize,
     name_shaped: usize,
+    /// Names written `Surname, Given`.
+    name_inverted: usize,
     organisation: usize,
     street: usize,
     postal_distinctive: usize,
     postal_digits: usize,
+    /// Seven or eight bare digits: a postal code only where the name says so
+    /// (Brazil's CEP without its dash).
+    postal_long: usize,
     dates: usize,
     dates_with_time: usize,
     years: Vec<i32>,
@@ -160,6 +170,15 @@ struct Tally {
     high_entropy: usize,
     hashed: usize,
     distinct: usize,
+}
+
+/// Digits and the punctuation of phone numbers only, 7 to 13 digits.
+fn looks_dialable(v: &str) -> bool {
+    let digits = v.bytes().filter(u8::is_ascii_digit).count();
+    (7..=13).contains(&digits)
+        && v
+            .bytes()
+            .all(|b| b.is_ascii_digit() || matches!(b, b' ' | b'-' | b'.' | b'(' | b')'))
 }
 
 /// Whether a text embeds an e-mail address among its words.
@@ -190,13 +209,43 @@ impl Tally {
             ..Tally::default()
         };
         let mut seen = std::collections::HashSet::with_capacity(values.len());
-        for value in values {
+        for (i, value) in values.iter().enumerate() {
             let v = value.trim();
             seen.insert(v);
+            let read = t.phone_valid + t.phone_plausible;
             t.add(v);
+            if t.phone_valid + t.phone_plausible == read && looks_dialable(v) {
+                t.phone_unread.push(i);
+            }
         }
         t.distinct = seen.len();
+        t.reread_phones(values);
         t
+    }
+
+    /// Reads the numbers without a country code again in the country most
+    /// of the column's international numbers name.
+    fn reread_phones(&mut self, values: &[String]) {
+        if self.phone_regions.is_empty() || self.phone_unread.is_empty() {
+            return;
+        }
+        let mut counts: Vec<(phonenumber::country::Id, usize)> = Vec::new();
+        for r in &self.phone_regions {
+            match counts.iter_mut().find(|(id, _)| id == r) {
+                Some((_, n)) => *n += 1,
+                None => counts.push((*r, 1)),
+            }
+        }
+        let Some((region, _)) = counts.into_iter().max_by_key(|(_, n)| *n) else {
+            return;
+        };
+        for &i in &self.phone_unread {
+            match phone::national(&values[i], region) {
+                PhoneMatch::Valid => self.phone_valid += 1,
+                PhoneMatch::Plausible => self.phone_plausible += 1,
+                PhoneMatch::No => {}
+            }
+        }
     }
 
     fn add(&mut self, v: &str) {
@@ -235,8 +284,16 @@ impl Tally {
         if alpha == 0 && digits > 0 {
             self.add_numeric(v, digits, dots);
         } else if digits == 0 && alpha > 0 {
-            match text::person_name(v) {
+            let reading = text::person_name(v);
+            if reading != NameReading::No
+                && reading != NameReading::Organisation
+                && v.matches(',').count() == 1
+            {
+                self.name_inverted += 1;
+            }
+            match reading {
                 NameReading::Known => self.name_known += 1,
+                NameReading::Partial => self.name_partial += 1,
                 NameReading::Shaped => self.name_shaped += 1,
                 NameReading::Organisation => self.organisation += 1,
                 NameReading::No => {}
@@ -287,10 +344,16 @@ impl Tally {
             if reading.matched != PhoneMatch::No && reading.bare {
                 self.phone_bare += 1;
             }
+            if let Some(region) = reading.region {
+                self.phone_regions.push(region);
+            }
         }
         match text::postal_code(v) {
             PostalReading::Distinctive => self.postal_distinctive += 1,
             PostalReading::Digits => self.postal_digits += 1,
+            PostalReading::No if (7..=8).contains(&digits) && v.len() == digits => {
+                self.postal_long += 1;
+            }
             PostalReading::No => {}
         }
         if digits == 8 || digits == 14 {
@@ -617,8 +680,9 @@ impl Rules<'_> {
         let n = t.n;
         let named = self.named(Label::Person).is_some();
         let known = share(t.name_known, n);
-        let name_like = share(t.name_known + t.name_shaped, n);
-        if share(t.organisation, n) >= 0.15 {
+        let partial = share(t.name_partial, n);
+        let name_like = share(t.name_known + t.name_partial + t.name_shaped, n);
+        if share(t.organisation, n) >= 0.15 || name_like < 0.6 {
             return;
         }
         // A handful of repeated words is a category, not people.
@@ -626,30 +690,45 @@ impl Rules<'_> {
             return;
         }
         let evidence = vec![format!(
-            "{} are written as names, {} with a known given name or surname",
-            of(t.name_known + t.name_shaped, n),
-            t.name_known
+            "{} are written as names: {} made of known given names and surnames, {} with one known name",
+            of(t.name_known + t.name_partial + t.name_shaped, n),
+            t.name_known,
+            t.name_partial
         )];
-        if known >= 0.6 && name_like >= 0.8 {
+        // Known names decide; one known word in most values (a familiar
+        // given name beside a surname from elsewhere) does too when enough
+        // values are wholly known.
+        // Values written `Surname, Given` are people in any language.
+        let inverted = share(t.name_inverted, n) >= 0.7 && known + partial >= 0.3;
+        let by_values = name_like >= 0.8
+            && (known >= 0.5
+                || (known + partial >= 0.6 && known >= 0.15)
+                || (known + partial >= 0.7 && t.distinct * 2 >= n)
+                || inverted);
+        // A name that says "person" settles values written as names, known or
+        // not: surnames of every country are not in any list.
+        let by_name = named && name_like >= 0.8 && share(t.distinct, n) >= 0.3;
+        if by_values {
             let c = if self.not_personal.is_some() {
                 0.45
             } else {
-                confidence(0.55, known, named)
+                confidence(0.55, known + partial / 2.0, named)
             };
-            self.push(Label::Person, c, known, evidence);
-        } else if named && known >= 0.3 && name_like >= 0.6 {
-            self.push(Label::Person, confidence(0.6, known, true), known, evidence);
+            self.push(Label::Person, c, known + partial, evidence);
+        } else if by_name || (named && known + partial >= 0.3) {
+            self.push(Label::Person, confidence(0.6, name_like, true), name_like, evidence);
         }
     }
 
     fn postal_code(&mut self) {
         let t = self.t;
         let n = t.n;
-        let all = share(t.postal_distinctive + t.postal_digits, n);
         let named = self.named(Label::PostalCode).is_some();
+        let long = if named { t.postal_long } else { 0 };
+        let all = share(t.postal_distinctive + t.postal_digits + long, n);
         let evidence = vec![format!(
             "{} are postal codes ({} in a shape only postal codes have)",
-            of(t.postal_distinctive + t.postal_digits, n),
+            of(t.postal_distinctive + t.postal_digits + long, n),
             t.postal_distinctive
         )];
         if (t.postal_distinctive >= 1 && all >= 0.85) || (named && all >= 0.7) {

@@ -6,354 +6,123 @@
 use std::collections::HashSet;
 use std::sync::LazyLock;
 
-fn word_set(text: &'static str) -> HashSet<&'static str> {
-    text.lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .collect()
+/// Folds a lowercase word to ASCII letters (`müller` → `muller`, `núñez` →
+/// `nunez`), so names match however they are accented.
+pub fn fold(lower: &str) -> std::borrow::Cow<'_, str> {
+    if lower.is_ascii() {
+        return std::borrow::Cow::Borrowed(lower);
+    }
+    let mut out = String::with_capacity(lower.len());
+    for c in lower.chars() {
+        let folded = match c {
+            'á' | 'à' | 'â' | 'ä' | 'ã' | 'å' | 'ą' | 'ā' => "a",
+            'é' | 'è' | 'ê' | 'ë' | 'ę' | 'ě' | 'ē' => "e",
+            'í' | 'ì' | 'î' | 'ï' | 'ı' | 'ī' => "i",
+            'ó' | 'ò' | 'ô' | 'ö' | 'õ' | 'ø' | 'ō' | 'ő' => "o",
+            'ú' | 'ù' | 'û' | 'ü' | 'ů' | 'ū' | 'ű' => "u",
+            'ñ' | 'ń' | 'ň' => "n",
+            'ç' | 'ć' | 'č' => "c",
+            'ś' | 'š' | 'ş' => "s",
+            'ź' | 'ż' | 'ž' => "z",
+            'ł' => "l",
+            'ğ' => "g",
+            'ř' => "r",
+            'ý' | 'ÿ' => "y",
+            'đ' | 'ď' => "d",
+            'ť' => "t",
+            'ß' => "ss",
+            'æ' => "ae",
+            'œ' => "oe",
+            _ => {
+                out.push(c);
+                continue;
+            }
+        };
+        out.push_str(folded);
+    }
+    std::borrow::Cow::Owned(out)
 }
 
-static GIVEN_NAMES: LazyLock<HashSet<&'static str>> =
+/// The entries of a word list, folded; multi-word entries (`van dijk`) also
+/// by their last word, which is how a name is looked up.
+fn word_set(text: &'static str) -> HashSet<String> {
+    let mut set = HashSet::new();
+    for line in text.lines().map(str::trim) {
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let folded = fold(line).into_owned();
+        if let Some(last) = folded.split_whitespace().last() {
+            set.insert(last.to_string());
+        }
+        set.insert(folded);
+    }
+    set
+}
+
+static GIVEN_NAMES: LazyLock<HashSet<String>> =
     LazyLock::new(|| word_set(include_str!("../data/given_names.txt")));
-static SURNAMES: LazyLock<HashSet<&'static str>> =
+static SURNAMES: LazyLock<HashSet<String>> =
     LazyLock::new(|| word_set(include_str!("../data/surnames.txt")));
 
 /// Builds the lists now, so the first column classified does not pay for it.
 pub fn warm_up() {
+    LazyLock::force(&STREET_TYPES);
     LazyLock::force(&GIVEN_NAMES);
     LazyLock::force(&SURNAMES);
 }
 
-/// Whether a lowercase word is a known given name.
+/// Whether a lowercase word is a known given name, accents aside.
 pub fn is_given_name(lower: &str) -> bool {
-    GIVEN_NAMES.contains(lower)
+    GIVEN_NAMES.contains(fold(lower).as_ref())
 }
 
-/// Whether a lowercase word is a known surname.
+/// Whether a lowercase word is a known surname, accents aside.
 pub fn is_surname(lower: &str) -> bool {
-    SURNAMES.contains(lower)
+    SURNAMES.contains(fold(lower).as_ref())
 }
 
-/// Street types: the USPS Publication 28 suffixes with their common
-/// abbreviations, and the words for a street in other languages. Lowercase,
-/// without a trailing dot.
-const STREET_TYPES: &[&str] = &[
-    // USPS suffixes.
-    "alley",
-    "aly",
-    "anex",
-    "annex",
-    "arcade",
-    "arc",
-    "avenue",
-    "ave",
-    "av",
-    "bayou",
-    "beach",
-    "bend",
-    "bluff",
-    "bluffs",
-    "bottom",
-    "boulevard",
-    "blvd",
-    "branch",
-    "br",
-    "bridge",
-    "brg",
-    "brook",
-    "brooks",
-    "burg",
-    "burgs",
-    "bypass",
-    "byp",
-    "camp",
-    "canyon",
-    "cape",
-    "causeway",
-    "center",
-    "centre",
-    "ctr",
-    "centers",
-    "circle",
-    "cir",
-    "circles",
-    "cliff",
-    "cliffs",
-    "club",
-    "common",
-    "commons",
-    "corner",
-    "corners",
-    "course",
-    "court",
-    "ct",
-    "courts",
-    "cove",
-    "coves",
-    "creek",
-    "crk",
-    "crescent",
-    "cres",
-    "crest",
-    "crossing",
-    "xing",
-    "crossroad",
-    "crossroads",
-    "curve",
-    "dale",
-    "dam",
-    "divide",
-    "drive",
-    "dr",
-    "drives",
-    "estate",
-    "estates",
-    "expressway",
-    "expy",
-    "extension",
-    "ext",
-    "extensions",
-    "fall",
-    "falls",
-    "ferry",
-    "field",
-    "fields",
-    "flat",
-    "flats",
-    "ford",
-    "fords",
-    "forest",
-    "forge",
-    "forges",
-    "fork",
-    "forks",
-    "fort",
-    "freeway",
-    "fwy",
-    "garden",
-    "gardens",
-    "gdns",
-    "gateway",
-    "glen",
-    "glens",
-    "green",
-    "greens",
-    "grove",
-    "groves",
-    "harbor",
-    "harbors",
-    "haven",
-    "heights",
-    "hts",
-    "highway",
-    "hwy",
-    "hill",
-    "hills",
-    "hollow",
-    "inlet",
-    "island",
-    "islands",
-    "isle",
-    "junction",
-    "junctions",
-    "jct",
-    "key",
-    "keys",
-    "knoll",
-    "knolls",
-    "lake",
-    "lakes",
-    "land",
-    "landing",
-    "lane",
-    "ln",
-    "light",
-    "lights",
-    "loaf",
-    "lock",
-    "locks",
-    "lodge",
-    "loop",
-    "mall",
-    "manor",
-    "manors",
-    "meadow",
-    "meadows",
-    "mews",
-    "mill",
-    "mills",
-    "mission",
-    "motorway",
-    "mount",
-    "mountain",
-    "mountains",
-    "mtn",
-    "neck",
-    "orchard",
-    "oval",
-    "overpass",
-    "park",
-    "parks",
-    "parkway",
-    "pkwy",
-    "parkways",
-    "pass",
-    "passage",
-    "path",
-    "pike",
-    "pine",
-    "pines",
-    "place",
-    "pl",
-    "plain",
-    "plains",
-    "plaza",
-    "plz",
-    "point",
-    "pt",
-    "points",
-    "port",
-    "ports",
-    "prairie",
-    "radial",
-    "ramp",
-    "ranch",
-    "rapid",
-    "rapids",
-    "rest",
-    "ridge",
-    "ridges",
-    "river",
-    "road",
-    "rd",
-    "roads",
-    "route",
-    "rte",
-    "row",
-    "rue",
-    "run",
-    "shoal",
-    "shoals",
-    "shore",
-    "shores",
-    "skyway",
-    "spring",
-    "springs",
-    "spur",
-    "spurs",
-    "square",
-    "sq",
-    "squares",
-    "station",
-    "sta",
-    "stravenue",
-    "stream",
-    "street",
-    "st",
-    "str",
-    "streets",
-    "summit",
-    "terrace",
-    "ter",
-    "throughway",
-    "trace",
-    "track",
-    "trafficway",
-    "trail",
-    "trl",
-    "trailer",
-    "tunnel",
-    "turnpike",
-    "underpass",
-    "union",
-    "unions",
-    "valley",
-    "valleys",
-    "viaduct",
-    "view",
-    "views",
-    "village",
-    "villages",
-    "ville",
-    "vista",
-    "walk",
-    "walks",
-    "wall",
-    "way",
-    "ways",
-    "well",
-    "wells",
-    // Other languages.
-    "straße",
-    "strasse",
-    "weg",
-    "gasse",
-    "platz",
-    "allee",
-    "ring",
-    "damm",
-    "ufer",
-    "chaussee",
-    "calle",
-    "avenida",
-    "avda",
-    "camino",
-    "carrera",
-    "paseo",
-    "plaza",
-    "rambla",
-    "travesía",
-    "boulevard",
-    "chemin",
-    "impasse",
-    "allée",
-    "quai",
-    "place",
-    "cours",
-    "via",
-    "viale",
-    "piazza",
-    "corso",
-    "vicolo",
-    "largo",
-    "rua",
-    "travessa",
-    "praça",
-    "estrada",
-    "straat",
-    "laan",
-    "gracht",
-    "plein",
-    "kade",
-    "steeg",
-    "ulica",
-    "ul",
-    "utca",
-    "gade",
-    "gatan",
-    "vej",
-    "vägen",
-    "veien",
-    "gata",
-];
+static STREET_TYPES: LazyLock<HashSet<String>> = LazyLock::new(|| {
+    include_str!("../data/street_types.txt")
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .flat_map(str::split_whitespace)
+        .map(|w| fold(w).into_owned())
+        .collect()
+});
 
 /// Suffixes of compound street names written as one word (`Hauptstraße`,
-/// `Kungsgatan`, `Kalverstraat`).
+/// `Kungsgatan`, `Kalverstraat`, `Alexweg`). Folded.
 const STREET_COMPOUND_SUFFIXES: &[&str] = &[
-    "straße", "strasse", "str.", "weg", "gasse", "platz", "allee", "damm", "ufer", "straat",
-    "laan", "gracht", "plein", "gatan", "vägen", "veien", "gade", "vej",
+    "strasse", "str.", "weg", "gasse", "platz", "allee", "ring", "damm", "ufer", "steig", "pfad",
+    "markt", "straat", "laan", "gracht", "plein", "kade", "singel", "dijk", "dreef", "hof", "pad",
+    "gatan", "vagen", "veien", "gade", "vej",
 ];
 
 /// Whether a lowercase word (trailing `.` or `,` removed) names a kind of street.
 pub fn is_street_type(lower: &str) -> bool {
-    STREET_TYPES.contains(&lower)
+    STREET_TYPES.contains(fold(lower).as_ref())
 }
 
-/// Whether a lowercase word is a compound street name (`hauptstraße`).
+/// Whether a lowercase word is a compound street name (`hauptstraße`,
+/// `karolina-winkler-straße`).
 pub fn is_compound_street(lower: &str) -> bool {
+    let folded = fold(lower);
     STREET_COMPOUND_SUFFIXES
         .iter()
-        .any(|s| lower.len() > s.len() + 2 && lower.ends_with(s))
+        .any(|s| folded.len() > s.len() + 2 && folded.ends_with(s))
+}
+
+/// Words that open place names (`Port Nicole`, `East Jessica`, `San José`):
+/// never counted as a person's name.
+const PLACE_WORDS: &[&str] = &[
+    "port", "lake", "new", "north", "south", "east", "west", "mount", "fort", "saint", "san",
+    "santa", "sankt", "bad", "los", "las", "north", "upper", "lower", "great", "little", "old",
+];
+
+/// Whether a lowercase word opens place names.
+pub fn is_place_word(lower: &str) -> bool {
+    PLACE_WORDS.contains(&lower)
 }
 
 /// Words that mark an organisation: legal forms and the conjunctions of
@@ -420,7 +189,8 @@ pub fn is_organisation_word(lower: &str) -> bool {
 
 /// Titles and particles that may appear in a person's name.
 const NAME_PARTICLES: &[&str] = &[
-    "mr", "mrs", "ms", "miss", "dr", "prof", "sir", "jr", "sr", "ii", "iii", "iv", "phd", "md",
+    "mr", "mrs", "ms", "miss", "dr", "prof", "dra", "sra", "srta", "me", "mevr", "dhr", "ir",
+    "drs", "ing", "dott", "sig", "avv", "mag", "sir", "jr", "sr", "ii", "iii", "iv", "phd", "md",
     "dds", "van", "von", "de", "der", "den", "da", "del", "della", "di", "du", "le", "la", "bin",
     "ibn", "al", "el", "dos", "das", "ter", "ten", "herr", "frau", "mme", "mlle", "sra", "sr",
 ];

@@ -25,12 +25,37 @@ pub struct PhoneReading {
     /// Written as digits only, with no separator, prefix or parentheses: an
     /// identifier is written the same way, so such values count for less.
     pub bare: bool,
+    /// The country its country code names, for numbers written with one.
+    pub region: Option<phonenumber::country::Id>,
 }
 
 const NO: PhoneReading = PhoneReading {
     matched: PhoneMatch::No,
     bare: false,
+    region: None,
 };
+
+/// Reads a number written without a country code as a number of `region`:
+/// a column's other numbers say which country (`+55 62 7751-4016` beside
+/// `53 3347-3315`).
+pub fn national(value: &str, region: phonenumber::country::Id) -> PhoneMatch {
+    let v = without_extension(value.trim());
+    let digits = v.bytes().filter(u8::is_ascii_digit).count();
+    if !(7..=13).contains(&digits)
+        || !v
+            .bytes()
+            .all(|b| b.is_ascii_digit() || matches!(b, b' ' | b'-' | b'.' | b'(' | b')'))
+    {
+        return PhoneMatch::No;
+    }
+    match phonenumber::parse(Some(region), v) {
+        Ok(number) if phonenumber::is_valid(&number) => PhoneMatch::Valid,
+        Ok(number) if (6..=12).contains(&number.national().value().to_string().len()) => {
+            PhoneMatch::Plausible
+        }
+        _ => PhoneMatch::No,
+    }
+}
 
 /// Strips an extension (`x123`, `ext. 123`, `#123`) from the end.
 fn without_extension(v: &str) -> &str {
@@ -120,11 +145,13 @@ pub fn phone(value: &str) -> PhoneReading {
             Ok(number) if phonenumber::is_valid(&number) => PhoneReading {
                 matched: PhoneMatch::Valid,
                 bare,
+                region: number.country().id(),
             },
             // `00` is also how zero-padded ids start: only a valid number counts.
-            Ok(_) if bytes[0] == b'+' => PhoneReading {
+            Ok(number) if bytes[0] == b'+' => PhoneReading {
                 matched: PhoneMatch::Plausible,
                 bare,
+                region: number.country().id(),
             },
             Ok(_) => NO,
             Err(_) => NO,
@@ -139,6 +166,7 @@ pub fn phone(value: &str) -> PhoneReading {
         return PhoneReading {
             matched: PhoneMatch::Valid,
             bare,
+            region: None,
         };
     }
     // A national number with a trunk prefix: 0 then a non-zero area code.
@@ -146,6 +174,7 @@ pub fn phone(value: &str) -> PhoneReading {
         return PhoneReading {
             matched: PhoneMatch::Plausible,
             bare,
+            region: None,
         };
     }
     NO
@@ -202,6 +231,14 @@ mod tests {
         assert_eq!(matched("(0118) 4960601"), PhoneMatch::Plausible);
         assert_eq!(matched("04524 205740"), PhoneMatch::Plausible);
         assert_eq!(matched("0012345678"), PhoneMatch::No, "zero-padded id");
+    }
+
+    #[test]
+    fn numbers_without_a_country_code_are_read_in_the_columns_country() {
+        let br = phone("+55 11 3456-7890").region.expect("Brazil");
+        assert_eq!(matched("11 3456-7890"), PhoneMatch::No, "alone, the shape says nothing");
+        assert_ne!(national("11 3456-7890", br), PhoneMatch::No);
+        assert_eq!(national("420-24-8497x", br), PhoneMatch::No);
     }
 
     #[test]

@@ -12,25 +12,39 @@ pub enum NameReading {
     No,
     /// Written like a name, but no word of it is a known name.
     Shaped,
-    /// Written like a name and a word of it is a known given name or surname
-    /// (one word), or a given name followed by a known name (several).
+    /// Several words written like a name, one of them a known name.
+    Partial,
+    /// One word that is a known name, or several of which two are.
     Known,
     /// An organisation: a legal form or a partnership (`and`, `&`, a comma).
     Organisation,
 }
 
 fn strip_punct(word: &str) -> &str {
-    word.trim_end_matches(['.', ',']).trim_start_matches('(')
+    word.trim_end_matches(['.', ',', ';']).trim_start_matches('(')
 }
 
+/// A capital first letter (or all capitals, `WILSON`), then letters,
+/// apostrophes and hyphens.
 fn is_capitalised(word: &str) -> bool {
     let mut chars = word.chars();
     chars.next().is_some_and(char::is_uppercase)
-        && chars.all(|c| c.is_alphabetic() || matches!(c, '\'' | '-' | '.' | '’'))
+        && chars.all(|c| c.is_alphabetic() || matches!(c, '\'' | '-' | '’'))
+}
+
+fn known_name(lower: &str) -> bool {
+    !gazetteer::is_place_word(lower)
+        && !gazetteer::is_street_type(lower)
+        && lower
+            .split('-')
+            .any(|p| gazetteer::is_given_name(p) || gazetteer::is_surname(p))
 }
 
 /// Reads a value as a person's name: `Mary`, `Smith`, `Mary Smith`,
-/// `Smith, Mary`, `Dr. Mary J. Smith-Jones`.
+/// `Smith, Mary`, `WILSON Austin`, `Dr. Mary J. Smith-Jones`, `mevr. Anna
+/// van der Berg`. Titles, initials and degrees (words with a dot) and
+/// particles (`van`, `de`) are skipped; place words (`Port`, `Lake`) and
+/// street types never count as names.
 pub fn person_name(value: &str) -> NameReading {
     let v = value.trim();
     if v.is_empty() || v.len() > 60 || v.bytes().any(|b| b.is_ascii_digit()) {
@@ -40,83 +54,72 @@ pub fn person_name(value: &str) -> NameReading {
     if words.len() > 5 {
         return NameReading::No;
     }
-    let mut lowered = Vec::with_capacity(words.len());
+    let mut names: Vec<String> = Vec::with_capacity(words.len());
     for w in &words {
-        let bare = strip_punct(w);
-        let lower = bare.to_lowercase();
-        if gazetteer::is_organisation_word(&lower) || *w == "&" {
+        if *w == "&" {
             return NameReading::Organisation;
         }
-        if gazetteer::is_name_particle(&lower) {
+        let bare = strip_punct(w);
+        let lower = bare.to_lowercase();
+        if gazetteer::is_organisation_word(&lower) {
+            return NameReading::Organisation;
+        }
+        if gazetteer::is_name_particle(&lower) || bare.contains('.') || w.ends_with('.') {
             continue;
         }
         if !is_capitalised(bare) {
             return NameReading::No;
         }
-        lowered.push(lower);
+        names.push(lower);
     }
     let commas = v.matches(',').count();
-    if commas > 1 || (commas == 1 && lowered.len() > 3) {
+    if commas > 1 || (commas == 1 && names.len() > 3) {
         return NameReading::Organisation;
     }
-    match lowered.as_slice() {
+    match names.as_slice() {
         [] => NameReading::No,
-        [one] => {
-            // A single hyphenated word is a firm (`Hunt-Peterson`) more often
-            // than a person.
-            if one.contains('-') {
-                NameReading::Shaped
-            } else if gazetteer::is_given_name(one) || gazetteer::is_surname(one) {
-                NameReading::Known
-            } else {
-                NameReading::Shaped
-            }
-        }
-        [first, .., last] => {
-            // `Smith, Mary` puts the given name last.
-            let (given, family) = if commas == 1 {
-                (last, first)
-            } else {
-                (first, last)
-            };
-            let initial = |w: &str| w.trim_end_matches('.').chars().count() == 1;
-            let given_ok = gazetteer::is_given_name(given) || initial(given);
-            let family_ok = family
-                .split('-')
-                .any(|p| gazetteer::is_surname(p) || gazetteer::is_given_name(p));
-            if given_ok && family_ok {
-                NameReading::Known
-            } else {
-                NameReading::Shaped
-            }
-        }
+        // A single hyphenated word is a firm (`Hunt-Peterson`) more often
+        // than a person.
+        [one] if one.contains('-') => NameReading::Shaped,
+        [one] if known_name(one) => NameReading::Known,
+        [_] => NameReading::Shaped,
+        several => match several.iter().filter(|w| known_name(w)).count() {
+            0 => NameReading::Shaped,
+            1 => NameReading::Partial,
+            _ => NameReading::Known,
+        },
     }
 }
 
-/// Whether a value reads as a street address: a house number and a street
-/// type (`261 Allison Point Suite 688`, `12 rue de la Paix`, `Hauptstraße 5`),
-/// or a post-office or military address (`PO Box 12`, `PSC 9734, Box 9582`).
+/// A house number: `261`, `12a`, `29-59`, `14/3`.
+fn is_house_number(w: &str) -> bool {
+    let digits = w.bytes().take_while(u8::is_ascii_digit).count();
+    if !(1..=6).contains(&digits) {
+        return false;
+    }
+    let rest = &w[digits..];
+    rest.is_empty()
+        || (rest.len() == 1 && rest.bytes().all(|b| b.is_ascii_alphabetic()))
+        || ((rest.starts_with('-') || rest.starts_with('/'))
+            && rest.len() <= 5
+            && rest[1..].bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
+/// Whether a value reads as a street address: a street type and a house
+/// number in its first part (`261 Allison Point Suite 688`, `12 rue de la
+/// Paix`, `Hauptstraße 5`, `Calle de Maxi Vicente 556`, `Via Garzoni, 3,
+/// 20831 Seregno`), or a post-office or military address (`PO Box 12`,
+/// `PSC 9734, Box 9582`).
 pub fn street_address(value: &str) -> bool {
     let v = value.trim();
     if v.len() < 5 || v.len() > 160 {
         return false;
     }
     let words: Vec<&str> = v.split_whitespace().collect();
-    if words.len() < 2 || words.len() > 20 {
+    if words.len() < 2 || words.len() > 24 {
         return false;
     }
-    let lower: Vec<String> = words
-        .iter()
-        .map(|w| strip_punct(w).to_lowercase())
-        .collect();
-    let is_number = |w: &str| {
-        let digits = w.bytes().take_while(u8::is_ascii_digit).count();
-        (1..=6).contains(&digits)
-            && w[digits..]
-                .chars()
-                .all(|c| c.is_ascii_alphabetic() || c == '-' || c.is_ascii_digit())
-            && w.len() <= digits + 2
-    };
+    let lower: Vec<String> = words.iter().map(|w| strip_punct(w).to_lowercase()).collect();
     // Post-office boxes and US military addresses.
     let joined = lower.join(" ");
     if joined.starts_with("po box")
@@ -125,36 +128,40 @@ pub fn street_address(value: &str) -> bool {
         || joined.starts_with("p o box")
         || lower
             .windows(2)
-            .any(|w| matches!(w[0].as_str(), "psc" | "unit" | "cmr") && is_number(&w[1]))
+            .any(|w| matches!(w[0].as_str(), "psc" | "unit" | "cmr") && is_house_number(&w[1]))
         || lower.windows(2).any(|w| {
-            matches!(w[0].as_str(), "apo" | "fpo" | "dpo")
-                && matches!(w[1].as_str(), "aa" | "ae" | "ap")
+            matches!(w[0].as_str(), "apo" | "fpo" | "dpo") && matches!(w[1].as_str(), "aa" | "ae" | "ap")
         })
     {
         return true;
     }
-    // A house number opens the address (`261 Allison Point`) or closes its
-    // first part (`Hauptstraße 5, Berlin`), near a street type.
-    let head = &lower[..lower.len().min(8)];
-    let first_part_end = words
-        .iter()
-        .position(|w| w.ends_with(','))
-        .unwrap_or(words.len() - 1)
-        .min(head.len() - 1);
-    let number_at = if is_number(&head[0]) {
-        0
-    } else if is_number(&head[first_part_end]) {
-        first_part_end
-    } else {
-        return false;
-    };
-    // Free text that merely mentions a number and the word `way` is not an
-    // address: the street type must sit within four words of the number.
-    head.iter().enumerate().any(|(i, w)| {
-        i != number_at
-            && i.abs_diff(number_at) <= 4
-            && (gazetteer::is_street_type(w) || gazetteer::is_compound_street(w))
-            && words[i].chars().next().is_some_and(char::is_alphabetic)
+    // The street part: up to the second comma (`Via Garzoni, 3, 20831 ...`),
+    // at most eight words.
+    let mut end = words.len();
+    let mut commas = 0;
+    for (i, w) in words.iter().enumerate() {
+        if w.ends_with(',') {
+            commas += 1;
+            if commas == 2 {
+                end = i + 1;
+                break;
+            }
+        }
+    }
+    let end = end.min(8);
+    let numbers: Vec<usize> = (0..end).filter(|&i| is_house_number(&lower[i])).collect();
+    (0..end).any(|i| {
+        let w = &lower[i];
+        if !(gazetteer::is_compound_street(w) || gazetteer::is_street_type(w)) {
+            return false;
+        }
+        // A street type opens the address (`rue`, `Calle`), follows the
+        // number (`12 rue`), or is written with a capital (`Allison Point`):
+        // `take the third way` is text.
+        let placed = i == 0
+            || numbers.contains(&(i - 1))
+            || words[i].chars().next().is_some_and(char::is_uppercase);
+        placed && numbers.iter().any(|&n| n != i && n.abs_diff(i) <= 5)
     })
 }
 
@@ -373,9 +380,13 @@ mod tests {
             "Dr. Mary J. Smith-Jones",
             "Giovanni Rossi",
             "Maria de la Cruz",
+            "WILSON Austin",
+            "mevr. Anna van der Berg",
+            "Sofía Núñez",
         ] {
             assert_eq!(person_name(known), NameReading::Known, "{known}");
         }
+        assert_eq!(person_name("Port Nicole"), NameReading::Partial, "a place word is no name");
     }
 
     #[test]
@@ -415,12 +426,17 @@ mod tests {
             "12 rue de la Paix",
             "Calle Mayor 12",
             "1600 Pennsylvania Ave NW",
+            "Calle de Maxi Vicente 556",
+            "Via Garzoni, 3, 20831, Seregno (MB)",
+            "Ebertplatz 29-59",
+            "Alexweg 8, 2368 ZY, De Rips",
+            "Rua Augusta, 1200",
         ] {
             assert!(street_address(address), "{address}");
         }
         for not_address in [
             "Programmable secondary info-mediaries",
-            "Take the 3 rd way",
+            "Call me at 5 on the way home",
             "Order 12345 shipped",
             "Mary Smith",
             "P833128",

@@ -176,8 +176,7 @@ struct Tally {
 fn looks_dialable(v: &str) -> bool {
     let digits = v.bytes().filter(u8::is_ascii_digit).count();
     (7..=13).contains(&digits)
-        && v
-            .bytes()
+        && v.bytes()
             .all(|b| b.is_ascii_digit() || matches!(b, b' ' | b'-' | b'.' | b'(' | b')'))
 }
 
@@ -716,7 +715,12 @@ impl Rules<'_> {
             };
             self.push(Label::Person, c, known + partial, evidence);
         } else if by_name || (named && known + partial >= 0.3) {
-            self.push(Label::Person, confidence(0.6, name_like, true), name_like, evidence);
+            self.push(
+                Label::Person,
+                confidence(0.6, name_like, true),
+                name_like,
+                evidence,
+            );
         }
     }
 

@@ -237,6 +237,7 @@ pub fn hints(name: &str) -> Vec<(Label, String)> {
     let tokens = tokens(name);
     let mut candidates: Vec<String> = tokens.clone();
     candidates.extend(tokens.windows(2).map(|pair| pair.join("_")));
+    candidates.extend(tokens.windows(3).map(|triple| triple.join("_")));
     let mut found = Vec::new();
     for (label, words) in WORDS {
         if let Some(word) = candidates.iter().find(|c| words.contains(&c.as_str())) {

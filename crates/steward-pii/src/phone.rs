@@ -236,7 +236,11 @@ mod tests {
     #[test]
     fn numbers_without_a_country_code_are_read_in_the_columns_country() {
         let br = phone("+55 11 3456-7890").region.expect("Brazil");
-        assert_eq!(matched("11 3456-7890"), PhoneMatch::No, "alone, the shape says nothing");
+        assert_eq!(
+            matched("11 3456-7890"),
+            PhoneMatch::No,
+            "alone, the shape says nothing"
+        );
         assert_ne!(national("11 3456-7890", br), PhoneMatch::No);
         assert_eq!(national("420-24-8497x", br), PhoneMatch::No);
     }

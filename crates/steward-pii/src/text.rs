@@ -21,7 +21,8 @@ pub enum NameReading {
 }
 
 fn strip_punct(word: &str) -> &str {
-    word.trim_end_matches(['.', ',', ';']).trim_start_matches('(')
+    word.trim_end_matches(['.', ',', ';'])
+        .trim_start_matches('(')
 }
 
 /// A capital first letter (or all capitals, `WILSON`), then letters,
@@ -119,7 +120,10 @@ pub fn street_address(value: &str) -> bool {
     if words.len() < 2 || words.len() > 24 {
         return false;
     }
-    let lower: Vec<String> = words.iter().map(|w| strip_punct(w).to_lowercase()).collect();
+    let lower: Vec<String> = words
+        .iter()
+        .map(|w| strip_punct(w).to_lowercase())
+        .collect();
     // Post-office boxes and US military addresses.
     let joined = lower.join(" ");
     if joined.starts_with("po box")
@@ -130,7 +134,8 @@ pub fn street_address(value: &str) -> bool {
             .windows(2)
             .any(|w| matches!(w[0].as_str(), "psc" | "unit" | "cmr") && is_house_number(&w[1]))
         || lower.windows(2).any(|w| {
-            matches!(w[0].as_str(), "apo" | "fpo" | "dpo") && matches!(w[1].as_str(), "aa" | "ae" | "ap")
+            matches!(w[0].as_str(), "apo" | "fpo" | "dpo")
+                && matches!(w[1].as_str(), "aa" | "ae" | "ap")
         })
     {
         return true;
@@ -386,7 +391,11 @@ mod tests {
         ] {
             assert_eq!(person_name(known), NameReading::Known, "{known}");
         }
-        assert_eq!(person_name("Port Nicole"), NameReading::Partial, "a place word is no name");
+        assert_eq!(
+            person_name("Port Nicole"),
+            NameReading::Partial,
+            "a place word is no name"
+        );
     }
 
     #[test]

@@ -310,9 +310,14 @@ pub async fn sensitive_columns(
     store: &Store,
     source: Option<&str>,
 ) -> Result<Vec<SensitiveColumn>> {
+    // Resolve the source before the session: each opens its own transaction.
+    let named = match source {
+        Some(name) => Some(crate::sources::find_source(store, name).await?),
+        None => None,
+    };
     let mut session = store.begin().await?;
-    let sources: Vec<Record<Source>> = match source {
-        Some(name) => vec![crate::sources::find_source(store, name).await?],
+    let sources: Vec<Record<Source>> = match named {
+        Some(source) => vec![source],
         None => session.list::<Source>(&Filter::all()).await?,
     };
     let mut out = Vec::new();

@@ -6,5 +6,6 @@
 mod cli;
 mod config;
 mod harness;
+mod pii;
 mod scan;
 mod store;

@@ -492,6 +492,7 @@ impl Rules<'_> {
         self.strong(Label::MacAddress, t.mac, "are MAC addresses");
         self.strong(Label::UkNino, t.nino, "are National Insurance numbers");
         self.email_in_text();
+        self.national_ids();
         self.ip_address();
         self.nine_digit_numbers();
         self.phone();
@@ -529,6 +530,34 @@ impl Rules<'_> {
                 )],
             );
         }
+    }
+
+    /// A column of national identifiers from several countries (US SSNs
+    /// beside UK National Insurance numbers): labelled with the most common.
+    fn national_ids(&mut self) {
+        let t = self.t;
+        let n = t.n;
+        let kinds = [(Label::UsSsn, t.ssn_dashed), (Label::UkNino, t.nino)];
+        let all = share(t.ssn_dashed + t.nino, n);
+        if all < 0.8 || kinds.iter().any(|(_, c)| share(*c, n) < 0.15) {
+            return;
+        }
+        let (label, _) = kinds
+            .iter()
+            .copied()
+            .max_by_key(|(_, c)| *c)
+            .unwrap_or((Label::UsSsn, 0));
+        self.push(
+            label,
+            confidence(0.6, all, false),
+            all,
+            vec![format!(
+                "{} are national identifiers of several countries: {} US SSNs, {} UK National Insurance numbers",
+                of(t.ssn_dashed + t.nino, n),
+                t.ssn_dashed,
+                t.nino
+            )],
+        );
     }
 
     fn ip_address(&mut self) {

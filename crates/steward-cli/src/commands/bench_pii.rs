@@ -11,7 +11,10 @@ use anyhow::Context;
 use serde::Serialize;
 use steward_pii::{Classifier, ColumnSample};
 
+use steward_types::ErrorKind;
+
 use crate::cli::BenchPiiArgs;
+use crate::failure::Failure;
 use crate::output::Output;
 
 /// One corpus table: its columns' names and first K non-null values.
@@ -75,14 +78,26 @@ fn read_table(path: &Path, key: String, k: usize) -> anyhow::Result<CorpusTable>
 
 fn corpus_files(corpus: &Path) -> anyhow::Result<Vec<PathBuf>> {
     let dir = corpus.join("tables");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .with_context(|| format!("cannot list {}", dir.display()))?
+    let listing = std::fs::read_dir(&dir).map_err(|e| {
+        Failure::new(
+            ErrorKind::Invalid,
+            format!(
+                "cannot list {}: {e} (a corpus holds tables/*.csv)",
+                dir.display()
+            ),
+        )
+    })?;
+    let mut files: Vec<PathBuf> = listing
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|e| e == "csv"))
         .collect();
     files.sort();
     if files.is_empty() {
-        anyhow::bail!("no .csv files in {}", dir.display());
+        return Err(Failure::new(
+            ErrorKind::Invalid,
+            format!("no .csv files in {}", dir.display()),
+        )
+        .into());
     }
     Ok(files)
 }

@@ -25,6 +25,7 @@ demo: build
 	cd $(DEMO_DIR) && $(abspath $(STEWARD)) scan
 	cd $(DEMO_DIR) && $(abspath $(STEWARD)) tables
 	cd $(DEMO_DIR) && $(abspath $(STEWARD)) show raw.customers
+	cd $(DEMO_DIR) && $(abspath $(STEWARD)) pii
 
 fmt:
 	$(CARGO) fmt --all --check

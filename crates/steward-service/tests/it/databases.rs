@@ -62,6 +62,14 @@ fn assert_customer_columns(detail: &steward_service::TableDetail, email_comment:
     );
     let email = column(detail, "email").profile.clone().unwrap();
     assert_eq!((email.row_count, email.null_count), (3, 1));
+    assert_eq!(
+        column(detail, "email")
+            .sensitivity
+            .as_ref()
+            .map(|c| c.label.as_str()),
+        Some("EMAIL_ADDRESS"),
+        "classified from values read through the database"
+    );
 }
 
 /// Runs a database's own command-line client and fails the test with its stderr.

@@ -129,6 +129,7 @@ struct Tally {
     n: usize,
     email: usize,
     email_in_text: usize,
+    phone_in_text: usize,
     text: usize,
     card: usize,
     ssn_dashed: usize,
@@ -155,6 +156,8 @@ struct Tally {
     name_inverted: usize,
     organisation: usize,
     street: usize,
+    /// Words and a house number, without a street type.
+    street_shaped: usize,
     postal_distinctive: usize,
     postal_digits: usize,
     /// Seven or eight bare digits: a postal code only where the name says so
@@ -263,6 +266,10 @@ impl Tally {
         }
         if spaces >= 3 && alpha > digits {
             self.text += 1;
+        }
+        // Words around a number: a note that may embed a phone number.
+        if spaces >= 2 && alpha >= 6 && digits >= 8 && phone::embedded(v) {
+            self.phone_in_text += 1;
         }
         if at {
             if validate::email(v) {
@@ -398,12 +405,16 @@ impl Tally {
             self.passport_letter += 1;
             return;
         }
+        if len <= 8 && text::postal_code(v) == PostalReading::Distinctive {
+            self.postal_distinctive += 1;
+            return;
+        }
         if spaces > 0 && text::street_address(v) {
             self.street += 1;
             return;
         }
-        if len <= 8 && text::postal_code(v) == PostalReading::Distinctive {
-            self.postal_distinctive += 1;
+        if spaces > 0 && text::street_shaped(v) {
+            self.street_shaped += 1;
             return;
         }
         if (8..=32).contains(&len) {
@@ -492,12 +503,13 @@ impl Rules<'_> {
         self.strong(Label::MacAddress, t.mac, "are MAC addresses");
         self.strong(Label::UkNino, t.nino, "are National Insurance numbers");
         self.email_in_text();
+        self.phone_in_text();
         self.national_ids();
         self.ip_address();
         self.nine_digit_numbers();
         self.phone();
         self.person();
-        self.strong(Label::StreetAddress, t.street, "read as street addresses");
+        self.street_address();
         self.postal_code();
         self.date_of_birth();
         self.secret();
@@ -527,6 +539,48 @@ impl Rules<'_> {
                 vec![format!(
                     "free text: an e-mail address appears in {}",
                     of(found, t.n)
+                )],
+            );
+        }
+    }
+
+    fn street_address(&mut self) {
+        let t = self.t;
+        let n = t.n;
+        let s = share(t.street, n);
+        let named = self.named(Label::StreetAddress).is_some();
+        if s >= 0.7 || (named && s >= 0.4) {
+            let evidence = vec![format!("{} read as street addresses", of(t.street, n))];
+            self.push(Label::StreetAddress, confidence(0.6, s, named), s, evidence);
+        } else if named && share(t.street + t.street_shaped, n) >= 0.7 {
+            // Streets written without a type (`José Guadalupe Posada 1376`)
+            // are addresses where the name says so.
+            let all = share(t.street + t.street_shaped, n);
+            let evidence = vec![format!(
+                "{} are written as a street and a house number ({} with a street type)",
+                of(t.street + t.street_shaped, n),
+                t.street
+            )];
+            self.push(
+                Label::StreetAddress,
+                confidence(0.55, all, true),
+                all,
+                evidence,
+            );
+        }
+    }
+
+    fn phone_in_text(&mut self) {
+        let t = self.t;
+        if t.phone_in_text >= 2 && share(t.phone_in_text, t.n) >= 0.05 {
+            let s = share(t.phone_in_text, t.n);
+            self.push(
+                Label::PhoneNumber,
+                confidence(0.62, s, false),
+                s,
+                vec![format!(
+                    "free text: a phone number appears in {}",
+                    of(t.phone_in_text, t.n)
                 )],
             );
         }

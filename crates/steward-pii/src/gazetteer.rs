@@ -96,7 +96,8 @@ static STREET_TYPES: LazyLock<HashSet<String>> = LazyLock::new(|| {
 const STREET_COMPOUND_SUFFIXES: &[&str] = &[
     "strasse", "str.", "weg", "gasse", "platz", "allee", "ring", "damm", "ufer", "steig", "pfad",
     "markt", "straat", "laan", "gracht", "plein", "kade", "singel", "dijk", "dreef", "hof", "pad",
-    "gatan", "vagen", "veien", "gade", "vej",
+    "wei", "gatan", "vagen", "vag", "grand", "stig", "torget", "torg", "veien", "vei", "gade",
+    "vej", "plads", "katu", "tie", "kuja", "polku", "tanav", "iela", "gatve", "utca",
 ];
 
 /// Whether a lowercase word (trailing `.` or `,` removed) names a kind of street.
@@ -190,9 +191,10 @@ pub fn is_organisation_word(lower: &str) -> bool {
 /// Titles and particles that may appear in a person's name.
 const NAME_PARTICLES: &[&str] = &[
     "mr", "mrs", "ms", "miss", "dr", "prof", "dra", "sra", "srta", "me", "mevr", "dhr", "ir",
-    "drs", "ing", "dott", "sig", "avv", "mag", "sir", "jr", "sr", "ii", "iii", "iv", "phd", "md",
-    "dds", "van", "von", "de", "der", "den", "da", "del", "della", "di", "du", "le", "la", "bin",
-    "ibn", "al", "el", "dos", "das", "ter", "ten", "herr", "frau", "mme", "mlle", "sra", "sr",
+    "drs", "ing", "dott", "sig", "avv", "mag", "pan", "pani", "bay", "bayan", "hr", "fru", "sir",
+    "jr", "sr", "ii", "iii", "iv", "phd", "md", "dds", "van", "von", "de", "der", "den", "da",
+    "del", "della", "di", "du", "le", "la", "bin", "ibn", "al", "el", "dos", "das", "ter", "ten",
+    "herr", "frau", "mme", "mlle", "sra", "sr",
 ];
 
 /// Whether a lowercase word (trailing `.` removed) is a title or a name particle.

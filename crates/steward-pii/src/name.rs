@@ -121,6 +121,20 @@ const WORDS: &[(Label, &[&str])] = &[
             "responsavel",
             "patient_name",
             "holder_name",
+            "volledige_naam",
+            "imie",
+            "nazwisko",
+            "jmeno",
+            "prijmeni",
+            "fornamn",
+            "efternamn",
+            "fornavn",
+            "efternavn",
+            "etunimi",
+            "sukunimi",
+            "soyad",
+            "soyadi",
+            "ad_soyad",
         ],
     ),
     (
@@ -135,6 +149,14 @@ const WORDS: &[(Label, &[&str])] = &[
             "direccion",
             "strasse",
             "adresse",
+            "adres",
+            "adress",
+            "adresa",
+            "adresi",
+            "osoite",
+            "indirizzo",
+            "endereco",
+            "anschrift",
             "rue",
         ],
     ),
@@ -155,6 +177,8 @@ const WORDS: &[(Label, &[&str])] = &[
             "pin_code",
             "cep",
             "postnummer",
+            "postinumero",
+            "psc",
         ],
     ),
     (
@@ -205,6 +229,8 @@ const WORDS: &[(Label, &[&str])] = &[
             "passport",
             "passport_no",
             "passport_number",
+            "travel_doc",
+            "travel_document",
             "pasaporte",
             "reisepass",
         ],
@@ -234,7 +260,11 @@ const WORDS: &[(Label, &[&str])] = &[
 
 /// Labels the name points at, each with the word that matched.
 pub fn hints(name: &str) -> Vec<(Label, String)> {
-    let tokens = tokens(name);
+    // Accents folded: `förnamn` reads as `fornamn`, `příjmení` as `prijmeni`.
+    let tokens: Vec<String> = tokens(name)
+        .into_iter()
+        .map(|t| crate::gazetteer::fold(&t).into_owned())
+        .collect();
     let mut candidates: Vec<String> = tokens.clone();
     candidates.extend(tokens.windows(2).map(|pair| pair.join("_")));
     candidates.extend(tokens.windows(3).map(|triple| triple.join("_")));
@@ -245,12 +275,16 @@ pub fn hints(name: &str) -> Vec<(Label, String)> {
             continue;
         }
         // Compounds written as one word (`telefonnummer`, `phonenumber`,
-        // `emailadresse`): a label word of five letters or more opening a token.
+        // `leveransadress`): a label word of five letters or more opening or
+        // closing a token.
         let compound = tokens.iter().find_map(|t| {
             words
                 .iter()
                 .find(|w| {
-                    w.len() >= 5 && !w.contains('_') && t.len() > w.len() && t.starts_with(*w)
+                    w.len() >= 5
+                        && !w.contains('_')
+                        && t.len() > w.len()
+                        && (t.starts_with(*w) || t.ends_with(*w))
                 })
                 .map(|w| (*w).to_string())
         });
@@ -385,7 +419,12 @@ mod tests {
         assert_eq!(hints("client_ip"), [(Label::IpAddress, "ip".to_string())]);
         assert_eq!(labels("telefonnummer"), [Label::PhoneNumber]);
         assert_eq!(labels("phonenumber"), [Label::PhoneNumber]);
-        assert_eq!(labels("emailadresse"), [Label::EmailAddress]);
+        // Like `email_address`, it names an address too: the values decide.
+        assert_eq!(
+            labels("emailadresse"),
+            [Label::EmailAddress, Label::StreetAddress]
+        );
+        assert_eq!(labels("leveransadress"), [Label::StreetAddress]);
     }
 
     #[test]

@@ -180,6 +180,39 @@ pub fn phone(value: &str) -> PhoneReading {
     NO
 }
 
+/// Whether a text embeds a phone number written the way people write them
+/// (`call me at +41 56 681 79 77`, `Tel: (34) 3348-3888`). Bare digit runs do
+/// not count: order numbers are written that way too.
+pub fn embedded(text: &str) -> bool {
+    let b = text.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let starts = matches!(b[i], b'+' | b'(') || b[i].is_ascii_digit();
+        let after_word = i == 0 || !b[i - 1].is_ascii_alphanumeric();
+        if !(starts && after_word) {
+            i += 1;
+            continue;
+        }
+        let mut end = i;
+        while end < b.len()
+            && (b[end].is_ascii_digit()
+                || matches!(b[end], b' ' | b'-' | b'.' | b'(' | b')' | b'+'))
+        {
+            end += 1;
+        }
+        let candidate = text[i..end].trim_end_matches([' ', '-', '.', '(']);
+        let digits = candidate.bytes().filter(u8::is_ascii_digit).count();
+        if (8..=15).contains(&digits) {
+            let reading = phone(candidate);
+            if reading.matched != PhoneMatch::No && !reading.bare {
+                return true;
+            }
+        }
+        i = end.max(i + 1);
+    }
+    false
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -231,6 +264,14 @@ mod tests {
         assert_eq!(matched("(0118) 4960601"), PhoneMatch::Plausible);
         assert_eq!(matched("04524 205740"), PhoneMatch::Plausible);
         assert_eq!(matched("0012345678"), PhoneMatch::No, "zero-padded id");
+    }
+
+    #[test]
+    fn phones_inside_text() {
+        assert!(embedded("Erreichbar unter +41 56 681 79 77 ab Montag"));
+        assert!(embedded("Tel: (617) 982-9299, evenings"));
+        assert!(!embedded("Order 7044192736 shipped on 2023-10-04"));
+        assert!(!embedded("Paid 1.234,56 EUR at 12:30"));
     }
 
     #[test]

@@ -73,11 +73,13 @@ impl Default for Classifier {
     }
 }
 
-/// Names of the columns that stand beside a postal code. A street alone does
-/// not count: a store table has a street and a store number.
+/// Names of the columns of an address block around a postal code.
 const LOCATION_WORDS: &[&str] = &[
-    "city", "town", "state", "province", "county", "ciudad", "stadt", "ville", "ort", "comune",
+    "city", "town", "state", "province", "county", "country", "ciudad", "stadt", "ville", "ort",
+    "comune", "street", "address", "addr",
 ];
+/// A city column, without which bare digits are not taken for postal codes.
+const CITY_WORDS: &[&str] = &["city", "town", "ciudad", "stadt", "ville", "ort", "comune"];
 const GENDER_WORDS: &[&str] = &["gender", "sex", "geschlecht", "sexo", "genre", "sesso"];
 const GENDER_VALUES: &[&str] = &[
     "m",
@@ -198,25 +200,55 @@ impl Classifier {
         }
     }
 
-    /// Raises weak postal-code candidates in a table that also holds a city or
-    /// a state.
+    /// Raises a weak postal-code candidate (bare digits) in a table that
+    /// describes a place: a city and a state, country or street beside it, and
+    /// no other postal-code column.
     fn use_neighbours(&self, columns: &[ColumnSample<'_>], ranked: &mut [Vec<Candidate>]) {
-        let located: Vec<bool> = columns
+        let located: Vec<&str> = columns
             .iter()
             .zip(ranked.iter())
-            .map(|(c, _)| has_token(c.name, LOCATION_WORDS))
+            .filter(|(c, r)| {
+                has_token(c.name, LOCATION_WORDS)
+                    || r.first().is_some_and(|best| {
+                        best.label == Label::StreetAddress && best.confidence >= self.options.accept
+                    })
+            })
+            .map(|(c, _)| c.name)
             .collect();
-        for (i, candidates) in ranked.iter_mut().enumerate() {
-            let Some(best) = candidates.first_mut() else {
+        let has_city = columns.iter().any(|c| has_token(c.name, CITY_WORDS));
+        let postal_elsewhere = |i: usize| {
+            ranked.iter().enumerate().any(|(j, r)| {
+                j != i
+                    && r.first().is_some_and(|best| {
+                        best.label == Label::PostalCode && best.confidence >= self.options.accept
+                    })
+            })
+        };
+        let mut raise = Vec::new();
+        for (i, candidates) in ranked.iter().enumerate() {
+            let Some(best) = candidates.first() else {
                 continue;
             };
-            if best.label != Label::PostalCode || best.confidence >= self.options.accept {
-                continue;
+            if best.label == Label::PostalCode
+                && best.confidence < self.options.accept
+                && has_city
+                && located.len() >= 2
+                && !postal_elsewhere(i)
+            {
+                raise.push(i);
             }
-            if let Some(j) = located.iter().enumerate().position(|(j, l)| *l && j != i) {
+        }
+        for i in raise {
+            if let Some(best) = ranked[i].first_mut() {
                 best.confidence = self.options.accept;
-                best.evidence
-                    .push(format!("beside the address column `{}`", columns[j].name));
+                best.evidence.push(format!(
+                    "beside the address columns {}",
+                    located
+                        .iter()
+                        .map(|n| format!("`{n}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
             }
         }
     }

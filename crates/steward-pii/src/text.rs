@@ -170,6 +170,31 @@ pub fn street_address(value: &str) -> bool {
     })
 }
 
+/// Whether a value is written like a street and house number without a
+/// street type (`José Guadalupe Posada 1376`, `Sidusa 1099, 73079 Vilanova`):
+/// one to five capitalised words and a house number. Only a column name that
+/// says "address" makes this an address.
+pub fn street_shaped(value: &str) -> bool {
+    let first = value.split(',').next().unwrap_or("").trim();
+    let words: Vec<&str> = first.split_whitespace().collect();
+    if !(2..=6).contains(&words.len()) {
+        return false;
+    }
+    let rest = if is_house_number(words[0]) {
+        &words[1..]
+    } else if is_house_number(words[words.len() - 1]) {
+        &words[..words.len() - 1]
+    } else {
+        return false;
+    };
+    rest.iter().all(|w| {
+        let w = strip_punct(w);
+        w.chars().next().is_some_and(char::is_alphabetic) && !w.bytes().any(|b| b.is_ascii_digit())
+    }) && rest
+        .iter()
+        .any(|w| w.chars().next().is_some_and(char::is_uppercase))
+}
+
 /// How a value reads as a postal code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PostalReading {
@@ -196,6 +221,8 @@ pub fn postal_code(value: &str) -> PostalReading {
         9 => b[5] == b'-' && all_digits(&b[..5]) && all_digits(&b[6..]),
         8 => b[4] == b'-' && all_digits(&b[..4]) && all_digits(&b[5..]),
         6 if b[2] == b'-' => all_digits(&b[..2]) && all_digits(&b[3..]),
+        // Sweden, Czechia, Slovakia, Greece: 123 45.
+        6 if b[3] == b' ' => all_digits(&b[..3]) && all_digits(&b[4..]),
         _ => false,
     } || canadian(b)
         || dutch(b)
@@ -440,6 +467,9 @@ mod tests {
             "Ebertplatz 29-59",
             "Alexweg 8, 2368 ZY, De Rips",
             "Rua Augusta, 1200",
+            "Myllymäenkatu 1275",
+            "Ängsdunsvägen 219, 587 81 Skänninge",
+            "Speenkruidstraat 824",
         ] {
             assert!(street_address(address), "{address}");
         }
@@ -461,6 +491,7 @@ mod tests {
         assert_eq!(postal_code("K1A 0B1"), PostalReading::Distinctive);
         assert_eq!(postal_code("1012 AB"), PostalReading::Distinctive);
         assert_eq!(postal_code("19056"), PostalReading::Digits);
+        assert_eq!(postal_code("587 81"), PostalReading::Distinctive);
         assert_eq!(postal_code("420-24-8497"), PostalReading::No);
         assert_eq!(postal_code("P833128"), PostalReading::No);
         assert_eq!(postal_code("1667.93"), PostalReading::No);

@@ -16,7 +16,7 @@ fn sample<'a>(name: &'a str, values: &'a [String]) -> ColumnSample<'a> {
 }
 
 #[test]
-fn five_digits_beside_a_city_are_a_postal_code() {
+fn five_digits_in_an_address_block_are_a_postal_code() {
     let codes = many(30, 50, |r| format!("{:05}", 1000 + r.below(98000)));
     let cities = strings(&["Springfield", "Riverside", "Franklin", "Greenville"]);
     let classifier = Classifier::new(options());
@@ -27,8 +27,21 @@ fn five_digits_beside_a_city_are_a_postal_code() {
         Some(Label::PostalCode),
         "kept as an ambiguous candidate"
     );
-    let beside =
+    let states = strings(&["IL", "CA", "TN", "SC"]);
+    let city_only =
         classifier.classify_table("t", &[sample("col_04", &codes), sample("city", &cities)]);
+    assert_eq!(
+        city_only.columns[0].label, None,
+        "a store table has a city and a store number"
+    );
+    let beside = classifier.classify_table(
+        "t",
+        &[
+            sample("col_04", &codes),
+            sample("city", &cities),
+            sample("state", &states),
+        ],
+    );
     assert_eq!(beside.columns[0].label, Some(Label::PostalCode));
     assert!(
         beside.columns[0]

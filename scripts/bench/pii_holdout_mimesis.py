@@ -43,19 +43,15 @@ Birth dates are drawn with Person.birthdate(1935, 2006): ages 18-90 on REF_DATE 
 whatever today is. The script re-executes itself with PYTHONHASHSEED=0 so no set ordering
 can change the values between runs.
 """
-import argparse
-import csv
-import hashlib
 import ipaddress
-import json
 import os
-import platform
 import random
 import re
 import sys
 import unicodedata
-from collections import Counter
-from datetime import date
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import pii_corpus_common as common  # noqa: E402  (label set, checksums, id generators, table steps, output)
 
 try:
     import mimesis
@@ -66,7 +62,7 @@ except ImportError:  # pragma: no cover
     sys.exit("mimesis missing: see the docstring (venv in ~/.cache/steward/mimesis-venv)")
 
 MIMESIS_PINNED = "22.2.0"
-REF_DATE = date(2025, 1, 1)
+REF_DATE = common.REF_DATE
 
 # one locale per table, in table order (30 tables)
 LOCALES = ["en", "en-gb", "de", "fr", "es", "it", "nl", "pt-br", "pl", "sv", "da", "cs", "tr", "fi", "no",
@@ -75,30 +71,6 @@ LANG = {"en": "en", "en-gb": "en", "en-ca": "en", "de": "de", "de-at": "de", "de
         "es-mx": "es", "it": "it", "nl": "nl", "nl-be": "nl", "pt-br": "pt", "pt": "pt", "pl": "pl", "sv": "sv",
         "da": "da", "no": "no", "cs": "cs", "tr": "tr", "fi": "fi"}
 
-LABELS = ["ABA_ROUTING_NUMBER", "CREDIT_CARD", "DATE_OF_BIRTH", "EMAIL_ADDRESS", "IBAN_CODE",
-          "IP_ADDRESS", "MAC_ADDRESS", "PERSON", "PHONE_NUMBER", "POSTAL_CODE", "STREET_ADDRESS",
-          "UK_NINO", "US_PASSPORT", "US_SSN", "NONE"]
-FAMILY = {"EMAIL_ADDRESS": "CONTACT", "PHONE_NUMBER": "CONTACT", "PERSON": "NAME",
-          "STREET_ADDRESS": "LOCATION", "POSTAL_CODE": "LOCATION", "DATE_OF_BIRTH": "DATE",
-          "CREDIT_CARD": "FINANCIAL", "IBAN_CODE": "FINANCIAL", "ABA_ROUTING_NUMBER": "FINANCIAL",
-          "US_SSN": "GOV_ID", "US_PASSPORT": "GOV_ID", "UK_NINO": "GOV_ID",
-          "IP_ADDRESS": "NETWORK", "MAC_ADDRESS": "NETWORK", "NONE": "NONE"}
-CROSSWALK = {
-    "EMAIL_ADDRESS": {"presidio": "EMAIL_ADDRESS", "gcp_dlp": "EMAIL_ADDRESS", "aws_macie": None},
-    "PHONE_NUMBER": {"presidio": "PHONE_NUMBER", "gcp_dlp": "PHONE_NUMBER", "aws_macie": "PHONE_NUMBER (+country variants)"},
-    "PERSON": {"presidio": "PERSON", "gcp_dlp": "PERSON_NAME|FIRST_NAME|LAST_NAME", "aws_macie": "NAME (full names only)"},
-    "STREET_ADDRESS": {"presidio": "LOCATION (NER only)", "gcp_dlp": "STREET_ADDRESS", "aws_macie": "ADDRESS"},
-    "POSTAL_CODE": {"presidio": None, "gcp_dlp": None, "aws_macie": None},
-    "DATE_OF_BIRTH": {"presidio": "DATE_TIME", "gcp_dlp": "DATE_OF_BIRTH", "aws_macie": "DATE_OF_BIRTH"},
-    "CREDIT_CARD": {"presidio": "CREDIT_CARD", "gcp_dlp": "CREDIT_CARD_NUMBER", "aws_macie": "CREDIT_CARD_NUMBER"},
-    "US_SSN": {"presidio": "US_SSN", "gcp_dlp": "US_SOCIAL_SECURITY_NUMBER", "aws_macie": "USA_SOCIAL_SECURITY_NUMBER"},
-    "IBAN_CODE": {"presidio": "IBAN_CODE", "gcp_dlp": "IBAN_CODE", "aws_macie": "BANK_ACCOUNT_NUMBER (country variants)"},
-    "IP_ADDRESS": {"presidio": "IP_ADDRESS", "gcp_dlp": "IP_ADDRESS", "aws_macie": None},
-    "MAC_ADDRESS": {"presidio": "MAC_ADDRESS", "gcp_dlp": "MAC_ADDRESS", "aws_macie": None},
-    "US_PASSPORT": {"presidio": "US_PASSPORT", "gcp_dlp": "US_PASSPORT", "aws_macie": "USA_PASSPORT_NUMBER"},
-    "UK_NINO": {"presidio": "UK_NINO", "gcp_dlp": "UK_NATIONAL_INSURANCE_NUMBER", "aws_macie": "UK_NATIONAL_INSURANCE_NUMBER"},
-    "ABA_ROUTING_NUMBER": {"presidio": "ABA_ROUTING_NUMBER (disabled by default)", "gcp_dlp": "US_BANK_ROUTING_MICR", "aws_macie": None},
-}
 
 # kind -> (label, hard_negative, note)
 KINDS = {
@@ -364,7 +336,6 @@ BAITS = {
     "fi": [("puhelinmalli", "device_model"), ("sahkoposti_lahetetty", "flag"), ("yrityksen_nimi", "company")],
 }
 
-THEMES = ["customers", "orders", "employees", "payments", "devices", "support", "suppliers", "patients", "web_sessions", "bookings"]
 POOLS = {
     "customers": ["first_name", "last_name", "person_titled", "email", "phone_local", "street_address", "postal_code", "city",
                   "country", "dob_local", "timestamp", "flag", "notes_with_email", "uuid", "store_number", "iban", "id_9d"],
@@ -413,7 +384,6 @@ BOOLS = {"en": [("Y", "N"), ("yes", "no")], "de": [("ja", "nein")], "fr": [("oui
          "it": [("sì", "no")], "nl": [("ja", "nee")], "pt": [("sim", "não")], "pl": [("tak", "nie"), ("T", "N")],
          "sv": [("ja", "nej")], "da": [("ja", "nej")], "no": [("ja", "nei")], "cs": [("ano", "ne"), ("A", "N")],
          "tr": [("evet", "hayır"), ("E", "H")], "fi": [("kyllä", "ei"), ("K", "E")]}
-GENERIC_BOOLS = [("true", "false"), ("1", "0"), ("TRUE", "FALSE")]
 
 MAIL_DOMAINS = {"en": ["aol.com", "comcast.net", "verizon.net"], "en-gb": ["btinternet.com", "sky.com", "talktalk.net"],
                 "en-ca": ["rogers.com", "shaw.ca", "sympatico.ca"], "de": ["web.de", "gmx.de", "t-online.de"],
@@ -457,39 +427,17 @@ PHONE_TPL = {
     "fi": ["Soita takaisin numeroon {x}.", "{s} Tavoitettavissa: {x}", "Asiakas pyytää soittoa: {x}"],
 }
 
-# ---------------------------------------------------------------- checksums / validators
-def luhn_check_digit(body):
-    total = 0
-    for i, ch in enumerate(reversed(body)):
-        d = int(ch)
-        if i % 2 == 0:
-            d *= 2
-            if d > 9:
-                d -= 9
-        total += d
-    return (10 - total % 10) % 10
-
-
-def luhn_ok(num):
-    digits = re.sub(r"\D", "", num)
-    return luhn_check_digit(digits[:-1]) == int(digits[-1])
-
-
-def iban_ok(s):
-    s = s.replace(" ", "")
-    if len(s) != IBAN_LEN.get(s[:2], -1):
-        return False
-    r = s[4:] + s[:4]
-    return int("".join(str(int(c, 36)) for c in r)) % 97 == 1
-
-
+# ---------------------------------------------------------------- IBANs
 IBAN_LEN = {"DE": 22, "FR": 27, "ES": 24, "IT": 27, "NL": 18, "GB": 22, "PL": 28, "SE": 24}
 IBAN_COUNTRY = {"de": "DE", "de-at": "DE", "de-ch": "DE", "fr": "FR", "es": "ES", "es-mx": "ES", "it": "IT", "nl": "NL",
                 "nl-be": "NL", "en-gb": "GB", "pl": "PL", "sv": "SE", "pt": "ES", "pt-br": "ES"}
 
 
-def _digits(rng, n):
-    return "".join(str(rng.randint(0, 9)) for _ in range(n))
+def iban_ok(s):
+    return common.iban_ok(s, IBAN_LEN)
+
+
+_digits = common.digits
 
 
 def iban_make(rng, cc):
@@ -535,42 +483,7 @@ def iban_make(rng, cc):
     return iban
 
 
-ABA_PREFIXES = [f"{p:02d}" for p in list(range(0, 13)) + list(range(21, 33)) + list(range(61, 73)) + [80]]
-
-
-def aba_ok(s):
-    d = [int(c) for c in s]
-    return len(d) == 9 and s[:2] in ABA_PREFIXES and \
-        (3 * (d[0] + d[3] + d[6]) + 7 * (d[1] + d[4] + d[7]) + (d[2] + d[5] + d[8])) % 10 == 0
-
-
-NINO_BAD = set("DFIQUV")
-NINO_BAD_PAIRS = {"BG", "GB", "KN", "NK", "NT", "TN", "ZZ"}
-NINO_RE = re.compile(r"^([A-Z])([A-Z]) ?(\d\d) ?(\d\d) ?(\d\d) ?([A-D])$")
-
-
-def nino_ok(s):
-    m = NINO_RE.match(s)
-    if not m:
-        return False
-    a, b = m.group(1), m.group(2)
-    return a not in NINO_BAD and b not in NINO_BAD and b != "O" and a + b not in NINO_BAD_PAIRS
-
-
-def ssn_ok(s):
-    d = s.replace("-", "")
-    if not re.fullmatch(r"\d{9}", d):
-        return False
-    a, g, n = d[:3], d[3:5], d[5:]
-    return a not in ("000", "666") and a[0] != "9" and g != "00" and n != "0000"
-
-
 # ---------------------------------------------------------------- helpers
-def camel(snake):
-    parts = [p for p in snake.split("_") if p]
-    return parts[0] + "".join(p[:1].upper() + p[1:] for p in parts[1:])
-
-
 def ascii_fold(s):
     s = s.replace("ł", "l").replace("Ł", "L").replace("ø", "o").replace("æ", "ae").replace("ß", "ss").replace("ı", "i")
     return unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode()
@@ -624,9 +537,6 @@ def make_gen(kind, c):
     rng, loc, lang = c.rng, c.locale, c.lang
     P, A = c.person, c.address
 
-    def date_fmt():
-        return DATE_FMT[loc] if rng.random() < 0.7 else rng.choice(ALT_DATE_FMTS)
-
     def name_email():
         first, last = ascii_fold(P.first_name()).lower(), ascii_fold(P.last_name()).lower()
         first, last = re.sub(r"[^a-z]", "", first), re.sub(r"[^a-z]", "", last)
@@ -641,6 +551,9 @@ def make_gen(kind, c):
             return P.email(domains=MAIL_DOMAINS[loc])
         return name_email()
 
+    shared = common.rng_only_gen(kind, rng)
+    if shared is not None:
+        return shared
     if kind == "email":
         style = rng.choice(["mimesis", "local", "name", "mixed"])
         if style == "mimesis":
@@ -687,8 +600,7 @@ def make_gen(kind, c):
             return P.full_name()
         return g
     if kind == "person_last_first":
-        upper = rng.random() < 0.4
-        return lambda: (f"{P.last_name().upper()} {P.first_name()}" if upper else f"{P.last_name()}, {P.first_name()}")
+        return common.last_first_gen(rng, P.first_name, P.last_name)
     if kind == "street_address":
         return A.address
     if kind == "full_address":
@@ -705,10 +617,10 @@ def make_gen(kind, c):
             return lambda: f"{A.postal_code()}-{rng.randint(1, 9999):04d}" if rng.random() < 0.15 else A.postal_code()
         return A.postal_code
     if kind == "dob_local":
-        fmt = date_fmt()
+        fmt = common.date_fmt(rng, DATE_FMT[loc], ALT_DATE_FMTS)
         return lambda: fmt_date(P.birthdate(min_year=REF_DATE.year - 90, max_year=REF_DATE.year - 19), fmt)
     if kind == "event_date_local":
-        fmt = date_fmt()
+        fmt = common.date_fmt(rng, DATE_FMT[loc], ALT_DATE_FMTS)
         return lambda: fmt_date(c.dt.date(start=2016, end=2024), fmt)
     if kind == "credit_card":
         style = rng.choice(["space", "space", "plain", "dash", "mixed"])
@@ -726,7 +638,7 @@ def make_gen(kind, c):
         def g():
             cc = home if home and rng.random() < 0.8 else rng.choice(ccs)
             s = iban_make(rng, cc)
-            return " ".join(re.findall(".{1,4}", s)) if grouped else s
+            return common.group4(s) if grouped else s
         return g
     if kind == "ipv4":
         return c.internet.ip_v4
@@ -742,14 +654,7 @@ def make_gen(kind, c):
             return v
         return g
     if kind == "mac":
-        style = rng.choices(["colon", "colon_upper", "dash", "dot"], [0.35, 0.25, 0.25, 0.15])[0]
-
-        def g():
-            m = c.internet.mac_address()
-            h = m.replace(":", "")
-            return {"colon_upper": m.upper(), "dash": m.replace(":", "-").upper(),
-                    "dot": f"{h[:4]}.{h[4:8]}.{h[8:]}"}.get(style, m)
-        return g
+        return common.mac_gen(rng, c.internet.mac_address)
     if kind == "us_ssn":
         plain_p = rng.choice([0.0, 0.0, 0.2])
 
@@ -765,32 +670,20 @@ def make_gen(kind, c):
         letter_p = rng.choice([0.0, 0.4, 1.0])
         return lambda: (rng.choice("ACEFGHKLMNPRSTVXZ") + _digits(rng, 8)) if rng.random() < letter_p \
             else str(rng.randint(1, 9)) + _digits(rng, 8)
-    if kind == "aba_routing":
-        def g():
-            body = rng.choice(ABA_PREFIXES) + _digits(rng, 6)
-            d = [int(x) for x in body]
-            s = 3 * (d[0] + d[3] + d[6]) + 7 * (d[1] + d[4] + d[7]) + (d[2] + d[5])
-            return body + str((10 - s % 10) % 10)
-        return g
     if kind == "uk_nino":
         style = rng.choice(["compact", "pairs", "mixed"])
-        first = [ch for ch in "ABCDEFGHIJKLMNOPQRSTUVWXYZ" if ch not in NINO_BAD]
-        second = [ch for ch in first if ch != "O"]
 
         def g():
-            while True:
-                p = rng.choice(first) + rng.choice(second)
-                if p not in NINO_BAD_PAIRS:
-                    break
+            p = common.nino_prefix(rng)
             dg = _digits(rng, 6)
             st = rng.choice(["compact", "pairs"]) if style == "mixed" else style
             suf = rng.choice("ABCD")
-            return f"{p}{dg}{suf}" if st == "compact" else f"{p} {dg[:2]} {dg[2:4]} {dg[4:]} {suf}"
+            return common.nino_format(p, dg, suf, st)
         return g
     # ---- negatives
     if kind == "timestamp":
         loc_fmt = {"de": "%d.%m.%Y %H:%M", "en": "%m/%d/%Y %I:%M %p"}.get(loc, DATE_FMT[loc] + " %H:%M:%S")
-        fmt = rng.choice(["%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%d %H:%M:%S", loc_fmt, loc_fmt, "%Y-%m-%dT%H:%M:%S+01:00"])
+        fmt = common.timestamp_fmt(rng, loc_fmt)
         return lambda: fmt_date(c.dt.datetime(start=2016, end=2024), fmt)
     if kind == "company":
         return c.finance.company
@@ -813,52 +706,19 @@ def make_gen(kind, c):
         zp = rng.random() < 0.5
         return lambda: (re.sub(r"\.\w+$", ".zip", c.file.file_name()) if zp and rng.random() < 0.7 else c.file.file_name())
     if kind == "uuid":
-        style = rng.choice(["lower", "lower", "upper", "hex"])
-
-        def g():
-            u = c.crypto.uuid()
-            return u.upper() if style == "upper" else (u.replace("-", "") if style == "hex" else u)
-        return g
+        return common.uuid_gen(rng, c.crypto.uuid)
     if kind == "hex_hash":
         alg = rng.choice([Algorithm.MD5, Algorithm.SHA1, Algorithm.SHA256])
         up = rng.random() < 0.2
         return lambda: c.crypto.hash(alg).upper() if up else c.crypto.hash(alg)
-    if kind == "fw_version":
-        return lambda: f"{rng.randint(1, 12)}.{rng.randint(0, 40)}.{rng.randint(0, 255)}.{rng.randint(0, 255)}"
     if kind == "sku":
-        style = rng.randint(0, 4)
-
-        def g():
-            if style == 0:
-                return f"ART-{rng.randint(10000, 99999)}-{rng.choice('ABCDEFGH')}"
-            if style == 1:
-                return f"{rng.randint(1000, 9999)}-{rng.randint(10, 99)}-{rng.randint(0, 99):02d}"
-            if style == 2:
-                return f"{rng.choice('PKMX')}{rng.randint(100000, 999999)}"
-            if style == 3:
-                return f"SKU-{loc[:2].upper()}-{rng.randint(0, 9999):04d}-{rng.choice(['S', 'M', 'L', 'XL'])}"
-            return f"{rng.randint(100, 999)}.{rng.randint(100, 999)}.{rng.randint(10, 99)}"
-        return g
+        return common.sku_gen(rng, loc[:2].upper())
     if kind == "store_number":
-        return lambda: str(rng.randint(10000, 99999))
+        return common.number_id_gen(rng, 5)
     if kind == "id_9d":
-        return lambda: str(rng.randint(10 ** 8, 10 ** 9 - 1))
-    if kind == "order_id_10d":
-        return lambda: str(rng.randint(10 ** 9, 10 ** 10 - 1))
-    if kind == "ssn_shaped_invalid":
-        def g():
-            area = rng.choice(["000", "666", f"{rng.randint(900, 999)}", f"{rng.randint(900, 999)}"])
-            return f"{area}-{rng.randint(1, 99):02d}-{rng.randint(1, 9999):04d}"
-        return g
+        return common.number_id_gen(rng, 9)
     if kind == "luhn_fail_16":
-        spaced = rng.random() < 0.4
-
-        def g():
-            prefix = rng.choice(["4", "51", "52", "53", "54", "55", "2221", "2720"])
-            body = prefix + _digits(rng, 15 - len(prefix))
-            n = body + str((luhn_check_digit(body) + rng.randint(1, 9)) % 10)
-            return " ".join(n[i:i + 4] for i in range(0, 16, 4)) if spaced else n
-        return g
+        return common.luhn_fail_gen(rng, ["4", "51", "52", "53", "54", "55", "2221", "2720"])
     if kind == "isbn":
         fmt = rng.choice([ISBNFormat.ISBN10, ISBNFormat.ISBN13, None])
         return lambda: c.code.isbn(fmt=fmt)
@@ -887,7 +747,7 @@ def make_gen(kind, c):
         words = STATUS[lang]
         return lambda: rng.choice(words)
     if kind == "flag":
-        t, fl = rng.choice(BOOLS[lang] + GENERIC_BOOLS)
+        t, fl = rng.choice(BOOLS[lang] + common.GENERIC_BOOLS)
         dev = Development(seed=rng.randint(0, 10 ** 9))
         return lambda: t if dev.boolean() else fl
     if kind == "free_text":
@@ -896,211 +756,76 @@ def make_gen(kind, c):
     raise KeyError(kind)
 
 
-def pick_name(kind, style, c, used):
-    """Choose a column name for a descriptive column in the table's style."""
-    rng, lang = c.rng, c.lang
-    en = NAMES[kind]["en"]
-    cands = (NAMES[kind].get(lang) or en) if style in ("local_snake", "local_upper") else en
-    order = rng.sample(cands, len(cands))
-    fmt = {"local_upper": str.upper, "en_upper": str.upper, "en_camel": camel}.get(style, lambda s: s)
-    for base in order:
-        if fmt(base) not in used:
-            return fmt(base)
-    n, k = fmt(order[0]), 2
-    while f"{n}_{k}" in used:
-        k += 1
-    return f"{n}_{k}"
-
-
 def build_table(idx, locale, theme, seed):
     c = Ctx(locale, seed, idx)
-    rng, lang = c.rng, c.lang
-    if lang == "en":
-        style = rng.choices(["local_snake", "en_camel", "en_upper"], [0.45, 0.35, 0.2])[0]
-    else:
-        style = rng.choices(["local_snake", "local_upper", "en_camel", "en_upper", "en_snake"], [0.5, 0.1, 0.2, 0.1, 0.1])[0]
-    opaque_pat = rng.choice(["col_{:02d}", "col_{:02d}", "col_{:02d}", "c{}", "field_{}", "F{:02d}"])
 
-    pool = list(POOLS[theme])
-    extras = []
-    if locale == "en":
-        extras = rng.sample(["us_ssn", "us_passport", "aba_routing"], 3)
-    elif locale == "en-gb":
-        extras = ["uk_nino"]
-    n_total = rng.randint(8, 11)
-    n_bait = rng.choice([0, 1, 1, 2])
-    n_core = max(3, n_total - n_bait - len(extras))
-    keyed = sorted(pool, key=lambda k: -rng.random() ** (1 / (1.4 if KINDS[k][0] != "NONE" else 1.0)))
-    kinds = keyed[:min(n_core, len(pool))] + extras
-    rng.shuffle(kinds)
-    cols = [{"kind": k, "name_mode": "opaque" if rng.random() < 0.2 else "descriptive"} for k in kinds]
-    bait_src = BAITS[lang] if (lang != "en" and style in ("local_snake", "local_upper") and rng.random() < 0.7) else BAITS["en"]
-    for name, kind in rng.sample(bait_src, n_bait):
-        cols.insert(rng.randint(0, len(cols)), {"kind": kind, "name_mode": "bait", "bait_name": name})
+    def extras(rng):  # the national ids only these locales have
+        if locale == "en":
+            return rng.sample(["us_ssn", "us_passport", "aba_routing"], 3)
+        return ["uk_nino"] if locale == "en-gb" else []
 
-    used = set()
-    for i, col in enumerate(cols, 1):
-        if col["name_mode"] == "opaque":
-            col["name"], col["name_style"] = opaque_pat.format(i), "opaque"
-        elif col["name_mode"] == "bait":
-            b = col.pop("bait_name")
-            n = {"local_upper": b.upper(), "en_upper": b.upper(), "en_camel": camel(b)}.get(style, b)
-            while n in used:
-                n += "_x"
-            col["name"], col["name_style"] = n, style
-        else:
-            col["name"], col["name_style"] = pick_name(col["kind"], style, c, used), style
-        used.add(col["name"])
-
-    n_rows = rng.randint(100, 300)
-    gens = []
-    for col in cols:
-        col["null_rate"] = rng.choice([0.0, 0.0, 0.05]) if col["kind"].startswith("notes_with") else \
-            rng.choice([0.0, 0.0, 0.0, 0.05, 0.1, 0.2, 0.3])
-        gens.append((lambda g: lambda: g().strip())(make_gen(col["kind"], c)))
-    rows = [[("" if rng.random() < col["null_rate"] else g()) for col, g in zip(cols, gens)] for _ in range(n_rows)]
-    for j, g in enumerate(gens):  # no all-null column
-        if not rows[0][j]:
-            rows[0][j] = g()
-    fname = f"tables/t{idx + 1:03d}_{theme}_{locale.replace('-', '_')}.csv"
-    meta = []
-    for j, col in enumerate(cols):
-        label, hard, note = KINDS[col["kind"]]
-        if col["name_mode"] == "bait":
-            hard = True
-            note = (note + "; " if note else "") + "bait: name suggests PII, values are not"
-        meta.append({"name": col["name"], "kind": col["kind"], "label": label, "family": FAMILY[label],
-                     "hard_negative": hard, "name_mode": col["name_mode"], "name_style": col["name_style"],
-                     "null_rate": round(sum(1 for r in rows if r[j] == "") / n_rows, 3), "note": note})
-    return fname, style, [c_["name"] for c_ in cols], rows, meta
+    style, header, rows, meta = common.make_table(
+        c.rng, c.lang, POOLS[theme], extras, n_cols=(8, 11), n_rows=(100, 300), style_weights=[0.5, 0.1, 0.2, 0.1, 0.1],
+        kinds=KINDS, names=NAMES, name_keys=(c.lang,), baits=BAITS,
+        make=lambda kind: (lambda g: lambda: g().strip())(make_gen(kind, c)))  # values are written stripped
+    return f"tables/t{idx + 1:03d}_{theme}_{locale.replace('-', '_')}.csv", style, header, rows, meta
 
 
 def self_check(tables):
     """Assert the structural promises on every written value."""
-    for t, rows in tables:
+    for t, _ in tables:
         names = [col["name"] for col in t["columns"]]
         assert len(set(names)) == len(names), t["file"]
-        for j, col in enumerate(t["columns"]):
-            vals = [r[j] for r in rows if r[j] != ""]
-            k = col["kind"]
-            assert vals, (t["file"], col["name"])
-            for v in vals:
-                assert "\n" not in v and v == v.strip(), (t["file"], col["name"], v)
-                if k == "credit_card":
-                    assert luhn_ok(v) and len(re.sub(r"\D", "", v)) in (15, 16), (t["file"], v)
-                elif k == "luhn_fail_16":
-                    assert not luhn_ok(v) and len(re.sub(r"\D", "", v)) == 16, v
-                elif k == "iban":
-                    assert iban_ok(v), (t["file"], v)
-                elif k == "aba_routing":
-                    assert aba_ok(v), v
-                elif k == "uk_nino":
-                    assert nino_ok(v), v
-                elif k == "us_ssn":
-                    assert ssn_ok(v), v
-                elif k == "us_passport":
-                    assert re.fullmatch(r"\d{9}|[A-Z]\d{8}", v), v
-                elif k == "ssn_shaped_invalid":
-                    assert re.fullmatch(r"\d{3}-\d{2}-\d{4}", v) and not ssn_ok(v), v
-                elif k in ("ipv4", "ipv6"):
-                    ipaddress.ip_address(v)
-                elif k == "mac":
-                    assert len(re.sub(r"[^0-9a-fA-F]", "", v)) == 12, v
-                elif k == "order_id_10d":
-                    assert re.fullmatch(r"\d{10}", v), v
-                elif k == "id_9d":
-                    assert re.fullmatch(r"\d{9}", v), v
-                elif k == "store_number":
-                    assert re.fullmatch(r"\d{5}", v), v
-                elif k == "fw_version":
-                    assert all(0 <= int(p) <= 255 for p in v.split(".")), v
-                elif k in ("free_text", "notes_with_phone"):
-                    assert "@" not in v, (t["file"], col["name"], v)
-                elif k == "email":
-                    assert re.fullmatch(r"[^@\s]+@[a-z0-9.-]+\.[a-z]+", v), v
-            if k.startswith("notes_with"):
-                hit = (lambda v: "@" in v) if k == "notes_with_email" else (lambda v: len(re.findall(r"\d", v)) >= 7)
-                share = sum(1 for v in vals if hit(v)) / len(vals)
-                assert 0.12 <= share <= 0.45, (t["file"], col["name"], share)
+    for t, col, k, vals in common.table_columns(tables):
+        for v in vals:
+            assert "\n" not in v and v == v.strip(), (t["file"], col["name"], v)
+            if common.check_shared_kind(k, v):
+                pass
+            elif k == "credit_card":
+                assert common.luhn_ok(v) and len(re.sub(r"\D", "", v)) in (15, 16), (t["file"], v)
+            elif k == "iban":
+                assert iban_ok(v), (t["file"], v)
+            elif k == "us_passport":
+                assert re.fullmatch(r"\d{9}|[A-Z]\d{8}", v), v
+            elif k == "mac":
+                assert len(re.sub(r"[^0-9a-fA-F]", "", v)) == 12, v
+            elif k == "id_9d":
+                assert re.fullmatch(r"\d{9}", v), v
+            elif k == "store_number":
+                assert re.fullmatch(r"\d{5}", v), v
+            elif k in ("free_text", "notes_with_phone"):
+                assert "@" not in v, (t["file"], col["name"], v)
+            elif k == "email":
+                assert re.fullmatch(r"[^@\s]+@[a-z0-9.-]+\.[a-z]+", v), v
+        if k.startswith("notes_with"):
+            hit = (lambda v: "@" in v) if k == "notes_with_email" else (lambda v: len(re.findall(r"\d", v)) >= 7)
+            common.assert_share(t, col, vals, hit, 0.45)
 
 
 def main():
-    if os.environ.get("PYTHONHASHSEED") != "0":
-        os.execve(sys.executable, [sys.executable] + sys.argv, {**os.environ, "PYTHONHASHSEED": "0"})
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[1])
-    ap.add_argument("--out", required=True, help="output directory (tables/ and labels.json are written into it)")
-    ap.add_argument("--seed", type=int, default=11)
-    ap.add_argument("--tables", type=int, default=len(LOCALES))
-    a = ap.parse_args()
+    common.reexec_with_fixed_hash_seed()
+    a = common.parse_args(__doc__, seed=11, tables=len(LOCALES))
     if mimesis.__version__ != MIMESIS_PINNED:
         print(f"warning: mimesis {mimesis.__version__} != {MIMESIS_PINNED}; values will differ from the reference corpus",
               file=sys.stderr)
-    tdir = os.path.join(a.out, "tables")
-    os.makedirs(tdir, exist_ok=True)
-    for old in os.listdir(tdir):
-        if old.endswith(".csv"):
-            os.remove(os.path.join(tdir, old))
 
-    out_tables, written, nonnull = [], [], 0
-    for i in range(a.tables):
-        locale = LOCALES[i % len(LOCALES)]
-        theme = THEMES[(i + 3 * (i // len(THEMES))) % len(THEMES)]
-        fname, style, header, rows, cols = build_table(i, locale, theme, a.seed)
-        path = os.path.join(a.out, fname)
-        with open(path, "w", newline="", encoding="utf-8") as fh:
-            w = csv.writer(fh, lineterminator="\n")
-            w.writerow(header)
-            w.writerows(rows)
-        sha = hashlib.sha256(open(path, "rb").read()).hexdigest()
-        t = {"file": fname, "rows": len(rows), "sha256": sha, "locale": locale, "theme": theme,
-             "name_style": style, "columns": cols}
-        out_tables.append(t)
-        written.append((t, rows))
-        nonnull += sum(1 for r in rows for v in r if v != "")
+    def table_spec(i):
+        return LOCALES[i % len(LOCALES)], common.THEMES[(i + 3 * (i // len(common.THEMES))) % len(common.THEMES)]
+
+    out_tables, written, nonnull = common.write_tables(a.out, a.tables, a.seed, table_spec, build_table)
     self_check(written)
-
-    n_cols = sum(len(t["columns"]) for t in out_tables)
-    labels = {
-        "corpus_version": "holdout-mimesis-1.0",
-        "seed": a.seed,
-        "generator": "scripts/bench/pii_holdout_mimesis.py",
-        "mimesis_version": mimesis.__version__,
-        "python": platform.python_version(),
-        "params": {"tables": a.tables, "seed": a.seed, "min_rows": 100, "max_rows": 300, "opaque_p": 0.2,
-                   "locales": LOCALES, "ref_date": REF_DATE.isoformat()},
-        "n_tables": len(out_tables),
-        "n_columns": n_cols,
-        "n_nonnull_values": nonnull,
-        "label_policy": ("One label per column. NONE = not personal/sensitive data, including dates that are not "
-                         "birth dates, organisation names, cities, countries, occupations, UUIDs, hashes and versions. "
-                         "Empty string = NULL. A column is positive even if only some rows hold the entity (kinds "
-                         "notes_with_email, notes_with_phone). Bait columns (misleading names) are hard negatives. "
-                         "Unlike the dev corpus, currency/amount/flag/status/free_text are also hard negatives "
-                         "(see soft_negative_in_dev)."),
-        "labels": LABELS,
-        "family": FAMILY,
-        "crosswalk": CROSSWALK,
-        "kinds": {k: {"label": l, "hard_negative": h, "note": n} for k, (l, h, n) in KINDS.items()},
-        "soft_negative_in_dev": SOFT_NEGATIVE_IN_DEV,
-        "tables": out_tables,
-    }
-    with open(os.path.join(a.out, "labels.json"), "w", encoding="utf-8") as fh:
-        json.dump(labels, fh, indent=1, ensure_ascii=False)
-    with open(os.path.join(a.out, "labels.csv"), "w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh, lineterminator="\n")
-        w.writerow(["table", "column", "label", "family", "kind", "hard_negative", "name_mode", "name_style", "locale", "null_rate"])
-        for t in out_tables:
-            for col in t["columns"]:
-                w.writerow([t["file"], col["name"], col["label"], col["family"], col["kind"], int(col["hard_negative"]),
-                            col["name_mode"], col["name_style"], t["locale"], col["null_rate"]])
-
-    cols = [c for t in out_tables for c in t["columns"]]
-    pos = sum(1 for c in cols if c["label"] != "NONE")
-    hard = sum(1 for c in cols if c["hard_negative"])
-    print(f"wrote {len(out_tables)} tables, {n_cols} columns ({pos} sensitive, {n_cols - pos} NONE, {hard} hard negatives), "
-          f"{nonnull} non-null values -> {a.out}")
-    print("labels:", dict(sorted(Counter(c["label"] for c in cols).items())))
-    print("name_mode:", dict(Counter(c["name_mode"] for c in cols)), "name_style:", dict(Counter(c["name_style"] for c in cols)))
+    labels = common.labels_doc(
+        "holdout-mimesis-1.0", "scripts/bench/pii_holdout_mimesis.py", ("mimesis_version", mimesis.__version__), a, 300,
+        LOCALES,
+        ("One label per column. NONE = not personal/sensitive data, including dates that are not "
+         "birth dates, organisation names, cities, countries, occupations, UUIDs, hashes and versions. "
+         "Empty string = NULL. A column is positive even if only some rows hold the entity (kinds "
+         "notes_with_email, notes_with_phone). Bait columns (misleading names) are hard negatives. "
+         "Unlike the dev corpus, currency/amount/flag/status/free_text are also hard negatives "
+         "(see soft_negative_in_dev)."),
+        KINDS, out_tables, nonnull, extra={"soft_negative_in_dev": SOFT_NEGATIVE_IN_DEV})
+    common.write_labels(a.out, labels)
+    common.print_summary(out_tables, nonnull, a.out)
 
 
 if __name__ == "__main__":

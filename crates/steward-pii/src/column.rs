@@ -847,6 +847,10 @@ impl Rules<'_> {
                 name_like,
                 evidence,
             );
+        } else if name_like >= 0.9 && t.distinct * 2 >= n && self.not_personal.is_none() {
+            // Written as names, but names Steward does not know: people from
+            // elsewhere, or towns and brands. Ambiguous, for a second opinion.
+            self.push(Label::Person, 0.45, name_like, evidence);
         }
     }
 

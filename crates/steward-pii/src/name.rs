@@ -375,6 +375,27 @@ const NOT_PERSONAL: &[&str] = &[
     "team",
     "department",
     "dept",
+    "job",
+    "occupation",
+    "profession",
+    "position",
+    "role",
+    "pais",
+    "pays",
+    "paese",
+    "land",
+    "comune",
+    "localidad",
+    "localita",
+    "ciudad",
+    "stadt",
+    "ville",
+    "ort",
+    "sted",
+    "provincia",
+    "regione",
+    "kanton",
+    "bundesland",
 ];
 
 /// The first word of the name that says the column is not personal data,
@@ -385,6 +406,7 @@ pub fn not_personal(name: &str) -> Option<String> {
     }
     tokens(name)
         .into_iter()
+        .map(|t| crate::gazetteer::fold(&t).into_owned())
         .find(|t| NOT_PERSONAL.contains(&t.as_str()))
 }
 

@@ -233,3 +233,31 @@ fn a_name_never_labels_values_that_contradict_it() {
         d.evidence
     );
 }
+
+#[test]
+fn names_nobody_knows_are_left_to_a_second_opinion() {
+    // Capitalised two-word values with no known name: people from elsewhere,
+    // or towns and brands. Not labelled, but kept as an ambiguous PERSON.
+    let values = strings(&[
+        "Amalea Zorvatti",
+        "Liliana Quessor",
+        "Rozalia Demvert",
+        "Antioco Ferzicola",
+        "Abrienne Corvuse",
+        "Gianara Antovili",
+        "Ossiria Vantelle",
+        "Brunor Malquist",
+        "Tessaly Ormond",
+        "Quorin Halvesk",
+    ]);
+    let d = decide("col_09", &values);
+    assert_eq!(d.label, None);
+    assert_eq!(
+        d.ambiguous.map(|c| c.label),
+        Some(steward_pii::Label::Person),
+        "{:?}",
+        d.evidence
+    );
+    // A name that says "place" keeps it out of the ambiguous band.
+    assert_eq!(decide("ciudad", &values).ambiguous, None);
+}

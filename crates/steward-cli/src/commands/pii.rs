@@ -45,10 +45,8 @@ fn human(columns: &Vec<SensitiveColumn>) -> String {
             (ClassificationOrigin::Steward, Some(by)) => format!("confirmed by {by}"),
             (origin, _) => format!("{origin}, {:.0}%", c.confidence * 100.0),
         };
-        text.push_str(&format!(
-            "{}.{}.{:<24} {:<20} {who}\n",
-            c.source, c.table, c.column, c.label
-        ));
+        let qualified = format!("{}.{}.{}", c.source, c.table, c.column);
+        text.push_str(&format!("{qualified:<44} {:<20} {who}\n", c.label));
         for reason in c.evidence.iter().chain(c.reason.iter()) {
             text.push_str(&format!("    {reason}\n"));
         }

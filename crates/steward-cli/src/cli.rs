@@ -73,6 +73,22 @@ pub enum BenchCommand {
     /// Classify the columns of a PII corpus (`DIR/tables/*.csv`) and write the
     /// predictions for its scorer
     Pii(BenchPiiArgs),
+    /// Lineage for every case of a JSONL corpus (`id`, `sql`, `dialect`,
+    /// `schema`), written one line a case for its scorer
+    Lineage(BenchLineageArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BenchLineageArgs {
+    /// The cases, one JSON object a line
+    #[arg(long)]
+    pub cases: PathBuf,
+    /// Where to write the predictions (JSONL)
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Analyse the cases this many times and report the median time
+    #[arg(long, default_value_t = 5)]
+    pub repeat: usize,
 }
 
 #[derive(Debug, Args)]

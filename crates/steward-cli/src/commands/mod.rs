@@ -1,4 +1,5 @@
 pub mod bench;
+pub mod bench_lineage;
 pub mod bench_pii;
 pub mod config_show;
 pub mod demo_data;

@@ -1,0 +1,33 @@
+use std::fmt;
+
+/// Why a script yielded no lineage.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum LineageError {
+    /// The SQL does not parse in the dialect (nor in the fallbacks tried).
+    #[error("cannot parse as {dialect}: {message}")]
+    Parse {
+        dialect: String,
+        message: String,
+        /// 1-based line and column, when the parser reported them.
+        position: Option<Position>,
+    },
+    /// Nesting deeper than the resolver follows.
+    #[error("statement nested deeper than {0} levels")]
+    TooDeep(usize),
+    /// A dialect name Steward does not know.
+    #[error("unknown dialect `{0}`")]
+    UnknownDialect(String),
+}
+
+/// Where in the script an error is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Position {
+    pub line: u64,
+    pub column: u64,
+}
+
+impl fmt::Display for Position {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "line {}, column {}", self.line, self.column)
+    }
+}

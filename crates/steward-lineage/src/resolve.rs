@@ -1,0 +1,900 @@
+//! Resolving queries to the columns they output and the table columns each
+//! one comes from. A query is evaluated over scopes: the tables, CTEs and
+//! subqueries of its FROM clause, each under its alias, with the enclosing
+//! query's scope behind for correlated subqueries.
+
+use std::collections::{BTreeSet, HashMap};
+use std::ops::ControlFlow;
+
+use sqlparser::ast::{
+    Expr, Function, Ident, ObjectName, ObjectNamePart, Query, Select, SelectItem,
+    SelectItemQualifiedWildcardKind, SetExpr, TableAlias, TableFactor, TableWithJoins, Visit,
+    Visitor,
+};
+
+use crate::error::LineageError;
+use crate::model::{ColumnRef, EdgeKind, Schema};
+
+/// How deep the resolver follows nested queries before it gives up.
+pub const MAX_NESTING: usize = 64;
+
+/// An output column of a query: its name and where its values come from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Col {
+    pub name: String,
+    pub sources: BTreeSet<ColumnRef>,
+    pub kind: EdgeKind,
+}
+
+/// The columns a query outputs, in order.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Relation {
+    pub columns: Vec<Col>,
+}
+
+impl Relation {
+    fn column(&self, name: &str) -> Option<&Col> {
+        self.columns.iter().find(|c| c.name == name)
+    }
+}
+
+/// What a name in FROM stands for.
+#[derive(Debug, Clone)]
+enum Source {
+    /// A stored table, with its columns when the schema knows them.
+    Base {
+        table: String,
+        columns: Option<Vec<String>>,
+    },
+    /// A CTE, subquery or table function.
+    Derived(Relation),
+}
+
+#[derive(Debug, Clone)]
+struct Entry {
+    /// The alias, or the table's last name part.
+    name: String,
+    source: Source,
+}
+
+/// The entries of one FROM clause, with the enclosing query's behind.
+#[derive(Debug)]
+pub struct Scope<'p> {
+    entries: Vec<Entry>,
+    parent: Option<&'p Scope<'p>>,
+}
+
+impl<'p> Scope<'p> {
+    fn new(parent: Option<&'p Scope<'p>>) -> Self {
+        Self {
+            entries: Vec::new(),
+            parent,
+        }
+    }
+}
+
+pub fn ident(i: &Ident) -> String {
+    i.value.to_lowercase()
+}
+
+/// `db.schema.table`, unquoted and lowercased.
+pub fn object_name(name: &ObjectName) -> String {
+    name.0
+        .iter()
+        .map(|part| match part {
+            ObjectNamePart::Identifier(i) => ident(i),
+            ObjectNamePart::Function(f) => ident(&f.name),
+        })
+        .collect::<Vec<_>>()
+        .join(".")
+}
+
+fn last_part(table: &str) -> String {
+    table.rsplit('.').next().unwrap_or(table).to_string()
+}
+
+const AGGREGATES: &[&str] = &[
+    "count",
+    "sum",
+    "avg",
+    "min",
+    "max",
+    "array_agg",
+    "string_agg",
+    "group_concat",
+    "listagg",
+    "stddev",
+    "stddev_pop",
+    "stddev_samp",
+    "variance",
+    "var_pop",
+    "var_samp",
+    "collect_list",
+    "collect_set",
+    "approx_count_distinct",
+    "approx_distinct",
+    "median",
+    "percentile_cont",
+    "percentile_disc",
+    "any_value",
+    "first",
+    "last",
+    "bool_and",
+    "bool_or",
+    "every",
+    "corr",
+    "covar_pop",
+    "covar_samp",
+    "json_agg",
+    "jsonb_agg",
+    "object_agg",
+    "arbitrary",
+    "countif",
+];
+
+/// What an expression reads: column paths and the subqueries inside it
+/// (resolved separately, in the expression's scope), and its kind.
+#[derive(Default)]
+struct ExprScan {
+    depth: usize,
+    paths: Vec<Vec<String>>,
+    subqueries: Vec<Query>,
+    aggregate: bool,
+    /// Identifiers inside lambda bodies (`x -> x + 1`) are not columns.
+    lambda_params: Vec<String>,
+}
+
+impl Visitor for ExprScan {
+    type Break = ();
+
+    fn pre_visit_query(&mut self, query: &Query) -> ControlFlow<()> {
+        if self.depth == 0 {
+            self.subqueries.push(query.clone());
+        }
+        self.depth += 1;
+        ControlFlow::Continue(())
+    }
+
+    fn post_visit_query(&mut self, _query: &Query) -> ControlFlow<()> {
+        self.depth -= 1;
+        ControlFlow::Continue(())
+    }
+
+    fn pre_visit_expr(&mut self, expr: &Expr) -> ControlFlow<()> {
+        if self.depth > 0 {
+            return ControlFlow::Continue(());
+        }
+        match expr {
+            Expr::Identifier(i) => {
+                let name = ident(i);
+                if !self.lambda_params.contains(&name) {
+                    self.paths.push(vec![name]);
+                }
+            }
+            Expr::CompoundIdentifier(parts) => {
+                self.paths.push(parts.iter().map(ident).collect());
+            }
+            Expr::Function(Function { name, over, .. }) => {
+                let function = object_name(name);
+                if over.is_none() && AGGREGATES.contains(&last_part(&function).as_str()) {
+                    self.aggregate = true;
+                }
+            }
+            Expr::Lambda(lambda) => {
+                self.lambda_params
+                    .extend(lambda.params.iter().map(|p| ident(&p.name)));
+            }
+            _ => {}
+        }
+        ControlFlow::Continue(())
+    }
+}
+
+/// State of one statement's resolution.
+pub struct Resolver<'s> {
+    schema: &'s Schema,
+    /// The database a script's `USE` chose, for unqualified table names.
+    default_database: Option<&'s str>,
+    /// CTEs visible, innermost last.
+    ctes: Vec<HashMap<String, Relation>>,
+    /// Stored tables read anywhere in the statement.
+    pub reads: BTreeSet<String>,
+    pub warnings: Vec<String>,
+    /// `SELECT ... INTO table` targets met.
+    pub select_into: Vec<String>,
+    depth: usize,
+}
+
+impl<'s> Resolver<'s> {
+    pub fn new(schema: &'s Schema, default_database: Option<&'s str>) -> Self {
+        Self {
+            schema,
+            default_database,
+            ctes: Vec::new(),
+            reads: BTreeSet::new(),
+            warnings: Vec::new(),
+            select_into: Vec::new(),
+            depth: 0,
+        }
+    }
+
+    fn warn(&mut self, message: String) {
+        if !self.warnings.contains(&message) {
+            self.warnings.push(message);
+        }
+    }
+
+    fn enter(&mut self) -> Result<(), LineageError> {
+        self.depth += 1;
+        if self.depth > MAX_NESTING {
+            return Err(LineageError::TooDeep(MAX_NESTING));
+        }
+        Ok(())
+    }
+
+    fn cte(&self, name: &str) -> Option<&Relation> {
+        self.ctes.iter().rev().find_map(|frame| frame.get(name))
+    }
+
+    /// Resolves a query in the scope of an enclosing one (for correlated
+    /// subqueries) or alone.
+    pub fn query(
+        &mut self,
+        q: &Query,
+        outer: Option<&Scope<'_>>,
+    ) -> Result<Relation, LineageError> {
+        self.enter()?;
+        let mut frame_pushed = false;
+        if let Some(with) = &q.with {
+            self.ctes.push(HashMap::new());
+            frame_pushed = true;
+            for cte in &with.cte_tables {
+                let name = ident(&cte.alias.name);
+                // A recursive CTE refers to itself: resolve its anchor (the
+                // left side of the UNION) first, then the whole.
+                if with.recursive
+                    && let SetExpr::SetOperation { left, .. } = cte.query.body.as_ref()
+                {
+                    let anchor = self.set_expr(left, outer)?;
+                    let anchor = renamed(anchor, Some(&cte.alias));
+                    if let Some(frame) = self.ctes.last_mut() {
+                        frame.insert(name.clone(), anchor);
+                    }
+                }
+                let relation = self.query(&cte.query, outer)?;
+                let relation = renamed(relation, Some(&cte.alias));
+                if let Some(frame) = self.ctes.last_mut() {
+                    frame.insert(name, relation);
+                }
+            }
+        }
+        let result = self.set_expr(&q.body, outer);
+        if frame_pushed {
+            self.ctes.pop();
+        }
+        self.depth -= 1;
+        result
+    }
+
+    pub fn set_expr(
+        &mut self,
+        body: &SetExpr,
+        outer: Option<&Scope<'_>>,
+    ) -> Result<Relation, LineageError> {
+        match body {
+            SetExpr::Select(select) => self.select(select, outer),
+            SetExpr::Query(q) => self.query(q, outer),
+            SetExpr::SetOperation { left, right, .. } => {
+                let l = self.set_expr(left, outer)?;
+                let r = self.set_expr(right, outer)?;
+                Ok(union(l, r))
+            }
+            SetExpr::Values(values) => {
+                let mut columns: Vec<Col> = Vec::new();
+                for row in &values.rows {
+                    for (i, expr) in row.iter().enumerate() {
+                        let scope = Scope::new(outer);
+                        let (sources, kind) = self.expr(expr, &scope)?;
+                        match columns.get_mut(i) {
+                            Some(col) => {
+                                col.sources.extend(sources);
+                                col.kind = col.kind.combine(kind);
+                            }
+                            None => columns.push(Col {
+                                name: format!("column{}", i + 1),
+                                sources,
+                                kind,
+                            }),
+                        }
+                    }
+                }
+                Ok(Relation { columns })
+            }
+            SetExpr::Table(table) => {
+                let name = table
+                    .table_name
+                    .as_ref()
+                    .map(|t| t.to_lowercase())
+                    .unwrap_or_default();
+                let name = match &table.schema_name {
+                    Some(schema) => format!("{}.{name}", schema.to_lowercase()),
+                    None => name,
+                };
+                let entry = self.base_entry(&name, None);
+                let mut scope = Scope::new(outer);
+                scope.entries.push(entry);
+                Ok(self.expand_all(&scope))
+            }
+            _ => {
+                self.warn("a DML statement nested in a query was not followed".into());
+                Ok(Relation::default())
+            }
+        }
+    }
+
+    /// A table name as stored: unqualified names in the `USE`d database.
+    pub fn qualify(&self, table: &str) -> String {
+        match self.default_database {
+            Some(db) if !table.contains('.') => format!("{db}.{table}"),
+            _ => table.to_string(),
+        }
+    }
+
+    fn base_entry(&mut self, table: &str, alias: Option<&TableAlias>) -> Entry {
+        let table = &self.qualify(table);
+        self.reads.insert(table.to_string());
+        let columns = self.schema.lookup(table).map(|(_, c)| c.to_vec());
+        let source = Source::Base {
+            table: table.to_string(),
+            columns,
+        };
+        Entry {
+            name: alias.map_or_else(|| last_part(table), |a| ident(&a.name)),
+            source: match (alias, source) {
+                // `FROM t AS x (a, b)` renames the columns.
+                (Some(a), Source::Base { table, columns }) if !a.columns.is_empty() => {
+                    let rel = Relation {
+                        columns: a
+                            .columns
+                            .iter()
+                            .enumerate()
+                            .map(|(i, c)| {
+                                let original = columns
+                                    .as_ref()
+                                    .and_then(|cols| cols.get(i).cloned())
+                                    .unwrap_or_else(|| ident(&c.name));
+                                Col {
+                                    name: ident(&c.name),
+                                    sources: [ColumnRef::new(table.clone(), original)].into(),
+                                    kind: EdgeKind::Direct,
+                                }
+                            })
+                            .collect(),
+                    };
+                    Source::Derived(rel)
+                }
+                (_, source) => source,
+            },
+        }
+    }
+
+    /// The entries a FROM item adds to the scope.
+    fn factor(&mut self, factor: &TableFactor, scope: &mut Scope<'_>) -> Result<(), LineageError> {
+        match factor {
+            TableFactor::Table {
+                name, alias, args, ..
+            } => {
+                let table = object_name(name);
+                if args.is_some() {
+                    // A table function: its arguments feed whatever it outputs.
+                    let rel = self.function_relation(alias, &[], scope)?;
+                    scope.entries.push(Entry {
+                        name: alias
+                            .as_ref()
+                            .map_or_else(|| last_part(&table), |a| ident(&a.name)),
+                        source: Source::Derived(rel),
+                    });
+                    return Ok(());
+                }
+                if !table.contains('.')
+                    && let Some(rel) = self.cte(&table).cloned()
+                {
+                    scope.entries.push(Entry {
+                        name: alias
+                            .as_ref()
+                            .map_or_else(|| table.clone(), |a| ident(&a.name)),
+                        source: Source::Derived(renamed(rel, alias.as_ref())),
+                    });
+                    return Ok(());
+                }
+                let entry = self.base_entry(&table, alias.as_ref());
+                scope.entries.push(entry);
+            }
+            TableFactor::Derived {
+                lateral,
+                subquery,
+                alias,
+                ..
+            } => {
+                let rel = if *lateral {
+                    self.query(subquery, Some(scope))?
+                } else {
+                    self.query(subquery, scope.parent)?
+                };
+                scope.entries.push(Entry {
+                    name: alias.as_ref().map(|a| ident(&a.name)).unwrap_or_default(),
+                    source: Source::Derived(renamed(rel, alias.as_ref())),
+                });
+            }
+            TableFactor::NestedJoin {
+                table_with_joins, ..
+            } => {
+                self.add_from_item(table_with_joins, scope)?;
+            }
+            TableFactor::UNNEST {
+                alias, array_exprs, ..
+            } => {
+                let rel = self.function_relation(alias, array_exprs, scope)?;
+                scope.entries.push(Entry {
+                    name: alias.as_ref().map(|a| ident(&a.name)).unwrap_or_default(),
+                    source: Source::Derived(rel),
+                });
+            }
+            TableFactor::TableFunction { expr, alias } => {
+                let rel = self.function_relation(alias, std::slice::from_ref(expr), scope)?;
+                scope.entries.push(Entry {
+                    name: alias.as_ref().map(|a| ident(&a.name)).unwrap_or_default(),
+                    source: Source::Derived(rel),
+                });
+            }
+            TableFactor::Function {
+                name, args, alias, ..
+            } => {
+                let exprs: Vec<Expr> = args
+                    .iter()
+                    .filter_map(|a| match a {
+                        sqlparser::ast::FunctionArg::Unnamed(
+                            sqlparser::ast::FunctionArgExpr::Expr(e),
+                        )
+                        | sqlparser::ast::FunctionArg::Named {
+                            arg: sqlparser::ast::FunctionArgExpr::Expr(e),
+                            ..
+                        } => Some(e.clone()),
+                        _ => None,
+                    })
+                    .collect();
+                let rel = self.function_relation(alias, &exprs, scope)?;
+                scope.entries.push(Entry {
+                    name: alias
+                        .as_ref()
+                        .map_or_else(|| last_part(&object_name(name)), |a| ident(&a.name)),
+                    source: Source::Derived(rel),
+                });
+            }
+            TableFactor::Pivot { table, alias, .. } | TableFactor::Unpivot { table, alias, .. } => {
+                let mut inner = Scope::new(scope.parent);
+                self.factor(table, &mut inner)?;
+                self.warn("PIVOT/UNPIVOT columns are passed through by name".into());
+                for mut entry in inner.entries {
+                    if let Some(a) = alias {
+                        entry.name = ident(&a.name);
+                    }
+                    scope.entries.push(entry);
+                }
+            }
+            other => {
+                self.warn(format!(
+                    "FROM item `{}` was not followed",
+                    other.to_string().chars().take(40).collect::<String>()
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// A relation fed by the columns of some expressions (UNNEST, table
+    /// functions): each alias column reads all of them.
+    fn function_relation(
+        &mut self,
+        alias: &Option<TableAlias>,
+        exprs: &[Expr],
+        scope: &Scope<'_>,
+    ) -> Result<Relation, LineageError> {
+        let mut sources = BTreeSet::new();
+        for e in exprs {
+            sources.extend(self.expr(e, scope)?.0);
+        }
+        let names: Vec<String> = match alias {
+            Some(a) if !a.columns.is_empty() => a.columns.iter().map(|c| ident(&c.name)).collect(),
+            Some(a) => vec![ident(&a.name)],
+            None => Vec::new(),
+        };
+        Ok(Relation {
+            columns: names
+                .into_iter()
+                .map(|name| Col {
+                    name,
+                    sources: sources.clone(),
+                    kind: EdgeKind::Transformation,
+                })
+                .collect(),
+        })
+    }
+
+    fn add_from_item(
+        &mut self,
+        item: &TableWithJoins,
+        scope: &mut Scope<'_>,
+    ) -> Result<(), LineageError> {
+        self.factor(&item.relation, scope)?;
+        for join in &item.joins {
+            self.factor(&join.relation, scope)?;
+        }
+        // Subqueries in ON conditions are read.
+        for join in &item.joins {
+            if let Some(on) = join_condition(&join.join_operator) {
+                self.expr(on, scope)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The sources and kind of an expression; subqueries inside it are
+    /// resolved (their tables are read).
+    pub fn expr(
+        &mut self,
+        expr: &Expr,
+        scope: &Scope<'_>,
+    ) -> Result<(BTreeSet<ColumnRef>, EdgeKind), LineageError> {
+        let mut scan = ExprScan::default();
+        let _ = expr.visit(&mut scan);
+        let mut sources = BTreeSet::new();
+        for path in &scan.paths {
+            if let Some(found) = self.column(path, scope) {
+                sources.extend(found);
+            }
+        }
+        for sub in &scan.subqueries {
+            let rel = self.query(sub, Some(scope))?;
+            for col in rel.columns {
+                sources.extend(col.sources);
+            }
+        }
+        let kind = if scan.aggregate {
+            EdgeKind::Aggregation
+        } else if matches!(expr, Expr::Identifier(_) | Expr::CompoundIdentifier(_)) {
+            EdgeKind::Direct
+        } else {
+            EdgeKind::Transformation
+        };
+        Ok((sources, kind))
+    }
+
+    /// The table columns a column path (`c`, `t.c`, `db.t.c`) refers to.
+    fn column(&mut self, path: &[String], scope: &Scope<'_>) -> Option<BTreeSet<ColumnRef>> {
+        let (col, qualifier) = match path {
+            [] => return None,
+            [col] => (col.as_str(), None),
+            [.., col] => (col.as_str(), Some(path[..path.len() - 1].join("."))),
+        };
+        let mut current = Some(scope);
+        while let Some(s) = current {
+            let found = match &qualifier {
+                None => self.unqualified(col, s),
+                Some(q) => self.qualified(q, col, s),
+            };
+            if found.is_some() {
+                return found;
+            }
+            current = s.parent;
+        }
+        // `t.c.field`: a struct field of a column.
+        if path.len() >= 2 {
+            let mut shorter = Some(scope);
+            while let Some(s) = shorter {
+                let head = &path[..path.len() - 1];
+                let found = match head {
+                    [one] => self.unqualified(one, s),
+                    [.., c] => self.qualified(&head[..head.len() - 1].join("."), c, s),
+                    [] => None,
+                };
+                if found.is_some() {
+                    return found;
+                }
+                shorter = s.parent;
+            }
+        }
+        match &qualifier {
+            // A qualifier no FROM item has: a table used directly.
+            Some(q) => {
+                self.warn(format!("`{q}.{col}` names a table outside the FROM clause"));
+                Some([ColumnRef::new(q.clone(), col)].into())
+            }
+            _ => {
+                if !scope.entries.is_empty() {
+                    self.warn(format!("column `{}` could not be resolved", path.join(".")));
+                }
+                None
+            }
+        }
+    }
+
+    fn unqualified(&mut self, col: &str, scope: &Scope<'_>) -> Option<BTreeSet<ColumnRef>> {
+        // A derived relation or a known table with this column.
+        for entry in &scope.entries {
+            match &entry.source {
+                Source::Derived(rel) => {
+                    if let Some(c) = rel.column(col) {
+                        return Some(c.sources.clone());
+                    }
+                }
+                Source::Base {
+                    table,
+                    columns: Some(columns),
+                } => {
+                    if columns.iter().any(|c| c == col) {
+                        return Some([ColumnRef::new(table.clone(), col)].into());
+                    }
+                }
+                Source::Base { columns: None, .. } => {}
+            }
+        }
+        // Otherwise a table whose columns are unknown.
+        let unknown: Vec<&String> = scope
+            .entries
+            .iter()
+            .filter_map(|e| match &e.source {
+                Source::Base {
+                    table,
+                    columns: None,
+                } => Some(table),
+                _ => None,
+            })
+            .collect();
+        match unknown.as_slice() {
+            [] => None,
+            [one] => Some([ColumnRef::new((*one).clone(), col)].into()),
+            [first, ..] => {
+                let first = (*first).clone();
+                self.warn(format!(
+                    "column `{col}` is unqualified and the schema is unknown: assumed from `{first}`"
+                ));
+                Some([ColumnRef::new(first, col)].into())
+            }
+        }
+    }
+
+    fn qualified(
+        &mut self,
+        qualifier: &str,
+        col: &str,
+        scope: &Scope<'_>,
+    ) -> Option<BTreeSet<ColumnRef>> {
+        let entry = scope
+            .entries
+            .iter()
+            .find(|e| e.name == qualifier)
+            .or_else(|| {
+                scope.entries.iter().find(|e| match &e.source {
+                    Source::Base { table, .. } => {
+                        table == qualifier || table.ends_with(&format!(".{qualifier}"))
+                    }
+                    Source::Derived(_) => false,
+                })
+            })?;
+        match &entry.source {
+            Source::Base { table, .. } => Some([ColumnRef::new(table.clone(), col)].into()),
+            Source::Derived(rel) => match rel.column(col) {
+                Some(c) => Some(c.sources.clone()),
+                None => {
+                    // A function relation with unnamed columns feeds them all.
+                    if rel.columns.len() == 1 && rel.columns[0].name == qualifier {
+                        return Some(rel.columns[0].sources.clone());
+                    }
+                    Some(BTreeSet::new())
+                }
+            },
+        }
+    }
+
+    /// Every column of every entry, as `SELECT *` outputs them.
+    fn expand_all(&mut self, scope: &Scope<'_>) -> Relation {
+        let mut out = Relation::default();
+        for entry in &scope.entries {
+            out.columns.extend(self.expand(entry));
+        }
+        out
+    }
+
+    fn expand(&mut self, entry: &Entry) -> Vec<Col> {
+        match &entry.source {
+            Source::Base {
+                table,
+                columns: Some(columns),
+            } => columns
+                .iter()
+                .map(|c| Col {
+                    name: c.clone(),
+                    sources: [ColumnRef::new(table.clone(), c.clone())].into(),
+                    kind: EdgeKind::Direct,
+                })
+                .collect(),
+            Source::Base {
+                table,
+                columns: None,
+            } => {
+                self.warn(format!("`*` over `{table}`, whose columns are unknown"));
+                vec![Col {
+                    name: "*".into(),
+                    sources: [ColumnRef::new(table.clone(), "*")].into(),
+                    kind: EdgeKind::Direct,
+                }]
+            }
+            Source::Derived(rel) => rel.columns.clone(),
+        }
+    }
+
+    fn select(
+        &mut self,
+        select: &Select,
+        outer: Option<&Scope<'_>>,
+    ) -> Result<Relation, LineageError> {
+        let mut scope = Scope::new(outer);
+        for item in &select.from {
+            self.add_from_item(item, &mut scope)?;
+        }
+        for view in &select.lateral_views {
+            let (sources, _) = self.expr(&view.lateral_view, &scope)?;
+            let names: Vec<String> = if view.lateral_col_alias.is_empty() {
+                vec![object_name(&view.lateral_view_name)]
+            } else {
+                view.lateral_col_alias.iter().map(ident).collect()
+            };
+            scope.entries.push(Entry {
+                name: object_name(&view.lateral_view_name),
+                source: Source::Derived(Relation {
+                    columns: names
+                        .into_iter()
+                        .map(|name| Col {
+                            name,
+                            sources: sources.clone(),
+                            kind: EdgeKind::Transformation,
+                        })
+                        .collect(),
+                }),
+            });
+        }
+        if let Some(into) = &select.into {
+            self.select_into.push(object_name(&into.name));
+        }
+        let mut out = Relation::default();
+        for item in &select.projection {
+            match item {
+                SelectItem::UnnamedExpr(expr) => {
+                    let (sources, kind) = self.expr(expr, &scope)?;
+                    out.columns.push(Col {
+                        name: output_name(expr),
+                        sources,
+                        kind,
+                    });
+                }
+                SelectItem::ExprWithAlias { expr, alias } => {
+                    let (sources, kind) = self.expr(expr, &scope)?;
+                    out.columns.push(Col {
+                        name: ident(alias),
+                        sources,
+                        kind,
+                    });
+                }
+                SelectItem::ExprWithAliases { expr, aliases } => {
+                    let (sources, kind) = self.expr(expr, &scope)?;
+                    for alias in aliases {
+                        out.columns.push(Col {
+                            name: ident(alias),
+                            sources: sources.clone(),
+                            kind,
+                        });
+                    }
+                }
+                SelectItem::Wildcard(_) => {
+                    let all = self.expand_all(&scope);
+                    out.columns.extend(all.columns);
+                }
+                SelectItem::QualifiedWildcard(kind, _) => {
+                    let qualifier = match kind {
+                        SelectItemQualifiedWildcardKind::ObjectName(name) => object_name(name),
+                        SelectItemQualifiedWildcardKind::Expr(e) => e.to_string().to_lowercase(),
+                    };
+                    let entry = scope
+                        .entries
+                        .iter()
+                        .find(|e| e.name == qualifier)
+                        .or_else(|| {
+                            scope.entries.iter().find(|e| match &e.source {
+                                Source::Base { table, .. } => {
+                                    table == &qualifier || table.ends_with(&format!(".{qualifier}"))
+                                }
+                                Source::Derived(_) => false,
+                            })
+                        })
+                        .cloned();
+                    match entry {
+                        Some(entry) => out.columns.extend(self.expand(&entry)),
+                        None => self.warn(format!("`{qualifier}.*` matches no FROM item")),
+                    }
+                }
+            }
+        }
+        // Filters, groups and windows read tables (through subqueries) but
+        // feed no output column.
+        let filters = select
+            .selection
+            .iter()
+            .chain(select.having.iter())
+            .chain(select.qualify.iter())
+            .chain(select.prewhere.iter());
+        for e in filters {
+            self.expr(e, &scope)?;
+        }
+        Ok(out)
+    }
+}
+
+fn join_condition(op: &sqlparser::ast::JoinOperator) -> Option<&Expr> {
+    use sqlparser::ast::{JoinConstraint, JoinOperator as J};
+    let constraint = match op {
+        J::Join(c)
+        | J::Inner(c)
+        | J::Left(c)
+        | J::LeftOuter(c)
+        | J::Right(c)
+        | J::RightOuter(c)
+        | J::FullOuter(c)
+        | J::Semi(c)
+        | J::LeftSemi(c)
+        | J::RightSemi(c)
+        | J::Anti(c)
+        | J::LeftAnti(c)
+        | J::RightAnti(c) => c,
+        _ => return None,
+    };
+    match constraint {
+        JoinConstraint::On(e) => Some(e),
+        _ => None,
+    }
+}
+
+/// The name an unaliased expression gets: a column's own name, else the
+/// expression's text.
+fn output_name(expr: &Expr) -> String {
+    match expr {
+        Expr::Identifier(i) => ident(i),
+        Expr::CompoundIdentifier(parts) => parts.last().map(ident).unwrap_or_default(),
+        Expr::Nested(inner) => output_name(inner),
+        other => other.to_string().to_lowercase(),
+    }
+}
+
+/// Applies `alias (a, b, ...)` column names.
+fn renamed(mut rel: Relation, alias: Option<&TableAlias>) -> Relation {
+    if let Some(a) = alias {
+        for (col, name) in rel.columns.iter_mut().zip(&a.columns) {
+            col.name = ident(&name.name);
+        }
+    }
+    rel
+}
+
+/// UNION and friends: columns by position, names from the left.
+fn union(mut left: Relation, right: Relation) -> Relation {
+    for (i, col) in right.columns.into_iter().enumerate() {
+        match left.columns.get_mut(i) {
+            Some(l) => {
+                l.sources.extend(col.sources);
+                l.kind = l.kind.combine(col.kind);
+            }
+            None => left.columns.push(col),
+        }
+    }
+    left
+}

@@ -1,0 +1,144 @@
+//! A script end to end: tables written and then read by a later statement
+//! are intermediate (temp tables, staging steps) and collapse, so column
+//! edges run from the first source to the last target.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::model::{ColumnEdge, ColumnRef, EdgeKind, Lineage};
+
+/// Combines statement lineages, in script order.
+pub fn collapse(statements: Vec<Lineage>) -> Lineage {
+    if statements.len() == 1 {
+        return statements.into_iter().next().unwrap_or_default();
+    }
+    // Intermediate: written by one statement, read by a later one.
+    let mut intermediate = BTreeSet::new();
+    for (i, s) in statements.iter().enumerate() {
+        for t in &s.targets {
+            if statements[i + 1..]
+                .iter()
+                .any(|later| later.sources.contains(t))
+            {
+                intermediate.insert(t.clone());
+            }
+        }
+    }
+    let mut out = Lineage::default();
+    // What each intermediate column was last made of, as the script runs.
+    let mut made_of: BTreeMap<ColumnRef, BTreeSet<(ColumnRef, EdgeKind)>> = BTreeMap::new();
+    let mut star_of: BTreeMap<String, BTreeSet<(ColumnRef, EdgeKind)>> = BTreeMap::new();
+    for s in statements {
+        out.warnings.extend(s.warnings);
+        for source in &s.sources {
+            if !intermediate.contains(source) {
+                out.sources.insert(source.clone());
+            }
+        }
+        for target in &s.targets {
+            if !intermediate.contains(target) {
+                out.targets.insert(target.clone());
+            }
+        }
+        // Rewrite each edge's source through the intermediate tables before
+        // recording what this statement writes.
+        let mut written: BTreeMap<ColumnRef, BTreeSet<(ColumnRef, EdgeKind)>> = BTreeMap::new();
+        let mut final_edges = Vec::new();
+        for edge in &s.edges {
+            let origins: BTreeSet<(ColumnRef, EdgeKind)> =
+                if intermediate.contains(&edge.source.table) {
+                    made_of
+                        .get(&edge.source)
+                        .cloned()
+                        .or_else(|| star_of.get(&edge.source.table).cloned())
+                        .unwrap_or_default()
+                } else {
+                    [(edge.source.clone(), edge.kind)].into()
+                };
+            let origins: BTreeSet<(ColumnRef, EdgeKind)> = origins
+                .into_iter()
+                .map(|(c, k)| {
+                    // A star flowing through keeps the column name.
+                    let c = if c.column == "*" && edge.source.column != "*" {
+                        ColumnRef::new(c.table, edge.source.column.clone())
+                    } else {
+                        c
+                    };
+                    (c, k.combine(edge.kind))
+                })
+                .collect();
+            match &edge.target_table {
+                Some(t) if intermediate.contains(t) => {
+                    written
+                        .entry(ColumnRef::new(t.clone(), edge.target_column.clone()))
+                        .or_default()
+                        .extend(origins);
+                }
+                _ => final_edges.push((edge, origins)),
+            }
+        }
+        for (column, origins) in written {
+            if column.column == "*" {
+                star_of.insert(column.table.clone(), origins.clone());
+            }
+            made_of.insert(column, origins);
+        }
+        for (edge, origins) in final_edges {
+            for (source, kind) in origins {
+                out.edges.insert(ColumnEdge {
+                    source,
+                    target_table: edge.target_table.clone(),
+                    target_column: edge.target_column.clone(),
+                    kind,
+                });
+            }
+        }
+    }
+    out.warnings.sort();
+    out.warnings.dedup();
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn edge(src: (&str, &str), tgt: (&str, &str)) -> ColumnEdge {
+        ColumnEdge {
+            source: ColumnRef::new(src.0, src.1),
+            target_table: Some(tgt.0.into()),
+            target_column: tgt.1.into(),
+            kind: EdgeKind::Direct,
+        }
+    }
+
+    #[test]
+    fn intermediate_tables_collapse() {
+        let first = Lineage {
+            sources: ["raw.a".into()].into(),
+            targets: ["tmp".into()].into(),
+            edges: [edge(("raw.a", "x"), ("tmp", "y"))].into(),
+            warnings: vec![],
+        };
+        let second = Lineage {
+            sources: ["tmp".into(), "raw.b".into()].into(),
+            targets: ["mart.c".into()].into(),
+            edges: [
+                edge(("tmp", "y"), ("mart.c", "z")),
+                edge(("raw.b", "w"), ("mart.c", "w")),
+            ]
+            .into(),
+            warnings: vec![],
+        };
+        let script = collapse(vec![first, second]);
+        assert_eq!(script.sources, ["raw.a".to_string(), "raw.b".into()].into());
+        assert_eq!(script.targets, ["mart.c".to_string()].into());
+        assert_eq!(
+            script.edges,
+            [
+                edge(("raw.a", "x"), ("mart.c", "z")),
+                edge(("raw.b", "w"), ("mart.c", "w"))
+            ]
+            .into()
+        );
+    }
+}

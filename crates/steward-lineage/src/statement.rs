@@ -1,0 +1,340 @@
+//! One statement's lineage: what it reads, what it writes, and which source
+//! columns feed which target columns.
+
+use std::collections::BTreeSet;
+
+use sqlparser::ast::{
+    AssignmentTarget, CreateTableLikeKind, Expr, FromTable, MergeAction, MergeInsertKind, Query,
+    SetExpr, Statement, TableFactor, TableObject, UpdateTableFromKind,
+};
+
+use crate::error::LineageError;
+use crate::model::{ColumnEdge, Lineage, Schema};
+use crate::resolve::{Relation, Resolver, ident, object_name};
+
+fn edges_into(
+    lineage: &mut Lineage,
+    rel: &Relation,
+    target: Option<&str>,
+    target_columns: Option<&[String]>,
+) {
+    for (i, col) in rel.columns.iter().enumerate() {
+        let name = match target_columns {
+            Some(names) if col.name != "*" => match names.get(i) {
+                Some(n) => n.clone(),
+                None => col.name.clone(),
+            },
+            _ => col.name.clone(),
+        };
+        for source in &col.sources {
+            let target_column = if source.column == "*" {
+                "*".to_string()
+            } else {
+                name.clone()
+            };
+            lineage.edges.insert(ColumnEdge {
+                source: source.clone(),
+                target_table: target.map(str::to_string),
+                target_column,
+                kind: col.kind,
+            });
+        }
+    }
+}
+
+/// The columns a statement names for its target, or the schema's.
+fn target_columns(explicit: Vec<String>, target: &str, schema: &Schema) -> Option<Vec<String>> {
+    if !explicit.is_empty() {
+        return Some(explicit);
+    }
+    schema.lookup(target).map(|(_, cols)| cols.to_vec())
+}
+
+fn finish(mut lineage: Lineage, resolver: Resolver<'_>) -> Lineage {
+    lineage.sources.extend(resolver.reads);
+    lineage.warnings.extend(resolver.warnings);
+    lineage
+}
+
+fn query_into(
+    schema: &Schema,
+    default_database: Option<&str>,
+    query: &Query,
+    target: Option<String>,
+    explicit_columns: Vec<String>,
+) -> Result<Lineage, LineageError> {
+    let mut resolver = Resolver::new(schema, default_database);
+    let rel = resolver.query(query, None)?;
+    let mut lineage = Lineage::default();
+    // `SELECT ... INTO t` writes a table too.
+    let target = target
+        .or_else(|| resolver.select_into.first().cloned())
+        .map(|t| resolver.qualify(&t));
+    let columns = match &target {
+        Some(t) => target_columns(explicit_columns, t, schema),
+        None => None,
+    };
+    edges_into(&mut lineage, &rel, target.as_deref(), columns.as_deref());
+    if let Some(t) = target {
+        lineage.targets.insert(t);
+    }
+    Ok(finish(lineage, resolver))
+}
+
+fn table_factor_name(factor: &TableFactor) -> Option<(String, Option<String>)> {
+    match factor {
+        TableFactor::Table { name, alias, .. } => {
+            Some((object_name(name), alias.as_ref().map(|a| ident(&a.name))))
+        }
+        _ => None,
+    }
+}
+
+/// The lineage of one statement. Statements that move no data (DDL without a
+/// query, SET, USE) have an empty lineage.
+pub fn statement(
+    schema: &Schema,
+    default_database: Option<&str>,
+    stmt: &Statement,
+) -> Result<Lineage, LineageError> {
+    let q = |name: String| match default_database {
+        Some(db) if !name.contains('.') => format!("{db}.{name}"),
+        _ => name,
+    };
+    match stmt {
+        Statement::Query(query) => query_into(schema, default_database, query, None, Vec::new()),
+        Statement::Insert(insert) => {
+            let target = match &insert.table {
+                TableObject::TableName(name) => object_name(name),
+                other => other.to_string().to_lowercase(),
+            };
+            let columns: Vec<String> = insert.columns.iter().map(object_name).collect();
+            match &insert.source {
+                Some(query) => {
+                    query_into(schema, default_database, query, Some(q(target)), columns)
+                }
+                None => Ok(Lineage {
+                    targets: [q(target)].into(),
+                    ..Lineage::default()
+                }),
+            }
+        }
+        Statement::CreateTable(ct) => {
+            let target = object_name(&ct.name);
+            if let Some(query) = &ct.query {
+                let columns = ct.columns.iter().map(|c| ident(&c.name)).collect();
+                return query_into(schema, default_database, query, Some(q(target)), columns);
+            }
+            let copied = match &ct.like {
+                Some(
+                    CreateTableLikeKind::Parenthesized(like) | CreateTableLikeKind::Plain(like),
+                ) => Some(object_name(&like.name)),
+                None => ct.clone.as_ref().map(object_name),
+            };
+            Ok(Lineage {
+                sources: copied.map(q).into_iter().collect(),
+                targets: [q(target)].into(),
+                ..Lineage::default()
+            })
+        }
+        Statement::CreateView(view) => {
+            let columns = view.columns.iter().map(|c| ident(&c.name)).collect();
+            query_into(
+                schema,
+                default_database,
+                &view.query,
+                Some(q(object_name(&view.name))),
+                columns,
+            )
+        }
+        Statement::Update(update) => {
+            let mut resolver = Resolver::new(schema, default_database);
+            let Some((target, _)) = table_factor_name(&update.table.relation) else {
+                return Ok(Lineage::default());
+            };
+            let target = q(target);
+            let mut from: Vec<sqlparser::ast::TableWithJoins> = Vec::new();
+            if let Some(UpdateTableFromKind::BeforeSet(t) | UpdateTableFromKind::AfterSet(t)) =
+                &update.from
+            {
+                from.extend(t.iter().cloned());
+            }
+            let mut select = empty_select();
+            select.from = std::iter::once(update.table.clone()).chain(from).collect();
+            select.selection = update.selection.clone();
+            let mut lineage = Lineage::default();
+            for assignment in &update.assignments {
+                let names = match &assignment.target {
+                    AssignmentTarget::ColumnName(n) => vec![object_name(n)],
+                    AssignmentTarget::Tuple(ns) => ns.iter().map(object_name).collect(),
+                };
+                select.projection = vec![sqlparser::ast::SelectItem::UnnamedExpr(
+                    assignment.value.clone(),
+                )];
+                let rel = resolver.set_expr(&SetExpr::Select(Box::new(select.clone())), None)?;
+                for name in names {
+                    let column = name.rsplit('.').next().unwrap_or(&name).to_string();
+                    let renamed = Relation {
+                        columns: rel
+                            .columns
+                            .iter()
+                            .cloned()
+                            .map(|mut c| {
+                                c.name = column.clone();
+                                c
+                            })
+                            .collect(),
+                    };
+                    edges_into(&mut lineage, &renamed, Some(&target), None);
+                }
+            }
+            if update.assignments.is_empty() {
+                select.projection = Vec::new();
+                resolver.set_expr(&SetExpr::Select(Box::new(select)), None)?;
+            }
+            // The updated table is written; it is read only where its columns
+            // feed the new values.
+            resolver.reads.remove(&target);
+            let reads_target = lineage.edges.iter().any(|e| e.source.table == target);
+            let mut lineage = finish(lineage, resolver);
+            if reads_target {
+                lineage.sources.insert(target.clone());
+            }
+            lineage.targets.insert(target);
+            Ok(lineage)
+        }
+        Statement::Delete(delete) => {
+            // DELETE reads what its USING clause and conditions read.
+            let mut resolver = Resolver::new(schema, default_database);
+            let tables = match &delete.from {
+                FromTable::WithFromKeyword(t) | FromTable::WithoutKeyword(t) => t.clone(),
+            };
+            let targets: BTreeSet<String> = if delete.tables.is_empty() {
+                tables
+                    .iter()
+                    .filter_map(|t| table_factor_name(&t.relation).map(|(n, _)| q(n)))
+                    .collect()
+            } else {
+                delete.tables.iter().map(|n| q(object_name(n))).collect()
+            };
+            let mut select = empty_select();
+            select.from = tables
+                .into_iter()
+                .chain(delete.using.iter().flatten().cloned())
+                .collect();
+            select.selection = delete.selection.clone();
+            resolver.set_expr(&SetExpr::Select(Box::new(select)), None)?;
+            for t in &targets {
+                resolver.reads.remove(t);
+            }
+            let mut lineage = finish(Lineage::default(), resolver);
+            lineage.targets = targets;
+            Ok(lineage)
+        }
+        Statement::Merge(merge) => {
+            let mut resolver = Resolver::new(schema, default_database);
+            let Some((target, _)) = table_factor_name(&merge.table) else {
+                return Ok(Lineage::default());
+            };
+            let target = q(target);
+            let mut select = empty_select();
+            select.from = vec![
+                sqlparser::ast::TableWithJoins {
+                    relation: merge.table.clone(),
+                    joins: Vec::new(),
+                },
+                sqlparser::ast::TableWithJoins {
+                    relation: merge.source.clone(),
+                    joins: Vec::new(),
+                },
+            ];
+            select.selection = Some((*merge.on).clone());
+            let mut lineage = Lineage::default();
+            let mut feed = |resolver: &mut Resolver<'_>,
+                            column: String,
+                            value: &Expr|
+             -> Result<(), LineageError> {
+                let mut s = select.clone();
+                s.projection = vec![sqlparser::ast::SelectItem::UnnamedExpr(value.clone())];
+                let rel = resolver.set_expr(&SetExpr::Select(Box::new(s)), None)?;
+                let renamed = Relation {
+                    columns: rel
+                        .columns
+                        .into_iter()
+                        .map(|mut c| {
+                            c.name = column.clone();
+                            c
+                        })
+                        .collect(),
+                };
+                edges_into(&mut lineage, &renamed, Some(&target), None);
+                Ok(())
+            };
+            for clause in &merge.clauses {
+                match &clause.action {
+                    MergeAction::Update(update) => {
+                        for a in &update.assignments {
+                            let names = match &a.target {
+                                AssignmentTarget::ColumnName(n) => vec![object_name(n)],
+                                AssignmentTarget::Tuple(ns) => ns.iter().map(object_name).collect(),
+                            };
+                            for name in names {
+                                let column = name.rsplit('.').next().unwrap_or(&name).to_string();
+                                feed(&mut resolver, column, &a.value)?;
+                            }
+                        }
+                    }
+                    MergeAction::Insert(insert) => {
+                        if let MergeInsertKind::Values(values) = &insert.kind {
+                            let columns: Vec<String> = insert
+                                .columns
+                                .iter()
+                                .map(|c| {
+                                    let n = object_name(c);
+                                    n.rsplit('.').next().unwrap_or(&n).to_string()
+                                })
+                                .collect();
+                            for row in &values.rows {
+                                for (column, value) in columns.iter().zip(row.iter()) {
+                                    feed(&mut resolver, column.clone(), value)?;
+                                }
+                            }
+                        }
+                    }
+                    MergeAction::Delete { .. } => {}
+                }
+            }
+            if lineage.edges.is_empty() {
+                resolver.set_expr(&SetExpr::Select(Box::new(select.clone())), None)?;
+            }
+            resolver.reads.remove(&target);
+            let mut lineage = finish(lineage, resolver);
+            lineage.targets.insert(target);
+            Ok(lineage)
+        }
+        _ => Ok(Lineage::default()),
+    }
+}
+
+/// A SELECT with nothing in it, to resolve DML clauses (UPDATE ... FROM,
+/// DELETE ... USING, MERGE) with the query machinery.
+fn empty_select() -> sqlparser::ast::Select {
+    static EMPTY: std::sync::LazyLock<sqlparser::ast::Select> = std::sync::LazyLock::new(|| {
+        let parsed = sqlparser::parser::Parser::parse_sql(
+            &sqlparser::dialect::GenericDialect {},
+            "SELECT 1",
+        )
+        .expect("SELECT 1 parses");
+        match parsed.into_iter().next() {
+            Some(Statement::Query(q)) => match *q.body {
+                SetExpr::Select(mut s) => {
+                    s.projection = Vec::new();
+                    *s
+                }
+                _ => panic!("SELECT 1 has a SELECT body"),
+            },
+            _ => panic!("SELECT 1 is a query"),
+        }
+    });
+    EMPTY.clone()
+}

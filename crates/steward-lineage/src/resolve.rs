@@ -174,7 +174,32 @@ impl Visitor for ExprScan {
             Expr::CompoundIdentifier(parts) => {
                 self.paths.push(parts.iter().map(ident).collect());
             }
-            Expr::Function(Function { name, over, .. }) => {
+            Expr::Function(Function {
+                name, over, args, ..
+            }) => {
+                // `count(*)` reads every column: recorded as the table's `*`.
+                if let sqlparser::ast::FunctionArguments::List(list) = args {
+                    for arg in &list.args {
+                        let arg = match arg {
+                            sqlparser::ast::FunctionArg::Unnamed(a)
+                            | sqlparser::ast::FunctionArg::Named { arg: a, .. }
+                            | sqlparser::ast::FunctionArg::ExprNamed { arg: a, .. } => a,
+                        };
+                        match arg {
+                            sqlparser::ast::FunctionArgExpr::Wildcard
+                            | sqlparser::ast::FunctionArgExpr::WildcardWithOptions(_) => {
+                                self.paths.push(vec!["*".into()]);
+                            }
+                            sqlparser::ast::FunctionArgExpr::QualifiedWildcard(q) => {
+                                let mut path: Vec<String> =
+                                    object_name(q).split('.').map(str::to_string).collect();
+                                path.push("*".into());
+                                self.paths.push(path);
+                            }
+                            sqlparser::ast::FunctionArgExpr::Expr(_) => {}
+                        }
+                    }
+                }
                 let function = object_name(name);
                 if over.is_none() && AGGREGATES.contains(&last_part(&function).as_str()) {
                     self.aggregate = true;
@@ -206,11 +231,21 @@ pub struct Resolver<'s> {
 }
 
 impl<'s> Resolver<'s> {
-    pub fn new(schema: &'s Schema, default_database: Option<&'s str>) -> Self {
+    /// A resolver that sees `ctes` (those of a `WITH ... INSERT` around the
+    /// statement) besides its own.
+    pub fn new(
+        schema: &'s Schema,
+        default_database: Option<&'s str>,
+        ctes: &HashMap<String, Relation>,
+    ) -> Self {
         Self {
             schema,
             default_database,
-            ctes: Vec::new(),
+            ctes: if ctes.is_empty() {
+                Vec::new()
+            } else {
+                vec![ctes.clone()]
+            },
             reads: BTreeSet::new(),
             warnings: Vec::new(),
             select_into: Vec::new(),
@@ -244,10 +279,29 @@ impl<'s> Resolver<'s> {
         outer: Option<&Scope<'_>>,
     ) -> Result<Relation, LineageError> {
         self.enter()?;
-        let mut frame_pushed = false;
-        if let Some(with) = &q.with {
-            self.ctes.push(HashMap::new());
-            frame_pushed = true;
+        let frame_pushed = match &q.with {
+            Some(with) => {
+                self.push_ctes(with, outer)?;
+                true
+            }
+            None => false,
+        };
+        let result = self.set_expr(&q.body, outer);
+        if frame_pushed {
+            self.ctes.pop();
+        }
+        self.depth -= 1;
+        result
+    }
+
+    /// Resolves a WITH clause into a new frame of visible CTEs.
+    pub fn push_ctes(
+        &mut self,
+        with: &sqlparser::ast::With,
+        outer: Option<&Scope<'_>>,
+    ) -> Result<(), LineageError> {
+        self.ctes.push(HashMap::new());
+        {
             for cte in &with.cte_tables {
                 let name = ident(&cte.alias.name);
                 // A recursive CTE refers to itself: resolve its anchor (the
@@ -268,12 +322,12 @@ impl<'s> Resolver<'s> {
                 }
             }
         }
-        let result = self.set_expr(&q.body, outer);
-        if frame_pushed {
-            self.ctes.pop();
-        }
-        self.depth -= 1;
-        result
+        Ok(())
+    }
+
+    /// The innermost frame of CTEs, to hand to the statement they wrap.
+    pub fn cte_frame(&self) -> HashMap<String, Relation> {
+        self.ctes.last().cloned().unwrap_or_default()
     }
 
     pub fn set_expr(
@@ -620,6 +674,22 @@ impl<'s> Resolver<'s> {
     }
 
     fn unqualified(&mut self, col: &str, scope: &Scope<'_>) -> Option<BTreeSet<ColumnRef>> {
+        if col == "*" {
+            let mut all = BTreeSet::new();
+            for entry in &scope.entries {
+                match &entry.source {
+                    Source::Base { table, .. } => {
+                        all.insert(ColumnRef::new(table.clone(), "*"));
+                    }
+                    Source::Derived(rel) => {
+                        for c in &rel.columns {
+                            all.extend(c.sources.iter().cloned());
+                        }
+                    }
+                }
+            }
+            return (!all.is_empty()).then_some(all);
+        }
         // A derived relation or a known table with this column.
         for entry in &scope.entries {
             match &entry.source {
@@ -654,12 +724,13 @@ impl<'s> Resolver<'s> {
         match unknown.as_slice() {
             [] => None,
             [one] => Some([ColumnRef::new((*one).clone(), col)].into()),
-            [first, ..] => {
-                let first = (*first).clone();
+            [_, _, ..] => {
+                // Several tables could hold it: the source stays unresolved
+                // (an empty table name) rather than guessed.
                 self.warn(format!(
-                    "column `{col}` is unqualified and the schema is unknown: assumed from `{first}`"
+                    "column `{col}` is unqualified over several tables of unknown schema"
                 ));
-                Some([ColumnRef::new(first, col)].into())
+                Some([ColumnRef::new(String::new(), col)].into())
             }
         }
     }
@@ -870,9 +941,15 @@ fn output_name(expr: &Expr) -> String {
     match expr {
         Expr::Identifier(i) => ident(i),
         Expr::CompoundIdentifier(parts) => parts.last().map(ident).unwrap_or_default(),
-        Expr::Nested(inner) => output_name(inner),
+        // `col::timestamp`, `CAST(col AS date)`: still the column.
+        Expr::Cast { expr: inner, .. } if is_column(inner) => output_name(inner),
+        Expr::Nested(inner) if is_column(inner) => output_name(inner),
         other => other.to_string().to_lowercase(),
     }
+}
+
+fn is_column(expr: &Expr) -> bool {
+    matches!(expr, Expr::Identifier(_) | Expr::CompoundIdentifier(_))
 }
 
 /// Applies `alias (a, b, ...)` column names.

@@ -1,7 +1,7 @@
 //! One statement's lineage: what it reads, what it writes, and which source
 //! columns feed which target columns.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use sqlparser::ast::{
     AssignmentTarget, CreateTableLikeKind, Expr, FromTable, MergeAction, MergeInsertKind, Query,
@@ -59,11 +59,12 @@ fn finish(mut lineage: Lineage, resolver: Resolver<'_>) -> Lineage {
 fn query_into(
     schema: &Schema,
     default_database: Option<&str>,
+    ctes: &HashMap<String, Relation>,
     query: &Query,
     target: Option<String>,
     explicit_columns: Vec<String>,
 ) -> Result<Lineage, LineageError> {
-    let mut resolver = Resolver::new(schema, default_database);
+    let mut resolver = Resolver::new(schema, default_database, ctes);
     let rel = resolver.query(query, None)?;
     let mut lineage = Lineage::default();
     // `SELECT ... INTO t` writes a table too.
@@ -97,12 +98,47 @@ pub fn statement(
     default_database: Option<&str>,
     stmt: &Statement,
 ) -> Result<Lineage, LineageError> {
+    statement_in(schema, default_database, &HashMap::new(), stmt)
+}
+
+/// `WITH ... INSERT/UPDATE/DELETE/MERGE`: the CTEs are resolved first and the
+/// statement sees them.
+fn wrapped_dml(
+    schema: &Schema,
+    default_database: Option<&str>,
+    ctes: &HashMap<String, Relation>,
+    query: &Query,
+) -> Result<Option<Lineage>, LineageError> {
+    let inner = match query.body.as_ref() {
+        SetExpr::Insert(s) | SetExpr::Update(s) | SetExpr::Delete(s) | SetExpr::Merge(s) => s,
+        _ => return Ok(None),
+    };
+    let mut resolver = Resolver::new(schema, default_database, ctes);
+    if let Some(with) = &query.with {
+        resolver.push_ctes(with, None)?;
+    }
+    let frame = resolver.cte_frame();
+    let mut lineage = statement_in(schema, default_database, &frame, inner)?;
+    lineage.sources.extend(resolver.reads);
+    lineage.warnings.extend(resolver.warnings);
+    Ok(Some(lineage))
+}
+
+fn statement_in(
+    schema: &Schema,
+    default_database: Option<&str>,
+    ctes: &HashMap<String, Relation>,
+    stmt: &Statement,
+) -> Result<Lineage, LineageError> {
     let q = |name: String| match default_database {
         Some(db) if !name.contains('.') => format!("{db}.{name}"),
         _ => name,
     };
     match stmt {
-        Statement::Query(query) => query_into(schema, default_database, query, None, Vec::new()),
+        Statement::Query(query) => match wrapped_dml(schema, default_database, ctes, query)? {
+            Some(lineage) => Ok(lineage),
+            None => query_into(schema, default_database, ctes, query, None, Vec::new()),
+        },
         Statement::Insert(insert) => {
             let target = match &insert.table {
                 TableObject::TableName(name) => object_name(name),
@@ -110,9 +146,14 @@ pub fn statement(
             };
             let columns: Vec<String> = insert.columns.iter().map(object_name).collect();
             match &insert.source {
-                Some(query) => {
-                    query_into(schema, default_database, query, Some(q(target)), columns)
-                }
+                Some(query) => query_into(
+                    schema,
+                    default_database,
+                    ctes,
+                    query,
+                    Some(q(target)),
+                    columns,
+                ),
                 None => Ok(Lineage {
                     targets: [q(target)].into(),
                     ..Lineage::default()
@@ -123,7 +164,14 @@ pub fn statement(
             let target = object_name(&ct.name);
             if let Some(query) = &ct.query {
                 let columns = ct.columns.iter().map(|c| ident(&c.name)).collect();
-                return query_into(schema, default_database, query, Some(q(target)), columns);
+                return query_into(
+                    schema,
+                    default_database,
+                    ctes,
+                    query,
+                    Some(q(target)),
+                    columns,
+                );
             }
             let copied = match &ct.like {
                 Some(
@@ -142,13 +190,14 @@ pub fn statement(
             query_into(
                 schema,
                 default_database,
+                ctes,
                 &view.query,
                 Some(q(object_name(&view.name))),
                 columns,
             )
         }
         Statement::Update(update) => {
-            let mut resolver = Resolver::new(schema, default_database);
+            let mut resolver = Resolver::new(schema, default_database, ctes);
             let Some((target, _)) = table_factor_name(&update.table.relation) else {
                 return Ok(Lineage::default());
             };
@@ -205,7 +254,7 @@ pub fn statement(
         }
         Statement::Delete(delete) => {
             // DELETE reads what its USING clause and conditions read.
-            let mut resolver = Resolver::new(schema, default_database);
+            let mut resolver = Resolver::new(schema, default_database, ctes);
             let tables = match &delete.from {
                 FromTable::WithFromKeyword(t) | FromTable::WithoutKeyword(t) => t.clone(),
             };
@@ -232,7 +281,7 @@ pub fn statement(
             Ok(lineage)
         }
         Statement::Merge(merge) => {
-            let mut resolver = Resolver::new(schema, default_database);
+            let mut resolver = Resolver::new(schema, default_database, ctes);
             let Some((target, _)) = table_factor_name(&merge.table) else {
                 return Ok(Lineage::default());
             };

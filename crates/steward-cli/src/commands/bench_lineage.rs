@@ -39,7 +39,8 @@ struct Tables {
 struct Prediction<'a> {
     id: &'a str,
     tables: Tables,
-    columns: Vec<(String, String, Option<String>, String)>,
+    /// An unresolved source table is null.
+    columns: Vec<(Option<String>, String, Option<String>, String)>,
     warnings: Vec<String>,
     error: Option<String>,
 }
@@ -56,12 +57,8 @@ fn prediction<'a>(id: &'a str, result: Result<Lineage, String>) -> Prediction<'a
                 .edges
                 .into_iter()
                 .map(|e| {
-                    (
-                        e.source.table,
-                        e.source.column,
-                        e.target_table,
-                        e.target_column,
-                    )
+                    let table = (!e.source.table.is_empty()).then_some(e.source.table);
+                    (table, e.source.column, e.target_table, e.target_column)
                 })
                 .collect(),
             warnings: l.warnings,

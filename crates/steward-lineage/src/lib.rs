@@ -29,7 +29,18 @@ pub fn analyze(sql: &str, dialect: &str, schema: &Schema) -> Result<Lineage, Lin
     let parsed = parse::parse_lenient(sql, dialect)?;
     let mut lineages = Vec::with_capacity(parsed.statements.len() + 1);
     let mut default_database: Option<String> = None;
-    for stmt in &parsed.statements {
+    // Procedures, IF and blocks: their data statements, in order.
+    let mut flat = Vec::with_capacity(parsed.statements.len());
+    for stmt in parsed.statements {
+        if statement::moves_data(&stmt) {
+            flat.push(stmt);
+        } else {
+            let mut nested = Nested::default();
+            let _ = sqlparser::ast::Visit::visit(&stmt, &mut nested);
+            flat.extend(nested.found);
+        }
+    }
+    for stmt in &flat {
         if let sqlparser::ast::Statement::Use(using) = stmt {
             default_database = use_target(using);
             continue;
@@ -51,6 +62,40 @@ pub fn analyze(sql: &str, dialect: &str, schema: &Schema) -> Result<Lineage, Lin
             .map(|s| format!("not understood, skipped: {s}")),
     );
     Ok(lineage)
+}
+
+/// The data statements inside a procedural one.
+#[derive(Default)]
+struct Nested {
+    found: Vec<sqlparser::ast::Statement>,
+    inside: usize,
+}
+
+impl sqlparser::ast::Visitor for Nested {
+    type Break = ();
+
+    fn pre_visit_statement(
+        &mut self,
+        stmt: &sqlparser::ast::Statement,
+    ) -> std::ops::ControlFlow<()> {
+        if statement::moves_data(stmt) {
+            if self.inside == 0 {
+                self.found.push(stmt.clone());
+            }
+            self.inside += 1;
+        }
+        std::ops::ControlFlow::Continue(())
+    }
+
+    fn post_visit_statement(
+        &mut self,
+        stmt: &sqlparser::ast::Statement,
+    ) -> std::ops::ControlFlow<()> {
+        if statement::moves_data(stmt) {
+            self.inside -= 1;
+        }
+        std::ops::ControlFlow::Continue(())
+    }
 }
 
 /// The database or schema a `USE` statement makes the default.

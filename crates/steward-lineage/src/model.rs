@@ -60,6 +60,12 @@ pub struct Lineage {
     /// Why parts of the result are uncertain (a missing schema, a construct
     /// not understood); empty when the resolver was sure of everything.
     pub warnings: Vec<String>,
+    /// Tables a script drops or renames (`old -> new`), so the script's end
+    /// result names what is left. Not part of a single statement's answer.
+    #[serde(skip)]
+    pub dropped: BTreeSet<String>,
+    #[serde(skip)]
+    pub renamed: Vec<(String, String)>,
 }
 
 impl Lineage {

@@ -215,6 +215,28 @@ fn recover(tokens: &[TokenWithSpan], dialect: &str, parsed: &mut Parsed, depth: 
             return;
         }
     }
+    // A statement followed by clauses the parser does not know (`USING CSV
+    // PARTITIONED BY ...`): keep the part it reads.
+    if let Some(at) = error {
+        let line_start = tokens.first().map_or(1, |t| t.span.start.line);
+        let column_start = tokens.first().map_or(1, |t| t.span.start.column);
+        let (line, column) = if at.line == 1 {
+            (line_start, column_start + at.column - 1)
+        } else {
+            (line_start + at.line - 1, at.column)
+        };
+        if let Some(stop) = tokens
+            .iter()
+            .position(|t| (t.span.start.line, t.span.start.column) >= (line, column))
+            && stop > 0
+            && let Ok(statements) = parse(&text(&tokens[..stop]), dialect)
+            && statements.iter().any(crate::statement::moves_data)
+        {
+            parsed.statements.extend(statements);
+            parsed.skipped.push(summary(&tokens[stop..]));
+            return;
+        }
+    }
     // A wrapper around a data statement: skip to the statement.
     let inner = tokens.iter().skip(1).position(|t| {
         matches!(&t.token, Token::Word(w) if DATA_STATEMENTS.contains(&w.keyword) && w.keyword != Keyword::CREATE)

@@ -439,7 +439,7 @@ impl<'s> Resolver<'s> {
                 name, alias, args, ..
             } => {
                 let table = object_name(name);
-                if args.is_some() {
+                if args.as_ref().is_some_and(|a| !is_table_hint(a)) {
                     // A table function: its arguments feed whatever it outputs.
                     let rel = self.function_relation(alias, &[], scope)?;
                     scope.entries.push(Entry {
@@ -946,6 +946,35 @@ fn output_name(expr: &Expr) -> String {
         Expr::Nested(inner) if is_column(inner) => output_name(inner),
         other => other.to_string().to_lowercase(),
     }
+}
+
+/// T-SQL table hints written like arguments: `FROM t(NOLOCK)`.
+fn is_table_hint(args: &sqlparser::ast::TableFunctionArgs) -> bool {
+    const HINTS: &[&str] = &[
+        "nolock",
+        "readuncommitted",
+        "readcommitted",
+        "repeatableread",
+        "serializable",
+        "updlock",
+        "holdlock",
+        "rowlock",
+        "paglock",
+        "tablock",
+        "tablockx",
+        "xlock",
+        "nowait",
+        "readpast",
+        "forceseek",
+        "forcescan",
+        "noexpand",
+        "snapshot",
+    ];
+    !args.args.is_empty()
+        && args.args.iter().all(|a| {
+            let text = a.to_string().to_lowercase();
+            HINTS.contains(&text.trim())
+        })
 }
 
 fn is_column(expr: &Expr) -> bool {

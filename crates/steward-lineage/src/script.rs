@@ -7,12 +7,24 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::model::{ColumnEdge, ColumnRef, EdgeKind, Lineage};
 
 /// Combines statement lineages, in script order.
-pub fn collapse(statements: Vec<Lineage>) -> Lineage {
+pub fn collapse(mut statements: Vec<Lineage>) -> Lineage {
+    apply_renames(&mut statements);
     if statements.len() == 1 {
         return statements.into_iter().next().unwrap_or_default();
     }
-    // Intermediate: written by one statement, read by a later one.
+    // Intermediate: written by one statement, read by a later one, or
+    // dropped by the end of the script (a temp table).
     let mut intermediate = BTreeSet::new();
+    for (i, s) in statements.iter().enumerate() {
+        for t in &s.targets {
+            if statements[i + 1..]
+                .iter()
+                .any(|later| later.dropped.contains(t))
+            {
+                intermediate.insert(t.clone());
+            }
+        }
+    }
     for (i, s) in statements.iter().enumerate() {
         for t in &s.targets {
             if statements[i + 1..]
@@ -98,6 +110,30 @@ pub fn collapse(statements: Vec<Lineage>) -> Lineage {
     out
 }
 
+/// `ALTER TABLE a RENAME TO b`: what earlier statements wrote to `a` ends up
+/// in `b`.
+fn apply_renames(statements: &mut [Lineage]) {
+    for i in 0..statements.len() {
+        let renames = statements[i].renamed.clone();
+        for (old, new) in renames {
+            for earlier in statements[..i].iter_mut() {
+                if earlier.targets.remove(&old) {
+                    earlier.targets.insert(new.clone());
+                }
+                earlier.edges = std::mem::take(&mut earlier.edges)
+                    .into_iter()
+                    .map(|mut e| {
+                        if e.target_table.as_deref() == Some(old.as_str()) {
+                            e.target_table = Some(new.clone());
+                        }
+                        e
+                    })
+                    .collect();
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -117,7 +153,7 @@ mod tests {
             sources: ["raw.a".into()].into(),
             targets: ["tmp".into()].into(),
             edges: [edge(("raw.a", "x"), ("tmp", "y"))].into(),
-            warnings: vec![],
+            ..Lineage::default()
         };
         let second = Lineage {
             sources: ["tmp".into(), "raw.b".into()].into(),
@@ -127,7 +163,7 @@ mod tests {
                 edge(("raw.b", "w"), ("mart.c", "w")),
             ]
             .into(),
-            warnings: vec![],
+            ..Lineage::default()
         };
         let script = collapse(vec![first, second]);
         assert_eq!(script.sources, ["raw.a".to_string(), "raw.b".into()].into());

@@ -361,8 +361,58 @@ fn statement_in(
             lineage.targets.insert(target);
             Ok(lineage)
         }
+        Statement::Drop { names, .. } => Ok(Lineage {
+            dropped: names.iter().map(|n| q(object_name(n))).collect(),
+            ..Lineage::default()
+        }),
+        Statement::AlterTable(alter) => {
+            let renamed = alter
+                .operations
+                .iter()
+                .filter_map(|op| match op {
+                    sqlparser::ast::AlterTableOperation::RenameTable { table_name } => {
+                        let new = match table_name {
+                            sqlparser::ast::RenameTableNameKind::As(n)
+                            | sqlparser::ast::RenameTableNameKind::To(n) => n,
+                        };
+                        Some((q(object_name(&alter.name)), q(object_name(new))))
+                    }
+                    _ => None,
+                })
+                .collect();
+            Ok(Lineage {
+                renamed,
+                ..Lineage::default()
+            })
+        }
+        Statement::RenameTable(renames) => Ok(Lineage {
+            renamed: renames
+                .iter()
+                .map(|r| (q(object_name(&r.old_name)), q(object_name(&r.new_name))))
+                .collect(),
+            ..Lineage::default()
+        }),
         _ => Ok(Lineage::default()),
     }
+}
+
+/// Whether a statement moves data itself (rather than wrapping statements
+/// that do, as procedures, IF and blocks do).
+pub fn moves_data(stmt: &Statement) -> bool {
+    matches!(
+        stmt,
+        Statement::Query(_)
+            | Statement::Insert(_)
+            | Statement::Update(_)
+            | Statement::Delete(_)
+            | Statement::Merge(_)
+            | Statement::CreateTable(_)
+            | Statement::CreateView(_)
+            | Statement::Drop { .. }
+            | Statement::AlterTable(_)
+            | Statement::RenameTable(_)
+            | Statement::Use(_)
+    )
 }
 
 /// A SELECT with nothing in it, to resolve DML clauses (UPDATE ... FROM,

@@ -30,6 +30,9 @@ pub struct Col {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Relation {
     pub columns: Vec<Col>,
+    /// For a CTE: the stored tables it reads, counted as read only where the
+    /// CTE is used (a CTE nobody selects from feeds nothing).
+    pub reads: BTreeSet<String>,
 }
 
 impl Relation {
@@ -70,6 +73,26 @@ impl<'p> Scope<'p> {
             entries: Vec::new(),
             parent,
         }
+    }
+}
+
+/// Completes a table name with the default database or `database.schema` a
+/// `USE` chose, up to three parts: `USE db` makes `s.t` `db.s.t` and `t`
+/// `db.t`; `USE db.s` makes `t` `db.s.t`.
+pub fn qualify(default: Option<&str>, table: &str) -> String {
+    let Some(default) = default else {
+        return table.to_string();
+    };
+    let parts = table.split('.').count();
+    if parts >= 3 {
+        return table.to_string();
+    }
+    let missing = 3 - parts;
+    let prefix: Vec<&str> = default.split('.').take(missing).collect();
+    if prefix.is_empty() {
+        table.to_string()
+    } else {
+        format!("{}.{table}", prefix.join("."))
     }
 }
 
@@ -309,14 +332,18 @@ impl<'s> Resolver<'s> {
                 if with.recursive
                     && let SetExpr::SetOperation { left, .. } = cte.query.body.as_ref()
                 {
+                    let before = std::mem::take(&mut self.reads);
                     let anchor = self.set_expr(left, outer)?;
-                    let anchor = renamed(anchor, Some(&cte.alias));
+                    let mut anchor = renamed(anchor, Some(&cte.alias));
+                    anchor.reads = std::mem::replace(&mut self.reads, before);
                     if let Some(frame) = self.ctes.last_mut() {
                         frame.insert(name.clone(), anchor);
                     }
                 }
+                let before = std::mem::take(&mut self.reads);
                 let relation = self.query(&cte.query, outer)?;
-                let relation = renamed(relation, Some(&cte.alias));
+                let mut relation = renamed(relation, Some(&cte.alias));
+                relation.reads = std::mem::replace(&mut self.reads, before);
                 if let Some(frame) = self.ctes.last_mut() {
                     frame.insert(name, relation);
                 }
@@ -362,7 +389,10 @@ impl<'s> Resolver<'s> {
                         }
                     }
                 }
-                Ok(Relation { columns })
+                Ok(Relation {
+                    columns,
+                    ..Relation::default()
+                })
             }
             SetExpr::Table(table) => {
                 let name = table
@@ -386,12 +416,9 @@ impl<'s> Resolver<'s> {
         }
     }
 
-    /// A table name as stored: unqualified names in the `USE`d database.
+    /// A table name as stored: names completed with the `USE`d database.
     pub fn qualify(&self, table: &str) -> String {
-        match self.default_database {
-            Some(db) if !table.contains('.') => format!("{db}.{table}"),
-            _ => table.to_string(),
-        }
+        qualify(self.default_database, table)
     }
 
     fn base_entry(&mut self, table: &str, alias: Option<&TableAlias>) -> Entry {
@@ -408,6 +435,7 @@ impl<'s> Resolver<'s> {
                 // `FROM t AS x (a, b)` renames the columns.
                 (Some(a), Source::Base { table, columns }) if !a.columns.is_empty() => {
                     let rel = Relation {
+                        reads: BTreeSet::new(),
                         columns: a
                             .columns
                             .iter()
@@ -453,6 +481,7 @@ impl<'s> Resolver<'s> {
                 if !table.contains('.')
                     && let Some(rel) = self.cte(&table).cloned()
                 {
+                    self.reads.extend(rel.reads.iter().cloned());
                     scope.entries.push(Entry {
                         name: alias
                             .as_ref()
@@ -564,6 +593,7 @@ impl<'s> Resolver<'s> {
             None => Vec::new(),
         };
         Ok(Relation {
+            reads: BTreeSet::new(),
             columns: names
                 .into_iter()
                 .map(|name| Col {
@@ -824,6 +854,7 @@ impl<'s> Resolver<'s> {
             scope.entries.push(Entry {
                 name: object_name(&view.lateral_view_name),
                 source: Source::Derived(Relation {
+                    reads: BTreeSet::new(),
                     columns: names
                         .into_iter()
                         .map(|name| Col {

@@ -26,11 +26,20 @@ pub fn collapse(mut statements: Vec<Lineage>) -> Lineage {
         }
     }
     for (i, s) in statements.iter().enumerate() {
+        // A table filled with constants (`INSERT ... VALUES`) is where data
+        // starts, not a step in between.
+        let from_constants = s.sources.is_empty() && s.dropped.is_empty();
         for t in &s.targets {
-            if statements[i + 1..]
+            let read_at = statements[i + 1..]
                 .iter()
-                .any(|later| later.sources.contains(t))
-            {
+                .position(|later| later.sources.contains(t))
+                .map(|j| i + 1 + j);
+            let Some(read_at) = read_at else { continue };
+            // Written again after that read: the script's result after all.
+            let rewritten = statements[read_at + 1..]
+                .iter()
+                .any(|later| later.targets.contains(t) && later.dropped.is_empty());
+            if !from_constants && !rewritten {
                 intermediate.insert(t.clone());
             }
         }
@@ -116,9 +125,11 @@ fn apply_renames(statements: &mut [Lineage]) {
     for i in 0..statements.len() {
         let renames = statements[i].renamed.clone();
         for (old, new) in renames {
+            let mut written_before = false;
             for earlier in statements[..i].iter_mut() {
                 if earlier.targets.remove(&old) {
                     earlier.targets.insert(new.clone());
+                    written_before = true;
                 }
                 earlier.edges = std::mem::take(&mut earlier.edges)
                     .into_iter()
@@ -129,6 +140,10 @@ fn apply_renames(statements: &mut [Lineage]) {
                         e
                     })
                     .collect();
+            }
+            // Renaming a table the script wrote only moves that result.
+            if written_before {
+                statements[i].sources.remove(&old);
             }
         }
     }

@@ -130,10 +130,7 @@ fn statement_in(
     ctes: &HashMap<String, Relation>,
     stmt: &Statement,
 ) -> Result<Lineage, LineageError> {
-    let q = |name: String| match default_database {
-        Some(db) if !name.contains('.') => format!("{db}.{name}"),
-        _ => name,
-    };
+    let q = |name: String| crate::resolve::qualify(default_database, &name);
     match stmt {
         Statement::Query(query) => match wrapped_dml(schema, default_database, ctes, query)? {
             Some(lineage) => Ok(lineage),
@@ -224,6 +221,7 @@ fn statement_in(
                 for name in names {
                     let column = name.rsplit('.').next().unwrap_or(&name).to_string();
                     let renamed = Relation {
+                        reads: BTreeSet::new(),
                         columns: rel
                             .columns
                             .iter()
@@ -241,14 +239,10 @@ fn statement_in(
                 select.projection = Vec::new();
                 resolver.set_expr(&SetExpr::Select(Box::new(select)), None)?;
             }
-            // The updated table is written; it is read only where its columns
-            // feed the new values.
+            // The updated table is written, not read: its own columns in the
+            // new values are the row being changed.
             resolver.reads.remove(&target);
-            let reads_target = lineage.edges.iter().any(|e| e.source.table == target);
             let mut lineage = finish(lineage, resolver);
-            if reads_target {
-                lineage.sources.insert(target.clone());
-            }
             lineage.targets.insert(target);
             Ok(lineage)
         }
@@ -307,6 +301,7 @@ fn statement_in(
                 s.projection = vec![sqlparser::ast::SelectItem::UnnamedExpr(value.clone())];
                 let rel = resolver.set_expr(&SetExpr::Select(Box::new(s)), None)?;
                 let renamed = Relation {
+                    reads: BTreeSet::new(),
                     columns: rel
                         .columns
                         .into_iter()
@@ -361,10 +356,16 @@ fn statement_in(
             lineage.targets.insert(target);
             Ok(lineage)
         }
-        Statement::Drop { names, .. } => Ok(Lineage {
-            dropped: names.iter().map(|n| q(object_name(n))).collect(),
-            ..Lineage::default()
-        }),
+        Statement::Drop { names, .. } => {
+            let names: BTreeSet<String> = names.iter().map(|n| q(object_name(n))).collect();
+            // Dropping moves no data: no lineage, but a script that drops
+            // a table it made used it as a temp table.
+            Ok(Lineage {
+                dropped: names,
+                ..Lineage::default()
+            })
+        }
+
         Statement::AlterTable(alter) => {
             let renamed = alter
                 .operations
@@ -380,18 +381,23 @@ fn statement_in(
                     _ => None,
                 })
                 .collect();
+            // A rename moves no data: the table is the same under another
+            // name. In a script, what earlier statements wrote takes the new name.
             Ok(Lineage {
                 renamed,
                 ..Lineage::default()
             })
         }
-        Statement::RenameTable(renames) => Ok(Lineage {
-            renamed: renames
+        Statement::RenameTable(renames) => {
+            let renamed: Vec<(String, String)> = renames
                 .iter()
                 .map(|r| (q(object_name(&r.old_name)), q(object_name(&r.new_name))))
-                .collect(),
-            ..Lineage::default()
-        }),
+                .collect();
+            Ok(Lineage {
+                renamed,
+                ..Lineage::default()
+            })
+        }
         _ => Ok(Lineage::default()),
     }
 }

@@ -29,6 +29,15 @@ pub fn analyze(sql: &str, dialect: &str, schema: &Schema) -> Result<Lineage, Lin
     let parsed = parse::parse_lenient(sql, dialect)?;
     let mut lineages = Vec::with_capacity(parsed.statements.len() + 1);
     let mut default_database: Option<String> = None;
+    // Catalogs with databases holding schemas name tables in three parts.
+    let max_parts = if matches!(
+        dialect.to_ascii_lowercase().as_str(),
+        "mysql" | "mariadb" | "hive" | "spark" | "sparksql" | "databricks"
+    ) {
+        2
+    } else {
+        3
+    };
     // Procedures, IF and blocks: their data statements, in order.
     let mut flat = Vec::with_capacity(parsed.statements.len());
     for stmt in parsed.statements {
@@ -45,7 +54,11 @@ pub fn analyze(sql: &str, dialect: &str, schema: &Schema) -> Result<Lineage, Lin
             default_database = use_target(using);
             continue;
         }
-        match statement::statement(schema, default_database.as_deref(), stmt) {
+        let names = resolve::Names {
+            default: default_database.as_deref(),
+            max_parts,
+        };
+        match statement::statement(schema, names, stmt) {
             Ok(l) => lineages.push(l),
             Err(LineageError::TooDeep(n)) => return Err(LineageError::TooDeep(n)),
             Err(e) => lineages.push(Lineage {

@@ -76,18 +76,28 @@ impl<'p> Scope<'p> {
     }
 }
 
-/// Completes a table name with the default database or `database.schema` a
-/// `USE` chose, up to three parts: `USE db` makes `s.t` `db.s.t` and `t`
-/// `db.t`; `USE db.s` makes `t` `db.s.t`.
-pub fn qualify(default: Option<&str>, table: &str) -> String {
-    let Some(default) = default else {
+/// How unqualified table names are completed: the database (or
+/// `database.schema`) a `USE` chose, and how many parts a full name has in
+/// the dialect (three in Snowflake or SQL Server, two in MySQL or Hive).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Names<'a> {
+    pub default: Option<&'a str>,
+    pub max_parts: usize,
+}
+
+/// Completes a table name with the `USE`d default: with three-part names,
+/// `USE db` makes `s.t` `db.s.t` and `t` `db.t`; `USE db.s` makes `t`
+/// `db.s.t`. With two-part names only `t` becomes `db.t`.
+pub fn qualify(names: Names<'_>, table: &str) -> String {
+    let Some(default) = names.default else {
         return table.to_string();
     };
     let parts = table.split('.').count();
-    if parts >= 3 {
+    let max_parts = names.max_parts.max(2);
+    if parts >= max_parts {
         return table.to_string();
     }
-    let missing = 3 - parts;
+    let missing = max_parts - parts;
     let prefix: Vec<&str> = default.split('.').take(missing).collect();
     if prefix.is_empty() {
         table.to_string()
@@ -242,7 +252,7 @@ impl Visitor for ExprScan {
 pub struct Resolver<'s> {
     schema: &'s Schema,
     /// The database a script's `USE` chose, for unqualified table names.
-    default_database: Option<&'s str>,
+    names: Names<'s>,
     /// CTEs visible, innermost last.
     ctes: Vec<HashMap<String, Relation>>,
     /// Stored tables read anywhere in the statement.
@@ -256,14 +266,10 @@ pub struct Resolver<'s> {
 impl<'s> Resolver<'s> {
     /// A resolver that sees `ctes` (those of a `WITH ... INSERT` around the
     /// statement) besides its own.
-    pub fn new(
-        schema: &'s Schema,
-        default_database: Option<&'s str>,
-        ctes: &HashMap<String, Relation>,
-    ) -> Self {
+    pub fn new(schema: &'s Schema, names: Names<'s>, ctes: &HashMap<String, Relation>) -> Self {
         Self {
             schema,
-            default_database,
+            names,
             ctes: if ctes.is_empty() {
                 Vec::new()
             } else {
@@ -418,7 +424,7 @@ impl<'s> Resolver<'s> {
 
     /// A table name as stored: names completed with the `USE`d database.
     pub fn qualify(&self, table: &str) -> String {
-        qualify(self.default_database, table)
+        qualify(self.names, table)
     }
 
     fn base_entry(&mut self, table: &str, alias: Option<&TableAlias>) -> Entry {

@@ -10,7 +10,7 @@ use sqlparser::ast::{
 
 use crate::error::LineageError;
 use crate::model::{ColumnEdge, Lineage, Schema};
-use crate::resolve::{Relation, Resolver, ident, object_name};
+use crate::resolve::{Names, Relation, Resolver, ident, object_name};
 
 fn edges_into(
     lineage: &mut Lineage,
@@ -58,19 +58,17 @@ fn finish(mut lineage: Lineage, resolver: Resolver<'_>) -> Lineage {
 
 fn query_into(
     schema: &Schema,
-    default_database: Option<&str>,
+    names: Names<'_>,
     ctes: &HashMap<String, Relation>,
     query: &Query,
     target: Option<String>,
     explicit_columns: Vec<String>,
 ) -> Result<Lineage, LineageError> {
-    let mut resolver = Resolver::new(schema, default_database, ctes);
+    let mut resolver = Resolver::new(schema, names, ctes);
     let rel = resolver.query(query, None)?;
     let mut lineage = Lineage::default();
     // `SELECT ... INTO t` writes a table too.
-    let target = target
-        .or_else(|| resolver.select_into.first().cloned())
-        .map(|t| resolver.qualify(&t));
+    let target = target.or_else(|| resolver.select_into.first().map(|t| resolver.qualify(t)));
     let columns = match &target {
         Some(t) => target_columns(explicit_columns, t, schema),
         None => None,
@@ -95,17 +93,17 @@ fn table_factor_name(factor: &TableFactor) -> Option<(String, Option<String>)> {
 /// query, SET, USE) have an empty lineage.
 pub fn statement(
     schema: &Schema,
-    default_database: Option<&str>,
+    names: Names<'_>,
     stmt: &Statement,
 ) -> Result<Lineage, LineageError> {
-    statement_in(schema, default_database, &HashMap::new(), stmt)
+    statement_in(schema, names, &HashMap::new(), stmt)
 }
 
 /// `WITH ... INSERT/UPDATE/DELETE/MERGE`: the CTEs are resolved first and the
 /// statement sees them.
 fn wrapped_dml(
     schema: &Schema,
-    default_database: Option<&str>,
+    names: Names<'_>,
     ctes: &HashMap<String, Relation>,
     query: &Query,
 ) -> Result<Option<Lineage>, LineageError> {
@@ -113,12 +111,12 @@ fn wrapped_dml(
         SetExpr::Insert(s) | SetExpr::Update(s) | SetExpr::Delete(s) | SetExpr::Merge(s) => s,
         _ => return Ok(None),
     };
-    let mut resolver = Resolver::new(schema, default_database, ctes);
+    let mut resolver = Resolver::new(schema, names, ctes);
     if let Some(with) = &query.with {
         resolver.push_ctes(with, None)?;
     }
     let frame = resolver.cte_frame();
-    let mut lineage = statement_in(schema, default_database, &frame, inner)?;
+    let mut lineage = statement_in(schema, names, &frame, inner)?;
     lineage.sources.extend(resolver.reads);
     lineage.warnings.extend(resolver.warnings);
     Ok(Some(lineage))
@@ -126,15 +124,15 @@ fn wrapped_dml(
 
 fn statement_in(
     schema: &Schema,
-    default_database: Option<&str>,
+    names: Names<'_>,
     ctes: &HashMap<String, Relation>,
     stmt: &Statement,
 ) -> Result<Lineage, LineageError> {
-    let q = |name: String| crate::resolve::qualify(default_database, &name);
+    let q = |name: String| crate::resolve::qualify(names, &name);
     match stmt {
-        Statement::Query(query) => match wrapped_dml(schema, default_database, ctes, query)? {
+        Statement::Query(query) => match wrapped_dml(schema, names, ctes, query)? {
             Some(lineage) => Ok(lineage),
-            None => query_into(schema, default_database, ctes, query, None, Vec::new()),
+            None => query_into(schema, names, ctes, query, None, Vec::new()),
         },
         Statement::Insert(insert) => {
             let target = match &insert.table {
@@ -143,14 +141,7 @@ fn statement_in(
             };
             let columns: Vec<String> = insert.columns.iter().map(object_name).collect();
             match &insert.source {
-                Some(query) => query_into(
-                    schema,
-                    default_database,
-                    ctes,
-                    query,
-                    Some(q(target)),
-                    columns,
-                ),
+                Some(query) => query_into(schema, names, ctes, query, Some(q(target)), columns),
                 None => Ok(Lineage {
                     targets: [q(target)].into(),
                     ..Lineage::default()
@@ -161,14 +152,7 @@ fn statement_in(
             let target = object_name(&ct.name);
             if let Some(query) = &ct.query {
                 let columns = ct.columns.iter().map(|c| ident(&c.name)).collect();
-                return query_into(
-                    schema,
-                    default_database,
-                    ctes,
-                    query,
-                    Some(q(target)),
-                    columns,
-                );
+                return query_into(schema, names, ctes, query, Some(q(target)), columns);
             }
             let copied = match &ct.like {
                 Some(
@@ -186,7 +170,7 @@ fn statement_in(
             let columns = view.columns.iter().map(|c| ident(&c.name)).collect();
             query_into(
                 schema,
-                default_database,
+                names,
                 ctes,
                 &view.query,
                 Some(q(object_name(&view.name))),
@@ -194,7 +178,7 @@ fn statement_in(
             )
         }
         Statement::Update(update) => {
-            let mut resolver = Resolver::new(schema, default_database, ctes);
+            let mut resolver = Resolver::new(schema, names, ctes);
             let Some((target, _)) = table_factor_name(&update.table.relation) else {
                 return Ok(Lineage::default());
             };
@@ -248,7 +232,7 @@ fn statement_in(
         }
         Statement::Delete(delete) => {
             // DELETE reads what its USING clause and conditions read.
-            let mut resolver = Resolver::new(schema, default_database, ctes);
+            let mut resolver = Resolver::new(schema, names, ctes);
             let tables = match &delete.from {
                 FromTable::WithFromKeyword(t) | FromTable::WithoutKeyword(t) => t.clone(),
             };
@@ -275,7 +259,7 @@ fn statement_in(
             Ok(lineage)
         }
         Statement::Merge(merge) => {
-            let mut resolver = Resolver::new(schema, default_database, ctes);
+            let mut resolver = Resolver::new(schema, names, ctes);
             let Some((target, _)) = table_factor_name(&merge.table) else {
                 return Ok(Lineage::default());
             };

@@ -382,7 +382,73 @@ fn statement_in(
                 ..Lineage::default()
             })
         }
+        Statement::CopyIntoSnowflake {
+            into,
+            from_obj,
+            stage_params,
+            from_query,
+            ..
+        } => {
+            // Loading a table from files or a stage, or unloading to them.
+            let mut resolver = Resolver::new(schema, names, ctes);
+            if let Some(query) = from_query {
+                resolver.query(query, None)?;
+            }
+            let mut lineage = finish(Lineage::default(), resolver);
+            if let Some(from) = from_obj {
+                lineage.sources.insert(location_or_table(from, names));
+            } else if let Some(url) = &stage_params.url {
+                lineage.sources.insert(url.clone());
+            }
+            lineage.targets.insert(location_or_table(into, names));
+            Ok(lineage)
+        }
+        Statement::CreateStage {
+            name, stage_params, ..
+        } => Ok(Lineage {
+            sources: stage_params.url.iter().cloned().collect(),
+            targets: [q(object_name(name))].into(),
+            ..Lineage::default()
+        }),
+        Statement::Copy {
+            source, to, target, ..
+        } => {
+            let mut resolver = Resolver::new(schema, names, ctes);
+            let table = match source {
+                sqlparser::ast::CopySource::Table { table_name, .. } => {
+                    Some(q(object_name(table_name)))
+                }
+                sqlparser::ast::CopySource::Query(query) => {
+                    resolver.query(query, None)?;
+                    None
+                }
+            };
+            let file = match target {
+                sqlparser::ast::CopyTarget::File { filename } => Some(filename.clone()),
+                _ => None,
+            };
+            let mut lineage = finish(Lineage::default(), resolver);
+            if *to {
+                lineage.sources.extend(table);
+                lineage.targets.extend(file);
+            } else {
+                lineage.sources.extend(file);
+                lineage.targets.extend(table);
+            }
+            Ok(lineage)
+        }
         _ => Ok(Lineage::default()),
+    }
+}
+
+/// A COPY endpoint: a stage (`@stage`), a URL (`s3://...`) as written, or a table.
+fn location_or_table(name: &sqlparser::ast::ObjectName, names: Names<'_>) -> String {
+    let raw = name.to_string();
+    let unquoted = raw.trim_matches(|c| c == '\'' || c == '"');
+    if unquoted.starts_with('@') || unquoted.contains("://") {
+        unquoted.to_string()
+    } else {
+        crate::resolve::qualify(names, &object_name(name))
     }
 }
 
@@ -401,6 +467,9 @@ pub fn moves_data(stmt: &Statement) -> bool {
             | Statement::Drop { .. }
             | Statement::AlterTable(_)
             | Statement::RenameTable(_)
+            | Statement::CopyIntoSnowflake { .. }
+            | Statement::CreateStage { .. }
+            | Statement::Copy { .. }
             | Statement::Use(_)
     )
 }

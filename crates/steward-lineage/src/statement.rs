@@ -27,7 +27,7 @@ fn edges_into(
             _ => col.name.clone(),
         };
         for source in &col.sources {
-            let target_column = if source.column == "*" {
+            let target_column = if col.name == "*" {
                 "*".to_string()
             } else {
                 name.clone()

@@ -361,3 +361,29 @@ fn bad_input_is_an_error_with_a_position() {
     );
     assert!(analyze(&nested, "generic", &Schema::new()).is_err());
 }
+
+#[test]
+fn no_prefix_of_a_script_panics() {
+    // Every prefix of scripts with the constructs above: truncated SQL must
+    // come back as lineage or an error, never a panic or a hang.
+    let scripts = [
+        "WITH RECURSIVE t AS (SELECT 1 AS n UNION ALL SELECT n + 1 FROM t WHERE n < 3) \
+         INSERT INTO x (a) SELECT n FROM t; MERGE INTO d USING s ON d.k = s.k \
+         WHEN MATCHED THEN UPDATE SET d.v = s.v WHEN NOT MATCHED THEN INSERT (k) VALUES (s.k);",
+        "CREATE PROCEDURE p AS BEGIN UPDATE a SET b = c.d FROM c WHERE a.id = c.id; \
+         DELETE FROM e WHERE f IN (SELECT g FROM h); END",
+        "SELECT [a].[b], `c`.d, \"e\".\"f\" FROM t1 AS [a] JOIN t2 c ON 1=1, LATERAL (SELECT * FROM t3) e",
+    ];
+    for script in scripts {
+        let mut end = 0;
+        while end < script.len() {
+            end += 1;
+            while !script.is_char_boundary(end) {
+                end += 1;
+            }
+            for dialect in ["generic", "tsql", "snowflake", "hive"] {
+                let _ = analyze(&script[..end], dialect, &Schema::new());
+            }
+        }
+    }
+}

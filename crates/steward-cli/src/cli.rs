@@ -58,6 +58,8 @@ pub enum Command {
     Pii(PiiArgs),
     /// Record a steward's decision on a column's label; no re-scan overwrites it
     Classify(ClassifyArgs),
+    /// Walk the lineage of a table or column, or ingest lineage (`lineage ingest`)
+    Lineage(LineageArgs),
     /// Write a realistic sample company warehouse to try Steward on
     DemoData(DemoDataArgs),
     /// Benchmarks (see docs/benchmarks.md)
@@ -205,6 +207,51 @@ pub struct ClassifyArgs {
     /// Who decides [default: $USER]
     #[arg(long, env = "STEWARD_USER")]
     pub by: Option<String>,
+}
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct LineageArgs {
+    #[command(subcommand)]
+    pub command: Option<LineageCommand>,
+    /// A table or a column: `mart.customer_360` or `mart.customer_360.email`
+    pub asset: Option<String>,
+    /// Only what feeds the asset
+    #[arg(long, conflicts_with = "downstream")]
+    pub upstream: bool,
+    /// Only what the asset feeds
+    #[arg(long)]
+    pub downstream: bool,
+    /// Hops to follow
+    #[arg(long, default_value_t = 3)]
+    pub depth: usize,
+    /// Print the graph in Graphviz dot
+    #[arg(long, conflicts_with = "json")]
+    pub dot: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LineageCommand {
+    /// Read lineage from SQL into the catalog: query logs, dbt-style model
+    /// files, SQL scripts. Re-ingesting the same input replaces its edges
+    Ingest(LineageIngestArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct LineageIngestArgs {
+    /// A query log: JSON lines with `query_id` and `sql`
+    #[arg(long, value_name = "FILE")]
+    pub query_log: Vec<PathBuf>,
+    /// A folder of dbt-style models (`*.sql` with `{{ source() }}`, `{{ ref() }}`)
+    #[arg(long, value_name = "DIR")]
+    pub models: Vec<PathBuf>,
+    /// A SQL script
+    #[arg(long = "sql", value_name = "FILE")]
+    pub sql: Vec<PathBuf>,
+    /// SQL dialect: generic, postgres, mysql, sqlite, snowflake, bigquery, hive,
+    /// sparksql, databricks, redshift, tsql, ...
+    #[arg(long, default_value = "generic")]
+    pub dialect: String,
 }
 
 #[derive(Debug, Args)]

@@ -70,6 +70,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Pii(args) => commands::pii::list(&loaded, &args, &out).await?,
         Command::Classify(args) => commands::pii::classify(&loaded, &args, &out).await?,
+        Command::Lineage(args) => commands::lineage::run(&loaded, &args, &out).await?,
         Command::Bench(BenchCommand::Pii(args)) => commands::bench_pii::run(&args, &out)?,
         Command::Bench(BenchCommand::Lineage(args)) => commands::bench_lineage::run(&args, &out)?,
     }

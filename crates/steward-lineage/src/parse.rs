@@ -167,10 +167,8 @@ pub fn parse_lenient(sql: &str, dialect: &str) -> Result<Parsed, LineageError> {
     for chunk in tokens.split(|t| t.token == Token::SemiColon) {
         recover(chunk, dialect, &mut parsed, 0);
     }
-    let wanted_data = tokens.iter().any(|t| {
-        matches!(&t.token, Token::Word(w) if DATA_STATEMENTS.contains(&w.keyword) && w.keyword != Keyword::CREATE)
-    });
-    if parsed.statements.is_empty() && wanted_data {
+    // Nothing at all could be read: the script's parse error stands.
+    if parsed.statements.is_empty() {
         return Err(error.unwrap_or(LineageError::UnknownDialect(dialect.into())));
     }
     Ok(parsed)
@@ -297,8 +295,10 @@ mod tests {
         )
         .unwrap();
         assert_eq!(parsed.statements.len(), 2);
-        let parsed = parse_lenient("refresh table t; ADD JAR /tmp/x.jar", "sparksql").unwrap();
-        assert!(parsed.statements.is_empty());
+        assert!(
+            parse_lenient("refresh table t; ADD JAR /tmp/x.jar", "sparksql").is_err(),
+            "nothing readable is an error, with the parser's message"
+        );
     }
 
     #[test]

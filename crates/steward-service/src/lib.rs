@@ -4,6 +4,7 @@
 mod classify;
 mod error;
 mod guard;
+mod lineage;
 mod lookup;
 mod scan;
 mod sources;
@@ -14,6 +15,9 @@ pub use classify::{
 };
 pub use error::{Result, ServiceError};
 pub use guard::{Exposure, masked_profile};
+pub use lineage::{
+    Direction, Graph, IngestReport, SqlInput, graph, ingest, model_schema, render_model,
+};
 pub use lookup::{ColumnDetail, TableDetail, TableSummary, list_tables, table_detail};
 pub use scan::{ScanEvent, ScanOptions, ScanReport, SourceReport, TableOutcome, scan};
 pub use sources::{add_source, find_source, kind_of_url, list_sources, new_source, remove_source};

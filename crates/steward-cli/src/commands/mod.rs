@@ -4,6 +4,7 @@ pub mod bench_pii;
 pub mod config_show;
 pub mod demo_data;
 pub mod init;
+pub mod lineage;
 pub mod migrate;
 pub mod pii;
 pub mod scan;

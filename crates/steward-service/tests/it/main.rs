@@ -10,4 +10,5 @@ mod databases;
 mod drift;
 mod harness;
 mod lake;
+mod lineage;
 mod s3;

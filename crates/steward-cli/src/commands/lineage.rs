@@ -1,0 +1,206 @@
+//! `steward lineage TABLE[.COLUMN]` (walk the graph) and `steward lineage
+//! ingest` (read query logs, model files and scripts into it).
+
+use std::collections::BTreeMap;
+use std::io::BufRead;
+use std::path::Path;
+
+use anyhow::Context;
+use serde::Deserialize;
+use steward_service::{
+    Direction, Graph, IngestReport, SqlInput, graph, ingest, model_schema, render_model,
+};
+use steward_types::{ErrorKind, LineageOrigin};
+
+use crate::cli::{LineageArgs, LineageCommand, LineageIngestArgs};
+use crate::commands::open_store;
+use crate::config::Loaded;
+use crate::failure::Failure;
+use crate::output::Output;
+
+pub async fn run(loaded: &Loaded, args: &LineageArgs, out: &Output) -> anyhow::Result<()> {
+    if let Some(LineageCommand::Ingest(ingest_args)) = &args.command {
+        return run_ingest(loaded, ingest_args, out).await;
+    }
+    let Some(asset) = &args.asset else {
+        return Err(Failure::new(
+            ErrorKind::Invalid,
+            "give a table or column (`steward lineage mart.orders`) or `steward lineage ingest`",
+        )
+        .into());
+    };
+    let direction = match (args.upstream, args.downstream) {
+        (true, false) => Direction::Upstream,
+        (false, true) => Direction::Downstream,
+        _ => Direction::Both,
+    };
+    let store = open_store(loaded).await?;
+    let result = graph(&store, asset, direction, args.depth).await;
+    store.close().await;
+    let g = result?;
+    if args.dot {
+        print!("{}", dot(&g));
+        return Ok(());
+    }
+    out.print(&g, human)
+}
+
+fn human(g: &Graph) -> String {
+    let mut text = format!("{}\n", g.root);
+    let mut by_distance: Vec<(&String, &i64)> = g.nodes.iter().filter(|(_, d)| **d != 0).collect();
+    by_distance.sort_by_key(|(name, d)| (**d, (*name).clone()));
+    for (name, distance) in by_distance {
+        let arrow = if *distance < 0 { "<-" } else { "->" };
+        text.push_str(&format!(
+            "  {arrow} {name} ({} hop{})\n",
+            distance.abs(),
+            if distance.abs() == 1 { "" } else { "s" }
+        ));
+    }
+    text.push_str(&format!("{} edge(s)\n", g.edges.len()));
+    text
+}
+
+fn dot(g: &Graph) -> String {
+    let mut text = String::from("digraph lineage {\n  rankdir=LR;\n");
+    for e in &g.edges {
+        let name = |a: &steward_types::AssetRef| match &a.column {
+            Some(c) => format!("{}.{c}", a.table),
+            None => a.table.clone(),
+        };
+        text.push_str(&format!(
+            "  \"{}\" -> \"{}\" [label=\"{}\"];\n",
+            name(&e.from),
+            name(&e.to),
+            e.kind
+        ));
+    }
+    text.push_str("}\n");
+    text
+}
+
+#[derive(Deserialize)]
+struct LoggedQuery {
+    query_id: String,
+    sql: String,
+}
+
+fn read_query_log(path: &Path, dialect: &str, inputs: &mut Vec<SqlInput>) -> anyhow::Result<()> {
+    let file = std::fs::File::open(path).map_err(|e| {
+        Failure::new(
+            ErrorKind::Invalid,
+            format!("cannot open {}: {e}", path.display()),
+        )
+    })?;
+    for (i, line) in std::io::BufReader::new(file).lines().enumerate() {
+        let line = line.with_context(|| format!("{}: line {}", path.display(), i + 1))?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let q: LoggedQuery = serde_json::from_str(&line).map_err(|e| {
+            Failure::new(
+                ErrorKind::Invalid,
+                format!("{}: line {}: {e}", path.display(), i + 1),
+            )
+        })?;
+        inputs.push(SqlInput {
+            origin: LineageOrigin::QueryLog,
+            origin_ref: format!("query_log:{}", q.query_id),
+            sql: q.sql,
+            dialect: dialect.to_string(),
+        });
+    }
+    Ok(())
+}
+
+fn read_models(dir: &Path, dialect: &str, inputs: &mut Vec<SqlInput>) -> anyhow::Result<()> {
+    let listing = std::fs::read_dir(dir).map_err(|e| {
+        Failure::new(
+            ErrorKind::Invalid,
+            format!("cannot list {}: {e}", dir.display()),
+        )
+    })?;
+    let mut files: Vec<_> = listing
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "sql"))
+        .collect();
+    files.sort();
+    let mut texts = Vec::new();
+    let mut schemas = BTreeMap::new();
+    for path in &files {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        let name = path
+            .file_stem()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .to_string();
+        if let Some(schema) = model_schema(&text) {
+            schemas.insert(name.clone(), schema);
+        }
+        texts.push((path.clone(), name, text));
+    }
+    for (path, name, text) in texts {
+        let (_, sql) = render_model(&name, &text, &schemas)
+            .map_err(|e| Failure::new(ErrorKind::Invalid, format!("{}: {e}", path.display())))?;
+        inputs.push(SqlInput {
+            origin: LineageOrigin::Dbt,
+            origin_ref: format!("model:{}", path.display()),
+            sql,
+            dialect: dialect.to_string(),
+        });
+    }
+    Ok(())
+}
+
+async fn run_ingest(loaded: &Loaded, args: &LineageIngestArgs, out: &Output) -> anyhow::Result<()> {
+    if !steward_lineage::parse::known_dialect(&args.dialect) {
+        return Err(Failure::new(
+            ErrorKind::Invalid,
+            format!("unknown dialect `{}`", args.dialect),
+        )
+        .into());
+    }
+    let mut inputs = Vec::new();
+    for path in &args.query_log {
+        read_query_log(path, &args.dialect, &mut inputs)?;
+    }
+    for dir in &args.models {
+        read_models(dir, &args.dialect, &mut inputs)?;
+    }
+    for path in &args.sql {
+        let sql = std::fs::read_to_string(path).map_err(|e| {
+            Failure::new(
+                ErrorKind::Invalid,
+                format!("cannot read {}: {e}", path.display()),
+            )
+        })?;
+        inputs.push(SqlInput {
+            origin: LineageOrigin::Steward,
+            origin_ref: format!("sql:{}", path.display()),
+            sql,
+            dialect: args.dialect.clone(),
+        });
+    }
+    if inputs.is_empty() {
+        return Err(Failure::new(
+            ErrorKind::Invalid,
+            "nothing to ingest: give --query-log FILE, --models DIR or --sql FILE",
+        )
+        .into());
+    }
+    let store = open_store(loaded).await?;
+    let result = ingest(&store, &inputs).await;
+    store.close().await;
+    let report = result?;
+    out.print(&report, |r: &IngestReport| {
+        let mut text = format!(
+            "{} inputs, {} writing tables: {} table edges, {} column edges\n",
+            r.inputs, r.with_lineage, r.table_edges, r.column_edges
+        );
+        for (input, error) in &r.errors {
+            text.push_str(&format!("  not read: {input}: {error}\n"));
+        }
+        text
+    })
+}

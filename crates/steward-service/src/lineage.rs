@@ -1,0 +1,369 @@
+//! Lineage in the catalog: SQL from query logs and dbt-style model files read
+//! into table and column edges (idempotently: re-ingesting an input replaces
+//! its edges), and the graph walked upstream or downstream.
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+use serde::Serialize;
+use steward_lineage::{Lineage, Schema, analyze};
+use steward_store::{Filter, Store};
+use steward_types::{AssetRef, Column, EdgeKind, LineageEdge, LineageOrigin, Source, Table};
+
+use crate::error::{Result, ServiceError};
+
+/// One piece of SQL to read lineage from.
+#[derive(Debug, Clone)]
+pub struct SqlInput {
+    pub origin: LineageOrigin,
+    /// The query id or file the SQL came from; its edges are replaced on
+    /// re-ingestion.
+    pub origin_ref: String,
+    pub sql: String,
+    pub dialect: String,
+}
+
+/// What an ingestion did.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct IngestReport {
+    pub inputs: usize,
+    /// Inputs that wrote tables (plain SELECTs carry no lineage).
+    pub with_lineage: usize,
+    pub table_edges: usize,
+    pub column_edges: usize,
+    /// Inputs that could not be read, with the reason.
+    pub errors: Vec<(String, String)>,
+}
+
+/// Table columns the catalog knows, for resolving unqualified columns and
+/// expanding stars, keyed by `schema.table` and by `source.schema.table`.
+async fn catalog_schema(store: &Store) -> Result<Schema> {
+    let mut session = store.begin().await?;
+    let mut schema = Schema::new();
+    let sources = session.list::<Source>(&Filter::all()).await?;
+    for source in sources {
+        let tables = session
+            .list::<Table>(
+                &Filter::all()
+                    .eq_id("source_id", source.id)
+                    .is_null("dropped_at"),
+            )
+            .await?;
+        for table in tables {
+            let mut columns = session
+                .list::<Column>(&Filter::all().eq_id("table_id", table.id))
+                .await?;
+            columns.sort_by_key(|c| c.position);
+            let names: Vec<String> = columns.iter().map(|c| c.name.clone()).collect();
+            schema.add(&table.qualified_name(), names.iter());
+        }
+    }
+    Ok(schema)
+}
+
+fn kind(kind: steward_lineage::EdgeKind) -> EdgeKind {
+    match kind {
+        steward_lineage::EdgeKind::Direct => EdgeKind::Direct,
+        steward_lineage::EdgeKind::Transformation => EdgeKind::Transformation,
+        steward_lineage::EdgeKind::Aggregation => EdgeKind::Aggregation,
+    }
+}
+
+fn edges_of(lineage: &Lineage, input: &SqlInput) -> Vec<LineageEdge> {
+    let confidence = lineage.confidence();
+    let reason = (!lineage.warnings.is_empty()).then(|| lineage.warnings.join("; "));
+    let mut out = Vec::new();
+    for source in &lineage.sources {
+        for target in &lineage.targets {
+            out.push(LineageEdge {
+                from: AssetRef {
+                    table: source.clone(),
+                    column: None,
+                },
+                to: AssetRef {
+                    table: target.clone(),
+                    column: None,
+                },
+                kind: EdgeKind::Transformation,
+                confidence,
+                reason: reason.clone(),
+                origin: input.origin,
+                origin_ref: Some(input.origin_ref.clone()),
+            });
+        }
+    }
+    for edge in &lineage.edges {
+        let Some(target) = &edge.target_table else {
+            continue;
+        };
+        if edge.source.table.is_empty() {
+            continue;
+        }
+        out.push(LineageEdge {
+            from: AssetRef {
+                table: edge.source.table.clone(),
+                column: Some(edge.source.column.clone()),
+            },
+            to: AssetRef {
+                table: target.clone(),
+                column: Some(edge.target_column.clone()),
+            },
+            kind: kind(edge.kind),
+            confidence,
+            reason: reason.clone(),
+            origin: input.origin,
+            origin_ref: Some(input.origin_ref.clone()),
+        });
+    }
+    out
+}
+
+/// Reads lineage from each input and stores it, one transaction per input;
+/// an input that cannot be read is reported and the rest go on.
+pub async fn ingest(store: &Store, inputs: &[SqlInput]) -> Result<IngestReport> {
+    let schema = catalog_schema(store).await?;
+    let mut report = IngestReport {
+        inputs: inputs.len(),
+        ..IngestReport::default()
+    };
+    for input in inputs {
+        let lineage = match analyze(&input.sql, &input.dialect, &schema) {
+            Ok(l) => l,
+            Err(e) => {
+                report
+                    .errors
+                    .push((input.origin_ref.clone(), e.to_string()));
+                continue;
+            }
+        };
+        let edges = edges_of(&lineage, input);
+        let mut session = store.begin().await?;
+        let old = session
+            .list::<LineageEdge>(&Filter::all().eq_text("origin_ref", input.origin_ref.clone()))
+            .await?;
+        for edge in old {
+            session.delete(edge.id).await?;
+        }
+        for edge in &edges {
+            session.insert(edge).await?;
+        }
+        session.commit().await?;
+        if !lineage.targets.is_empty() {
+            report.with_lineage += 1;
+        }
+        report.table_edges += edges.iter().filter(|e| e.to.column.is_none()).count();
+        report.column_edges += edges.iter().filter(|e| e.to.column.is_some()).count();
+    }
+    Ok(report)
+}
+
+/// A dbt-style model file rendered to SQL: `{{ config(...) }}` dropped,
+/// `{{ source('s', 't') }}` as `s.t`, `{{ ref('m') }}` as the model's table,
+/// and the model's SELECT made a `CREATE TABLE schema.model AS`.
+pub fn render_model(
+    name: &str,
+    text: &str,
+    model_schemas: &BTreeMap<String, String>,
+) -> Result<(String, String)> {
+    let schema = model_schema(text).unwrap_or_else(|| "analytics".to_string());
+    let target = format!("{schema}.{name}");
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find("{{") {
+        out.push_str(&rest[..start]);
+        let Some(end) = rest[start..].find("}}") else {
+            return Err(ServiceError::Invalid(format!(
+                "model `{name}`: `{{{{` without a closing `}}}}`"
+            )));
+        };
+        let inner = rest[start + 2..start + end].trim();
+        out.push_str(&render_call(name, inner, model_schemas)?);
+        rest = &rest[start + end + 2..];
+    }
+    out.push_str(rest);
+    let body = out.trim().trim_end_matches(';');
+    Ok((target.clone(), format!("CREATE TABLE {target} AS {body}")))
+}
+
+fn string_args(call: &str) -> Vec<String> {
+    call.split(['\'', '"'])
+        .enumerate()
+        .filter(|(i, _)| i % 2 == 1)
+        .map(|(_, s)| s.to_string())
+        .collect()
+}
+
+fn render_call(
+    model: &str,
+    inner: &str,
+    model_schemas: &BTreeMap<String, String>,
+) -> Result<String> {
+    if inner.starts_with("config") {
+        return Ok(String::new());
+    }
+    if inner.starts_with("source") {
+        return match string_args(inner).as_slice() {
+            [schema, table] => Ok(format!("{schema}.{table}")),
+            _ => Err(ServiceError::Invalid(format!(
+                "model `{model}`: `{inner}` is not source('schema', 'table')"
+            ))),
+        };
+    }
+    if inner.starts_with("ref") {
+        return match string_args(inner).as_slice() {
+            [other] => Ok(match model_schemas.get(other) {
+                Some(schema) => format!("{schema}.{other}"),
+                None => other.clone(),
+            }),
+            _ => Err(ServiceError::Invalid(format!(
+                "model `{model}`: `{inner}` is not ref('model')"
+            ))),
+        };
+    }
+    Err(ServiceError::Invalid(format!(
+        "model `{model}`: template expression `{{{{ {inner} }}}}` is not supported"
+    )))
+}
+
+/// `schema='mart'` in the model's `config(...)`.
+pub fn model_schema(text: &str) -> Option<String> {
+    let config = text.find("config(")?;
+    let args = &text[config..text[config..].find(')')? + config];
+    let at = args.find("schema")?;
+    string_args(&args[at..]).into_iter().next()
+}
+
+/// Which way to walk the graph.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    Upstream,
+    Downstream,
+    Both,
+}
+
+/// A neighbourhood of the lineage graph.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Graph {
+    pub root: String,
+    /// Assets with their distance from the root (negative: upstream).
+    pub nodes: BTreeMap<String, i64>,
+    pub edges: Vec<LineageEdge>,
+}
+
+fn asset_name(a: &AssetRef) -> String {
+    match &a.column {
+        Some(c) => format!("{}.{c}", a.table),
+        None => a.table.clone(),
+    }
+}
+
+/// Splits `schema.table` or `schema.table.column`: a name some edge uses as a
+/// table is a table; otherwise the last part is the column.
+async fn resolve_asset(store: &Store, name: &str) -> Result<AssetRef> {
+    let name = name.to_lowercase();
+    let mut session = store.begin().await?;
+    let as_table = session
+        .count::<LineageEdge>(&Filter::all().eq_text("from_table", name.clone()))
+        .await?
+        + session
+            .count::<LineageEdge>(&Filter::all().eq_text("to_table", name.clone()))
+            .await?;
+    if as_table > 0 {
+        return Ok(AssetRef {
+            table: name,
+            column: None,
+        });
+    }
+    match name.rsplit_once('.') {
+        Some((table, column)) => Ok(AssetRef {
+            table: table.to_string(),
+            column: Some(column.to_string()),
+        }),
+        None => Err(ServiceError::NotFound(format!(
+            "`{name}` in the lineage graph"
+        ))),
+    }
+}
+
+/// Walks the lineage graph from a table or column up to `depth` hops.
+pub async fn graph(store: &Store, name: &str, direction: Direction, depth: usize) -> Result<Graph> {
+    let root = resolve_asset(store, name).await?;
+    let mut session = store.begin().await?;
+    let mut out = Graph {
+        root: asset_name(&root),
+        ..Graph::default()
+    };
+    out.nodes.insert(asset_name(&root), 0);
+    // The same flow read from many queries is one edge of the graph.
+    let mut seen_edges = BTreeSet::new();
+    for (dir, sign) in [(Direction::Upstream, -1i64), (Direction::Downstream, 1)] {
+        if direction != Direction::Both && direction != dir {
+            continue;
+        }
+        let mut queue = VecDeque::from([(root.clone(), 0usize)]);
+        let mut visited = BTreeSet::from([root.clone()]);
+        while let Some((asset, hops)) = queue.pop_front() {
+            if hops >= depth {
+                continue;
+            }
+            let (table_key, column_key) = if dir == Direction::Upstream {
+                ("to_table", "to_column")
+            } else {
+                ("from_table", "from_column")
+            };
+            let filter = Filter::all().eq_text(table_key, asset.table.clone());
+            let filter = match &asset.column {
+                Some(c) => filter.eq_text(column_key, c.clone()),
+                None => filter.is_null(column_key),
+            };
+            for edge in session.list::<LineageEdge>(&filter).await? {
+                let next = if dir == Direction::Upstream {
+                    edge.from.clone()
+                } else {
+                    edge.to.clone()
+                };
+                if seen_edges.insert((asset_name(&edge.from), asset_name(&edge.to))) {
+                    out.edges.push(edge.data.clone());
+                }
+                out.nodes
+                    .entry(asset_name(&next))
+                    .or_insert(sign * (hops as i64 + 1));
+                if visited.insert(next.clone()) {
+                    queue.push_back((next, hops + 1));
+                }
+            }
+        }
+    }
+    if out.edges.is_empty() {
+        return Err(ServiceError::NotFound(format!(
+            "lineage for `{name}` (ingest some with `steward lineage ingest`)"
+        )));
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn models_render_to_create_table_as() {
+        let schemas = BTreeMap::from([("stg_customers".to_string(), "staging".to_string())]);
+        let (target, sql) = render_model(
+            "customer_360",
+            "{{ config(materialized='table', schema='mart') }}\nselect c.id from {{ source('raw', 'customers') }} c join {{ ref('stg_customers') }} s on s.id = c.id",
+            &schemas,
+        )
+        .unwrap();
+        assert_eq!(target, "mart.customer_360");
+        assert_eq!(
+            sql,
+            "CREATE TABLE mart.customer_360 AS select c.id from raw.customers c join staging.stg_customers s on s.id = c.id"
+        );
+        let err = render_model("m", "select {{ var('x') }}", &schemas).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("`{{ var('x') }}` is not supported"),
+            "{err}"
+        );
+    }
+}

@@ -1,0 +1,103 @@
+//! Lineage through the store: ingestion from SQL, idempotent re-ingestion,
+//! bad input reported without stopping the rest, and the graph walked.
+
+use steward_service::{Direction, ServiceError, SqlInput, graph, ingest};
+use steward_types::LineageOrigin;
+
+use crate::harness::World;
+
+fn input(id: &str, sql: &str) -> SqlInput {
+    SqlInput {
+        origin: LineageOrigin::QueryLog,
+        origin_ref: format!("query_log:{id}"),
+        sql: sql.to_string(),
+        dialect: "postgres".to_string(),
+    }
+}
+
+fn inputs() -> Vec<SqlInput> {
+    vec![
+        input(
+            "q1",
+            "CREATE TABLE staging.customers AS SELECT id, lower(email) AS email, country FROM raw.customers",
+        ),
+        input(
+            "q2",
+            "INSERT INTO mart.by_country (country, customers) SELECT country, count(id) FROM staging.customers GROUP BY country",
+        ),
+        input("q3", "SELECT * FROM mart.by_country"),
+        input("q4", "SELEC broken FROM"),
+        input(
+            "q5",
+            "CREATE TABLE mart.contacts AS SELECT c.email FROM staging.customers c",
+        ),
+    ]
+}
+
+#[tokio::test]
+async fn ingestion_is_idempotent_and_reports_what_it_could_not_read() {
+    let w = World::new().await;
+    let first = ingest(&w.store, &inputs()).await.unwrap();
+    assert_eq!(first.inputs, 5);
+    assert_eq!(first.with_lineage, 3, "the SELECT writes nothing");
+    assert_eq!(first.errors.len(), 1);
+    assert_eq!(first.errors[0].0, "query_log:q4");
+    let again = ingest(&w.store, &inputs()).await.unwrap();
+    assert_eq!(
+        (again.table_edges, again.column_edges),
+        (first.table_edges, first.column_edges)
+    );
+    let mut session = w.store.begin().await.unwrap();
+    let stored = session
+        .count::<steward_types::LineageEdge>(&steward_store::Filter::all())
+        .await
+        .unwrap();
+    assert_eq!(
+        stored as usize,
+        first.table_edges + first.column_edges,
+        "re-ingesting replaced, not duplicated"
+    );
+}
+
+#[tokio::test]
+async fn the_graph_is_walked_both_ways_and_to_a_depth() {
+    let w = World::new().await;
+    ingest(&w.store, &inputs()).await.unwrap();
+
+    let up = graph(&w.store, "mart.contacts.email", Direction::Upstream, 5)
+        .await
+        .unwrap();
+    assert_eq!(up.nodes.get("staging.customers.email"), Some(&-1));
+    assert_eq!(up.nodes.get("raw.customers.email"), Some(&-2));
+
+    let down = graph(&w.store, "raw.customers", Direction::Downstream, 5)
+        .await
+        .unwrap();
+    assert_eq!(down.nodes.get("staging.customers"), Some(&1));
+    assert_eq!(down.nodes.get("mart.by_country"), Some(&2));
+    assert_eq!(down.nodes.get("mart.contacts"), Some(&2));
+
+    let near = graph(&w.store, "raw.customers", Direction::Downstream, 1)
+        .await
+        .unwrap();
+    assert!(
+        !near.nodes.contains_key("mart.by_country"),
+        "{:?}",
+        near.nodes
+    );
+
+    let agg = graph(
+        &w.store,
+        "mart.by_country.customers",
+        Direction::Upstream,
+        2,
+    )
+    .await
+    .unwrap();
+    assert_eq!(agg.edges[0].kind, steward_types::EdgeKind::Aggregation);
+
+    let missing = graph(&w.store, "nowhere.table", Direction::Both, 3)
+        .await
+        .unwrap_err();
+    assert!(matches!(missing, ServiceError::NotFound(_)), "{missing}");
+}

@@ -26,6 +26,8 @@ demo: build
 	cd $(DEMO_DIR) && $(abspath $(STEWARD)) tables
 	cd $(DEMO_DIR) && $(abspath $(STEWARD)) show raw.customers
 	cd $(DEMO_DIR) && $(abspath $(STEWARD)) pii
+	cd $(DEMO_DIR) && $(abspath $(STEWARD)) lineage ingest --query-log warehouse/query_log.jsonl --models warehouse/models --dialect duckdb
+	cd $(DEMO_DIR) && $(abspath $(STEWARD)) lineage raw.customers.email --downstream
 
 fmt:
 	$(CARGO) fmt --all --check

@@ -6,6 +6,7 @@
 mod cli;
 mod config;
 mod harness;
+mod lineage;
 mod pii;
 mod scan;
 mod store;

@@ -150,10 +150,8 @@ pub fn parse_lenient(sql: &str, dialect: &str) -> Result<Parsed, LineageError> {
                 skipped: Vec::new(),
             });
         }
-        Err(LineageError::Parse { .. }) => {
-            // Kept to report when nothing at all can be read.
-            parse(sql, dialect).err()
-        }
+        // Kept to report when nothing at all can be read.
+        Err(e @ LineageError::Parse { .. }) => Some(e),
         Err(e) => return Err(e),
     };
     let name = canonical(dialect).unwrap_or("generic");

@@ -371,10 +371,21 @@ impl<'s> Resolver<'s> {
         match body {
             SetExpr::Select(select) => self.select(select, outer),
             SetExpr::Query(q) => self.query(q, outer),
-            SetExpr::SetOperation { left, right, .. } => {
-                let l = self.set_expr(left, outer)?;
-                let r = self.set_expr(right, outer)?;
-                Ok(union(l, r))
+            SetExpr::SetOperation { .. } => {
+                // A chain `a UNION b UNION c ...` nests to the left: walk it in
+                // a loop, so thousands of branches cannot exhaust the stack.
+                let mut branches = Vec::new();
+                let mut node = body;
+                while let SetExpr::SetOperation { left, right, .. } = node {
+                    branches.push(right.as_ref());
+                    node = left.as_ref();
+                }
+                let mut rel = self.set_expr(node, outer)?;
+                for right in branches.into_iter().rev() {
+                    let r = self.set_expr(right, outer)?;
+                    rel = union(rel, r);
+                }
+                Ok(rel)
             }
             SetExpr::Values(values) => {
                 let mut columns: Vec<Col> = Vec::new();

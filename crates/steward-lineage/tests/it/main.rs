@@ -387,3 +387,37 @@ fn no_prefix_of_a_script_panics() {
         }
     }
 }
+
+#[test]
+fn huge_statements_are_read_without_exhausting_the_stack() {
+    // Test threads have small stacks: long UNION chains and long OR lists
+    // must be walked without deep recursion.
+    let unions = format!(
+        "INSERT INTO t SELECT a FROM s{}",
+        " UNION ALL SELECT a FROM s".repeat(5000)
+    );
+    let lineage = analyze(&unions, "generic", &Schema::new()).unwrap();
+    assert_eq!(lineage.edges.len(), 1);
+    let ors = format!(
+        "SELECT a FROM t WHERE {}",
+        (0..5000)
+            .map(|i| format!("a = {i}"))
+            .collect::<Vec<_>>()
+            .join(" OR ")
+    );
+    assert!(analyze(&ors, "generic", &Schema::new()).is_ok());
+    let wide = format!(
+        "SELECT {} FROM t",
+        (0..5000)
+            .map(|i| format!("c{i}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    assert_eq!(
+        analyze(&wide, "generic", &Schema::new())
+            .unwrap()
+            .edges
+            .len(),
+        5000
+    );
+}

@@ -125,8 +125,18 @@ pub async fn ingest(store: &Store, inputs: &[SqlInput]) -> Result<IngestReport> 
         inputs: inputs.len(),
         ..IngestReport::default()
     };
-    for input in inputs {
-        let lineage = match analyze(&input.sql, &input.dialect, &schema) {
+    // Parsing is CPU work: done on a blocking thread, off the async tasks.
+    let owned: Vec<SqlInput> = inputs.to_vec();
+    let analysed = tokio::task::spawn_blocking(move || {
+        owned
+            .iter()
+            .map(|input| analyze(&input.sql, &input.dialect, &schema))
+            .collect::<Vec<_>>()
+    })
+    .await
+    .map_err(|e| ServiceError::Invalid(format!("lineage analysis stopped: {e}")))?;
+    for (input, result) in inputs.iter().zip(analysed) {
+        let lineage = match result {
             Ok(l) => l,
             Err(e) => {
                 report

@@ -190,18 +190,22 @@ fn recover(tokens: &[TokenWithSpan], dialect: &str, parsed: &mut Parsed, depth: 
         Err(LineageError::Parse { position, .. }) => position,
         Err(_) => None,
     };
-    // Two statements without a `;` between them: split where the parser stopped.
-    if let Some(at) = error {
+    // Positions are relative to the piece parsed: map back to the script.
+    let error_at = error.map(|at| {
         let line_start = tokens.first().map_or(1, |t| t.span.start.line);
         let column_start = tokens.first().map_or(1, |t| t.span.start.column);
-        // Positions are relative to the piece parsed: map back to the script.
-        let (line, column) = if at.line == 1 {
+        if at.line == 1 {
             (line_start, column_start + at.column - 1)
         } else {
             (line_start + at.line - 1, at.column)
-        };
+        }
+    });
+    let at_or_after =
+        |t: &TokenWithSpan, at: (u64, u64)| (t.span.start.line, t.span.start.column) >= at;
+    if let Some(at) = error_at {
+        // Two statements without a `;` between them: split where the parser stopped.
         if let Some(split) = tokens.iter().position(|t| {
-            (t.span.start.line, t.span.start.column) >= (line, column)
+            at_or_after(t, at)
                 && matches!(&t.token, Token::Word(w) if DATA_STATEMENTS.contains(&w.keyword))
         }) && split > 0
             && let Ok(statements) = parse(&text(&tokens[..split]), dialect)
@@ -210,20 +214,9 @@ fn recover(tokens: &[TokenWithSpan], dialect: &str, parsed: &mut Parsed, depth: 
             recover(&tokens[split..], dialect, parsed, depth + 1);
             return;
         }
-    }
-    // A statement followed by clauses the parser does not know (`USING CSV
-    // PARTITIONED BY ...`): keep the part it reads.
-    if let Some(at) = error {
-        let line_start = tokens.first().map_or(1, |t| t.span.start.line);
-        let column_start = tokens.first().map_or(1, |t| t.span.start.column);
-        let (line, column) = if at.line == 1 {
-            (line_start, column_start + at.column - 1)
-        } else {
-            (line_start + at.line - 1, at.column)
-        };
-        if let Some(stop) = tokens
-            .iter()
-            .position(|t| (t.span.start.line, t.span.start.column) >= (line, column))
+        // A statement followed by clauses the parser does not know (`USING CSV
+        // PARTITIONED BY ...`): keep the part it reads.
+        if let Some(stop) = tokens.iter().position(|t| at_or_after(t, at))
             && stop > 0
             && let Ok(statements) = parse(&text(&tokens[..stop]), dialect)
             && statements.iter().any(crate::statement::moves_data)

@@ -609,17 +609,7 @@ impl<'s> Resolver<'s> {
             Some(a) => vec![ident(&a.name)],
             None => Vec::new(),
         };
-        Ok(Relation {
-            reads: BTreeSet::new(),
-            columns: names
-                .into_iter()
-                .map(|name| Col {
-                    name,
-                    sources: sources.clone(),
-                    kind: EdgeKind::Transformation,
-                })
-                .collect(),
-        })
+        Ok(fed_by(names, &sources))
     }
 
     fn add_from_item(
@@ -870,17 +860,7 @@ impl<'s> Resolver<'s> {
             };
             scope.entries.push(Entry {
                 name: object_name(&view.lateral_view_name),
-                source: Source::Derived(Relation {
-                    reads: BTreeSet::new(),
-                    columns: names
-                        .into_iter()
-                        .map(|name| Col {
-                            name,
-                            sources: sources.clone(),
-                            kind: EdgeKind::Transformation,
-                        })
-                        .collect(),
-                }),
+                source: Source::Derived(fed_by(names, &sources)),
             });
         }
         if let Some(into) = &select.into {
@@ -993,6 +973,22 @@ fn output_name(expr: &Expr) -> String {
         Expr::Cast { expr: inner, .. } if is_column(inner) => output_name(inner),
         Expr::Nested(inner) if is_column(inner) => output_name(inner),
         other => other.to_string().to_lowercase(),
+    }
+}
+
+/// Columns each computed from all of `sources` (a table function's or an
+/// exploded array's outputs).
+fn fed_by(names: Vec<String>, sources: &BTreeSet<ColumnRef>) -> Relation {
+    Relation {
+        reads: BTreeSet::new(),
+        columns: names
+            .into_iter()
+            .map(|name| Col {
+                name,
+                sources: sources.clone(),
+                kind: EdgeKind::Transformation,
+            })
+            .collect(),
     }
 }
 

@@ -54,3 +54,90 @@ fn the_sample_warehouse_lineage_is_ingested_and_walked() {
     w.run(&["lineage", "ingest", "--sql", "x.sql", "--dialect", "cobol"])
         .fails_with(2);
 }
+
+/// The fixtures in `tests/fixtures/lineage`.
+fn fixture(name: &str) -> String {
+    format!(
+        "{}/../../tests/fixtures/lineage/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    )
+}
+
+#[test]
+fn dbt_manifests_and_openlineage_events_are_ingested() {
+    let w = Workdir::new();
+    w.run(&["init"]).ok();
+    let manifest = fixture("manifest.json");
+    let events = fixture("openlineage.jsonl");
+    let args = [
+        "lineage",
+        "ingest",
+        "--dbt-manifest",
+        manifest.as_str(),
+        "--openlineage",
+        events.as_str(),
+        "--dialect",
+        "postgres",
+        "--json",
+    ];
+    let report = w.run(&args).ok().json();
+    assert_eq!(
+        report["inputs"], 5,
+        "3 models and 2 events, tests skipped: {report}"
+    );
+    assert_eq!(report["errors"].as_array().unwrap().len(), 0, "{report}");
+    let again = w.run(&args).ok().json();
+    assert_eq!(report, again, "idempotent");
+
+    // Compiled SQL gives column lineage through the staging view.
+    let up = w
+        .run(&[
+            "lineage",
+            "analytics.mart.customer_revenue.revenue",
+            "--upstream",
+            "--json",
+        ])
+        .ok()
+        .json();
+    assert_eq!(
+        up["nodes"]["analytics.staging.stg_orders.amount"], -1,
+        "{up}"
+    );
+    assert_eq!(up["nodes"]["analytics.raw.orders.amount_cents"], -2, "{up}");
+    // An uncompiled model still has its tables.
+    let tables = w
+        .run(&[
+            "lineage",
+            "analytics.mart.not_compiled",
+            "--upstream",
+            "--json",
+        ])
+        .ok()
+        .json();
+    assert_eq!(tables["nodes"]["analytics.raw.customers"], -1, "{tables}");
+
+    // OpenLineage: the column-lineage facet, then a table-level hop.
+    let down = w
+        .run(&["lineage", "raw.customers.email", "--downstream", "--json"])
+        .ok()
+        .json();
+    assert_eq!(down["nodes"]["marketing.emails.email"], 1, "{down}");
+    let to_partner = w
+        .run(&[
+            "lineage",
+            "raw.customers",
+            "--downstream",
+            "--depth",
+            "2",
+            "--json",
+        ])
+        .ok()
+        .json();
+    assert_eq!(to_partner["nodes"]["partner.drop"], 2, "{to_partner}");
+
+    std::fs::write(w.join("broken.json"), "{\"nodes\": 3}").unwrap();
+    let bad = w
+        .run(&["lineage", "ingest", "--dbt-manifest", "broken.json"])
+        .fails_with(2);
+    assert!(bad.stderr.contains("broken.json"), "{}", bad.stderr);
+}

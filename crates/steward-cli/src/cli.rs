@@ -232,8 +232,9 @@ pub struct LineageArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum LineageCommand {
-    /// Read lineage from SQL into the catalog: query logs, dbt-style model
-    /// files, SQL scripts. Re-ingesting the same input replaces its edges
+    /// Read lineage into the catalog: query logs, dbt-style model files, dbt
+    /// manifests, OpenLineage events, SQL scripts. Re-ingesting the same input
+    /// replaces its edges
     Ingest(LineageIngestArgs),
 }
 
@@ -248,6 +249,12 @@ pub struct LineageIngestArgs {
     /// A SQL script
     #[arg(long = "sql", value_name = "FILE")]
     pub sql: Vec<PathBuf>,
+    /// A dbt `manifest.json`: compiled SQL, or `depends_on` when not compiled
+    #[arg(long, value_name = "FILE")]
+    pub dbt_manifest: Vec<PathBuf>,
+    /// OpenLineage run events (JSON lines or an array), column-lineage facet included
+    #[arg(long, value_name = "FILE")]
+    pub openlineage: Vec<PathBuf>,
     /// SQL dialect: generic, postgres, mysql, sqlite, snowflake, bigquery, hive,
     /// sparksql, databricks, redshift, tsql, ...
     #[arg(long, default_value = "generic")]

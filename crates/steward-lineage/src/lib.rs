@@ -12,6 +12,7 @@
 //! - `script`: multi-statement scripts end to end.
 
 mod error;
+mod formats;
 mod model;
 pub mod parse;
 mod resolve;
@@ -19,6 +20,7 @@ mod script;
 mod statement;
 
 pub use error::{LineageError, Position};
+pub use formats::{DbtModel, dbt_manifest, openlineage_events};
 pub use model::{ColumnEdge, ColumnRef, EdgeKind, Lineage, Schema};
 
 /// The lineage of a script in a dialect (`postgres`, `snowflake`, `tsql`, ...).

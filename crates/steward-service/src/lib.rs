@@ -16,7 +16,8 @@ pub use classify::{
 pub use error::{Result, ServiceError};
 pub use guard::{Exposure, masked_profile};
 pub use lineage::{
-    Direction, Graph, IngestReport, SqlInput, graph, ingest, model_schema, render_model,
+    Direction, Graph, IngestReport, KnownInput, SqlInput, graph, ingest, ingest_known,
+    model_schema, render_model,
 };
 pub use lookup::{ColumnDetail, TableDetail, TableSummary, list_tables, table_detail};
 pub use scan::{ScanEvent, ScanOptions, ScanReport, SourceReport, TableOutcome, scan};

@@ -68,7 +68,16 @@ fn kind(kind: steward_lineage::EdgeKind) -> EdgeKind {
     }
 }
 
-fn edges_of(lineage: &Lineage, input: &SqlInput) -> Vec<LineageEdge> {
+/// Lineage that arrives worked out (OpenLineage events, an uncompiled dbt
+/// manifest's `depends_on`), with where it came from.
+#[derive(Debug, Clone)]
+pub struct KnownInput {
+    pub origin: LineageOrigin,
+    pub origin_ref: String,
+    pub lineage: Lineage,
+}
+
+fn edges_of(lineage: &Lineage, input: &KnownInput) -> Vec<LineageEdge> {
     let confidence = lineage.confidence();
     let reason = (!lineage.warnings.is_empty()).then(|| lineage.warnings.join("; "));
     let mut out = Vec::new();
@@ -136,34 +145,55 @@ pub async fn ingest(store: &Store, inputs: &[SqlInput]) -> Result<IngestReport> 
     .await
     .map_err(|e| ServiceError::Invalid(format!("lineage analysis stopped: {e}")))?;
     for (input, result) in inputs.iter().zip(analysed) {
-        let lineage = match result {
-            Ok(l) => l,
-            Err(e) => {
-                report
-                    .errors
-                    .push((input.origin_ref.clone(), e.to_string()));
-                continue;
+        match result {
+            Ok(lineage) => {
+                let known = KnownInput {
+                    origin: input.origin,
+                    origin_ref: input.origin_ref.clone(),
+                    lineage,
+                };
+                store_input(store, &known, &mut report).await?;
             }
-        };
-        let edges = edges_of(&lineage, input);
-        let mut session = store.begin().await?;
-        let old = session
-            .list::<LineageEdge>(&Filter::all().eq_text("origin_ref", input.origin_ref.clone()))
-            .await?;
-        for edge in old {
-            session.delete(edge.id).await?;
+            Err(e) => report
+                .errors
+                .push((input.origin_ref.clone(), e.to_string())),
         }
-        for edge in &edges {
-            session.insert(edge).await?;
-        }
-        session.commit().await?;
-        if !lineage.targets.is_empty() {
-            report.with_lineage += 1;
-        }
-        report.table_edges += edges.iter().filter(|e| e.to.column.is_none()).count();
-        report.column_edges += edges.iter().filter(|e| e.to.column.is_some()).count();
     }
     Ok(report)
+}
+
+/// Stores lineage that needs no parsing, one transaction per input.
+pub async fn ingest_known(store: &Store, inputs: &[KnownInput]) -> Result<IngestReport> {
+    let mut report = IngestReport {
+        inputs: inputs.len(),
+        ..IngestReport::default()
+    };
+    for input in inputs {
+        store_input(store, input, &mut report).await?;
+    }
+    Ok(report)
+}
+
+/// Replaces what an input contributed before with what it says now.
+async fn store_input(store: &Store, input: &KnownInput, report: &mut IngestReport) -> Result<()> {
+    let edges = edges_of(&input.lineage, input);
+    let mut session = store.begin().await?;
+    let old = session
+        .list::<LineageEdge>(&Filter::all().eq_text("origin_ref", input.origin_ref.clone()))
+        .await?;
+    for edge in old {
+        session.delete(edge.id).await?;
+    }
+    for edge in &edges {
+        session.insert(edge).await?;
+    }
+    session.commit().await?;
+    if !input.lineage.targets.is_empty() {
+        report.with_lineage += 1;
+    }
+    report.table_edges += edges.iter().filter(|e| e.to.column.is_none()).count();
+    report.column_edges += edges.iter().filter(|e| e.to.column.is_some()).count();
+    Ok(())
 }
 
 /// A dbt-style model file rendered to SQL: `{{ config(...) }}` dropped,

@@ -1,5 +1,6 @@
 //! `steward lineage TABLE[.COLUMN]` (walk the graph) and `steward lineage
-//! ingest` (read query logs, model files and scripts into it).
+//! ingest` (read query logs, model files, dbt manifests, OpenLineage events
+//! and scripts into it).
 
 use std::collections::BTreeMap;
 use std::io::BufRead;
@@ -7,8 +8,10 @@ use std::path::Path;
 
 use anyhow::Context;
 use serde::Deserialize;
+use steward_lineage::Lineage;
 use steward_service::{
-    Direction, Graph, IngestReport, SqlInput, graph, ingest, model_schema, render_model,
+    Direction, Graph, IngestReport, KnownInput, SqlInput, graph, ingest, ingest_known,
+    model_schema, render_model,
 };
 use steward_types::{ErrorKind, LineageOrigin};
 
@@ -153,6 +156,50 @@ fn read_models(dir: &Path, dialect: &str, inputs: &mut Vec<SqlInput>) -> anyhow:
     Ok(())
 }
 
+fn read(path: &Path) -> anyhow::Result<String> {
+    std::fs::read_to_string(path).map_err(|e| {
+        Failure::new(
+            ErrorKind::Invalid,
+            format!("cannot read {}: {e}", path.display()),
+        )
+        .into()
+    })
+}
+
+/// A dbt manifest's models: compiled SQL is parsed like any script; a model
+/// without it contributes its `depends_on` as table lineage.
+fn read_manifest(
+    path: &Path,
+    dialect: &str,
+    inputs: &mut Vec<SqlInput>,
+    known: &mut Vec<KnownInput>,
+) -> anyhow::Result<()> {
+    let models = steward_lineage::dbt_manifest(&read(path)?)
+        .map_err(|e| Failure::new(ErrorKind::Invalid, format!("{}: {e}", path.display())))?;
+    for model in models {
+        let origin_ref = format!("dbt:{}", model.unique_id);
+        match model.sql {
+            Some(sql) => inputs.push(SqlInput {
+                origin: LineageOrigin::Dbt,
+                origin_ref,
+                sql,
+                dialect: dialect.to_string(),
+            }),
+            None => known.push(KnownInput {
+                origin: LineageOrigin::Dbt,
+                origin_ref,
+                lineage: Lineage {
+                    sources: model.depends_on.into_iter().collect(),
+                    targets: [model.target].into(),
+                    warnings: vec!["dbt manifest not compiled: table lineage only".into()],
+                    ..Lineage::default()
+                },
+            }),
+        }
+    }
+    Ok(())
+}
+
 async fn run_ingest(loaded: &Loaded, args: &LineageIngestArgs, out: &Output) -> anyhow::Result<()> {
     if !steward_lineage::parse::known_dialect(&args.dialect) {
         return Err(Failure::new(
@@ -182,17 +229,38 @@ async fn run_ingest(loaded: &Loaded, args: &LineageIngestArgs, out: &Output) -> 
             dialect: args.dialect.clone(),
         });
     }
-    if inputs.is_empty() {
+    let mut known = Vec::new();
+    for path in &args.dbt_manifest {
+        read_manifest(path, &args.dialect, &mut inputs, &mut known)?;
+    }
+    for path in &args.openlineage {
+        let text = read(path)?;
+        let events = steward_lineage::openlineage_events(&text)
+            .map_err(|e| Failure::new(ErrorKind::Invalid, format!("{}: {e}", path.display())))?;
+        for (reference, lineage) in events {
+            known.push(KnownInput {
+                origin: LineageOrigin::OpenLineage,
+                origin_ref: format!("openlineage:{reference}"),
+                lineage,
+            });
+        }
+    }
+    if inputs.is_empty() && known.is_empty() {
         return Err(Failure::new(
             ErrorKind::Invalid,
-            "nothing to ingest: give --query-log FILE, --models DIR or --sql FILE",
+            "nothing to ingest: give --query-log, --models, --dbt-manifest, --openlineage or --sql",
         )
         .into());
     }
     let store = open_store(loaded).await?;
-    let result = ingest(&store, &inputs).await;
+    let parsed = ingest(&store, &inputs).await;
+    let worked_out = ingest_known(&store, &known).await;
     store.close().await;
-    let report = result?;
+    let (mut report, other) = (parsed?, worked_out?);
+    report.inputs += other.inputs;
+    report.with_lineage += other.with_lineage;
+    report.table_edges += other.table_edges;
+    report.column_edges += other.column_edges;
     out.print(&report, |r: &IngestReport| {
         let mut text = format!(
             "{} inputs, {} writing tables: {} table edges, {} column edges\n",

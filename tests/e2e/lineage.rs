@@ -141,3 +141,24 @@ fn dbt_manifests_and_openlineage_events_are_ingested() {
         .fails_with(2);
     assert!(bad.stderr.contains("broken.json"), "{}", bad.stderr);
 }
+
+#[test]
+fn view_definitions_found_by_a_scan_become_lineage() {
+    let w = Workdir::new();
+    w.run(&["init"]).ok();
+    w.run(&["demo-data", "warehouse"]).ok();
+    w.run(&["lineage", "ingest", "--views"]).fails_with(2);
+    w.run(&["source", "add", "app", "sqlite://warehouse/app.db"])
+        .ok();
+    w.run(&["scan", "app"]).ok();
+    let report = w
+        .run(&["lineage", "ingest", "--views", "--json"])
+        .ok()
+        .json();
+    assert!(report["column_edges"].as_u64().unwrap() > 0, "{report}");
+    let up = w
+        .run(&["lineage", "active_customers.email", "--upstream", "--json"])
+        .ok()
+        .json();
+    assert_eq!(up["nodes"]["customers.email"], -1, "{up}");
+}

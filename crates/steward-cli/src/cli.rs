@@ -255,6 +255,9 @@ pub struct LineageIngestArgs {
     /// OpenLineage run events (JSON lines or an array), column-lineage facet included
     #[arg(long, value_name = "FILE")]
     pub openlineage: Vec<PathBuf>,
+    /// The definitions of the views the scans found
+    #[arg(long)]
+    pub views: bool,
     /// SQL dialect: generic, postgres, mysql, sqlite, snowflake, bigquery, hive,
     /// sparksql, databricks, redshift, tsql, ...
     #[arg(long, default_value = "generic")]

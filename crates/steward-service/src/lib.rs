@@ -17,7 +17,7 @@ pub use error::{Result, ServiceError};
 pub use guard::{Exposure, masked_profile};
 pub use lineage::{
     Direction, Graph, IngestReport, KnownInput, SqlInput, graph, ingest, ingest_known,
-    model_schema, render_model,
+    model_schema, render_model, view_inputs,
 };
 pub use lookup::{ColumnDetail, TableDetail, TableSummary, list_tables, table_detail};
 pub use scan::{ScanEvent, ScanOptions, ScanReport, SourceReport, TableOutcome, scan};

@@ -196,6 +196,51 @@ async fn store_input(store: &Store, input: &KnownInput, report: &mut IngestRepor
     Ok(())
 }
 
+/// The views the scans found, as SQL inputs: each definition becomes
+/// `CREATE VIEW name AS ...` in its database's dialect.
+pub async fn view_inputs(store: &Store) -> Result<Vec<SqlInput>> {
+    let mut session = store.begin().await?;
+    let mut out = Vec::new();
+    for source in session.list::<Source>(&Filter::all()).await? {
+        let dialect = match source.kind {
+            steward_types::SourceKind::Postgres => "postgres",
+            steward_types::SourceKind::Mysql => "mysql",
+            steward_types::SourceKind::Sqlite => "sqlite",
+            steward_types::SourceKind::Files => "generic",
+        };
+        let tables = session
+            .list::<Table>(
+                &Filter::all()
+                    .eq_id("source_id", source.id)
+                    .is_null("dropped_at"),
+            )
+            .await?;
+        for table in tables {
+            let Some(definition) = &table.view_sql else {
+                continue;
+            };
+            let name = table.qualified_name();
+            // SQLite keeps the whole statement, PostgreSQL and MySQL the query.
+            let sql = if definition
+                .trim_start()
+                .to_ascii_lowercase()
+                .starts_with("create")
+            {
+                definition.clone()
+            } else {
+                format!("CREATE VIEW {name} AS {definition}")
+            };
+            out.push(SqlInput {
+                origin: LineageOrigin::View,
+                origin_ref: format!("view:{}.{name}", source.name),
+                sql,
+                dialect: dialect.to_string(),
+            });
+        }
+    }
+    Ok(out)
+}
+
 /// A dbt-style model file rendered to SQL: `{{ config(...) }}` dropped,
 /// `{{ source('s', 't') }}` as `s.t`, `{{ ref('m') }}` as the model's table,
 /// and the model's SELECT made a `CREATE TABLE schema.model AS`.

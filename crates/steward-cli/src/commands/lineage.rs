@@ -11,7 +11,7 @@ use serde::Deserialize;
 use steward_lineage::Lineage;
 use steward_service::{
     Direction, Graph, IngestReport, KnownInput, SqlInput, graph, ingest, ingest_known,
-    model_schema, render_model,
+    model_schema, render_model, view_inputs,
 };
 use steward_types::{ErrorKind, LineageOrigin};
 
@@ -245,14 +245,24 @@ async fn run_ingest(loaded: &Loaded, args: &LineageIngestArgs, out: &Output) -> 
             });
         }
     }
+    let store = open_store(loaded).await?;
+    if args.views {
+        match view_inputs(&store).await {
+            Ok(views) => inputs.extend(views),
+            Err(e) => {
+                store.close().await;
+                return Err(e.into());
+            }
+        }
+    }
     if inputs.is_empty() && known.is_empty() {
+        store.close().await;
         return Err(Failure::new(
             ErrorKind::Invalid,
-            "nothing to ingest: give --query-log, --models, --dbt-manifest, --openlineage or --sql",
+            "nothing to ingest: give --query-log, --models, --dbt-manifest, --openlineage, --sql or --views (after a scan)",
         )
         .into());
     }
-    let store = open_store(loaded).await?;
     let parsed = ingest(&store, &inputs).await;
     let worked_out = ingest_known(&store, &known).await;
     store.close().await;

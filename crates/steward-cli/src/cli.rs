@@ -236,6 +236,9 @@ pub enum LineageCommand {
     /// manifests, OpenLineage events, SQL scripts. Re-ingesting the same input
     /// replaces its edges
     Ingest(LineageIngestArgs),
+    /// Recompute the labels sensitive columns pass on through lineage
+    /// (`ingest` does this too)
+    Propagate,
 }
 
 #[derive(Debug, Args)]

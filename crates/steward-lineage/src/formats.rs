@@ -2,7 +2,7 @@
 //! manifests (compiled SQL and `depends_on`) and OpenLineage run events (the
 //! datasets a job read and wrote, and the column-lineage facet).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Deserialize;
 
@@ -273,6 +273,7 @@ pub fn openlineage_events(text: &str) -> Result<Vec<(String, Lineage)>, LineageE
                             target_table: Some(output.name.to_lowercase()),
                             target_column: column.to_lowercase(),
                             kind: edge_kind(&input.transformations),
+                            functions: BTreeSet::new(),
                         });
                     }
                 }

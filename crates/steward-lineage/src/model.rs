@@ -47,6 +47,9 @@ pub struct ColumnEdge {
     pub target_table: Option<String>,
     pub target_column: String,
     pub kind: EdgeKind,
+    /// Functions the value went through (`lower`, `sha256`, `count`),
+    /// lowercased, across the statements of a script.
+    pub functions: BTreeSet<String>,
 }
 
 /// The lineage of a statement or a whole script.

@@ -24,6 +24,8 @@ pub struct Col {
     pub name: String,
     pub sources: BTreeSet<ColumnRef>,
     pub kind: EdgeKind,
+    /// Functions applied on the way from the sources (lowercased names).
+    pub functions: BTreeSet<String>,
 }
 
 /// The columns a query outputs, in order.
@@ -173,6 +175,7 @@ struct ExprScan {
     paths: Vec<Vec<String>>,
     subqueries: Vec<Query>,
     aggregate: bool,
+    functions: BTreeSet<String>,
     /// Identifiers inside lambda bodies (`x -> x + 1`) are not columns.
     lambda_params: Vec<String>,
 }
@@ -234,6 +237,7 @@ impl Visitor for ExprScan {
                     }
                 }
                 let function = object_name(name);
+                self.functions.insert(last_part(&function));
                 if over.is_none() && AGGREGATES.contains(&last_part(&function).as_str()) {
                     self.aggregate = true;
                 }
@@ -402,6 +406,7 @@ impl<'s> Resolver<'s> {
                                 name: format!("column{}", i + 1),
                                 sources,
                                 kind,
+                                functions: BTreeSet::new(),
                             }),
                         }
                     }
@@ -466,6 +471,7 @@ impl<'s> Resolver<'s> {
                                     name: ident(&c.name),
                                     sources: [ColumnRef::new(table.clone(), original)].into(),
                                     kind: EdgeKind::Direct,
+                                    functions: BTreeSet::new(),
                                 }
                             })
                             .collect(),
@@ -637,18 +643,32 @@ impl<'s> Resolver<'s> {
         expr: &Expr,
         scope: &Scope<'_>,
     ) -> Result<(BTreeSet<ColumnRef>, EdgeKind), LineageError> {
+        let (sources, kind, _) = self.expr_with_functions(expr, scope)?;
+        Ok((sources, kind))
+    }
+
+    /// As `expr`, with the functions the value goes through: the
+    /// expression's own and those of the derived columns it reads.
+    pub fn expr_with_functions(
+        &mut self,
+        expr: &Expr,
+        scope: &Scope<'_>,
+    ) -> Result<(BTreeSet<ColumnRef>, EdgeKind, BTreeSet<String>), LineageError> {
         let mut scan = ExprScan::default();
         let _ = expr.visit(&mut scan);
         let mut sources = BTreeSet::new();
+        let mut functions = scan.functions.clone();
         for path in &scan.paths {
             if let Some(found) = self.column(path, scope) {
                 sources.extend(found);
             }
+            functions.extend(self.functions_of(path, scope));
         }
         for sub in &scan.subqueries {
             let rel = self.query(sub, Some(scope))?;
             for col in rel.columns {
                 sources.extend(col.sources);
+                functions.extend(col.functions);
             }
         }
         let kind = if scan.aggregate {
@@ -658,7 +678,32 @@ impl<'s> Resolver<'s> {
         } else {
             EdgeKind::Transformation
         };
-        Ok((sources, kind))
+        Ok((sources, kind, functions))
+    }
+
+    /// The functions a column read from a derived relation (a CTE or
+    /// subquery) went through there.
+    fn functions_of(&self, path: &[String], scope: &Scope<'_>) -> BTreeSet<String> {
+        let (col, qualifier) = match path {
+            [] => return BTreeSet::new(),
+            [col] => (col.as_str(), None),
+            [.., col] => (col.as_str(), Some(path[..path.len() - 1].join("."))),
+        };
+        let mut current = Some(scope);
+        while let Some(s) = current {
+            for entry in &s.entries {
+                if qualifier.as_ref().is_some_and(|q| *q != entry.name) {
+                    continue;
+                }
+                if let Source::Derived(rel) = &entry.source
+                    && let Some(c) = rel.column(col)
+                {
+                    return c.functions.clone();
+                }
+            }
+            current = s.parent;
+        }
+        BTreeSet::new()
     }
 
     /// The table columns a column path (`c`, `t.c`, `db.t.c`) refers to.
@@ -825,6 +870,7 @@ impl<'s> Resolver<'s> {
                     name: c.clone(),
                     sources: [ColumnRef::new(table.clone(), c.clone())].into(),
                     kind: EdgeKind::Direct,
+                    functions: BTreeSet::new(),
                 })
                 .collect(),
             Source::Base {
@@ -836,6 +882,7 @@ impl<'s> Resolver<'s> {
                     name: "*".into(),
                     sources: [ColumnRef::new(table.clone(), "*")].into(),
                     kind: EdgeKind::Direct,
+                    functions: BTreeSet::new(),
                 }]
             }
             Source::Derived(rel) => rel.columns.clone(),
@@ -870,28 +917,31 @@ impl<'s> Resolver<'s> {
         for item in &select.projection {
             match item {
                 SelectItem::UnnamedExpr(expr) => {
-                    let (sources, kind) = self.expr(expr, &scope)?;
+                    let (sources, kind, functions) = self.expr_with_functions(expr, &scope)?;
                     out.columns.push(Col {
                         name: output_name(expr),
                         sources,
                         kind,
+                        functions,
                     });
                 }
                 SelectItem::ExprWithAlias { expr, alias } => {
-                    let (sources, kind) = self.expr(expr, &scope)?;
+                    let (sources, kind, functions) = self.expr_with_functions(expr, &scope)?;
                     out.columns.push(Col {
                         name: ident(alias),
                         sources,
                         kind,
+                        functions,
                     });
                 }
                 SelectItem::ExprWithAliases { expr, aliases } => {
-                    let (sources, kind) = self.expr(expr, &scope)?;
+                    let (sources, kind, functions) = self.expr_with_functions(expr, &scope)?;
                     for alias in aliases {
                         out.columns.push(Col {
                             name: ident(alias),
                             sources: sources.clone(),
                             kind,
+                            functions: functions.clone(),
                         });
                     }
                 }
@@ -987,6 +1037,7 @@ fn fed_by(names: Vec<String>, sources: &BTreeSet<ColumnRef>) -> Relation {
                 name,
                 sources: sources.clone(),
                 kind: EdgeKind::Transformation,
+                functions: BTreeSet::new(),
             })
             .collect(),
     }
@@ -1042,6 +1093,7 @@ fn union(mut left: Relation, right: Relation) -> Relation {
             Some(l) => {
                 l.sources.extend(col.sources);
                 l.kind = l.kind.combine(col.kind);
+                l.functions.extend(col.functions);
             }
             None => left.columns.push(col),
         }

@@ -6,6 +6,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::model::{ColumnEdge, ColumnRef, EdgeKind, Lineage};
 
+/// Where an intermediate column's value came from: the source column, how,
+/// and through which functions.
+type Origin = (ColumnRef, EdgeKind, BTreeSet<String>);
+
 /// Combines statement lineages, in script order.
 pub fn collapse(mut statements: Vec<Lineage>) -> Lineage {
     apply_renames(&mut statements);
@@ -46,8 +50,8 @@ pub fn collapse(mut statements: Vec<Lineage>) -> Lineage {
     }
     let mut out = Lineage::default();
     // What each intermediate column was last made of, as the script runs.
-    let mut made_of: BTreeMap<ColumnRef, BTreeSet<(ColumnRef, EdgeKind)>> = BTreeMap::new();
-    let mut star_of: BTreeMap<String, BTreeSet<(ColumnRef, EdgeKind)>> = BTreeMap::new();
+    let mut made_of: BTreeMap<ColumnRef, BTreeSet<Origin>> = BTreeMap::new();
+    let mut star_of: BTreeMap<String, BTreeSet<Origin>> = BTreeMap::new();
     for s in statements {
         out.warnings.extend(s.warnings);
         for source in &s.sources {
@@ -62,29 +66,29 @@ pub fn collapse(mut statements: Vec<Lineage>) -> Lineage {
         }
         // Rewrite each edge's source through the intermediate tables before
         // recording what this statement writes.
-        let mut written: BTreeMap<ColumnRef, BTreeSet<(ColumnRef, EdgeKind)>> = BTreeMap::new();
+        let mut written: BTreeMap<ColumnRef, BTreeSet<Origin>> = BTreeMap::new();
         let mut final_edges = Vec::new();
         for edge in &s.edges {
-            let origins: BTreeSet<(ColumnRef, EdgeKind)> =
-                if intermediate.contains(&edge.source.table) {
-                    made_of
-                        .get(&edge.source)
-                        .cloned()
-                        .or_else(|| star_of.get(&edge.source.table).cloned())
-                        .unwrap_or_default()
-                } else {
-                    [(edge.source.clone(), edge.kind)].into()
-                };
-            let origins: BTreeSet<(ColumnRef, EdgeKind)> = origins
+            let origins: BTreeSet<Origin> = if intermediate.contains(&edge.source.table) {
+                made_of
+                    .get(&edge.source)
+                    .cloned()
+                    .or_else(|| star_of.get(&edge.source.table).cloned())
+                    .unwrap_or_default()
+            } else {
+                [(edge.source.clone(), edge.kind, BTreeSet::new())].into()
+            };
+            let origins: BTreeSet<Origin> = origins
                 .into_iter()
-                .map(|(c, k)| {
+                .map(|(c, k, mut functions)| {
                     // A star flowing through keeps the column name.
                     let c = if c.column == "*" && edge.source.column != "*" {
                         ColumnRef::new(c.table, edge.source.column.clone())
                     } else {
                         c
                     };
-                    (c, k.combine(edge.kind))
+                    functions.extend(edge.functions.iter().cloned());
+                    (c, k.combine(edge.kind), functions)
                 })
                 .collect();
             match &edge.target_table {
@@ -104,12 +108,13 @@ pub fn collapse(mut statements: Vec<Lineage>) -> Lineage {
             made_of.insert(column, origins);
         }
         for (edge, origins) in final_edges {
-            for (source, kind) in origins {
+            for (source, kind, functions) in origins {
                 out.edges.insert(ColumnEdge {
                     source,
                     target_table: edge.target_table.clone(),
                     target_column: edge.target_column.clone(),
                     kind,
+                    functions,
                 });
             }
         }
@@ -159,6 +164,7 @@ mod tests {
             target_table: Some(tgt.0.into()),
             target_column: tgt.1.into(),
             kind: EdgeKind::Direct,
+            functions: BTreeSet::new(),
         }
     }
 

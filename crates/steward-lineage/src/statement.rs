@@ -37,6 +37,7 @@ fn edges_into(
                 target_table: target.map(str::to_string),
                 target_column,
                 kind: col.kind,
+                functions: col.functions.clone(),
             });
         }
     }

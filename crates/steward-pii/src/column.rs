@@ -36,6 +36,9 @@ pub struct PiiConfig {
     /// Columns whose best label is at least this likely, but below `accept`,
     /// are ambiguous: a second opinion (the local model) is asked when one is on.
     pub ask_from: f64,
+    /// Functions that remove sensitivity on the way through lineage (a hash,
+    /// a mask, a count): columns computed through them inherit no label.
+    pub propagation_stops: Vec<String>,
 }
 
 impl Default for PiiConfig {
@@ -44,6 +47,34 @@ impl Default for PiiConfig {
         Self {
             accept: d.accept,
             ask_from: d.ask_from,
+            propagation_stops: [
+                "md5",
+                "sha1",
+                "sha2",
+                "sha224",
+                "sha256",
+                "sha384",
+                "sha512",
+                "hash",
+                "hashbytes",
+                "farm_fingerprint",
+                "xxhash64",
+                "murmur3",
+                "crc32",
+                "hmac",
+                "mask",
+                "mask_hash",
+                "redact",
+                "encrypt",
+                "aes_encrypt",
+                "count",
+                "approx_distinct",
+                "approx_count_distinct",
+                "hll",
+                "hll_count",
+            ]
+            .map(String::from)
+            .to_vec(),
         }
     }
 }

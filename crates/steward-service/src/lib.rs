@@ -6,6 +6,7 @@ mod error;
 mod guard;
 mod lineage;
 mod lookup;
+mod propagate;
 mod scan;
 mod sources;
 
@@ -20,5 +21,6 @@ pub use lineage::{
     model_schema, render_model, view_inputs,
 };
 pub use lookup::{ColumnDetail, TableDetail, TableSummary, list_tables, table_detail};
+pub use propagate::{PropagationReport, propagate};
 pub use scan::{ScanEvent, ScanOptions, ScanReport, SourceReport, TableOutcome, scan};
 pub use sources::{add_source, find_source, kind_of_url, list_sources, new_source, remove_source};

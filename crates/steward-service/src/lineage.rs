@@ -30,6 +30,8 @@ pub struct IngestReport {
     pub with_lineage: usize,
     pub table_edges: usize,
     pub column_edges: usize,
+    /// Columns holding a derived label after the run (see `propagate`).
+    pub derived: usize,
     /// Inputs that could not be read, with the reason.
     pub errors: Vec<(String, String)>,
 }
@@ -97,6 +99,7 @@ fn edges_of(lineage: &Lineage, input: &KnownInput) -> Vec<LineageEdge> {
                 reason: reason.clone(),
                 origin: input.origin,
                 origin_ref: Some(input.origin_ref.clone()),
+                functions: Vec::new(),
             });
         }
     }
@@ -121,6 +124,7 @@ fn edges_of(lineage: &Lineage, input: &KnownInput) -> Vec<LineageEdge> {
             reason: reason.clone(),
             origin: input.origin,
             origin_ref: Some(input.origin_ref.clone()),
+            functions: edge.functions.iter().cloned().collect(),
         });
     }
     out

@@ -352,6 +352,7 @@ mod lineage_edge {
             "reason",
             "origin",
             "origin_ref",
+            "functions",
         ]
     );
 
@@ -375,6 +376,7 @@ mod lineage_edge {
             (&e.reason).into(),
             e.origin.as_str().into(),
             (&e.origin_ref).into(),
+            Value::json(&e.functions),
         ]
     }
     fn read(f: &Fields<'_>) -> Result<LineageEdge, StoreError> {
@@ -392,6 +394,7 @@ mod lineage_edge {
             reason: f.opt_text("reason")?,
             origin: f.parse("origin")?,
             origin_ref: f.opt_text("origin_ref")?,
+            functions: f.json("functions")?,
         })
     }
 }

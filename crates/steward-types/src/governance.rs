@@ -49,6 +49,10 @@ pub struct LineageEdge {
     pub origin: LineageOrigin,
     /// The query id, file or run the edge was read from, for idempotent re-ingestion.
     pub origin_ref: Option<String>,
+    /// Functions the value went through on the way (`lower`, `sha256`,
+    /// `count`), lowercased: what sensitivity propagation looks at.
+    #[serde(default)]
+    pub functions: Vec<String>,
 }
 
 named_enum! {

@@ -10,8 +10,8 @@ use anyhow::Context;
 use serde::Deserialize;
 use steward_lineage::Lineage;
 use steward_service::{
-    Direction, Graph, IngestReport, KnownInput, SqlInput, graph, ingest, ingest_known,
-    model_schema, render_model, view_inputs,
+    Direction, Graph, IngestReport, KnownInput, PropagationReport, SqlInput, graph, ingest,
+    ingest_known, model_schema, propagate, render_model, view_inputs,
 };
 use steward_types::{ErrorKind, LineageOrigin};
 
@@ -22,8 +22,23 @@ use crate::failure::Failure;
 use crate::output::Output;
 
 pub async fn run(loaded: &Loaded, args: &LineageArgs, out: &Output) -> anyhow::Result<()> {
-    if let Some(LineageCommand::Ingest(ingest_args)) = &args.command {
-        return run_ingest(loaded, ingest_args, out).await;
+    match &args.command {
+        Some(LineageCommand::Ingest(ingest_args)) => {
+            return run_ingest(loaded, ingest_args, out).await;
+        }
+        Some(LineageCommand::Propagate) => {
+            let store = open_store(loaded).await?;
+            let result = propagate(&store, &loaded.config.pii.propagation_stops).await;
+            store.close().await;
+            let report = result?;
+            return out.print(&report, |r: &PropagationReport| {
+                format!(
+                    "{} column(s) hold a derived label, {} removed, {} flow(s) stopped by a hash, mask or count\n",
+                    r.derived, r.removed, r.stopped
+                )
+            });
+        }
+        None => {}
     }
     let Some(asset) = &args.asset else {
         return Err(Failure::new(
@@ -265,16 +280,24 @@ async fn run_ingest(loaded: &Loaded, args: &LineageIngestArgs, out: &Output) -> 
     }
     let parsed = ingest(&store, &inputs).await;
     let worked_out = ingest_known(&store, &known).await;
+    // New lineage may carry sensitivity further: recompute derived labels.
+    let derived = match (&parsed, &worked_out) {
+        (Ok(_), Ok(_)) => Some(propagate(&store, &loaded.config.pii.propagation_stops).await),
+        _ => None,
+    };
     store.close().await;
     let (mut report, other) = (parsed?, worked_out?);
+    if let Some(derived) = derived {
+        report.derived = derived?.derived;
+    }
     report.inputs += other.inputs;
     report.with_lineage += other.with_lineage;
     report.table_edges += other.table_edges;
     report.column_edges += other.column_edges;
     out.print(&report, |r: &IngestReport| {
         let mut text = format!(
-            "{} inputs, {} writing tables: {} table edges, {} column edges\n",
-            r.inputs, r.with_lineage, r.table_edges, r.column_edges
+            "{} inputs, {} writing tables: {} table edges, {} column edges; {} column(s) with a derived label\n",
+            r.inputs, r.with_lineage, r.table_edges, r.column_edges, r.derived
         );
         for (input, error) in &r.errors {
             text.push_str(&format!("  not read: {input}: {error}\n"));

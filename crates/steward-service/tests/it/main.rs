@@ -11,4 +11,5 @@ mod drift;
 mod harness;
 mod lake;
 mod lineage;
+mod propagate;
 mod s3;

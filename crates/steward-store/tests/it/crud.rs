@@ -321,6 +321,7 @@ async fn lineage_edges() {
             reason: None,
             origin: LineageOrigin::QueryLog,
             origin_ref: Some("q-1842".to_string()),
+            functions: vec!["lower".to_string(), "trim".to_string()],
         };
         let b = LineageEdge {
             from: AssetRef {
@@ -336,6 +337,7 @@ async fn lineage_edges() {
             reason: Some("schema of raw.orders unknown: `*` not expanded".to_string()),
             origin: LineageOrigin::Dbt,
             origin_ref: None,
+            functions: Vec::new(),
         };
         lifecycle(&t, a, b).await;
         t

@@ -115,3 +115,18 @@ pub fn pg_url() -> Option<String> {
         }
     }
 }
+
+/// The migration versions this build carries, from the migrations folder (the
+/// SQLite and PostgreSQL folders carry the same numbers).
+pub fn migration_versions() -> Vec<u64> {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../migrations/sqlite");
+    let mut versions: Vec<u64> = std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|e| {
+            let name = e.ok()?.file_name().to_string_lossy().into_owned();
+            name.split('_').next()?.parse().ok()
+        })
+        .collect();
+    versions.sort_unstable();
+    versions
+}

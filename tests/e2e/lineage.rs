@@ -39,6 +39,17 @@ fn the_sample_warehouse_lineage_is_ingested_and_walked() {
         "{}",
         down.stdout
     );
+    let impact = w.run(&["lineage", "raw.customers.email", "--impact"]).ok();
+    assert!(
+        impact
+            .stdout
+            .starts_with("dropping or retyping raw.customers.email affects"),
+        "{}",
+        impact.stdout
+    );
+    assert!(impact.stdout.contains("input  model:"), "{}", impact.stdout);
+    w.run(&["lineage", "raw.customers.email", "--impact", "--upstream"])
+        .fails_with(2);
     let dot = w.run(&["lineage", "mart.customer_360", "--dot"]).ok();
     assert!(
         dot.stdout.starts_with("digraph lineage {"),

@@ -129,7 +129,10 @@ async fn postgres_store_end_to_end() {
         .ok()
         .json();
     assert_eq!(init["backend"], "postgres");
-    assert_eq!(init["applied"], serde_json::json!([1, 2]));
+    assert_eq!(
+        init["applied"],
+        serde_json::json!(crate::harness::migration_versions())
+    );
     assert!(
         !w.join(".steward/catalog.db").exists(),
         "no SQLite file for a PostgreSQL store"

@@ -228,6 +228,10 @@ pub struct LineageArgs {
     /// Print the graph in Graphviz dot
     #[arg(long, conflicts_with = "json")]
     pub dot: bool,
+    /// What breaks if the asset is dropped or retyped: everything downstream,
+    /// and the queries, models and jobs that read it on the way
+    #[arg(long, conflicts_with_all = ["upstream", "downstream", "dot"])]
+    pub impact: bool,
 }
 
 #[derive(Debug, Subcommand)]

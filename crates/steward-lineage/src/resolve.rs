@@ -41,6 +41,24 @@ impl Relation {
     fn column(&self, name: &str) -> Option<&Col> {
         self.columns.iter().find(|c| c.name == name)
     }
+
+    /// A column not listed, read through a `*` over a table whose columns are
+    /// unknown (`WITH c AS (SELECT * FROM raw.t) SELECT c.email ...`).
+    fn through_star(&self, name: &str) -> Option<BTreeSet<ColumnRef>> {
+        let star = self.column("*")?;
+        Some(
+            star.sources
+                .iter()
+                .map(|s| {
+                    if s.column == "*" {
+                        ColumnRef::new(s.table.clone(), name)
+                    } else {
+                        s.clone()
+                    }
+                })
+                .collect(),
+        )
+    }
 }
 
 /// What a name in FROM stands for.
@@ -779,6 +797,9 @@ impl<'s> Resolver<'s> {
                     if let Some(c) = rel.column(col) {
                         return Some(c.sources.clone());
                     }
+                    if let Some(sources) = rel.through_star(col) {
+                        return Some(sources);
+                    }
                 }
                 Source::Base {
                     table,
@@ -839,6 +860,7 @@ impl<'s> Resolver<'s> {
             Source::Base { table, .. } => Some([ColumnRef::new(table.clone(), col)].into()),
             Source::Derived(rel) => match rel.column(col) {
                 Some(c) => Some(c.sources.clone()),
+                None if rel.column("*").is_some() => rel.through_star(col),
                 None => {
                     // A function relation with unnamed columns feeds them all.
                     if rel.columns.len() == 1 && rel.columns[0].name == qualifier {

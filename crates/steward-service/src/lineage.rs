@@ -336,6 +336,21 @@ pub struct Graph {
     /// Assets with their distance from the root (negative: upstream).
     pub nodes: BTreeMap<String, i64>,
     pub edges: Vec<LineageEdge>,
+    /// The queries, models and jobs (origin references) the walked edges were
+    /// read from: downstream, what breaks if the root is dropped or retyped.
+    pub inputs: BTreeSet<String>,
+}
+
+impl Graph {
+    /// The tables among the nodes, root excluded.
+    pub fn tables(&self) -> BTreeSet<String> {
+        self.edges
+            .iter()
+            .flat_map(|e| [&e.from.table, &e.to.table])
+            .filter(|t| **t != self.root && !self.root.starts_with(&format!("{t}.")))
+            .cloned()
+            .collect()
+    }
 }
 
 fn asset_name(a: &AssetRef) -> String {
@@ -410,6 +425,9 @@ pub async fn graph(store: &Store, name: &str, direction: Direction, depth: usize
                 } else {
                     edge.to.clone()
                 };
+                if let Some(reference) = &edge.origin_ref {
+                    out.inputs.insert(reference.clone());
+                }
                 if seen_edges.insert((asset_name(&edge.from), asset_name(&edge.to))) {
                     out.edges.push(edge.data.clone());
                 }

@@ -47,7 +47,7 @@ pub async fn run(loaded: &Loaded, args: &LineageArgs, out: &Output) -> anyhow::R
         )
         .into());
     };
-    let direction = match (args.upstream, args.downstream) {
+    let direction = match (args.upstream, args.downstream || args.impact) {
         (true, false) => Direction::Upstream,
         (false, true) => Direction::Downstream,
         _ => Direction::Both,
@@ -60,7 +60,28 @@ pub async fn run(loaded: &Loaded, args: &LineageArgs, out: &Output) -> anyhow::R
         print!("{}", dot(&g));
         return Ok(());
     }
+    if args.impact {
+        return out.print(&g, impact);
+    }
     out.print(&g, human)
+}
+
+fn impact(g: &Graph) -> String {
+    let columns = g.nodes.iter().filter(|(_, d)| **d > 0).count();
+    let tables = g.tables();
+    let mut text = format!(
+        "dropping or retyping {} affects {columns} downstream asset(s) in {} table(s), read by {} input(s)\n",
+        g.root,
+        tables.len(),
+        g.inputs.len()
+    );
+    for table in &tables {
+        text.push_str(&format!("  table  {table}\n"));
+    }
+    for input in &g.inputs {
+        text.push_str(&format!("  input  {input}\n"));
+    }
+    text
 }
 
 fn human(g: &Graph) -> String {

@@ -421,3 +421,20 @@ fn huge_statements_are_read_without_exhausting_the_stack() {
         5000
     );
 }
+
+#[test]
+fn columns_read_through_a_star_over_an_unknown_table() {
+    run(&[Case {
+        name: "dbt-style CTE",
+        dialect: "duckdb",
+        sql: "CREATE TABLE mart.c AS WITH src AS (SELECT * FROM raw.customers) \
+              SELECT s.email, upper(name) AS name FROM src s",
+        schema: &[],
+        sources: &["raw.customers"],
+        targets: &["mart.c"],
+        edges: &[
+            "raw.customers.email -> mart.c.email",
+            "raw.customers.name -> mart.c.name",
+        ],
+    }]);
+}

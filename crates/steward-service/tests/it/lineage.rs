@@ -101,3 +101,20 @@ async fn the_graph_is_walked_both_ways_and_to_a_depth() {
         .unwrap_err();
     assert!(matches!(missing, ServiceError::NotFound(_)), "{missing}");
 }
+
+#[tokio::test]
+async fn impact_lists_what_reads_a_column_downstream() {
+    let w = World::new().await;
+    ingest(&w.store, &inputs()).await.unwrap();
+    let impact = graph(&w.store, "raw.customers.email", Direction::Downstream, 10)
+        .await
+        .unwrap();
+    assert_eq!(
+        impact.inputs.iter().map(String::as_str).collect::<Vec<_>>(),
+        ["query_log:q1", "query_log:q5"]
+    );
+    assert_eq!(
+        impact.tables().into_iter().collect::<Vec<_>>(),
+        ["mart.contacts", "staging.customers"]
+    );
+}

@@ -911,6 +911,24 @@ impl<'s> Resolver<'s> {
         }
     }
 
+    /// One output column per name, each computed by `expr`.
+    fn project(
+        &mut self,
+        expr: &Expr,
+        names: Vec<String>,
+        scope: &Scope<'_>,
+        out: &mut Relation,
+    ) -> Result<(), LineageError> {
+        let (sources, kind, functions) = self.expr_with_functions(expr, scope)?;
+        out.columns.extend(names.into_iter().map(|name| Col {
+            name,
+            sources: sources.clone(),
+            kind,
+            functions: functions.clone(),
+        }));
+        Ok(())
+    }
+
     fn select(
         &mut self,
         select: &Select,
@@ -939,33 +957,13 @@ impl<'s> Resolver<'s> {
         for item in &select.projection {
             match item {
                 SelectItem::UnnamedExpr(expr) => {
-                    let (sources, kind, functions) = self.expr_with_functions(expr, &scope)?;
-                    out.columns.push(Col {
-                        name: output_name(expr),
-                        sources,
-                        kind,
-                        functions,
-                    });
+                    self.project(expr, vec![output_name(expr)], &scope, &mut out)?;
                 }
                 SelectItem::ExprWithAlias { expr, alias } => {
-                    let (sources, kind, functions) = self.expr_with_functions(expr, &scope)?;
-                    out.columns.push(Col {
-                        name: ident(alias),
-                        sources,
-                        kind,
-                        functions,
-                    });
+                    self.project(expr, vec![ident(alias)], &scope, &mut out)?;
                 }
                 SelectItem::ExprWithAliases { expr, aliases } => {
-                    let (sources, kind, functions) = self.expr_with_functions(expr, &scope)?;
-                    for alias in aliases {
-                        out.columns.push(Col {
-                            name: ident(alias),
-                            sources: sources.clone(),
-                            kind,
-                            functions: functions.clone(),
-                        });
-                    }
+                    self.project(expr, aliases.iter().map(ident).collect(), &scope, &mut out)?;
                 }
                 SelectItem::Wildcard(_) => {
                     let all = self.expand_all(&scope);

@@ -13,12 +13,12 @@ use serde::Serialize;
 use steward_pii::{Classifier, ColumnSample, DETECTOR_VERSION, Label, TableDecision};
 use steward_store::{Filter, Session, Store};
 use steward_types::{
-    AuditEvent, Classification, ClassificationOrigin, Column, Id, Record, Source, Table, Verdict,
+    AuditEvent, Classification, ClassificationOrigin, Column, Id, Record, Source, Verdict,
 };
 use steward_warehouse::{TableProfile, TableSnapshot};
 
 use crate::error::{Result, ServiceError};
-use crate::lookup::resolve;
+use crate::lookup::{live_tables, resolve, table_columns};
 
 /// The label stored on each column of a quasi-identifier combination.
 pub const QUASI_IDENTIFIER: &str = "QUASI_IDENTIFIER";
@@ -321,39 +321,28 @@ pub async fn sensitive_columns(
         None => session.list::<Source>(&Filter::all()).await?,
     };
     let mut out = Vec::new();
-    for source in sources {
-        let tables = session
-            .list::<Table>(
-                &Filter::all()
-                    .eq_id("source_id", source.id)
-                    .is_null("dropped_at"),
-            )
-            .await?;
-        for table in tables {
-            let columns = session
-                .list::<Column>(&Filter::all().eq_id("table_id", table.id))
+    for (source, table) in live_tables(&mut session, sources).await? {
+        let columns = table_columns(&mut session, &table).await?;
+        for column in columns {
+            let rows = session
+                .list::<Classification>(&Filter::all().eq_id("column_id", column.id))
                 .await?;
-            for column in columns {
-                let rows = session
-                    .list::<Classification>(&Filter::all().eq_id("column_id", column.id))
-                    .await?;
-                let standing = effective(&rows)
-                    .into_iter()
-                    .chain(rows.iter().filter(|r| r.label == QUASI_IDENTIFIER));
-                for row in standing {
-                    out.push(SensitiveColumn {
-                        source: source.name.clone(),
-                        table: table.qualified_name(),
-                        column: column.name.clone(),
-                        label: row.label.clone(),
-                        confidence: row.confidence,
-                        origin: row.origin,
-                        verdict: row.verdict,
-                        evidence: row.evidence.clone(),
-                        decided_by: row.decided_by.clone(),
-                        reason: row.reason.clone(),
-                    });
-                }
+            let standing = effective(&rows)
+                .into_iter()
+                .chain(rows.iter().filter(|r| r.label == QUASI_IDENTIFIER));
+            for row in standing {
+                out.push(SensitiveColumn {
+                    source: source.name.clone(),
+                    table: table.qualified_name(),
+                    column: column.name.clone(),
+                    label: row.label.clone(),
+                    confidence: row.confidence,
+                    origin: row.origin,
+                    verdict: row.verdict,
+                    evidence: row.evidence.clone(),
+                    decided_by: row.decided_by.clone(),
+                    reason: row.reason.clone(),
+                });
             }
         }
     }

@@ -7,9 +7,10 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use serde::Serialize;
 use steward_lineage::{Lineage, Schema, analyze};
 use steward_store::{Filter, Store};
-use steward_types::{AssetRef, Column, EdgeKind, LineageEdge, LineageOrigin, Source, Table};
+use steward_types::{AssetRef, EdgeKind, LineageEdge, LineageOrigin, Source};
 
 use crate::error::{Result, ServiceError};
+use crate::lookup::{live_tables, table_columns};
 
 /// One piece of SQL to read lineage from.
 #[derive(Debug, Clone)]
@@ -37,27 +38,17 @@ pub struct IngestReport {
 }
 
 /// Table columns the catalog knows, for resolving unqualified columns and
-/// expanding stars, keyed by `schema.table` and by `source.schema.table`.
+/// expanding stars, keyed by `schema.table`.
 async fn catalog_schema(store: &Store) -> Result<Schema> {
     let mut session = store.begin().await?;
     let mut schema = Schema::new();
     let sources = session.list::<Source>(&Filter::all()).await?;
-    for source in sources {
-        let tables = session
-            .list::<Table>(
-                &Filter::all()
-                    .eq_id("source_id", source.id)
-                    .is_null("dropped_at"),
-            )
-            .await?;
-        for table in tables {
-            let mut columns = session
-                .list::<Column>(&Filter::all().eq_id("table_id", table.id))
-                .await?;
-            columns.sort_by_key(|c| c.position);
-            let names: Vec<String> = columns.iter().map(|c| c.name.clone()).collect();
-            schema.add(&table.qualified_name(), names.iter());
-        }
+    for (_, table) in live_tables(&mut session, sources).await? {
+        let columns = table_columns(&mut session, &table).await?;
+        schema.add(
+            &table.qualified_name(),
+            columns.iter().map(|c| c.name.as_str()),
+        );
     }
     Ok(schema)
 }
@@ -205,42 +196,34 @@ async fn store_input(store: &Store, input: &KnownInput, report: &mut IngestRepor
 pub async fn view_inputs(store: &Store) -> Result<Vec<SqlInput>> {
     let mut session = store.begin().await?;
     let mut out = Vec::new();
-    for source in session.list::<Source>(&Filter::all()).await? {
+    let sources = session.list::<Source>(&Filter::all()).await?;
+    for (source, table) in live_tables(&mut session, sources).await? {
         let dialect = match source.kind {
             steward_types::SourceKind::Postgres => "postgres",
             steward_types::SourceKind::Mysql => "mysql",
             steward_types::SourceKind::Sqlite => "sqlite",
             steward_types::SourceKind::Files => "generic",
         };
-        let tables = session
-            .list::<Table>(
-                &Filter::all()
-                    .eq_id("source_id", source.id)
-                    .is_null("dropped_at"),
-            )
-            .await?;
-        for table in tables {
-            let Some(definition) = &table.view_sql else {
-                continue;
-            };
-            let name = table.qualified_name();
-            // SQLite keeps the whole statement, PostgreSQL and MySQL the query.
-            let sql = if definition
-                .trim_start()
-                .to_ascii_lowercase()
-                .starts_with("create")
-            {
-                definition.clone()
-            } else {
-                format!("CREATE VIEW {name} AS {definition}")
-            };
-            out.push(SqlInput {
-                origin: LineageOrigin::View,
-                origin_ref: format!("view:{}.{name}", source.name),
-                sql,
-                dialect: dialect.to_string(),
-            });
-        }
+        let Some(definition) = &table.view_sql else {
+            continue;
+        };
+        let name = table.qualified_name();
+        // SQLite keeps the whole statement, PostgreSQL and MySQL the query.
+        let sql = if definition
+            .trim_start()
+            .to_ascii_lowercase()
+            .starts_with("create")
+        {
+            definition.clone()
+        } else {
+            format!("CREATE VIEW {name} AS {definition}")
+        };
+        out.push(SqlInput {
+            origin: LineageOrigin::View,
+            origin_ref: format!("view:{}.{name}", source.name),
+            sql,
+            dialect: dialect.to_string(),
+        });
     }
     Ok(out)
 }

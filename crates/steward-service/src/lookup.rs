@@ -1,11 +1,43 @@
 //! Reading the catalog back: table lists and a table's whole page.
 
 use serde::Serialize;
-use steward_store::{Filter, Store};
+use steward_store::{Filter, Session, Store};
 use steward_types::{ChangeEvent, Classification, Column, ColumnProfile, Record, Source, Table};
 
 use crate::error::{Result, ServiceError};
 use crate::sources::find_source;
+
+/// The tables of `sources` that are not dropped, with their source: what
+/// the catalog currently holds, for the walks over all of it.
+pub(crate) async fn live_tables(
+    session: &mut Session,
+    sources: Vec<Record<Source>>,
+) -> Result<Vec<(Record<Source>, Record<Table>)>> {
+    let mut out = Vec::new();
+    for source in sources {
+        let tables = session
+            .list::<Table>(
+                &Filter::all()
+                    .eq_id("source_id", source.id)
+                    .is_null("dropped_at"),
+            )
+            .await?;
+        out.extend(tables.into_iter().map(|t| (source.clone(), t)));
+    }
+    Ok(out)
+}
+
+/// A table's columns in position order.
+pub(crate) async fn table_columns(
+    session: &mut Session,
+    table: &Record<Table>,
+) -> Result<Vec<Record<Column>>> {
+    let mut columns = session
+        .list::<Column>(&Filter::all().eq_id("table_id", table.id))
+        .await?;
+    columns.sort_by_key(|c| c.position);
+    Ok(columns)
+}
 
 /// One line of `steward tables`.
 #[derive(Debug, Clone, Serialize)]
@@ -111,11 +143,7 @@ pub async fn table_detail(store: &Store, name: &str) -> Result<TableDetail> {
     let (source, table) = resolve(store, name).await?;
     let mut session = store.begin().await?;
     let mut columns = Vec::new();
-    let mut stored = session
-        .list::<Column>(&Filter::all().eq_id("table_id", table.id))
-        .await?;
-    stored.sort_by_key(|c| c.position);
-    for column in stored {
+    for column in table_columns(&mut session, &table).await? {
         let profile = session
             .find_one::<ColumnProfile>(Filter::all().eq_id("column_id", column.id).newest_first())
             .await?;

@@ -8,11 +8,12 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use serde::Serialize;
 use steward_store::{Filter, Store};
 use steward_types::{
-    Classification, ClassificationOrigin, Column, Id, LineageEdge, Source, Table, Verdict,
+    Classification, ClassificationOrigin, Column, Id, LineageEdge, Source, Verdict,
 };
 
 use crate::classify::{QUASI_IDENTIFIER, effective};
 use crate::error::Result;
+use crate::lookup::{live_tables, table_columns};
 
 /// Hops followed from a sensitive column.
 const MAX_HOPS: usize = 10;
@@ -37,25 +38,14 @@ pub async fn propagate(store: &Store, stops: &[String]) -> Result<PropagationRep
 
     // The catalog's columns by `schema.table` and column name.
     let mut columns: BTreeMap<Asset, Id<Column>> = BTreeMap::new();
-    for source in session.list::<Source>(&Filter::all()).await? {
-        let tables = session
-            .list::<Table>(
-                &Filter::all()
-                    .eq_id("source_id", source.id)
-                    .is_null("dropped_at"),
-            )
-            .await?;
-        for table in tables {
-            for column in session
-                .list::<Column>(&Filter::all().eq_id("table_id", table.id))
-                .await?
-            {
-                let key = (
-                    table.qualified_name().to_lowercase(),
-                    column.name.to_lowercase(),
-                );
-                columns.insert(key, column.id);
-            }
+    let sources = session.list::<Source>(&Filter::all()).await?;
+    for (_, table) in live_tables(&mut session, sources).await? {
+        for column in table_columns(&mut session, &table).await? {
+            let key = (
+                table.qualified_name().to_lowercase(),
+                column.name.to_lowercase(),
+            );
+            columns.insert(key, column.id);
         }
     }
 

@@ -252,12 +252,7 @@ async fn run_ingest(loaded: &Loaded, args: &LineageIngestArgs, out: &Output) -> 
         read_models(dir, &args.dialect, &mut inputs)?;
     }
     for path in &args.sql {
-        let sql = std::fs::read_to_string(path).map_err(|e| {
-            Failure::new(
-                ErrorKind::Invalid,
-                format!("cannot read {}: {e}", path.display()),
-            )
-        })?;
+        let sql = read(path)?;
         inputs.push(SqlInput {
             origin: LineageOrigin::Steward,
             origin_ref: format!("sql:{}", path.display()),

@@ -94,6 +94,22 @@ impl<'p> Scope<'p> {
             parent,
         }
     }
+
+    /// The FROM item a qualifier names: its alias, else a stored table by its
+    /// full name or its last parts (`t.c`, `s.t.c`).
+    fn entry(&self, qualifier: &str) -> Option<&Entry> {
+        self.entries
+            .iter()
+            .find(|e| e.name == qualifier)
+            .or_else(|| {
+                self.entries.iter().find(|e| match &e.source {
+                    Source::Base { table, .. } => {
+                        table == qualifier || table.ends_with(&format!(".{qualifier}"))
+                    }
+                    Source::Derived(_) => false,
+                })
+            })
+    }
 }
 
 /// How unqualified table names are completed: the database (or
@@ -844,18 +860,7 @@ impl<'s> Resolver<'s> {
         col: &str,
         scope: &Scope<'_>,
     ) -> Option<BTreeSet<ColumnRef>> {
-        let entry = scope
-            .entries
-            .iter()
-            .find(|e| e.name == qualifier)
-            .or_else(|| {
-                scope.entries.iter().find(|e| match &e.source {
-                    Source::Base { table, .. } => {
-                        table == qualifier || table.ends_with(&format!(".{qualifier}"))
-                    }
-                    Source::Derived(_) => false,
-                })
-            })?;
+        let entry = scope.entry(qualifier)?;
         match &entry.source {
             Source::Base { table, .. } => Some([ColumnRef::new(table.clone(), col)].into()),
             Source::Derived(rel) => match rel.column(col) {
@@ -974,19 +979,7 @@ impl<'s> Resolver<'s> {
                         SelectItemQualifiedWildcardKind::ObjectName(name) => object_name(name),
                         SelectItemQualifiedWildcardKind::Expr(e) => e.to_string().to_lowercase(),
                     };
-                    let entry = scope
-                        .entries
-                        .iter()
-                        .find(|e| e.name == qualifier)
-                        .or_else(|| {
-                            scope.entries.iter().find(|e| match &e.source {
-                                Source::Base { table, .. } => {
-                                    table == &qualifier || table.ends_with(&format!(".{qualifier}"))
-                                }
-                                Source::Derived(_) => false,
-                            })
-                        })
-                        .cloned();
+                    let entry = scope.entry(&qualifier).cloned();
                     match entry {
                         Some(entry) => out.columns.extend(self.expand(&entry)),
                         None => self.warn(format!("`{qualifier}.*` matches no FROM item")),

@@ -1013,10 +1013,17 @@ pub(crate) fn candidates(column: &ColumnSample<'_>, options: &ClassifierOptions)
         return Vec::new();
     }
     let tally = Tally::count(column.values);
+    let hints = name::hints(column.name);
+    // A label word in the name outweighs any word saying "not personal".
+    let not_personal = if hints.is_empty() {
+        name::not_personal_word(column.name)
+    } else {
+        None
+    };
     let mut rules = Rules {
         t: &tally,
-        hints: name::hints(column.name),
-        not_personal: name::not_personal(column.name),
+        hints,
+        not_personal,
         reference_year: options.reference_year,
         out: Vec::new(),
     };

@@ -404,6 +404,12 @@ pub fn not_personal(name: &str) -> Option<String> {
     if !hints(name).is_empty() {
         return None;
     }
+    not_personal_word(name)
+}
+
+/// The first word of the name that says "not personal", label words aside:
+/// for callers that have the hints already.
+pub fn not_personal_word(name: &str) -> Option<String> {
     tokens(name)
         .into_iter()
         .map(|t| crate::gazetteer::fold(&t).into_owned())

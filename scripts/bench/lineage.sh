@@ -23,8 +23,11 @@ python=${SQLGLOT_VENV:-$HOME/.cache/steward/sqlglot-venv}/bin/python
 
 for cases in sqllineage openlineage_sql tpc_unlabelled; do
     echo "== $cases"
+    # sqllineage's suite writes file and directory datasets as {"path": ...}.
+    style=name
+    [ "$cases" = sqllineage ] && style=object
     taskset -c 0 "$steward" bench lineage --cases "$corpus/$cases.jsonl" \
-        --out "$out/steward_$cases.jsonl" --repeat "$runs"
+        --out "$out/steward_$cases.jsonl" --repeat "$runs" --path-style "$style"
     OMP_NUM_THREADS=1 taskset -c 0 "$python" scripts/bench/sqlglot_lineage.py \
         "$corpus/$cases.jsonl" "$out/sqlglot_$cases.jsonl" --repeat 3
     for tool in steward sqlglot; do

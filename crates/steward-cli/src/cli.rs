@@ -91,6 +91,17 @@ pub struct BenchLineageArgs {
     /// Analyse the cases this many times and report the median time
     #[arg(long, default_value_t = 5)]
     pub repeat: usize,
+    /// How a file or directory source or target is written: `name`, a plain
+    /// string (`s3://bucket/dir`), or `object`, `{"path": "s3://bucket/dir"}`.
+    /// Corpora differ; the analysis is the same
+    #[arg(long, value_enum, default_value_t = PathStyle::Name)]
+    pub path_style: PathStyle,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum PathStyle {
+    Name,
+    Object,
 }
 
 #[derive(Debug, Args)]

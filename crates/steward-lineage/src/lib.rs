@@ -21,7 +21,7 @@ mod statement;
 
 pub use error::{LineageError, Position};
 pub use formats::{DbtModel, dbt_manifest, openlineage_events};
-pub use model::{ColumnEdge, ColumnRef, EdgeKind, Lineage, Schema};
+pub use model::{ColumnEdge, ColumnRef, EdgeKind, Lineage, Schema, is_path};
 
 /// The lineage of a script in a dialect (`postgres`, `snowflake`, `tsql`, ...).
 /// Pieces the parser cannot read (procedural wrappers, vendor commands) and
@@ -30,7 +30,6 @@ pub use model::{ColumnEdge, ColumnRef, EdgeKind, Lineage, Schema};
 pub fn analyze(sql: &str, dialect: &str, schema: &Schema) -> Result<Lineage, LineageError> {
     let parsed = parse::parse_lenient(sql, dialect)?;
     let mut lineages = Vec::with_capacity(parsed.statements.len() + 1);
-    let mut default_database: Option<String> = None;
     // Catalogs with databases holding schemas name tables in three parts.
     let max_parts = if matches!(
         dialect.to_ascii_lowercase().as_str(),
@@ -40,33 +39,60 @@ pub fn analyze(sql: &str, dialect: &str, schema: &Schema) -> Result<Lineage, Lin
     } else {
         3
     };
-    // Procedures, IF and blocks: their data statements, in order.
-    let mut flat = Vec::with_capacity(parsed.statements.len());
-    for stmt in parsed.statements {
+    // IF and blocks: their data statements, in order. A stored procedure's
+    // body is one unit: its tables are not collapsed as a script's are.
+    let mut units = Vec::with_capacity(parsed.statements.len());
+    let mut procedures = parsed
+        .procedures
+        .into_iter()
+        .filter(|body| !body.is_empty())
+        .peekable();
+    let mut statements = parsed.statements.into_iter().enumerate().peekable();
+    while let Some((i, stmt)) = statements.next() {
+        if let Some(body) = procedures.next_if(|body| body.start == i) {
+            let mut found = vec![stmt];
+            while let Some((_, s)) = statements.next_if(|(j, _)| body.contains(j)) {
+                found.push(s);
+            }
+            units.push(Unit::Procedure(found));
+            continue;
+        }
         if statement::moves_data(&stmt) {
-            flat.push(stmt);
+            units.push(Unit::Statement(Box::new(stmt)));
         } else {
             let mut nested = Nested::default();
             let _ = sqlparser::ast::Visit::visit(&stmt, &mut nested);
-            flat.extend(nested.found);
+            if matches!(stmt, sqlparser::ast::Statement::CreateProcedure { .. }) {
+                units.push(Unit::Procedure(nested.found));
+            } else {
+                units.extend(
+                    nested
+                        .found
+                        .into_iter()
+                        .map(|s| Unit::Statement(Box::new(s))),
+                );
+            }
         }
     }
-    for stmt in &flat {
-        if let sqlparser::ast::Statement::Use(using) = stmt {
-            default_database = use_target(using);
-            continue;
-        }
-        let names = resolve::Names {
-            default: default_database.as_deref(),
-            max_parts,
-        };
-        match statement::statement(schema, names, stmt) {
-            Ok(l) => lineages.push(l),
-            Err(LineageError::TooDeep(n)) => return Err(LineageError::TooDeep(n)),
-            Err(e) => lineages.push(Lineage {
-                warnings: vec![format!("statement skipped: {e}")],
-                ..Lineage::default()
-            }),
+    let mut run = Run {
+        schema,
+        default_database: None,
+        max_parts,
+    };
+    for unit in units {
+        match unit {
+            Unit::Statement(stmt) => {
+                if let Some(l) = run.statement(&stmt)? {
+                    lineages.push(l);
+                }
+            }
+            Unit::Procedure(body) => {
+                let mut inner = Vec::with_capacity(body.len());
+                for stmt in &body {
+                    inner.extend(run.statement(stmt)?);
+                }
+                lineages.push(script::collapse_with(inner, script::Scratch::DroppedOnly));
+            }
         }
     }
     let mut lineage = script::collapse(lineages);
@@ -77,6 +103,44 @@ pub fn analyze(sql: &str, dialect: &str, schema: &Schema) -> Result<Lineage, Lin
             .map(|s| format!("not understood, skipped: {s}")),
     );
     Ok(lineage)
+}
+
+enum Unit {
+    Statement(Box<sqlparser::ast::Statement>),
+    Procedure(Vec<sqlparser::ast::Statement>),
+}
+
+/// Statements read in order, with the database a `USE` made the default.
+struct Run<'a> {
+    schema: &'a Schema,
+    default_database: Option<String>,
+    max_parts: usize,
+}
+
+impl Run<'_> {
+    /// A statement's lineage; `None` for a `USE`, which only changes the
+    /// default database. A statement the resolver cannot follow is a warning.
+    fn statement(
+        &mut self,
+        stmt: &sqlparser::ast::Statement,
+    ) -> Result<Option<Lineage>, LineageError> {
+        if let sqlparser::ast::Statement::Use(using) = stmt {
+            self.default_database = use_target(using);
+            return Ok(None);
+        }
+        let names = resolve::Names {
+            default: self.default_database.as_deref(),
+            max_parts: self.max_parts,
+        };
+        match statement::statement(self.schema, names, stmt) {
+            Ok(l) => Ok(Some(l)),
+            Err(LineageError::TooDeep(n)) => Err(LineageError::TooDeep(n)),
+            Err(e) => Ok(Some(Lineage {
+                warnings: vec![format!("statement skipped: {e}")],
+                ..Lineage::default()
+            })),
+        }
+    }
 }
 
 /// The data statements inside a procedural one.

@@ -5,6 +5,13 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
+/// Whether a dataset name is a file or directory path (`s3://bucket/dir`,
+/// `hdfs://...`, `examples/data/`) rather than a table: table names are
+/// dotted identifiers and never hold a `/`.
+pub fn is_path(name: &str) -> bool {
+    name.contains('/')
+}
+
 /// A column of a table, names lowercased: `sales.orders.amount`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub struct ColumnRef {

@@ -110,6 +110,21 @@ pub struct Parsed {
     pub statements: Vec<Statement>,
     /// Pieces skipped, summarised for the warnings.
     pub skipped: Vec<String>,
+    /// Runs of `statements` that are one procedure's body, read piece by
+    /// piece because the procedure as a whole did not parse.
+    pub procedures: Vec<std::ops::Range<usize>>,
+    /// Whether a skipped piece held a data statement (`INSERT`, `SELECT`,
+    /// ...), rather than only commands that move no data.
+    pub skipped_data: bool,
+}
+
+impl Parsed {
+    fn skip(&mut self, tokens: &[TokenWithSpan]) {
+        self.skipped_data |= tokens
+            .iter()
+            .any(|t| matches!(&t.token, Token::Word(w) if DATA_STATEMENTS.contains(&w.keyword)));
+        self.skipped.push(summary(tokens));
+    }
 }
 
 /// Keywords that open a statement moving data.
@@ -147,7 +162,7 @@ pub fn parse_lenient(sql: &str, dialect: &str) -> Result<Parsed, LineageError> {
         Ok(statements) => {
             return Ok(Parsed {
                 statements,
-                skipped: Vec::new(),
+                ..Parsed::default()
             });
         }
         // Kept to report when nothing at all can be read.
@@ -157,19 +172,140 @@ pub fn parse_lenient(sql: &str, dialect: &str) -> Result<Parsed, LineageError> {
     let name = canonical(dialect).unwrap_or("generic");
     let tokenizer_dialect =
         dialect_from_str(name).ok_or_else(|| LineageError::UnknownDialect(dialect.into()))?;
-    let tokens = match Tokenizer::new(tokenizer_dialect.as_ref(), sql).tokenize_with_location() {
+    let mut tokens = match Tokenizer::new(tokenizer_dialect.as_ref(), sql).tokenize_with_location()
+    {
         Ok(t) => t,
         Err(_) => return Err(error.unwrap_or(LineageError::UnknownDialect(dialect.into()))),
     };
+    expand_compound_assignments(&mut tokens);
     let mut parsed = Parsed::default();
+    // The statements of a procedure's body, whose wrapper was skipped.
+    let mut body_from: Option<usize> = None;
     for chunk in tokens.split(|t| t.token == Token::SemiColon) {
+        let words: Vec<&sqlparser::tokenizer::Word> = chunk
+            .iter()
+            .filter_map(|t| match &t.token {
+                Token::Word(w) => Some(w),
+                _ => None,
+            })
+            .collect();
+        let opens_procedure = words.first().is_some_and(|w| w.keyword == Keyword::CREATE)
+            && words.iter().take(4).any(|w| {
+                matches!(w.keyword, Keyword::PROCEDURE) || w.value.eq_ignore_ascii_case("proc")
+            });
+        if opens_procedure {
+            if let Some(from) = body_from.take() {
+                parsed.procedures.push(from..parsed.statements.len());
+            }
+            body_from = Some(parsed.statements.len());
+        }
         recover(chunk, dialect, &mut parsed, 0);
+        if words.last().is_some_and(|w| w.keyword == Keyword::END)
+            && let Some(from) = body_from.take()
+        {
+            parsed.procedures.push(from..parsed.statements.len());
+        }
     }
-    // Nothing at all could be read: the script's parse error stands.
-    if parsed.statements.is_empty() {
+    if let Some(from) = body_from {
+        parsed.procedures.push(from..parsed.statements.len());
+    }
+    // Data statements of which none could be read: the script's parse error
+    // stands. Only commands that move no data (`REFRESH TABLE`, `ADD JAR`)
+    // leave an empty lineage whose warnings say what was skipped.
+    if parsed.statements.is_empty() && parsed.skipped_data {
         return Err(error.unwrap_or(LineageError::UnknownDialect(dialect.into())));
     }
     Ok(parsed)
+}
+
+/// T-SQL's `SET a += b` as `SET a = a + b`, which every dialect parses; the
+/// lineage is the same.
+fn expand_compound_assignments(tokens: &mut Vec<TokenWithSpan>) {
+    let mut i = 0;
+    while i + 1 < tokens.len() {
+        let is_operator = matches!(
+            tokens[i].token,
+            Token::Plus | Token::Minus | Token::Mul | Token::Div | Token::Mod
+        );
+        if !(is_operator && tokens[i + 1].token == Token::Eq) {
+            i += 1;
+            continue;
+        }
+        // The assigned name: back to the `SET` or `,` before it.
+        let mut start = i;
+        while start > 0 {
+            match &tokens[start - 1].token {
+                Token::Comma => break,
+                Token::Word(w) if w.keyword == Keyword::SET => break,
+                Token::Word(_) | Token::Period | Token::Whitespace(_) => start -= 1,
+                _ => {
+                    start = 0;
+                    break;
+                }
+            }
+        }
+        if start == 0 {
+            i += 2;
+            continue;
+        }
+        let target: Vec<TokenWithSpan> = tokens[start..i]
+            .iter()
+            .filter(|t| !matches!(t.token, Token::Whitespace(_)))
+            .cloned()
+            .collect();
+        let operator = tokens[i].clone();
+        let mut replacement = vec![tokens[i + 1].clone(), space()];
+        replacement.extend(target);
+        replacement.push(space());
+        replacement.push(operator);
+        let added = replacement.len();
+        tokens.splice(i..i + 2, replacement);
+        i += added;
+    }
+}
+
+/// The two tables of `ALTER TABLE target EXCHANGE PARTITION (...) WITH
+/// TABLE source`, as written.
+fn exchange_partition(tokens: &[TokenWithSpan]) -> Option<(String, String)> {
+    let solid: Vec<&Token> = tokens
+        .iter()
+        .map(|t| &t.token)
+        .filter(|t| !matches!(t, Token::Whitespace(_)))
+        .collect();
+    let keyword =
+        |i: usize, k: Keyword| matches!(solid.get(i), Some(Token::Word(w)) if w.keyword == k);
+    if !(keyword(0, Keyword::ALTER) && keyword(1, Keyword::TABLE)) {
+        return None;
+    }
+    // A dotted name: words and periods.
+    let name_at = |mut i: usize| -> (String, usize) {
+        let mut name = String::new();
+        while let Some(t @ (Token::Word(_) | Token::Period)) = solid.get(i) {
+            if matches!(t, Token::Word(w) if w.keyword != Keyword::NoKeyword && w.quote_style.is_none())
+                && !name.is_empty()
+                && !name.ends_with('.')
+            {
+                break;
+            }
+            name.push_str(&t.to_string());
+            i += 1;
+        }
+        (name, i)
+    };
+    let (target, next) = name_at(2);
+    let is_exchange = matches!(solid.get(next), Some(Token::Word(w)) if w.value.eq_ignore_ascii_case("exchange"))
+        && keyword(next + 1, Keyword::PARTITION);
+    if target.is_empty() || !is_exchange {
+        return None;
+    }
+    let with = (next..solid.len())
+        .find(|&i| keyword(i, Keyword::WITH) && keyword(i + 1, Keyword::TABLE))?;
+    let (source, end) = name_at(with + 2);
+    (!source.is_empty() && end == solid.len()).then_some((target, source))
+}
+
+fn space() -> TokenWithSpan {
+    TokenWithSpan::wrap(Token::Whitespace(sqlparser::tokenizer::Whitespace::Space))
 }
 
 fn recover(tokens: &[TokenWithSpan], dialect: &str, parsed: &mut Parsed, depth: usize) {
@@ -179,7 +315,7 @@ fn recover(tokens: &[TokenWithSpan], dialect: &str, parsed: &mut Parsed, depth: 
     let Some(start) = start else { return };
     let tokens = &tokens[start..];
     if depth > 32 {
-        parsed.skipped.push(summary(tokens));
+        parsed.skip(tokens);
         return;
     }
     let error = match parse(&text(tokens), dialect) {
@@ -222,9 +358,20 @@ fn recover(tokens: &[TokenWithSpan], dialect: &str, parsed: &mut Parsed, depth: 
             && statements.iter().any(crate::statement::moves_data)
         {
             parsed.statements.extend(statements);
-            parsed.skipped.push(summary(&tokens[stop..]));
+            parsed.skip(&tokens[stop..]);
             return;
         }
+    }
+    // Hive's `ALTER TABLE t EXCHANGE PARTITION (...) WITH TABLE s` moves a
+    // partition's rows from `s` into `t`: read as the INSERT it amounts to.
+    if let Some((target, source)) = exchange_partition(tokens)
+        && let Ok(statements) = parse(
+            &format!("INSERT INTO {target} SELECT * FROM {source}"),
+            "hive",
+        )
+    {
+        parsed.statements.extend(statements);
+        return;
     }
     // A wrapper around a data statement: skip to the statement.
     let inner = tokens.iter().skip(1).position(|t| {
@@ -232,10 +379,10 @@ fn recover(tokens: &[TokenWithSpan], dialect: &str, parsed: &mut Parsed, depth: 
     });
     match inner {
         Some(i) => {
-            parsed.skipped.push(summary(&tokens[..=i]));
+            parsed.skip(&tokens[..=i]);
             recover(&tokens[i + 1..], dialect, parsed, depth + 1);
         }
-        None => parsed.skipped.push(summary(tokens)),
+        None => parsed.skip(tokens),
     }
 }
 
@@ -286,9 +433,12 @@ mod tests {
         )
         .unwrap();
         assert_eq!(parsed.statements.len(), 2);
+        let commands = parse_lenient("refresh table t; ADD JAR /tmp/x.jar", "sparksql").unwrap();
+        assert!(commands.statements.is_empty());
+        assert_eq!(commands.skipped.len(), 2, "{:?}", commands.skipped);
         assert!(
-            parse_lenient("refresh table t; ADD JAR /tmp/x.jar", "sparksql").is_err(),
-            "nothing readable is an error, with the parser's message"
+            parse_lenient("SELECT a FROM t WHERE ) x", "sparksql").is_err(),
+            "a data statement of which nothing can be read is an error, with the parser's message"
         );
     }
 

@@ -158,6 +158,30 @@ pub fn object_name(name: &ObjectName) -> String {
         .join(".")
 }
 
+/// Spark's query over files, `parquet.\`s3://bucket/dir/\``: the path, as
+/// written (paths are case-sensitive).
+fn file_path(name: &ObjectName) -> Option<String> {
+    const FORMATS: &[&str] = &[
+        "parquet",
+        "json",
+        "csv",
+        "orc",
+        "avro",
+        "text",
+        "delta",
+        "binaryfile",
+    ];
+    let [
+        ObjectNamePart::Identifier(format),
+        ObjectNamePart::Identifier(path),
+    ] = &name.0[..]
+    else {
+        return None;
+    };
+    (path.quote_style == Some('`') && FORMATS.contains(&format.value.to_lowercase().as_str()))
+        .then(|| path.value.clone())
+}
+
 fn last_part(table: &str) -> String {
     table.rsplit('.').next().unwrap_or(table).to_string()
 }
@@ -523,6 +547,17 @@ impl<'s> Resolver<'s> {
             TableFactor::Table {
                 name, alias, args, ..
             } => {
+                if let Some(path) = file_path(name) {
+                    self.reads.insert(path.clone());
+                    scope.entries.push(Entry {
+                        name: alias.as_ref().map(|a| ident(&a.name)).unwrap_or_default(),
+                        source: Source::Base {
+                            table: path,
+                            columns: None,
+                        },
+                    });
+                    return Ok(());
+                }
                 let table = object_name(name);
                 if args.as_ref().is_some_and(|a| !is_table_hint(a)) {
                     // A table function: its arguments feed whatever it outputs.

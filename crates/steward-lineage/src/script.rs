@@ -10,8 +10,27 @@ use crate::model::{ColumnEdge, ColumnRef, EdgeKind, Lineage};
 /// and through which functions.
 type Origin = (ColumnRef, EdgeKind, BTreeSet<String>);
 
+/// Which tables of a run of statements are steps in between.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scratch {
+    /// A script run once: a table written and then read later is a step
+    /// (temp and staging tables), as is one the script drops.
+    WrittenThenRead,
+    /// A stored procedure's body: only tables it drops are steps. The
+    /// procedure is a catalog object run again and again; what it writes
+    /// stays, so each table it writes is an output even when a later
+    /// statement of the body reads it.
+    DroppedOnly,
+}
+
 /// Combines statement lineages, in script order.
-pub fn collapse(mut statements: Vec<Lineage>) -> Lineage {
+pub fn collapse(statements: Vec<Lineage>) -> Lineage {
+    collapse_with(statements, Scratch::WrittenThenRead)
+}
+
+/// Combines statement lineages, in order, with `scratch` saying which
+/// tables are steps in between.
+pub fn collapse_with(mut statements: Vec<Lineage>, scratch: Scratch) -> Lineage {
     apply_renames(&mut statements);
     if statements.len() == 1 {
         return statements.into_iter().next().unwrap_or_default();
@@ -30,6 +49,9 @@ pub fn collapse(mut statements: Vec<Lineage>) -> Lineage {
         }
     }
     for (i, s) in statements.iter().enumerate() {
+        if scratch == Scratch::DroppedOnly {
+            break;
+        }
         // A table filled with constants (`INSERT ... VALUES`) is where data
         // starts, not a step in between.
         let from_constants = s.sources.is_empty() && s.dropped.is_empty();

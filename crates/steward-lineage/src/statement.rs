@@ -131,10 +131,15 @@ fn statement_in(
 ) -> Result<Lineage, LineageError> {
     let q = |name: String| crate::resolve::qualify(names, &name);
     match stmt {
-        Statement::Query(query) => match wrapped_dml(schema, names, ctes, query)? {
-            Some(lineage) => Ok(lineage),
-            None => query_into(schema, names, ctes, query, None, Vec::new()),
-        },
+        Statement::Query(query) => {
+            if let Some(lineage) = partition_function(query, names) {
+                return Ok(lineage);
+            }
+            match wrapped_dml(schema, names, ctes, query)? {
+                Some(lineage) => Ok(lineage),
+                None => query_into(schema, names, ctes, query, None, Vec::new()),
+            }
+        }
         Statement::Insert(insert) => {
             let target = match &insert.table {
                 TableObject::TableName(name) => object_name(name),
@@ -180,18 +185,37 @@ fn statement_in(
         }
         Statement::Update(update) => {
             let mut resolver = Resolver::new(schema, names, ctes);
-            let Some((target, _)) = table_factor_name(&update.table.relation) else {
+            let Some((mut target, target_alias)) = table_factor_name(&update.table.relation) else {
                 return Ok(Lineage::default());
             };
-            let target = q(target);
             let mut from: Vec<sqlparser::ast::TableWithJoins> = Vec::new();
             if let Some(UpdateTableFromKind::BeforeSet(t) | UpdateTableFromKind::AfterSet(t)) =
                 &update.from
             {
                 from.extend(t.iter().cloned());
             }
+            // T-SQL's `UPDATE sr SET ... FROM Production.ScrapReason AS sr`:
+            // the target is named by an alias of the FROM clause.
+            let aliased = if target_alias.is_none() && !target.contains('.') {
+                from.iter()
+                    .flat_map(|t| {
+                        std::iter::once(&t.relation).chain(t.joins.iter().map(|j| &j.relation))
+                    })
+                    .filter_map(table_factor_name)
+                    .find(|(_, alias)| alias.as_deref() == Some(target.as_str()))
+                    .map(|(table, _)| table)
+            } else {
+                None
+            };
             let mut select = empty_select();
-            select.from = std::iter::once(update.table.clone()).chain(from).collect();
+            select.from = match aliased {
+                Some(table) => {
+                    target = table;
+                    from
+                }
+                None => std::iter::once(update.table.clone()).chain(from).collect(),
+            };
+            let target = q(target);
             select.selection = update.selection.clone();
             let mut lineage = Lineage::default();
             for assignment in &update.assignments {
@@ -227,6 +251,7 @@ fn statement_in(
             // The updated table is written, not read: its own columns in the
             // new values are the row being changed.
             resolver.reads.remove(&target);
+            drop_self_edges(&mut lineage, &target);
             let mut lineage = finish(lineage, resolver);
             lineage.targets.insert(target);
             Ok(lineage)
@@ -337,6 +362,7 @@ fn statement_in(
                 resolver.set_expr(&SetExpr::Select(Box::new(select.clone())), None)?;
             }
             resolver.reads.remove(&target);
+            drop_self_edges(&mut lineage, &target);
             let mut lineage = finish(lineage, resolver);
             lineage.targets.insert(target);
             Ok(lineage)
@@ -366,12 +392,30 @@ fn statement_in(
                     _ => None,
                 })
                 .collect();
-            // A rename moves no data: the table is the same under another
-            // name. In a script, what earlier statements wrote takes the new name.
-            Ok(Lineage {
+            // `SWAP WITH` exchanges two tables' contents: each is read and
+            // written.
+            let swapped: BTreeSet<String> = alter
+                .operations
+                .iter()
+                .filter_map(|op| match op {
+                    sqlparser::ast::AlterTableOperation::SwapWith { table_name } => {
+                        Some(q(object_name(table_name)))
+                    }
+                    _ => None,
+                })
+                .collect();
+            let mut lineage = Lineage {
                 renamed,
                 ..Lineage::default()
-            })
+            };
+            if !swapped.is_empty() {
+                let both = swapped.into_iter().chain([q(object_name(&alter.name))]);
+                lineage.sources = both.collect();
+                lineage.targets = lineage.sources.clone();
+            }
+            // A rename moves no data: the table is the same under another
+            // name. In a script, what earlier statements wrote takes the new name.
+            Ok(lineage)
         }
         Statement::RenameTable(renames) => {
             let renamed: Vec<(String, String)> = renames
@@ -403,6 +447,39 @@ fn statement_in(
             }
             lineage.targets.insert(location_or_table(into, names));
             Ok(lineage)
+        }
+        Statement::Directory { path, source, .. } => {
+            // `INSERT OVERWRITE DIRECTORY 'hdfs://...' SELECT ...` writes files.
+            query_into(schema, names, ctes, source, Some(path.clone()), Vec::new())
+        }
+        Statement::Unload {
+            query,
+            query_text,
+            to,
+            ..
+        } => {
+            // Redshift's `UNLOAD ('SELECT ...') TO 's3://...'`: the query
+            // may be a string literal, read in Redshift's dialect.
+            let parsed;
+            let query = match (query, query_text) {
+                (Some(q), _) => q,
+                (None, Some(text)) => {
+                    parsed = crate::parse::parse(text, "redshift")?;
+                    match parsed.first() {
+                        Some(Statement::Query(q)) => q,
+                        _ => return Ok(Lineage::default()),
+                    }
+                }
+                (None, None) => return Ok(Lineage::default()),
+            };
+            query_into(
+                schema,
+                names,
+                ctes,
+                query,
+                Some(to.value.clone()),
+                Vec::new(),
+            )
         }
         Statement::CreateStage {
             name, stage_params, ..
@@ -442,6 +519,73 @@ fn statement_in(
     }
 }
 
+/// Vertica moves partitions between tables with functions called in a
+/// SELECT: `SELECT MOVE_PARTITIONS_TO_TABLE('src', 'min', 'max', 'dst')`.
+/// Copying and moving read the first table and write the last; swapping
+/// reads and writes both.
+fn partition_function(query: &Query, names: Names<'_>) -> Option<Lineage> {
+    use sqlparser::ast::{FunctionArg, FunctionArgExpr, FunctionArguments, SelectItem, Value};
+    let SetExpr::Select(select) = query.body.as_ref() else {
+        return None;
+    };
+    let [
+        SelectItem::UnnamedExpr(Expr::Function(f))
+        | SelectItem::ExprWithAlias {
+            expr: Expr::Function(f),
+            ..
+        },
+    ] = &select.projection[..]
+    else {
+        return None;
+    };
+    let name = object_name(&f.name);
+    let swap = match name.as_str() {
+        "swap_partitions_between_tables" => true,
+        "move_partitions_to_table" | "copy_partitions_to_table" => false,
+        _ => return None,
+    };
+    let FunctionArguments::List(list) = &f.args else {
+        return None;
+    };
+    let tables: Vec<String> = list
+        .args
+        .iter()
+        .filter_map(|a| match a {
+            FunctionArg::Unnamed(FunctionArgExpr::Expr(Expr::Value(v))) => match &v.value {
+                Value::SingleQuotedString(s) => Some(s.to_lowercase()),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect();
+    let (Some(from), Some(to)) = (tables.first(), tables.get(3)) else {
+        return None;
+    };
+    let (from, to) = (
+        crate::resolve::qualify(names, from),
+        crate::resolve::qualify(names, to),
+    );
+    let mut lineage = Lineage {
+        sources: [from.clone()].into(),
+        targets: [to.clone()].into(),
+        ..Lineage::default()
+    };
+    if swap {
+        lineage.sources.insert(to);
+        lineage.targets.insert(from);
+    }
+    Some(lineage)
+}
+
+/// `SET a = a + 1` keeps the row's own value: no edge from a column to itself.
+fn drop_self_edges(lineage: &mut Lineage, target: &str) {
+    lineage.edges.retain(|e| {
+        !(e.source.table == target
+            && e.target_table.as_deref() == Some(target)
+            && e.source.column == e.target_column)
+    });
+}
+
 /// A COPY endpoint: a stage (`@stage`), a URL (`s3://...`) as written, or a table.
 fn location_or_table(name: &sqlparser::ast::ObjectName, names: Names<'_>) -> String {
     let raw = name.to_string();
@@ -471,6 +615,8 @@ pub fn moves_data(stmt: &Statement) -> bool {
             | Statement::CopyIntoSnowflake { .. }
             | Statement::CreateStage { .. }
             | Statement::Copy { .. }
+            | Statement::Directory { .. }
+            | Statement::Unload { .. }
             | Statement::Use(_)
     )
 }

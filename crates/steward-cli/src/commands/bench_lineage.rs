@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use steward_lineage::{Lineage, Schema, analyze};
 use steward_types::ErrorKind;
 
-use crate::cli::BenchLineageArgs;
+use crate::cli::{BenchLineageArgs, PathStyle};
 use crate::failure::Failure;
 use crate::output::Output;
 
@@ -29,10 +29,29 @@ struct Case {
     schema: Option<std::collections::BTreeMap<String, Vec<String>>>,
 }
 
+/// A table by name; with `--path-style object`, files and directories
+/// (`s3://...`, `hdfs://...`, `dir/`) as `{"path": ...}`.
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+enum Dataset {
+    Table(String),
+    Path { path: String },
+}
+
+impl Dataset {
+    fn new(name: String, style: PathStyle) -> Self {
+        if style == PathStyle::Object && steward_lineage::is_path(&name) {
+            Dataset::Path { path: name }
+        } else {
+            Dataset::Table(name)
+        }
+    }
+}
+
 #[derive(Debug, Serialize)]
 struct Tables {
-    sources: Vec<String>,
-    targets: Vec<String>,
+    sources: Vec<Dataset>,
+    targets: Vec<Dataset>,
 }
 
 #[derive(Debug, Serialize)]
@@ -45,13 +64,25 @@ struct Prediction<'a> {
     error: Option<String>,
 }
 
-fn prediction<'a>(id: &'a str, result: Result<Lineage, String>) -> Prediction<'a> {
+fn prediction<'a>(
+    id: &'a str,
+    result: Result<Lineage, String>,
+    style: PathStyle,
+) -> Prediction<'a> {
     match result {
         Ok(l) => Prediction {
             id,
             tables: Tables {
-                sources: l.sources.into_iter().collect(),
-                targets: l.targets.into_iter().collect(),
+                sources: l
+                    .sources
+                    .into_iter()
+                    .map(|n| Dataset::new(n, style))
+                    .collect(),
+                targets: l
+                    .targets
+                    .into_iter()
+                    .map(|n| Dataset::new(n, style))
+                    .collect(),
             },
             columns: l
                 .edges
@@ -163,7 +194,7 @@ pub fn run(args: &BenchLineageArgs, out: &Output) -> anyhow::Result<()> {
     let mut errors = 0;
     for ((case, _, _), result) in cases.iter().zip(results) {
         errors += usize::from(result.is_err());
-        serde_json::to_writer(&mut writer, &prediction(&case.id, result))?;
+        serde_json::to_writer(&mut writer, &prediction(&case.id, result, args.path_style))?;
         writer.write_all(b"\n")?;
     }
     writer.flush()?;

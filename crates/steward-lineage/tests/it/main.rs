@@ -150,6 +150,7 @@ fn constructs() {
                   unused AS (SELECT * FROM elsewhere) \
                   INSERT INTO flat SELECT id FROM tree",
             schema: &[],
+            // An unused CTE feeds nothing: lineage is where data flows.
             sources: &["nodes"],
             targets: &["flat"],
             edges: &["nodes.id -> flat.id"],
@@ -284,6 +285,32 @@ fn scripts() {
             edges: &["t1.c -> t2.c"],
         },
         Case {
+            name: "a procedure's tables are its inputs and outputs, not collapsed",
+            dialect: "bigquery",
+            sql: "CREATE PROCEDURE ds.refresh() BEGIN \
+                  INSERT INTO ds.daily (d, n) SELECT day, cnt FROM ds.events; \
+                  CREATE TEMP TABLE scratch AS SELECT d FROM ds.daily; \
+                  INSERT INTO ds.weekly (d) SELECT d FROM scratch; \
+                  DROP TABLE scratch; END",
+            schema: &[],
+            sources: &["ds.daily", "ds.events"],
+            targets: &["ds.daily", "ds.weekly"],
+            edges: &[
+                "ds.events.day -> ds.daily.d",
+                "ds.events.cnt -> ds.daily.n",
+                "ds.daily.d -> ds.weekly.d",
+            ],
+        },
+        Case {
+            name: "only commands that move no data: empty, with warnings",
+            dialect: "databricks",
+            sql: "REFRESH TABLE sales; ADD JAR /opt/udf.jar",
+            schema: &[],
+            sources: &[],
+            targets: &[],
+            edges: &[],
+        },
+        Case {
             name: "USE qualifies names",
             dialect: "snowflake",
             sql: "USE analytics; INSERT INTO mart.t SELECT a FROM raw.s;",
@@ -300,6 +327,84 @@ fn scripts() {
             sources: &["b", "d"],
             targets: &["a", "c"],
             edges: &["b.x -> a.x", "d.y -> c.y"],
+        },
+    ]);
+}
+
+#[test]
+fn files_and_table_swaps() {
+    run(&[
+        Case {
+            name: "a query over files",
+            dialect: "sparksql",
+            sql: "INSERT INTO bronze.clicks SELECT url FROM json.`s3://logs/Clicks/2026/`",
+            schema: &[],
+            sources: &["s3://logs/Clicks/2026/"],
+            targets: &["bronze.clicks"],
+            edges: &["s3://logs/Clicks/2026/.url -> bronze.clicks.url"],
+        },
+        Case {
+            name: "INSERT OVERWRITE DIRECTORY",
+            dialect: "hive",
+            sql: "INSERT OVERWRITE DIRECTORY 'hdfs://nn/exports/users' SELECT id, name FROM users",
+            schema: &[],
+            sources: &["users"],
+            targets: &["hdfs://nn/exports/users"],
+            edges: &[
+                "users.id -> hdfs://nn/exports/users.id",
+                "users.name -> hdfs://nn/exports/users.name",
+            ],
+        },
+        Case {
+            name: "Redshift UNLOAD of a quoted query",
+            dialect: "redshift",
+            sql: "UNLOAD ('SELECT id FROM sales.orders WHERE total > 10') \
+                  TO 's3://exports/orders_' IAM_ROLE 'arn:aws:iam::1:role/r'",
+            schema: &[],
+            sources: &["sales.orders"],
+            targets: &["s3://exports/orders_"],
+            edges: &["sales.orders.id -> s3://exports/orders_.id"],
+        },
+        Case {
+            name: "Hive EXCHANGE PARTITION moves rows in",
+            dialect: "hive",
+            sql: "ALTER TABLE sales.orders EXCHANGE PARTITION (ds='2026-11-01') \
+                  WITH TABLE staging.orders_day",
+            schema: &[],
+            sources: &["staging.orders_day"],
+            targets: &["sales.orders"],
+            edges: &["staging.orders_day.* -> sales.orders.*"],
+        },
+        Case {
+            name: "Vertica partition functions",
+            dialect: "vertica",
+            sql: "SELECT MOVE_PARTITIONS_TO_TABLE('stage.events', '2026-01', '2026-02', 'prod.events')",
+            schema: &[],
+            sources: &["stage.events"],
+            targets: &["prod.events"],
+            edges: &[],
+        },
+        Case {
+            name: "SWAP WITH reads and writes both tables",
+            dialect: "snowflake",
+            sql: "ALTER TABLE prod.orders SWAP WITH prod.orders_staging",
+            schema: &[],
+            sources: &["prod.orders", "prod.orders_staging"],
+            targets: &["prod.orders", "prod.orders_staging"],
+            edges: &[],
+        },
+        Case {
+            name: "T-SQL UPDATE through an alias, with +=",
+            dialect: "tsql",
+            sql: "UPDATE o SET o.total += l.amount, o.note = l.memo \
+                  FROM sales.orders AS o JOIN sales.lines AS l ON l.order_id = o.id",
+            schema: &[],
+            sources: &["sales.lines"],
+            targets: &["sales.orders"],
+            edges: &[
+                "sales.lines.amount -> sales.orders.total",
+                "sales.lines.memo -> sales.orders.note",
+            ],
         },
     ]);
 }

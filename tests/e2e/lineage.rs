@@ -43,11 +43,42 @@ fn the_sample_warehouse_lineage_is_ingested_and_walked() {
     assert!(
         impact
             .stdout
-            .starts_with("dropping or retyping raw.customers.email affects"),
+            .starts_with("dropping raw.customers.email breaks"),
         "{}",
         impact.stdout
     );
     assert!(impact.stdout.contains("input  model:"), "{}", impact.stdout);
+    let retype = w
+        .run(&[
+            "lineage",
+            "raw.customers.email",
+            "--impact",
+            "--change",
+            "retype",
+            "--json",
+        ])
+        .ok()
+        .json();
+    let effect_of = |asset: &str| {
+        retype["assets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["asset"] == asset)
+            .map(|a| a["effect"].clone())
+    };
+    assert_eq!(
+        effect_of("mart.customer_360.email"),
+        Some("type_changes".into()),
+        "{retype}"
+    );
+    assert_eq!(
+        effect_of("staging.stg_customers.email_sha256"),
+        Some("review".into()),
+        "a hash of it is to review: {retype}"
+    );
+    w.run(&["lineage", "raw.customers", "--impact", "--change", "retype"])
+        .fails_with(2);
     w.run(&["lineage", "raw.customers.email", "--impact", "--upstream"])
         .fails_with(2);
     let dot = w.run(&["lineage", "mart.customer_360", "--dot"]).ok();

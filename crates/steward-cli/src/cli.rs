@@ -243,6 +243,17 @@ pub struct LineageArgs {
     /// and the queries, models and jobs that read it on the way
     #[arg(long, conflicts_with_all = ["upstream", "downstream", "dot"])]
     pub impact: bool,
+    /// With --impact: the change to assess. `drop` breaks everything
+    /// downstream; `retype` (a column) follows copies, stops at counts and
+    /// flags what computes with it for review
+    #[arg(long, value_enum, default_value_t = ChangeArg::Drop, requires = "impact")]
+    pub change: ChangeArg,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ChangeArg {
+    Drop,
+    Retype,
 }
 
 #[derive(Debug, Subcommand)]

@@ -120,9 +120,12 @@ pub struct Parsed {
 
 impl Parsed {
     fn skip(&mut self, tokens: &[TokenWithSpan]) {
-        self.skipped_data |= tokens
-            .iter()
-            .any(|t| matches!(&t.token, Token::Word(w) if DATA_STATEMENTS.contains(&w.keyword)));
+        let first = tokens.iter().find_map(|t| match &t.token {
+            Token::Whitespace(_) => None,
+            Token::Word(w) => Some(w.value.to_ascii_lowercase()),
+            _ => Some(String::new()),
+        });
+        self.skipped_data |= !first.is_some_and(|w| NO_DATA_COMMANDS.contains(&w.as_str()));
         self.skipped.push(summary(tokens));
     }
 }
@@ -136,6 +139,15 @@ const DATA_STATEMENTS: &[Keyword] = &[
     Keyword::SELECT,
     Keyword::WITH,
     Keyword::CREATE,
+];
+
+/// Commands that never move data between tables (session settings, cache
+/// and metadata commands, listings); a piece that opens with anything else
+/// and cannot be read may have been a data statement.
+const NO_DATA_COMMANDS: &[&str] = &[
+    "add", "analyze", "cache", "clear", "comment", "commit", "declare", "desc", "describe",
+    "explain", "grant", "list", "msck", "optimize", "print", "refresh", "remove", "reset",
+    "revoke", "rollback", "set", "show", "uncache", "use", "vacuum",
 ];
 
 fn text(tokens: &[TokenWithSpan]) -> String {
@@ -436,6 +448,10 @@ mod tests {
         let commands = parse_lenient("refresh table t; ADD JAR /tmp/x.jar", "sparksql").unwrap();
         assert!(commands.statements.is_empty());
         assert_eq!(commands.skipped.len(), 2, "{:?}", commands.skipped);
+        assert!(
+            parse_lenient("SELEC broken FROM t", "postgres").is_err(),
+            "a misspelt statement is not a command that moves no data"
+        );
         assert!(
             parse_lenient("SELECT a FROM t WHERE ) x", "sparksql").is_err(),
             "a data statement of which nothing can be read is an error, with the parser's message"

@@ -4,6 +4,7 @@
 mod classify;
 mod error;
 mod guard;
+mod impact;
 mod lineage;
 mod lookup;
 mod propagate;
@@ -16,6 +17,7 @@ pub use classify::{
 };
 pub use error::{Result, ServiceError};
 pub use guard::{Exposure, masked_profile};
+pub use impact::{Affected, Change, Effect, Impact, impact};
 pub use lineage::{
     Direction, Graph, IngestReport, KnownInput, SqlInput, graph, ingest, ingest_known,
     model_schema, render_model, view_inputs,

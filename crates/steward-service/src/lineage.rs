@@ -336,7 +336,7 @@ impl Graph {
     }
 }
 
-fn asset_name(a: &AssetRef) -> String {
+pub(crate) fn asset_name(a: &AssetRef) -> String {
     match &a.column {
         Some(c) => format!("{}.{c}", a.table),
         None => a.table.clone(),
@@ -345,7 +345,7 @@ fn asset_name(a: &AssetRef) -> String {
 
 /// Splits `schema.table` or `schema.table.column`: a name some edge uses as a
 /// table is a table; otherwise the last part is the column.
-async fn resolve_asset(store: &Store, name: &str) -> Result<AssetRef> {
+pub(crate) async fn resolve_asset(store: &Store, name: &str) -> Result<AssetRef> {
     let name = name.to_lowercase();
     let mut session = store.begin().await?;
     let as_table = session

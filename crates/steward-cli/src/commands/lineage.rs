@@ -10,12 +10,13 @@ use anyhow::Context;
 use serde::Deserialize;
 use steward_lineage::Lineage;
 use steward_service::{
-    Direction, Graph, IngestReport, KnownInput, PropagationReport, SqlInput, graph, ingest,
-    ingest_known, model_schema, propagate, render_model, view_inputs,
+    Change, Direction, Effect, Graph, Impact, IngestReport, KnownInput, PropagationReport,
+    SqlInput, graph, impact, ingest, ingest_known, model_schema, propagate, render_model,
+    view_inputs,
 };
 use steward_types::{ErrorKind, LineageOrigin};
 
-use crate::cli::{LineageArgs, LineageCommand, LineageIngestArgs};
+use crate::cli::{ChangeArg, LineageArgs, LineageCommand, LineageIngestArgs};
 use crate::commands::open_store;
 use crate::config::Loaded;
 use crate::failure::Failure;
@@ -47,7 +48,17 @@ pub async fn run(loaded: &Loaded, args: &LineageArgs, out: &Output) -> anyhow::R
         )
         .into());
     };
-    let direction = match (args.upstream, args.downstream || args.impact) {
+    if args.impact {
+        let change = match args.change {
+            ChangeArg::Drop => Change::Drop,
+            ChangeArg::Retype => Change::Retype,
+        };
+        let store = open_store(loaded).await?;
+        let result = impact(&store, asset, change, args.depth).await;
+        store.close().await;
+        return out.print(&result?, impact_text);
+    }
+    let direction = match (args.upstream, args.downstream) {
         (true, false) => Direction::Upstream,
         (false, true) => Direction::Downstream,
         _ => Direction::Both,
@@ -60,26 +71,57 @@ pub async fn run(loaded: &Loaded, args: &LineageArgs, out: &Output) -> anyhow::R
         print!("{}", dot(&g));
         return Ok(());
     }
-    if args.impact {
-        return out.print(&g, impact);
-    }
     out.print(&g, human)
 }
 
-fn impact(g: &Graph) -> String {
-    let columns = g.nodes.iter().filter(|(_, d)| **d > 0).count();
-    let tables = g.tables();
-    let mut text = format!(
-        "dropping or retyping {} affects {columns} downstream asset(s) in {} table(s), read by {} input(s)\n",
-        g.root,
-        tables.len(),
-        g.inputs.len()
-    );
-    for table in &tables {
-        text.push_str(&format!("  table  {table}\n"));
+fn impact_text(i: &Impact) -> String {
+    let verb = match i.change {
+        Change::Drop => "dropping",
+        Change::Retype => "retyping",
+    };
+    let mut text = match i.change {
+        Change::Drop => format!(
+            "{verb} {} breaks {} downstream asset(s); {} input(s) to fix\n",
+            i.root,
+            i.count(Effect::Breaks),
+            i.inputs.len()
+        ),
+        Change::Retype => format!(
+            "{verb} {}: {} downstream column(s) change type, {} to review, {} unaffected; {} input(s) to check\n",
+            i.root,
+            i.count(Effect::TypeChanges),
+            i.count(Effect::Review),
+            i.count(Effect::Unaffected),
+            i.inputs.len()
+        ),
+    };
+    let width = i
+        .assets
+        .iter()
+        .map(|a| a.asset.chars().count())
+        .max()
+        .unwrap_or(0);
+    for a in &i.assets {
+        text.push_str(&format!(
+            "  {:<12}  {:<width$}  {} hop{}, {}\n",
+            a.effect.label(),
+            a.asset,
+            a.hops,
+            if a.hops == 1 { "" } else { "s" },
+            a.because
+        ));
     }
-    for input in &g.inputs {
+    // Query logs repeat the same query under many ids: the first few say
+    // enough on a terminal, --json has them all.
+    const SHOWN: usize = 10;
+    for input in i.inputs.iter().take(SHOWN) {
         text.push_str(&format!("  input  {input}\n"));
+    }
+    if i.inputs.len() > SHOWN {
+        text.push_str(&format!(
+            "  ... and {} more input(s) (--json lists them all)\n",
+            i.inputs.len() - SHOWN
+        ));
     }
     text
 }

@@ -1,7 +1,7 @@
 //! Lineage through the store: ingestion from SQL, idempotent re-ingestion,
 //! bad input reported without stopping the rest, and the graph walked.
 
-use steward_service::{Direction, ServiceError, SqlInput, graph, ingest};
+use steward_service::{Change, Direction, Effect, ServiceError, SqlInput, graph, impact, ingest};
 use steward_types::LineageOrigin;
 
 use crate::harness::World;
@@ -116,5 +116,86 @@ async fn impact_lists_what_reads_a_column_downstream() {
     assert_eq!(
         impact.tables().into_iter().collect::<Vec<_>>(),
         ["mart.contacts", "staging.customers"]
+    );
+}
+
+#[tokio::test]
+async fn dropping_breaks_everything_downstream_retyping_depends_on_the_step() {
+    let w = World::new().await;
+    ingest(&w.store, &inputs()).await.unwrap();
+    let effects = |i: &steward_service::Impact| {
+        i.assets
+            .iter()
+            .map(|a| (a.asset.clone(), a.effect))
+            .collect::<Vec<_>>()
+    };
+
+    let dropped = impact(&w.store, "raw.customers.id", Change::Drop, 10)
+        .await
+        .unwrap();
+    assert_eq!(
+        effects(&dropped),
+        [
+            ("staging.customers.id".to_string(), Effect::Breaks),
+            ("mart.by_country.customers".to_string(), Effect::Breaks),
+        ]
+    );
+    assert_eq!(
+        dropped
+            .inputs
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>(),
+        ["query_log:q1", "query_log:q2"]
+    );
+
+    // A copy takes the new type; a count of it does not care.
+    let retyped = impact(&w.store, "raw.customers.id", Change::Retype, 10)
+        .await
+        .unwrap();
+    assert_eq!(
+        effects(&retyped),
+        [
+            ("staging.customers.id".to_string(), Effect::TypeChanges),
+            ("mart.by_country.customers".to_string(), Effect::Unaffected),
+        ]
+    );
+    assert_eq!(
+        retyped
+            .inputs
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>(),
+        ["query_log:q1"],
+        "the counting query needs no change"
+    );
+
+    // `lower(email)` has to be checked, and so has what copies its result.
+    let email = impact(&w.store, "raw.customers.email", Change::Retype, 10)
+        .await
+        .unwrap();
+    assert_eq!(
+        effects(&email),
+        [
+            ("staging.customers.email".to_string(), Effect::Review),
+            ("mart.contacts.email".to_string(), Effect::Review),
+        ]
+    );
+    assert_eq!(email.assets[0].because, "computed with lower");
+
+    let table = impact(&w.store, "raw.customers", Change::Retype, 10)
+        .await
+        .unwrap_err();
+    assert!(matches!(table, ServiceError::Invalid(_)), "{table}");
+    let dropped_table = impact(&w.store, "raw.customers", Change::Drop, 10)
+        .await
+        .unwrap();
+    assert_eq!(
+        effects(&dropped_table),
+        [
+            ("staging.customers".to_string(), Effect::Breaks),
+            ("mart.by_country".to_string(), Effect::Breaks),
+            ("mart.contacts".to_string(), Effect::Breaks),
+        ]
     );
 }

@@ -1,0 +1,584 @@
+//! The Tantivy index: its schema, keeping it in step with the catalog, and
+//! the queries stewards and agents run on it.
+
+use std::collections::{BTreeMap, HashMap};
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, TermQuery};
+use tantivy::schema::{
+    FAST, Facet, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema,
+    TextFieldIndexing, TextOptions, Value,
+};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::tokenizer::TextAnalyzer;
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+
+use crate::analysis::{self, EXACT, QUESTION_WORDS, WORDS};
+use crate::doc::CatalogDoc;
+use crate::error::{Result, SearchError};
+
+/// Bumped when the schema or the analysis changes: an index of another
+/// version is rebuilt.
+const SCHEMA_VERSION: &str = "steward-search-1";
+
+/// Field weights: a name outweighs a label, which outweighs prose.
+const BOOST_EXACT: f32 = 8.0;
+const BOOST_NAME: f32 = 4.0;
+const BOOST_LABELS: f32 = 2.0;
+const BOOST_DESCRIPTION: f32 = 1.0;
+const BOOST_CONTEXT: f32 = 0.5;
+/// A term matched only by a typo-tolerant query counts for less.
+const FUZZY_DISCOUNT: f32 = 0.5;
+
+/// Facets a search can be narrowed by (`kind=column`).
+pub const FACETS: &[&str] = &["kind", "source", "schema", "label", "owner", "tag"];
+
+#[derive(Debug, Clone, Copy)]
+struct Fields {
+    id: Field,
+    version: Field,
+    fingerprint: Field,
+    name: Field,
+    name_exact: Field,
+    labels: Field,
+    description: Field,
+    context: Field,
+    facets: Field,
+    stored: Field,
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let words = |stored: bool| {
+        let o = TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(WORDS)
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        );
+        if stored { o.set_stored() } else { o }
+    };
+    let exact = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(EXACT)
+            .set_index_option(IndexRecordOption::WithFreqs),
+    );
+    let fields = Fields {
+        id: b.add_text_field("id", STRING | STORED),
+        version: b.add_text_field("version", STRING),
+        fingerprint: b.add_u64_field("fingerprint", STORED | FAST | INDEXED),
+        name: b.add_text_field("name", words(true)),
+        name_exact: b.add_text_field("name_exact", exact),
+        labels: b.add_text_field("labels", words(false)),
+        description: b.add_text_field("description", words(true)),
+        context: b.add_text_field("context", words(false)),
+        facets: b.add_facet_field("facets", FacetOptions::default()),
+        stored: b.add_text_field("doc", STORED),
+    };
+    (b.build(), fields)
+}
+
+fn register_analyzers(index: &Index) {
+    index
+        .tokenizers()
+        .register(WORDS, analysis::words_analyzer());
+    index
+        .tokenizers()
+        .register(EXACT, analysis::exact_analyzer());
+}
+
+/// A facet value as a path part: `/` would nest it.
+fn facet(kind: &str, value: &str) -> Facet {
+    Facet::from_path([kind, &value.to_lowercase().replace('/', "_")])
+}
+
+/// What a search returns for one asset.
+#[derive(Debug, Clone, Serialize)]
+pub struct Hit {
+    pub id: String,
+    pub kind: String,
+    pub name: String,
+    pub score: f32,
+    /// A piece of the description (or the name) around the matched words.
+    pub snippet: String,
+    /// Byte ranges of the matched words in `snippet`.
+    pub highlights: Vec<Range<usize>>,
+    pub doc: CatalogDoc,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchResults {
+    /// Matching assets in all.
+    pub total: usize,
+    pub hits: Vec<Hit>,
+    /// For each facet, its values among all matches and their counts.
+    pub facets: BTreeMap<String, Vec<(String, u64)>>,
+}
+
+/// A passage for an agent: text it can quote, tied to the asset it cites.
+#[derive(Debug, Clone, Serialize)]
+pub struct Passage {
+    pub asset_id: String,
+    pub score: f32,
+    pub text: String,
+}
+
+/// What a sync did.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct SyncReport {
+    pub added: usize,
+    pub updated: usize,
+    pub removed: usize,
+    pub unchanged: usize,
+    /// The index was missing, corrupt or of another version and was rebuilt.
+    pub rebuilt: bool,
+}
+
+/// The index, open for reading and writing.
+pub struct SearchIndex {
+    index: Index,
+    reader: IndexReader,
+    fields: Fields,
+    threads: usize,
+    /// Where it lives; `None` in memory.
+    dir: Option<PathBuf>,
+    /// The index had to be created afresh when opened.
+    fresh: bool,
+}
+
+impl std::fmt::Debug for SearchIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SearchIndex")
+            .field("dir", &self.dir)
+            .field("threads", &self.threads)
+            .finish()
+    }
+}
+
+impl SearchIndex {
+    /// An index in memory (benchmarks, tests).
+    pub fn in_memory(threads: usize) -> Result<Self> {
+        let (schema, fields) = schema();
+        let index = Index::create_in_ram(schema);
+        Self::wrap(index, fields, threads, None, true)
+    }
+
+    /// Opens the index in `dir`, or creates it there. A missing, unreadable
+    /// or outdated index is replaced by an empty one, `needs_rebuild()`
+    /// says so, and the caller fills it from the store: the store is the
+    /// truth, the index is derived.
+    pub fn open(dir: &Path, threads: usize) -> Result<Self> {
+        let (schema, fields) = schema();
+        match Self::open_existing(dir, &schema, fields, threads) {
+            Ok(Some(index)) => return Ok(index),
+            Ok(None) => {}
+            Err(e) => {
+                tracing::warn!(dir = %dir.display(), error = %e, "search index unreadable; rebuilding it");
+            }
+        }
+        if dir.exists() {
+            std::fs::remove_dir_all(dir).map_err(|e| SearchError::io(dir, e))?;
+        }
+        std::fs::create_dir_all(dir).map_err(|e| SearchError::io(dir, e))?;
+        let index = Index::create_in_dir(dir, schema)?;
+        Self::wrap(index, fields, threads, Some(dir.to_path_buf()), true)
+    }
+
+    fn open_existing(
+        dir: &Path,
+        schema: &Schema,
+        fields: Fields,
+        threads: usize,
+    ) -> Result<Option<Self>> {
+        if !dir.join("meta.json").exists() {
+            return Ok(None);
+        }
+        let index = Index::open_in_dir(dir)?;
+        if index.schema() != *schema {
+            tracing::info!(dir = %dir.display(), "search index has another schema; rebuilding it");
+            return Ok(None);
+        }
+        let opened = Self::wrap(index, fields, threads, Some(dir.to_path_buf()), false)?;
+        // Every document carries the version it was written with.
+        let searcher = opened.reader.searcher();
+        let all = searcher.num_docs();
+        let current = searcher.doc_freq(&Term::from_field_text(fields.version, SCHEMA_VERSION))?;
+        if all != current {
+            tracing::info!(dir = %dir.display(), "search index written by another version; rebuilding it");
+            return Ok(None);
+        }
+        Ok(Some(opened))
+    }
+
+    fn wrap(
+        index: Index,
+        fields: Fields,
+        threads: usize,
+        dir: Option<PathBuf>,
+        fresh: bool,
+    ) -> Result<Self> {
+        register_analyzers(&index);
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        Ok(Self {
+            index,
+            reader,
+            fields,
+            threads: threads.max(1),
+            dir,
+            fresh,
+        })
+    }
+
+    /// Whether the index was created empty on open and must be filled.
+    pub fn needs_rebuild(&self) -> bool {
+        self.fresh
+    }
+
+    pub fn num_docs(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    fn writer(&self) -> Result<IndexWriter> {
+        // Tantivy wants at least 15 MB per indexing thread.
+        let budget = 64_000_000usize.max(self.threads * 20_000_000);
+        Ok(self.index.writer_with_num_threads(self.threads, budget)?)
+    }
+
+    fn document(&self, doc: &CatalogDoc) -> Result<TantivyDocument> {
+        let f = &self.fields;
+        let mut d = TantivyDocument::default();
+        d.add_text(f.id, &doc.id);
+        d.add_text(f.version, SCHEMA_VERSION);
+        d.add_u64(f.fingerprint, doc.fingerprint());
+        d.add_text(f.name, &doc.name);
+        d.add_text(f.name_exact, &doc.name);
+        d.add_text(f.name_exact, doc.short_name());
+        for label in &doc.labels {
+            d.add_text(f.labels, label);
+            d.add_facet(
+                f.facets,
+                facet("label", label.split(' ').next().unwrap_or(label)),
+            );
+        }
+        if let Some(text) = &doc.description {
+            d.add_text(f.description, text);
+        }
+        let context = [&doc.table, &doc.source, &doc.schema, &doc.data_type]
+            .into_iter()
+            .flatten()
+            .chain(&doc.owners)
+            .chain(&doc.tags)
+            .chain(&doc.columns)
+            .chain(&doc.upstream)
+            .chain(&doc.downstream);
+        for text in context {
+            d.add_text(f.context, text);
+        }
+        if let Some(kind) = doc.kind {
+            d.add_facet(f.facets, facet("kind", kind.as_str()));
+        }
+        for (name, value) in [("source", &doc.source), ("schema", &doc.schema)] {
+            if let Some(v) = value {
+                d.add_facet(f.facets, facet(name, v));
+            }
+        }
+        for owner in &doc.owners {
+            d.add_facet(f.facets, facet("owner", owner));
+        }
+        for tag in &doc.tags {
+            d.add_facet(f.facets, facet("tag", tag));
+        }
+        d.add_text(f.stored, serde_json::to_string(doc)?);
+        Ok(d)
+    }
+
+    /// Replaces the whole index with `docs`.
+    pub fn rebuild(&mut self, docs: &[CatalogDoc]) -> Result<SyncReport> {
+        let mut writer = self.writer()?;
+        writer.delete_all_documents()?;
+        for doc in docs {
+            writer.add_document(self.document(doc)?)?;
+        }
+        writer.commit()?;
+        self.reader.reload()?;
+        self.fresh = false;
+        Ok(SyncReport {
+            added: docs.len(),
+            rebuilt: true,
+            ..SyncReport::default()
+        })
+    }
+
+    /// The fingerprints of the documents in the index, by id.
+    fn fingerprints(&self) -> Result<HashMap<String, u64>> {
+        let searcher = self.reader.searcher();
+        let mut out = HashMap::with_capacity(searcher.num_docs() as usize);
+        for segment in searcher.segment_readers() {
+            let store = segment.get_store_reader(64)?;
+            for doc_id in segment.doc_ids_alive() {
+                let d: TantivyDocument = store.get(doc_id)?;
+                let id = d.get_first(self.fields.id).and_then(|v| v.as_str());
+                let print = d
+                    .get_first(self.fields.fingerprint)
+                    .and_then(|v| v.as_u64());
+                if let (Some(id), Some(print)) = (id, print) {
+                    out.insert(id.to_string(), print);
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Brings the index in step with `docs`, the catalog as it is now:
+    /// documents whose content changed are rewritten, new ones added, those
+    /// no longer in the catalog removed; the rest is not touched.
+    pub fn sync(&mut self, docs: &[CatalogDoc]) -> Result<SyncReport> {
+        if self.fresh {
+            return self.rebuild(docs);
+        }
+        let mut existing = self.fingerprints()?;
+        let mut report = SyncReport::default();
+        let mut writer: Option<IndexWriter> = None;
+        for doc in docs {
+            match existing.remove(&doc.id) {
+                Some(print) if print == doc.fingerprint() => {
+                    report.unchanged += 1;
+                    continue;
+                }
+                Some(_) => report.updated += 1,
+                None => report.added += 1,
+            }
+            let w = match &mut writer {
+                Some(w) => w,
+                None => writer.insert(self.writer()?),
+            };
+            w.delete_term(Term::from_field_text(self.fields.id, &doc.id));
+            w.add_document(self.document(doc)?)?;
+        }
+        for id in existing.keys() {
+            let w = match &mut writer {
+                Some(w) => w,
+                None => writer.insert(self.writer()?),
+            };
+            w.delete_term(Term::from_field_text(self.fields.id, id));
+            report.removed += 1;
+        }
+        if let Some(mut w) = writer {
+            w.commit()?;
+            self.reader.reload()?;
+        }
+        Ok(report)
+    }
+
+    /// The query for free text: each word of the query searched in names,
+    /// labels, descriptions and context with their weights, a misspelt word
+    /// (one the index does not hold) by edit distance, and the whole text as
+    /// an exact name above all.
+    fn text_query(&self, text: &str) -> Result<Option<Box<dyn Query>>> {
+        let f = self.fields;
+        let searcher = self.reader.searcher();
+        let mut words = analysis::words_analyzer();
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let trimmed = text.trim();
+        if trimmed.is_empty() {
+            return Ok(None);
+        }
+        let exact = analysis::terms(&mut analysis::exact_analyzer(), trimmed);
+        for term in exact {
+            clauses.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(
+                    Box::new(TermQuery::new(
+                        Term::from_field_text(f.name_exact, &term),
+                        IndexRecordOption::WithFreqs,
+                    )),
+                    BOOST_EXACT,
+                )),
+            ));
+        }
+        // Question words go unless they are all there is.
+        let kept: String = analysis::split_words(trimmed)
+            .into_iter()
+            .map(|(a, b)| &trimmed[a..b])
+            .filter(|w| !QUESTION_WORDS.contains(&w.to_lowercase().as_str()))
+            .collect::<Vec<_>>()
+            .join(" ");
+        let source = if kept.is_empty() { trimmed } else { &kept };
+        let weighted = [
+            (f.name, BOOST_NAME),
+            (f.labels, BOOST_LABELS),
+            (f.description, BOOST_DESCRIPTION),
+            (f.context, BOOST_CONTEXT),
+        ];
+        for word in analysis::terms(&mut words, source) {
+            let mut per_word: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+            let mut known = false;
+            for (field, boost) in weighted {
+                let term = Term::from_field_text(field, &word);
+                known |= searcher.doc_freq(&term)? > 0;
+                per_word.push((
+                    Occur::Should,
+                    Box::new(BoostQuery::new(
+                        Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)),
+                        boost,
+                    )),
+                ));
+            }
+            // Typos: only for words the index does not know, so a correct
+            // query pays nothing for the tolerance.
+            let chars = word.chars().count();
+            if !known && chars >= 4 {
+                let distance = if chars >= 8 { 2 } else { 1 };
+                for (field, boost) in [(f.name, BOOST_NAME), (f.description, BOOST_DESCRIPTION)] {
+                    per_word.push((
+                        Occur::Should,
+                        Box::new(BoostQuery::new(
+                            Box::new(FuzzyTermQuery::new(
+                                Term::from_field_text(field, &word),
+                                distance,
+                                true,
+                            )),
+                            boost * FUZZY_DISCOUNT,
+                        )),
+                    ));
+                }
+            }
+            clauses.push((Occur::Should, Box::new(BooleanQuery::new(per_word))));
+        }
+        Ok(Some(Box::new(BooleanQuery::new(clauses))))
+    }
+
+    fn query(&self, text: &str, filters: &[(String, String)]) -> Result<Box<dyn Query>> {
+        let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        if let Some(q) = self.text_query(text)? {
+            must.push((Occur::Must, q));
+        }
+        for (name, value) in filters {
+            if !FACETS.contains(&name.as_str()) {
+                return Err(SearchError::Invalid(format!(
+                    "unknown facet `{name}` (one of {})",
+                    FACETS.join(", ")
+                )));
+            }
+            must.push((
+                Occur::Must,
+                Box::new(TermQuery::new(
+                    Term::from_facet(self.fields.facets, &facet(name, value)),
+                    IndexRecordOption::Basic,
+                )),
+            ));
+        }
+        if must.is_empty() {
+            return Ok(Box::new(AllQuery));
+        }
+        Ok(Box::new(BooleanQuery::new(must)))
+    }
+
+    fn stored_doc(&self, d: &TantivyDocument) -> Result<CatalogDoc> {
+        let json = d
+            .get_first(self.fields.stored)
+            .and_then(|v| v.as_str())
+            .unwrap_or("{}");
+        Ok(serde_json::from_str(json)?)
+    }
+
+    /// The `limit` best assets for `text`, narrowed by facet filters
+    /// (`("kind", "column")`), with snippets and facet counts.
+    pub fn search(
+        &self,
+        text: &str,
+        filters: &[(String, String)],
+        limit: usize,
+    ) -> Result<SearchResults> {
+        let query = self.query(text, filters)?;
+        let searcher = self.reader.searcher();
+        let mut facet_collector = FacetCollector::for_field("facets");
+        for name in FACETS {
+            facet_collector.add_facet(Facet::from_path([*name]));
+        }
+        let (top, total, facet_counts) = searcher.search(
+            &query,
+            &(
+                TopDocs::with_limit(limit.max(1)).order_by_score(),
+                Count,
+                facet_collector,
+            ),
+        )?;
+        let description_snippets =
+            SnippetGenerator::create(&searcher, &*query, self.fields.description)?;
+        let name_snippets = SnippetGenerator::create(&searcher, &*query, self.fields.name)?;
+        let mut hits = Vec::with_capacity(top.len());
+        for (score, address) in top.into_iter().take(limit) {
+            let stored: TantivyDocument = searcher.doc(address)?;
+            let doc = self.stored_doc(&stored)?;
+            let mut snippet = description_snippets.snippet_from_doc(&stored);
+            if snippet.highlighted().is_empty() {
+                let by_name = name_snippets.snippet_from_doc(&stored);
+                if !by_name.highlighted().is_empty() || snippet.fragment().is_empty() {
+                    snippet = by_name;
+                }
+            }
+            hits.push(Hit {
+                id: doc.id.clone(),
+                kind: doc.kind.map(|k| k.to_string()).unwrap_or_default(),
+                name: doc.name.clone(),
+                score,
+                snippet: snippet.fragment().to_string(),
+                highlights: snippet.highlighted().to_vec(),
+                doc,
+            });
+        }
+        let mut facets = BTreeMap::new();
+        for name in FACETS {
+            let root = format!("/{name}");
+            let mut values: Vec<(String, u64)> = facet_counts
+                .get(&root)
+                .map(|(f, n)| {
+                    let path = f.to_path_string();
+                    let value = path.rsplit('/').next().unwrap_or(&path).to_string();
+                    (value, n)
+                })
+                .collect();
+            values.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            if !values.is_empty() {
+                facets.insert((*name).to_string(), values);
+            }
+        }
+        Ok(SearchResults {
+            total,
+            hits,
+            facets,
+        })
+    }
+
+    /// Passages for a question, each tied to the asset it describes: what
+    /// the agents answer from and cite.
+    pub fn retrieve(&self, question: &str, k: usize) -> Result<Vec<Passage>> {
+        Ok(self
+            .search(question, &[], k)?
+            .hits
+            .into_iter()
+            .map(|h| Passage {
+                asset_id: h.id,
+                score: h.score,
+                text: h.doc.passage(),
+            })
+            .collect())
+    }
+
+    /// The folder the index lives in.
+    pub fn dir(&self) -> Option<&Path> {
+        self.dir.as_deref()
+    }
+
+    /// Words analysed as the index analyses them (for tools and tests).
+    pub fn analyze(text: &str) -> Vec<String> {
+        let mut analyzer: TextAnalyzer = analysis::words_analyzer();
+        analysis::terms(&mut analyzer, text)
+    }
+}

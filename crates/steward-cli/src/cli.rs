@@ -60,11 +60,39 @@ pub enum Command {
     Classify(ClassifyArgs),
     /// Walk the lineage of a table or column, or ingest lineage (`lineage ingest`)
     Lineage(LineageArgs),
+    /// Search the catalog: tables and columns by name, description,
+    /// sensitivity, owner and lineage, typos forgiven
+    Search(SearchArgs),
+    /// Maintain the search index (it follows the catalog by itself)
+    #[command(subcommand)]
+    Index(IndexCommand),
     /// Write a realistic sample company warehouse to try Steward on
     DemoData(DemoDataArgs),
     /// Benchmarks (see docs/benchmarks.md)
     #[command(subcommand)]
     Bench(BenchCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// Words, a name (`raw.customers.email`) or a question
+    #[arg(default_value = "")]
+    pub query: String,
+    /// Narrow to a facet value, repeatable: kind=column, label=email_address,
+    /// source=lake, schema=raw, owner=finance, tag=gold
+    #[arg(long, value_name = "NAME=VALUE")]
+    pub facet: Vec<String>,
+    /// Results to show
+    #[arg(long, default_value_t = 10)]
+    pub limit: usize,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum IndexCommand {
+    /// Rebuild the search index from the catalog store
+    Rebuild,
+    /// Bring the search index in step with the catalog (only what changed)
+    Sync,
 }
 
 #[derive(Debug, Subcommand)]

@@ -23,7 +23,23 @@ pub struct StewardConfig {
     pub store: StoreConfig,
     pub warehouse: WarehouseConfig,
     pub pii: PiiConfig,
+    pub search: SearchConfig,
     pub log: LogConfig,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SearchConfig {
+    /// Threads that build the search index. Default: the machine's cores.
+    pub threads: usize,
+}
+
+impl Default for SearchConfig {
+    fn default() -> Self {
+        Self {
+            threads: std::thread::available_parallelism().map_or(2, |n| n.get()),
+        }
+    }
 }
 
 impl Default for StewardConfig {
@@ -33,6 +49,7 @@ impl Default for StewardConfig {
             store: StoreConfig::default(),
             warehouse: WarehouseConfig::default(),
             pii: PiiConfig::default(),
+            search: SearchConfig::default(),
             log: LogConfig::default(),
         }
     }
@@ -165,6 +182,9 @@ fn validate(config: &StewardConfig) -> Result<(), String> {
     if config.warehouse.threads == 0 {
         return Err("key `warehouse.threads`: must be at least 1".to_string());
     }
+    if config.search.threads == 0 {
+        return Err("key `search.threads`: must be at least 1".to_string());
+    }
     if config.warehouse.top_k == 0 {
         return Err("key `warehouse.top_k`: must be at least 1".to_string());
     }
@@ -250,6 +270,16 @@ impl Loaded {
         }
     }
 
+    /// Where the search index lives and the threads that build it (never
+    /// more than the machine has).
+    pub fn index_settings(&self) -> steward_service::IndexSettings {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        steward_service::IndexSettings {
+            dir: steward_service::index_dir(&self.config.data_dir),
+            threads: self.config.search.threads.clamp(1, cores),
+        }
+    }
+
     /// The SQLite file the default store lives in.
     pub fn catalog_file(&self) -> PathBuf {
         self.config.data_dir.join("catalog.db")
@@ -311,6 +341,10 @@ sample_values = {sample_values}
 accept = {accept}
 # Between this and `accept` a column is ambiguous (reported for review).
 ask_from = {ask_from}
+
+[search]
+# Threads that build the search index. Default: the machine's cores.
+# threads = 2
 
 [log]
 # A tracing filter: error, warn, info, debug, trace, or per crate (steward_store=debug).

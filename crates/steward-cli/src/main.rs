@@ -65,6 +65,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Tables(args) => commands::tables::run(&loaded, &args, &out).await?,
         Command::Show(args) => commands::show::run(&loaded, &args, &out).await?,
         Command::DemoData(args) => commands::demo_data::run(&args, &out)?,
+        Command::Search(args) => commands::search::run(&loaded, &args, &out).await?,
+        Command::Index(command) => commands::search::index(&loaded, &command, &out).await?,
         Command::Bench(BenchCommand::Profile(args)) => {
             commands::bench::profile(&loaded, &args, &out).await?
         }

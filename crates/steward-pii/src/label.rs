@@ -63,6 +63,30 @@ impl Label {
     }
 }
 
+impl Label {
+    /// What the label means in a steward's words, for search: "where do we
+    /// keep social security numbers" should meet `US_SSN`.
+    pub fn words(self) -> &'static str {
+        match self {
+            Label::EmailAddress => "email address e-mail contact",
+            Label::PhoneNumber => "phone number telephone mobile contact",
+            Label::Person => "person name personal",
+            Label::StreetAddress => "street address home postal location",
+            Label::PostalCode => "postal code zip postcode location",
+            Label::DateOfBirth => "date of birth birthday age",
+            Label::CreditCard => "credit card number payment card",
+            Label::UsSsn => "social security number national identifier",
+            Label::IbanCode => "iban bank account number",
+            Label::IpAddress => "ip address network",
+            Label::MacAddress => "mac address device network",
+            Label::UsPassport => "passport number travel document",
+            Label::UkNino => "national insurance number identifier",
+            Label::AbaRoutingNumber => "routing number bank",
+            Label::Secret => "secret password credential api key token",
+        }
+    }
+}
+
 impl fmt::Display for Label {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())

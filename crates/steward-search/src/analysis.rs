@@ -13,6 +13,7 @@ use tantivy::tokenizer::{
 /// Analyzer names registered on every index.
 pub const WORDS: &str = "steward_words";
 pub const EXACT: &str = "steward_exact";
+pub const PLAIN: &str = "steward_plain";
 
 /// Splits identifiers and prose into words: at every character that is not
 /// a letter or digit, and inside a word at case changes (`customerEmail`,
@@ -108,6 +109,15 @@ pub fn words_analyzer() -> TextAnalyzer {
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
         .filter(Stemmer::new(Language::English))
+        .build()
+}
+
+/// Words, lowercased and folded, not stemmed: what a typo is measured
+/// against (`custmer` is one edit from `customer`, three from the stem).
+pub fn plain_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(IdentifierTokenizer::default())
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
         .build()
 }
 

@@ -16,13 +16,13 @@ use tantivy::snippet::SnippetGenerator;
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
-use crate::analysis::{self, EXACT, QUESTION_WORDS, WORDS};
+use crate::analysis::{self, EXACT, PLAIN, QUESTION_WORDS, WORDS};
 use crate::doc::CatalogDoc;
 use crate::error::{Result, SearchError};
 
 /// Bumped when the schema or the analysis changes: an index of another
 /// version is rebuilt.
-const SCHEMA_VERSION: &str = "steward-search-1";
+const SCHEMA_VERSION: &str = "steward-search-2";
 
 /// Field weights: a name outweighs a label, which outweighs prose.
 const BOOST_EXACT: f32 = 8.0;
@@ -43,6 +43,7 @@ struct Fields {
     fingerprint: Field,
     name: Field,
     name_exact: Field,
+    name_plain: Field,
     labels: Field,
     description: Field,
     context: Field,
@@ -52,14 +53,15 @@ struct Fields {
 
 fn schema() -> (Schema, Fields) {
     let mut b = Schema::builder();
-    let words = |stored: bool| {
+    let analyzed = |tokenizer: &str, stored: bool| {
         let o = TextOptions::default().set_indexing_options(
             TextFieldIndexing::default()
-                .set_tokenizer(WORDS)
+                .set_tokenizer(tokenizer)
                 .set_index_option(IndexRecordOption::WithFreqsAndPositions),
         );
         if stored { o.set_stored() } else { o }
     };
+    let words = |stored: bool| analyzed(WORDS, stored);
     let exact = TextOptions::default().set_indexing_options(
         TextFieldIndexing::default()
             .set_tokenizer(EXACT)
@@ -71,6 +73,7 @@ fn schema() -> (Schema, Fields) {
         fingerprint: b.add_u64_field("fingerprint", STORED | FAST | INDEXED),
         name: b.add_text_field("name", words(true)),
         name_exact: b.add_text_field("name_exact", exact),
+        name_plain: b.add_text_field("name_plain", analyzed(PLAIN, false)),
         labels: b.add_text_field("labels", words(false)),
         description: b.add_text_field("description", words(true)),
         context: b.add_text_field("context", words(false)),
@@ -87,6 +90,9 @@ fn register_analyzers(index: &Index) {
     index
         .tokenizers()
         .register(EXACT, analysis::exact_analyzer());
+    index
+        .tokenizers()
+        .register(PLAIN, analysis::plain_analyzer());
 }
 
 /// A facet value as a path part: `/` would nest it.
@@ -201,10 +207,17 @@ impl SearchIndex {
             return Ok(None);
         }
         let opened = Self::wrap(index, fields, threads, Some(dir.to_path_buf()), false)?;
-        // Every document carries the version it was written with.
+        // Every document carries the version it was written with (counted
+        // by a query: term statistics include deleted documents).
         let searcher = opened.reader.searcher();
-        let all = searcher.num_docs();
-        let current = searcher.doc_freq(&Term::from_field_text(fields.version, SCHEMA_VERSION))?;
+        let all = searcher.num_docs() as usize;
+        let current = searcher.search(
+            &TermQuery::new(
+                Term::from_field_text(fields.version, SCHEMA_VERSION),
+                IndexRecordOption::Basic,
+            ),
+            &Count,
+        )?;
         if all != current {
             tracing::info!(dir = %dir.display(), "search index written by another version; rebuilding it");
             return Ok(None);
@@ -258,6 +271,7 @@ impl SearchIndex {
         d.add_text(f.name, &doc.name);
         d.add_text(f.name_exact, &doc.name);
         d.add_text(f.name_exact, doc.short_name());
+        d.add_text(f.name_plain, &doc.name);
         for label in &doc.labels {
             d.add_text(f.labels, label);
             d.add_facet(
@@ -415,9 +429,14 @@ impl SearchIndex {
             (f.description, BOOST_DESCRIPTION),
             (f.context, BOOST_CONTEXT),
         ];
-        for word in analysis::terms(&mut words, source) {
+        let mut plain = analysis::plain_analyzer();
+        for written in analysis::terms(&mut plain, source) {
+            // The stem is what names and prose were indexed under.
+            let Some(word) = analysis::terms(&mut words, &written).into_iter().next() else {
+                continue;
+            };
             let mut per_word: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-            let mut known = false;
+            let mut known = searcher.doc_freq(&Term::from_field_text(f.name_plain, &written))? > 0;
             for (field, boost) in weighted {
                 let term = Term::from_field_text(field, &word);
                 known |= searcher.doc_freq(&term)? > 0;
@@ -430,19 +449,23 @@ impl SearchIndex {
                 ));
             }
             // Typos: only for words the index does not know, so a correct
-            // query pays nothing for the tolerance.
-            let chars = word.chars().count();
+            // query pays nothing for the tolerance. Names are matched as
+            // written (not stemmed), prose by its stems.
+            let chars = written.chars().count();
             if !known && chars >= 4 {
                 let distance = if chars >= 8 { 2 } else { 1 };
-                for (field, boost) in [(f.name, BOOST_NAME), (f.description, BOOST_DESCRIPTION)] {
+                let fuzzy = [
+                    (Term::from_field_text(f.name_plain, &written), BOOST_NAME),
+                    (
+                        Term::from_field_text(f.description, &word),
+                        BOOST_DESCRIPTION,
+                    ),
+                ];
+                for (term, boost) in fuzzy {
                     per_word.push((
                         Occur::Should,
                         Box::new(BoostQuery::new(
-                            Box::new(FuzzyTermQuery::new(
-                                Term::from_field_text(field, &word),
-                                distance,
-                                true,
-                            )),
+                            Box::new(FuzzyTermQuery::new(term, distance, true)),
                             boost * FUZZY_DISCOUNT,
                         )),
                     ));

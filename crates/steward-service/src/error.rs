@@ -16,6 +16,9 @@ pub enum ServiceError {
     Invalid(String),
     #[error("{0} already exists")]
     Conflict(String),
+    /// The search index failed; it is derived data, rebuilt from the store.
+    #[error("search index: {0}")]
+    Search(String),
 }
 
 impl ServiceError {
@@ -26,6 +29,7 @@ impl ServiceError {
             Self::NotFound(_) => ErrorKind::NotFound,
             Self::Invalid(_) => ErrorKind::Invalid,
             Self::Conflict(_) => ErrorKind::Conflict,
+            Self::Search(_) => ErrorKind::Internal,
         }
     }
 }

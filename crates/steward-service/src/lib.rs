@@ -9,6 +9,7 @@ mod lineage;
 mod lookup;
 mod propagate;
 mod scan;
+mod search;
 mod sources;
 
 pub use classify::{
@@ -25,4 +26,7 @@ pub use lineage::{
 pub use lookup::{ColumnDetail, TableDetail, TableSummary, list_tables, table_detail};
 pub use propagate::{PropagationReport, propagate};
 pub use scan::{ScanEvent, ScanOptions, ScanReport, SourceReport, TableOutcome, scan};
+pub use search::{
+    IndexSettings, catalog_docs, index_dir, rebuild_index, retrieve, search, sync_index,
+};
 pub use sources::{add_source, find_source, kind_of_url, list_sources, new_source, remove_source};

@@ -17,7 +17,7 @@ use steward_service::{
 use steward_types::{ErrorKind, LineageOrigin};
 
 use crate::cli::{ChangeArg, LineageArgs, LineageCommand, LineageIngestArgs};
-use crate::commands::open_store;
+use crate::commands::{open_store, refresh_index};
 use crate::config::Loaded;
 use crate::failure::Failure;
 use crate::output::Output;
@@ -30,6 +30,9 @@ pub async fn run(loaded: &Loaded, args: &LineageArgs, out: &Output) -> anyhow::R
         Some(LineageCommand::Propagate) => {
             let store = open_store(loaded).await?;
             let result = propagate(&store, &loaded.config.pii.propagation_stops).await;
+            if result.is_ok() {
+                refresh_index(loaded, &store).await;
+            }
             store.close().await;
             let report = result?;
             return out.print(&report, |r: &PropagationReport| {
@@ -343,6 +346,9 @@ async fn run_ingest(loaded: &Loaded, args: &LineageIngestArgs, out: &Output) -> 
         (Ok(_), Ok(_)) => Some(propagate(&store, &loaded.config.pii.propagation_stops).await),
         _ => None,
     };
+    if derived.is_some() {
+        refresh_index(loaded, &store).await;
+    }
     store.close().await;
     let (mut report, other) = (parsed?, worked_out?);
     if let Some(derived) = derived {

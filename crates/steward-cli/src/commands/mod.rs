@@ -8,6 +8,7 @@ pub mod lineage;
 pub mod migrate;
 pub mod pii;
 pub mod scan;
+pub mod search;
 pub mod show;
 pub mod source;
 pub mod status;
@@ -26,4 +27,15 @@ pub async fn open_store(loaded: &Loaded) -> anyhow::Result<Store> {
         OpenMode::Existing,
     )
     .await?)
+}
+
+/// Brings the search index in step after a command changed the catalog. The
+/// index is derived data: a failure here is a warning, never the command's
+/// failure.
+pub async fn refresh_index(loaded: &Loaded, store: &Store) {
+    if let Err(e) = steward_service::sync_index(store, &loaded.index_settings()).await {
+        eprintln!(
+            "warning: the search index was not updated ({e}); `steward index rebuild` rebuilds it"
+        );
+    }
 }

@@ -9,7 +9,7 @@ use steward_service::{
 use steward_types::{ClassificationOrigin, ErrorKind};
 
 use crate::cli::{ClassifyArgs, PiiArgs};
-use crate::commands::open_store;
+use crate::commands::{open_store, refresh_index};
 use crate::config::Loaded;
 use crate::failure::Failure;
 use crate::output::Output;
@@ -79,6 +79,9 @@ pub async fn classify(loaded: &Loaded, args: &ClassifyArgs, out: &Output) -> any
         .unwrap_or_else(|| "steward".to_string());
     let store = open_store(loaded).await?;
     let result = classify_column(&store, &args.column, decision, args.reason.clone(), &by).await;
+    if result.is_ok() {
+        refresh_index(loaded, &store).await;
+    }
     store.close().await;
     let outcome = result?;
     out.print(&outcome, |o: &ClassifyOutcome| {

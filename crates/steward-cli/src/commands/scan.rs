@@ -6,7 +6,7 @@ use steward_service::{ScanEvent, ScanOptions, ScanReport, TableOutcome, scan};
 use steward_types::ErrorKind;
 
 use crate::cli::ScanArgs;
-use crate::commands::open_store;
+use crate::commands::{open_store, refresh_index};
 use crate::config::Loaded;
 use crate::failure::Failure;
 use crate::output::Output;
@@ -101,6 +101,9 @@ pub async fn run(loaded: &Loaded, args: &ScanArgs, out: &Output) -> anyhow::Resu
     )
     .await;
     progress.finish_source();
+    if result.is_ok() {
+        refresh_index(loaded, &store).await;
+    }
     store.close().await;
     let report = result?;
     let seconds = started.elapsed().as_secs_f64();

@@ -5,7 +5,7 @@ use steward_types::{Record, Source};
 use steward_warehouse::SourceConnection;
 
 use crate::cli::{SourceAddArgs, SourceRemoveArgs};
-use crate::commands::open_store;
+use crate::commands::{open_store, refresh_index};
 use crate::config::Loaded;
 use crate::output::Output;
 
@@ -89,6 +89,7 @@ pub async fn list(loaded: &Loaded, out: &Output) -> anyhow::Result<()> {
 pub async fn remove(loaded: &Loaded, args: &SourceRemoveArgs, out: &Output) -> anyhow::Result<()> {
     let store = open_store(loaded).await?;
     let removed = remove_source(&store, &args.name).await?;
+    refresh_index(loaded, &store).await;
     store.close().await;
     out.print(&removed, |s| {
         format!(

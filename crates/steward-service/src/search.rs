@@ -1,0 +1,221 @@
+//! The catalog's search index: documents built from the store (tables,
+//! columns, their descriptions, owners, sensitivity and lineage), kept in
+//! step after every change and searched. The store is the truth: an index
+//! that is missing or unreadable is rebuilt from it.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use steward_search::{
+    CatalogDoc, DocKind, Passage, SearchError, SearchIndex, SearchResults, SyncReport,
+};
+use steward_store::{Filter, Store};
+use steward_types::{Classification, ClassificationOrigin, LineageEdge, Source};
+
+use crate::classify::effective;
+use crate::error::{Result, ServiceError};
+use crate::lookup::{live_tables, table_columns};
+
+/// Where the index lives and how many threads may build it.
+#[derive(Debug, Clone)]
+pub struct IndexSettings {
+    pub dir: PathBuf,
+    pub threads: usize,
+}
+
+impl From<SearchError> for ServiceError {
+    fn from(e: SearchError) -> Self {
+        match e {
+            SearchError::Invalid(m) => ServiceError::Invalid(m),
+            other => ServiceError::Search(other.to_string()),
+        }
+    }
+}
+
+/// Lineage neighbours by asset name (`raw.customers`, `raw.customers.email`).
+#[derive(Default)]
+struct Neighbours {
+    upstream: BTreeMap<String, BTreeSet<String>>,
+    downstream: BTreeMap<String, BTreeSet<String>>,
+}
+
+impl Neighbours {
+    fn of(&self, name: &str) -> (Vec<String>, Vec<String>) {
+        let get = |m: &BTreeMap<String, BTreeSet<String>>| {
+            m.get(name)
+                .map(|s| s.iter().cloned().collect())
+                .unwrap_or_default()
+        };
+        (get(&self.upstream), get(&self.downstream))
+    }
+}
+
+/// A label with its meaning in words, so prose finds it.
+fn label_text(label: &str, origin: ClassificationOrigin) -> String {
+    let words = label
+        .parse::<steward_pii::Label>()
+        .map(|l| l.words())
+        .unwrap_or_default();
+    let derived = if origin == ClassificationOrigin::Derived {
+        " derived"
+    } else {
+        ""
+    };
+    format!("{label}{derived} {words}").trim().to_string()
+}
+
+/// Every live table and column of the catalog as an index document.
+pub async fn catalog_docs(store: &Store) -> Result<Vec<CatalogDoc>> {
+    let mut session = store.begin().await?;
+    let mut neighbours = Neighbours::default();
+    for edge in session.list::<LineageEdge>(&Filter::all()).await? {
+        let name = |a: &steward_types::AssetRef| match &a.column {
+            Some(c) => format!("{}.{c}", a.table),
+            None => a.table.clone(),
+        };
+        let (from, to) = (name(&edge.from), name(&edge.to));
+        neighbours
+            .upstream
+            .entry(to.clone())
+            .or_default()
+            .insert(from.clone());
+        neighbours.downstream.entry(from).or_default().insert(to);
+    }
+    let sources = session.list::<Source>(&Filter::all()).await?;
+    let mut docs = Vec::new();
+    for (source, table) in live_tables(&mut session, sources).await? {
+        let table_name = table.qualified_name();
+        let columns = table_columns(&mut session, &table).await?;
+        let mut table_labels = BTreeSet::new();
+        let mut column_docs = Vec::with_capacity(columns.len());
+        for column in &columns {
+            let rows = session
+                .list::<Classification>(&Filter::all().eq_id("column_id", column.id))
+                .await?;
+            let labels: Vec<String> = effective(&rows)
+                .map(|row| label_text(&row.label, row.origin))
+                .into_iter()
+                .collect();
+            table_labels.extend(effective(&rows).map(|row| row.label.clone()));
+            let name = format!("{table_name}.{}", column.name);
+            let (upstream, downstream) = neighbours.of(&name);
+            column_docs.push(CatalogDoc {
+                id: format!("column:{}:{name}", source.name),
+                kind: Some(DocKind::Column),
+                name,
+                source: Some(source.name.clone()),
+                schema: table.schema.clone(),
+                table: Some(table_name.clone()),
+                data_type: Some(column.data_type.clone()),
+                description: column.comment.clone(),
+                labels,
+                owners: table.owner.iter().cloned().collect(),
+                tags: Vec::new(),
+                upstream,
+                downstream,
+                columns: Vec::new(),
+            });
+        }
+        let (upstream, downstream) = neighbours.of(&table_name);
+        docs.push(CatalogDoc {
+            id: format!("table:{}:{table_name}", source.name),
+            kind: Some(DocKind::Table),
+            name: table_name.clone(),
+            source: Some(source.name.clone()),
+            schema: table.schema.clone(),
+            table: None,
+            data_type: Some(table.kind.to_string()),
+            description: table.description.clone(),
+            labels: table_labels.into_iter().collect(),
+            owners: table.owner.iter().cloned().collect(),
+            tags: Vec::new(),
+            upstream,
+            downstream,
+            columns: columns.iter().map(|c| c.name.clone()).collect(),
+        });
+        docs.extend(column_docs);
+    }
+    Ok(docs)
+}
+
+/// Opens the index on a blocking thread (Tantivy does file IO and CPU work).
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> std::result::Result<T, SearchError> + Send + 'static,
+) -> Result<T> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| ServiceError::Search(format!("index task failed: {e}")))?
+        .map_err(Into::into)
+}
+
+/// Brings the index in step with the store: only documents that changed are
+/// rewritten. A missing or unreadable index is rebuilt whole.
+pub async fn sync_index(store: &Store, settings: &IndexSettings) -> Result<SyncReport> {
+    let docs = catalog_docs(store).await?;
+    let settings = settings.clone();
+    blocking(move || {
+        let mut index = SearchIndex::open(&settings.dir, settings.threads)?;
+        index.sync(&docs)
+    })
+    .await
+}
+
+/// Rebuilds the index from the store, whatever state it is in.
+pub async fn rebuild_index(store: &Store, settings: &IndexSettings) -> Result<SyncReport> {
+    let docs = catalog_docs(store).await?;
+    let settings = settings.clone();
+    blocking(move || {
+        let mut index = SearchIndex::open(&settings.dir, settings.threads)?;
+        index.rebuild(&docs)
+    })
+    .await
+}
+
+/// The index, filled from the store first when it had to be created.
+async fn ready_index(store: &Store, settings: &IndexSettings) -> Result<SearchIndex> {
+    let dir = settings.dir.clone();
+    let threads = settings.threads;
+    let index = blocking(move || SearchIndex::open(&dir, threads)).await?;
+    if !index.needs_rebuild() {
+        return Ok(index);
+    }
+    tracing::info!(dir = %settings.dir.display(), "building the search index from the catalog");
+    let docs = catalog_docs(store).await?;
+    blocking(move || {
+        let mut index = index;
+        index.rebuild(&docs)?;
+        Ok(index)
+    })
+    .await
+}
+
+/// Searches the catalog: `filters` are facet name and value pairs
+/// (`kind=column`, `label=email_address`, `source=lake`).
+pub async fn search(
+    store: &Store,
+    settings: &IndexSettings,
+    query: &str,
+    filters: Vec<(String, String)>,
+    limit: usize,
+) -> Result<SearchResults> {
+    let index = ready_index(store, settings).await?;
+    let query = query.to_string();
+    blocking(move || index.search(&query, &filters, limit)).await
+}
+
+/// Passages for a question, each tied to the asset it cites.
+pub async fn retrieve(
+    store: &Store,
+    settings: &IndexSettings,
+    question: &str,
+    k: usize,
+) -> Result<Vec<Passage>> {
+    let index = ready_index(store, settings).await?;
+    let question = question.to_string();
+    blocking(move || index.retrieve(&question, k)).await
+}
+
+/// The index folder inside a data dir.
+pub fn index_dir(data_dir: &Path) -> PathBuf {
+    data_dir.join("search")
+}

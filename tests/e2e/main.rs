@@ -9,4 +9,5 @@ mod harness;
 mod lineage;
 mod pii;
 mod scan;
+mod search;
 mod store;

@@ -106,6 +106,32 @@ pub enum BenchCommand {
     /// Lineage for every case of a JSONL corpus (`id`, `sql`, `dialect`,
     /// `schema`), written one line a case for its scorer
     Lineage(BenchLineageArgs),
+    /// Search on a generated catalog (build rate, size, query latency), or
+    /// recall@k of retrieval on this catalog with --questions
+    Search(BenchSearchArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BenchSearchArgs {
+    /// Tables in the generated catalog
+    #[arg(long, default_value_t = 100_000)]
+    pub tables: usize,
+    /// Columns per generated table
+    #[arg(long, default_value_t = 10)]
+    pub columns: usize,
+    /// Indexing threads [default: 1]
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Timed passes over the 200 queries (after one warm-up pass)
+    #[arg(long, default_value_t = 3)]
+    pub passes: usize,
+    /// Instead: questions (JSONL `question`, `answers`: asset names) asked
+    /// of this catalog's index; reports recall@k
+    #[arg(long, value_name = "FILE")]
+    pub questions: Option<PathBuf>,
+    /// Passages retrieved per question
+    #[arg(long, default_value_t = 5)]
+    pub k: usize,
 }
 
 #[derive(Debug, Args)]

@@ -75,6 +75,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Lineage(args) => commands::lineage::run(&loaded, &args, &out).await?,
         Command::Bench(BenchCommand::Pii(args)) => commands::bench_pii::run(&args, &out)?,
         Command::Bench(BenchCommand::Lineage(args)) => commands::bench_lineage::run(&args, &out)?,
+        Command::Bench(BenchCommand::Search(args)) => {
+            commands::bench_search::run(&loaded, &args, &out).await?
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

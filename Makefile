@@ -28,6 +28,7 @@ demo: build
 	cd $(DEMO_DIR) && $(abspath $(STEWARD)) pii
 	cd $(DEMO_DIR) && $(abspath $(STEWARD)) lineage ingest --query-log warehouse/query_log.jsonl --models warehouse/models --dialect duckdb
 	cd $(DEMO_DIR) && $(abspath $(STEWARD)) lineage raw.customers.email --downstream
+	cd $(DEMO_DIR) && $(abspath $(STEWARD)) search "where do we keep customer emails" --limit 5
 
 fmt:
 	$(CARGO) fmt --all --check

@@ -132,6 +132,10 @@ pub struct BenchSearchArgs {
     /// Passages retrieved per question
     #[arg(long, default_value_t = 5)]
     pub k: usize,
+    /// Also write the generated catalog and queries here (docs.jsonl,
+    /// queries.jsonl), for a peer to run the same work
+    #[arg(long, value_name = "DIR")]
+    pub dump: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -22,7 +22,7 @@ use crate::error::{Result, SearchError};
 
 /// Bumped when the schema or the analysis changes: an index of another
 /// version is rebuilt.
-const SCHEMA_VERSION: &str = "steward-search-2";
+const SCHEMA_VERSION: &str = "steward-search-3";
 
 /// Field weights: a name outweighs a label, which outweighs prose.
 const BOOST_EXACT: f32 = 8.0;
@@ -32,6 +32,8 @@ const BOOST_DESCRIPTION: f32 = 1.0;
 const BOOST_CONTEXT: f32 = 0.5;
 /// A term matched only by a typo-tolerant query counts for less.
 const FUZZY_DISCOUNT: f32 = 0.5;
+/// Dictionary words a misspelt word may stand for.
+const TYPO_EXPANSIONS: usize = 4;
 
 /// Facets a search can be narrowed by (`kind=column`).
 pub const FACETS: &[&str] = &["kind", "source", "schema", "label", "owner", "tag"];
@@ -62,6 +64,14 @@ fn schema() -> (Schema, Fields) {
         if stored { o.set_stored() } else { o }
     };
     let words = |stored: bool| analyzed(WORDS, stored);
+    // Fields no snippet or phrase reads: term frequencies, no positions.
+    let counted = |tokenizer: &str| {
+        TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(tokenizer)
+                .set_index_option(IndexRecordOption::WithFreqs),
+        )
+    };
     let exact = TextOptions::default().set_indexing_options(
         TextFieldIndexing::default()
             .set_tokenizer(EXACT)
@@ -73,10 +83,10 @@ fn schema() -> (Schema, Fields) {
         fingerprint: b.add_u64_field("fingerprint", STORED | FAST | INDEXED),
         name: b.add_text_field("name", words(true)),
         name_exact: b.add_text_field("name_exact", exact),
-        name_plain: b.add_text_field("name_plain", analyzed(PLAIN, false)),
-        labels: b.add_text_field("labels", words(false)),
+        name_plain: b.add_text_field("name_plain", counted(PLAIN)),
+        labels: b.add_text_field("labels", counted(WORDS)),
         description: b.add_text_field("description", words(true)),
-        context: b.add_text_field("context", words(false)),
+        context: b.add_text_field("context", counted(WORDS)),
         facets: b.add_facet_field("facets", FacetOptions::default()),
         stored: b.add_text_field("doc", STORED),
     };
@@ -403,7 +413,13 @@ impl SearchIndex {
             return Ok(None);
         }
         let exact = analysis::terms(&mut analysis::exact_analyzer(), trimmed);
+        // The query is some asset's name: a lookup by name, so its words are
+        // looked for in names only (and the many descriptions and contexts
+        // that mention them are not scored).
+        let mut is_a_name = false;
         for term in exact {
+            let term_key = Term::from_field_text(f.name_exact, &term);
+            is_a_name |= searcher.doc_freq(&term_key)? > 0;
             clauses.push((
                 Occur::Should,
                 Box::new(BoostQuery::new(
@@ -423,12 +439,17 @@ impl SearchIndex {
             .collect::<Vec<_>>()
             .join(" ");
         let source = if kept.is_empty() { trimmed } else { &kept };
-        let weighted = [
+        let all_fields = [
             (f.name, BOOST_NAME),
             (f.labels, BOOST_LABELS),
             (f.description, BOOST_DESCRIPTION),
             (f.context, BOOST_CONTEXT),
         ];
+        let weighted = if is_a_name {
+            &all_fields[..1]
+        } else {
+            &all_fields[..]
+        };
         let mut plain = analysis::plain_analyzer();
         for written in analysis::terms(&mut plain, source) {
             // The stem is what names and prose were indexed under.
@@ -437,7 +458,7 @@ impl SearchIndex {
             };
             let mut per_word: Vec<(Occur, Box<dyn Query>)> = Vec::new();
             let mut known = searcher.doc_freq(&Term::from_field_text(f.name_plain, &written))? > 0;
-            for (field, boost) in weighted {
+            for &(field, boost) in weighted {
                 let term = Term::from_field_text(field, &word);
                 known |= searcher.doc_freq(&term)? > 0;
                 per_word.push((
@@ -449,36 +470,79 @@ impl SearchIndex {
                 ));
             }
             // Typos: only for words the index does not know, so a correct
-            // query pays nothing for the tolerance. Names are matched as
-            // written (not stemmed), prose by its stems.
+            // query pays nothing for the tolerance.
             let chars = written.chars().count();
             if !known && chars >= 4 {
                 let distance = if chars >= 8 { 2 } else { 1 };
-                let fuzzy = [
-                    (Term::from_field_text(f.name_plain, &written), BOOST_NAME),
-                    (
-                        Term::from_field_text(f.description, &word),
-                        BOOST_DESCRIPTION,
-                    ),
-                ];
-                for (term, boost) in fuzzy {
+                // The nearest names in the dictionary, searched as words: the
+                // query stays a disjunction of term queries (as Lucene rewrites
+                // a fuzzy query), so it keeps its pruning.
+                for candidate in self.nearest_terms(&searcher, &written, distance)? {
+                    let Some(stem) = analysis::terms(&mut words, &candidate).into_iter().next()
+                    else {
+                        continue;
+                    };
                     per_word.push((
                         Occur::Should,
                         Box::new(BoostQuery::new(
-                            Box::new(FuzzyTermQuery::new(term, distance, true)),
-                            boost * FUZZY_DISCOUNT,
+                            Box::new(TermQuery::new(
+                                Term::from_field_text(f.name, &stem),
+                                IndexRecordOption::WithFreqs,
+                            )),
+                            BOOST_NAME * FUZZY_DISCOUNT,
                         )),
                     ));
                 }
             }
-            clauses.push((Occur::Should, Box::new(BooleanQuery::new(per_word))));
+            // One flat disjunction of term queries: Tantivy prunes it with
+            // block-max WAND when only the top hits are wanted.
+            clauses.extend(per_word);
         }
         Ok(Some(Box::new(BooleanQuery::new(clauses))))
     }
 
+    /// Name words within `distance` edits of `word` (a transposition is one),
+    /// the most frequent first, at most `TYPO_EXPANSIONS`.
+    fn nearest_terms(
+        &self,
+        searcher: &tantivy::Searcher,
+        word: &str,
+        distance: u8,
+    ) -> Result<Vec<String>> {
+        let fuzzy = FuzzyTermQuery::new(
+            Term::from_field_text(self.fields.name_plain, word),
+            distance,
+            true,
+        );
+        // Built once: a distance-2 automaton is costly to build.
+        let automaton = fuzzy.automaton()?;
+        let mut found: HashMap<String, u64> = HashMap::new();
+        for segment in searcher.segment_readers() {
+            let inverted = segment.inverted_index(self.fields.name_plain)?;
+            let mut stream = inverted.terms().search(&automaton).into_stream()?;
+            while stream.advance() {
+                let term = String::from_utf8_lossy(stream.key()).into_owned();
+                *found.entry(term).or_default() += u64::from(stream.value().doc_freq);
+            }
+        }
+        let mut found: Vec<(String, u64)> = found.into_iter().collect();
+        found.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        Ok(found
+            .into_iter()
+            .take(TYPO_EXPANSIONS)
+            .map(|(t, _)| t)
+            .collect())
+    }
+
     fn query(&self, text: &str, filters: &[(String, String)]) -> Result<Box<dyn Query>> {
+        let text_query = self.text_query(text)?;
+        if filters.is_empty()
+            && let Some(q) = text_query
+        {
+            return Ok(q);
+        }
         let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        if let Some(q) = self.text_query(text)? {
+        if let Some(q) = text_query {
             must.push((Occur::Must, q));
         }
         for (name, value) in filters {
@@ -532,30 +596,7 @@ impl SearchIndex {
                 facet_collector,
             ),
         )?;
-        let description_snippets =
-            SnippetGenerator::create(&searcher, &*query, self.fields.description)?;
-        let name_snippets = SnippetGenerator::create(&searcher, &*query, self.fields.name)?;
-        let mut hits = Vec::with_capacity(top.len());
-        for (score, address) in top.into_iter().take(limit) {
-            let stored: TantivyDocument = searcher.doc(address)?;
-            let doc = self.stored_doc(&stored)?;
-            let mut snippet = description_snippets.snippet_from_doc(&stored);
-            if snippet.highlighted().is_empty() {
-                let by_name = name_snippets.snippet_from_doc(&stored);
-                if !by_name.highlighted().is_empty() || snippet.fragment().is_empty() {
-                    snippet = by_name;
-                }
-            }
-            hits.push(Hit {
-                id: doc.id.clone(),
-                kind: doc.kind.map(|k| k.to_string()).unwrap_or_default(),
-                name: doc.name.clone(),
-                score,
-                snippet: snippet.fragment().to_string(),
-                highlights: snippet.highlighted().to_vec(),
-                doc,
-            });
-        }
+        let hits = self.hits_of(&searcher, &*query, top, limit)?;
         let mut facets = BTreeMap::new();
         for name in FACETS {
             let root = format!("/{name}");
@@ -579,12 +620,55 @@ impl SearchIndex {
         })
     }
 
+    /// The `limit` best assets only, without totals or facet counts: the
+    /// query can then skip documents that cannot make the top (block-max
+    /// WAND), which is what keeps it fast on a large catalog.
+    pub fn hits(&self, text: &str, filters: &[(String, String)], limit: usize) -> Result<Vec<Hit>> {
+        let query = self.query(text, filters)?;
+        let searcher = self.reader.searcher();
+        let top = searcher.search(&query, &TopDocs::with_limit(limit.max(1)).order_by_score())?;
+        self.hits_of(&searcher, &*query, top, limit)
+    }
+
+    fn hits_of(
+        &self,
+        searcher: &tantivy::Searcher,
+        query: &dyn Query,
+        top: Vec<(f32, tantivy::DocAddress)>,
+        limit: usize,
+    ) -> Result<Vec<Hit>> {
+        let description_snippets =
+            SnippetGenerator::create(searcher, query, self.fields.description)?;
+        let name_snippets = SnippetGenerator::create(searcher, query, self.fields.name)?;
+        let mut hits = Vec::with_capacity(top.len());
+        for (score, address) in top.into_iter().take(limit) {
+            let stored: TantivyDocument = searcher.doc(address)?;
+            let doc = self.stored_doc(&stored)?;
+            let mut snippet = description_snippets.snippet_from_doc(&stored);
+            if snippet.highlighted().is_empty() {
+                let by_name = name_snippets.snippet_from_doc(&stored);
+                if !by_name.highlighted().is_empty() || snippet.fragment().is_empty() {
+                    snippet = by_name;
+                }
+            }
+            hits.push(Hit {
+                id: doc.id.clone(),
+                kind: doc.kind.map(|k| k.to_string()).unwrap_or_default(),
+                name: doc.name.clone(),
+                score,
+                snippet: snippet.fragment().to_string(),
+                highlights: snippet.highlighted().to_vec(),
+                doc,
+            });
+        }
+        Ok(hits)
+    }
+
     /// Passages for a question, each tied to the asset it describes: what
     /// the agents answer from and cite.
     pub fn retrieve(&self, question: &str, k: usize) -> Result<Vec<Passage>> {
         Ok(self
-            .search(question, &[], k)?
-            .hits
+            .hits(question, &[], k)?
             .into_iter()
             .map(|h| Passage {
                 asset_id: h.id,

@@ -9,8 +9,8 @@ use serde::Serialize;
 use tantivy::collector::{Count, FacetCollector, TopDocs};
 use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, TermQuery};
 use tantivy::schema::{
-    FAST, Facet, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema,
-    TextFieldIndexing, TextOptions, Value,
+    Facet, FacetOptions, Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
+    TextOptions, Value,
 };
 use tantivy::snippet::SnippetGenerator;
 use tantivy::tokenizer::TextAnalyzer;
@@ -22,7 +22,7 @@ use crate::error::{Result, SearchError};
 
 /// Bumped when the schema or the analysis changes: an index of another
 /// version is rebuilt.
-const SCHEMA_VERSION: &str = "steward-search-3";
+const SCHEMA_VERSION: &str = "steward-search-4";
 
 /// Field weights: a name outweighs a label, which outweighs prose.
 const BOOST_EXACT: f32 = 8.0;
@@ -80,12 +80,12 @@ fn schema() -> (Schema, Fields) {
     let fields = Fields {
         id: b.add_text_field("id", STRING | STORED),
         version: b.add_text_field("version", STRING),
-        fingerprint: b.add_u64_field("fingerprint", STORED | FAST | INDEXED),
-        name: b.add_text_field("name", words(true)),
+        fingerprint: b.add_u64_field("fingerprint", STORED),
+        name: b.add_text_field("name", words(false)),
         name_exact: b.add_text_field("name_exact", exact),
         name_plain: b.add_text_field("name_plain", counted(PLAIN)),
         labels: b.add_text_field("labels", counted(WORDS)),
-        description: b.add_text_field("description", words(true)),
+        description: b.add_text_field("description", words(false)),
         context: b.add_text_field("context", counted(WORDS)),
         facets: b.add_facet_field("facets", FacetOptions::default()),
         stored: b.add_text_field("doc", STORED),
@@ -644,9 +644,11 @@ impl SearchIndex {
         for (score, address) in top.into_iter().take(limit) {
             let stored: TantivyDocument = searcher.doc(address)?;
             let doc = self.stored_doc(&stored)?;
-            let mut snippet = description_snippets.snippet_from_doc(&stored);
+            // Snippets from the stored document's text: each text is stored once.
+            let mut snippet =
+                description_snippets.snippet(doc.description.as_deref().unwrap_or(""));
             if snippet.highlighted().is_empty() {
-                let by_name = name_snippets.snippet_from_doc(&stored);
+                let by_name = name_snippets.snippet(&doc.name);
                 if !by_name.highlighted().is_empty() || snippet.fragment().is_empty() {
                     snippet = by_name;
                 }

@@ -3,18 +3,18 @@
 //! step after every change and searched. The store is the truth: an index
 //! that is missing or unreadable is rebuilt from it.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use steward_search::{
     CatalogDoc, DocKind, Passage, SearchError, SearchIndex, SearchResults, SyncReport,
 };
 use steward_store::{Filter, Store};
-use steward_types::{Classification, ClassificationOrigin, LineageEdge, Source};
+use steward_types::{Classification, ClassificationOrigin, Column, LineageEdge, Record, Source};
 
 use crate::classify::effective;
 use crate::error::{Result, ServiceError};
-use crate::lookup::{live_tables, table_columns};
+use crate::lookup::live_tables;
 
 /// Where the index lives and how many threads may build it.
 #[derive(Debug, Clone)]
@@ -82,16 +82,33 @@ pub async fn catalog_docs(store: &Store) -> Result<Vec<CatalogDoc>> {
         neighbours.downstream.entry(from).or_default().insert(to);
     }
     let sources = session.list::<Source>(&Filter::all()).await?;
+    // The catalog's columns and classifications in one read each, grouped
+    // here: a query per column would not scale to a million columns.
+    let mut columns_of: HashMap<String, Vec<Record<Column>>> = HashMap::new();
+    for column in session.list::<Column>(&Filter::all()).await? {
+        columns_of
+            .entry(column.table_id.to_string())
+            .or_default()
+            .push(column);
+    }
+    let mut classifications_of: HashMap<String, Vec<Record<Classification>>> = HashMap::new();
+    for row in session.list::<Classification>(&Filter::all()).await? {
+        classifications_of
+            .entry(row.column_id.to_string())
+            .or_default()
+            .push(row);
+    }
     let mut docs = Vec::new();
     for (source, table) in live_tables(&mut session, sources).await? {
         let table_name = table.qualified_name();
-        let columns = table_columns(&mut session, &table).await?;
+        let mut columns = columns_of.remove(&table.id.to_string()).unwrap_or_default();
+        columns.sort_by_key(|c| c.position);
         let mut table_labels = BTreeSet::new();
         let mut column_docs = Vec::with_capacity(columns.len());
         for column in &columns {
-            let rows = session
-                .list::<Classification>(&Filter::all().eq_id("column_id", column.id))
-                .await?;
+            let rows = classifications_of
+                .remove(&column.id.to_string())
+                .unwrap_or_default();
             let labels: Vec<String> = effective(&rows)
                 .map(|row| label_text(&row.label, row.origin))
                 .into_iter()

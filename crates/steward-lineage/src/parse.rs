@@ -150,6 +150,23 @@ const NO_DATA_COMMANDS: &[&str] = &[
     "revoke", "rollback", "set", "show", "uncache", "use", "vacuum",
 ];
 
+/// Words that open the control flow of procedural SQL.
+const PROCEDURAL_GLUE: &[&str] = &[
+    "begin",
+    "declare",
+    "else",
+    "elseif",
+    "elsif",
+    "end",
+    "exception",
+    "if",
+    "leave",
+    "loop",
+    "raise",
+    "return",
+    "while",
+];
+
 fn text(tokens: &[TokenWithSpan]) -> String {
     tokens.iter().map(|t| t.token.to_string()).collect()
 }
@@ -327,6 +344,19 @@ fn recover(tokens: &[TokenWithSpan], dialect: &str, parsed: &mut Parsed, depth: 
     let Some(start) = start else { return };
     let tokens = &tokens[start..];
     if depth > 32 {
+        parsed.skip(tokens);
+        return;
+    }
+    // Procedural glue and commands with no data statement in them
+    // (`DECLARE x INT64 DEFAULT 0`, `END IF`, `SET x = 1`): skipped without
+    // trying every dialect's parser on them.
+    let opens_glue = matches!(&tokens[0].token, Token::Word(w)
+        if PROCEDURAL_GLUE.contains(&w.value.to_ascii_lowercase().as_str())
+            || NO_DATA_COMMANDS.contains(&w.value.to_ascii_lowercase().as_str()));
+    let holds_data = tokens
+        .iter()
+        .any(|t| matches!(&t.token, Token::Word(w) if DATA_STATEMENTS.contains(&w.keyword)));
+    if opens_glue && !holds_data {
         parsed.skip(tokens);
         return;
     }

@@ -125,7 +125,13 @@ impl Parsed {
             Token::Word(w) => Some(w.value.to_ascii_lowercase()),
             _ => Some(String::new()),
         });
-        self.skipped_data |= !first.is_some_and(|w| NO_DATA_COMMANDS.contains(&w.as_str()));
+        let opens_no_data = first.is_some_and(|w| {
+            NO_DATA_COMMANDS.contains(&w.as_str()) || PROCEDURAL_GLUE.contains(&w.as_str())
+        });
+        let holds_data = tokens
+            .iter()
+            .any(|t| matches!(&t.token, Token::Word(w) if DATA_STATEMENTS.contains(&w.keyword)));
+        self.skipped_data |= holds_data || !opens_no_data;
         self.skipped.push(summary(tokens));
     }
 }
@@ -486,6 +492,29 @@ mod tests {
             parse_lenient("SELECT a FROM t WHERE ) x", "sparksql").is_err(),
             "a data statement of which nothing can be read is an error, with the parser's message"
         );
+    }
+
+    #[test]
+    fn procedural_glue_is_skipped_and_the_data_statements_inside_kept() {
+        let parsed = parse_lenient(
+            "DECLARE n INT64 DEFAULT 0; LOOP SET n = n + 1; \
+             INSERT INTO t (a) SELECT a FROM s; IF n >= 3 THEN LEAVE; END IF; END LOOP; \
+             EXCEPTION WHEN ERROR THEN RAISE; END;",
+            "bigquery",
+        )
+        .unwrap();
+        let inserts = parsed
+            .statements
+            .iter()
+            .filter(|s| matches!(s, Statement::Insert(_)))
+            .count();
+        assert_eq!(inserts, 1, "{:?}", parsed.statements);
+        assert!(
+            parsed.skipped.iter().any(|s| s.starts_with("DECLARE")),
+            "{:?}",
+            parsed.skipped
+        );
+        assert!(!parsed.skipped_data, "glue is not a data statement");
     }
 
     #[test]

@@ -120,20 +120,26 @@ pub struct Parsed {
 
 impl Parsed {
     fn skip(&mut self, tokens: &[TokenWithSpan]) {
-        let first = tokens.iter().find_map(|t| match &t.token {
-            Token::Whitespace(_) => None,
-            Token::Word(w) => Some(w.value.to_ascii_lowercase()),
-            _ => Some(String::new()),
-        });
-        let opens_no_data = first.is_some_and(|w| {
-            NO_DATA_COMMANDS.contains(&w.as_str()) || PROCEDURAL_GLUE.contains(&w.as_str())
-        });
-        let holds_data = tokens
-            .iter()
-            .any(|t| matches!(&t.token, Token::Word(w) if DATA_STATEMENTS.contains(&w.keyword)));
-        self.skipped_data |= holds_data || !opens_no_data;
+        self.skipped_data |= !moves_no_data(tokens);
         self.skipped.push(summary(tokens));
     }
+}
+
+/// A piece that opens with a command or procedural glue (`REFRESH TABLE`,
+/// `DECLARE x INT64 DEFAULT 0`, `END IF`) and holds no data statement.
+fn moves_no_data(tokens: &[TokenWithSpan]) -> bool {
+    let first = tokens.iter().find_map(|t| match &t.token {
+        Token::Whitespace(_) => None,
+        Token::Word(w) => Some(w.value.to_ascii_lowercase()),
+        _ => Some(String::new()),
+    });
+    let opens_no_data = first.is_some_and(|w| {
+        NO_DATA_COMMANDS.contains(&w.as_str()) || PROCEDURAL_GLUE.contains(&w.as_str())
+    });
+    let holds_data = tokens
+        .iter()
+        .any(|t| matches!(&t.token, Token::Word(w) if DATA_STATEMENTS.contains(&w.keyword)));
+    opens_no_data && !holds_data
 }
 
 /// Keywords that open a statement moving data.
@@ -356,13 +362,7 @@ fn recover(tokens: &[TokenWithSpan], dialect: &str, parsed: &mut Parsed, depth: 
     // Procedural glue and commands with no data statement in them
     // (`DECLARE x INT64 DEFAULT 0`, `END IF`, `SET x = 1`): skipped without
     // trying every dialect's parser on them.
-    let opens_glue = matches!(&tokens[0].token, Token::Word(w)
-        if PROCEDURAL_GLUE.contains(&w.value.to_ascii_lowercase().as_str())
-            || NO_DATA_COMMANDS.contains(&w.value.to_ascii_lowercase().as_str()));
-    let holds_data = tokens
-        .iter()
-        .any(|t| matches!(&t.token, Token::Word(w) if DATA_STATEMENTS.contains(&w.keyword)));
-    if opens_glue && !holds_data {
+    if moves_no_data(tokens) {
         parsed.skip(tokens);
         return;
     }
@@ -461,6 +461,14 @@ mod tests {
         assert_eq!(position.map(|p| p.line), Some(2));
     }
 
+    fn inserts(parsed: &Parsed) -> usize {
+        parsed
+            .statements
+            .iter()
+            .filter(|s| matches!(s, Statement::Insert(_)))
+            .count()
+    }
+
     #[test]
     fn procedural_scripts_yield_their_data_statements() {
         let parsed = parse_lenient(
@@ -468,12 +476,7 @@ mod tests {
             "bigquery",
         )
         .unwrap();
-        let inserts = parsed
-            .statements
-            .iter()
-            .filter(|s| matches!(s, Statement::Insert(_)))
-            .count();
-        assert_eq!(inserts, 1, "{:?}", parsed.statements);
+        assert_eq!(inserts(&parsed), 1, "{:?}", parsed.statements);
         assert!(!parsed.skipped.is_empty());
         let parsed = parse_lenient(
             "insert into tab1 select * from foo insert into tab2 select * from bar",
@@ -503,12 +506,7 @@ mod tests {
             "bigquery",
         )
         .unwrap();
-        let inserts = parsed
-            .statements
-            .iter()
-            .filter(|s| matches!(s, Statement::Insert(_)))
-            .count();
-        assert_eq!(inserts, 1, "{:?}", parsed.statements);
+        assert_eq!(inserts(&parsed), 1, "{:?}", parsed.statements);
         assert!(
             parsed.skipped.iter().any(|s| s.starts_with("DECLARE")),
             "{:?}",

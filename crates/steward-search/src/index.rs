@@ -13,7 +13,6 @@ use tantivy::schema::{
     TextOptions, Value,
 };
 use tantivy::snippet::SnippetGenerator;
-use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
 use crate::analysis::{self, EXACT, PLAIN, QUESTION_WORDS, WORDS};
@@ -678,16 +677,5 @@ impl SearchIndex {
                 text: h.doc.passage(),
             })
             .collect())
-    }
-
-    /// The folder the index lives in.
-    pub fn dir(&self) -> Option<&Path> {
-        self.dir.as_deref()
-    }
-
-    /// Words analysed as the index analyses them (for tools and tests).
-    pub fn analyze(text: &str) -> Vec<String> {
-        let mut analyzer: TextAnalyzer = analysis::words_analyzer();
-        analysis::terms(&mut analyzer, text)
     }
 }

@@ -7,11 +7,11 @@
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use serde::Serialize;
-use steward_store::{Filter, Store};
+use steward_store::Store;
 use steward_types::{AssetRef, EdgeKind, LineageEdge};
 
 use crate::error::{Result, ServiceError};
-use crate::lineage::{asset_name, resolve_asset};
+use crate::lineage::{Direction, asset_name, edges_at, resolve_asset};
 
 /// The change a steward is about to make.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -135,12 +135,10 @@ pub async fn impact(store: &Store, name: &str, change: Change, depth: usize) -> 
         if hops >= depth || effect == Effect::Unaffected {
             continue;
         }
-        let filter = Filter::all().eq_text("from_table", asset.table.clone());
-        let filter = match &asset.column {
-            Some(c) => filter.eq_text("from_column", c.clone()),
-            None => filter.is_null("from_column"),
-        };
-        for edge in session.list::<LineageEdge>(&filter).await? {
+        for edge in session
+            .list::<LineageEdge>(&edges_at(&asset, Direction::Downstream))
+            .await?
+        {
             walked_any = true;
             let (next_effect, because) = match change {
                 Change::Drop => (Effect::Breaks, format!("reads {}", asset_name(&asset))),

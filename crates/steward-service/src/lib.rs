@@ -27,6 +27,7 @@ pub use lookup::{ColumnDetail, TableDetail, TableSummary, list_tables, table_det
 pub use propagate::{PropagationReport, propagate};
 pub use scan::{ScanEvent, ScanOptions, ScanReport, SourceReport, TableOutcome, scan};
 pub use search::{
-    IndexSettings, catalog_docs, index_dir, rebuild_index, retrieve, search, sync_index,
+    IndexSettings, catalog_docs, index_dir, rebuild_index, retrieve, search, searchable_label,
+    sync_index,
 };
 pub use sources::{add_source, find_source, kind_of_url, list_sources, new_source, remove_source};

@@ -371,6 +371,21 @@ pub(crate) async fn resolve_asset(store: &Store, name: &str) -> Result<AssetRef>
     }
 }
 
+/// The edges into an asset (`Upstream`) or out of it (`Downstream`): a
+/// table's table-level edges, a column's column edges.
+pub(crate) fn edges_at(asset: &AssetRef, dir: Direction) -> Filter {
+    let (table_key, column_key) = if dir == Direction::Upstream {
+        ("to_table", "to_column")
+    } else {
+        ("from_table", "from_column")
+    };
+    let filter = Filter::all().eq_text(table_key, asset.table.clone());
+    match &asset.column {
+        Some(c) => filter.eq_text(column_key, c.clone()),
+        None => filter.is_null(column_key),
+    }
+}
+
 /// Walks the lineage graph from a table or column up to `depth` hops.
 pub async fn graph(store: &Store, name: &str, direction: Direction, depth: usize) -> Result<Graph> {
     let root = resolve_asset(store, name).await?;
@@ -392,17 +407,7 @@ pub async fn graph(store: &Store, name: &str, direction: Direction, depth: usize
             if hops >= depth {
                 continue;
             }
-            let (table_key, column_key) = if dir == Direction::Upstream {
-                ("to_table", "to_column")
-            } else {
-                ("from_table", "from_column")
-            };
-            let filter = Filter::all().eq_text(table_key, asset.table.clone());
-            let filter = match &asset.column {
-                Some(c) => filter.eq_text(column_key, c.clone()),
-                None => filter.is_null(column_key),
-            };
-            for edge in session.list::<LineageEdge>(&filter).await? {
+            for edge in session.list::<LineageEdge>(&edges_at(&asset, dir)).await? {
                 let next = if dir == Direction::Upstream {
                     edge.from.clone()
                 } else {

@@ -14,6 +14,7 @@ use steward_types::{Classification, ClassificationOrigin, Column, LineageEdge, R
 
 use crate::classify::effective;
 use crate::error::{Result, ServiceError};
+use crate::lineage::asset_name;
 use crate::lookup::live_tables;
 
 /// Where the index lives and how many threads may build it.
@@ -50,8 +51,9 @@ impl Neighbours {
     }
 }
 
-/// A label with its meaning in words, so prose finds it.
-fn label_text(label: &str, origin: ClassificationOrigin) -> String {
+/// A label with its meaning in words, so prose finds it: how the index
+/// holds a sensitivity label.
+pub fn searchable_label(label: &str, origin: ClassificationOrigin) -> String {
     let words = label
         .parse::<steward_pii::Label>()
         .map(|l| l.words())
@@ -69,11 +71,7 @@ pub async fn catalog_docs(store: &Store) -> Result<Vec<CatalogDoc>> {
     let mut session = store.begin().await?;
     let mut neighbours = Neighbours::default();
     for edge in session.list::<LineageEdge>(&Filter::all()).await? {
-        let name = |a: &steward_types::AssetRef| match &a.column {
-            Some(c) => format!("{}.{c}", a.table),
-            None => a.table.clone(),
-        };
-        let (from, to) = (name(&edge.from), name(&edge.to));
+        let (from, to) = (asset_name(&edge.from), asset_name(&edge.to));
         neighbours
             .upstream
             .entry(to.clone())
@@ -109,11 +107,12 @@ pub async fn catalog_docs(store: &Store) -> Result<Vec<CatalogDoc>> {
             let rows = classifications_of
                 .remove(&column.id.to_string())
                 .unwrap_or_default();
-            let labels: Vec<String> = effective(&rows)
-                .map(|row| label_text(&row.label, row.origin))
+            let standing = effective(&rows);
+            let labels: Vec<String> = standing
+                .map(|row| searchable_label(&row.label, row.origin))
                 .into_iter()
                 .collect();
-            table_labels.extend(effective(&rows).map(|row| row.label.clone()));
+            table_labels.extend(standing.map(|row| row.label.clone()));
             let name = format!("{table_name}.{}", column.name);
             let (upstream, downstream) = neighbours.of(&name);
             column_docs.push(CatalogDoc {

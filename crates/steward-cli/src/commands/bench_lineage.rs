@@ -3,7 +3,7 @@
 //! the corpus scorer reads. A case that does not parse gets its error; the
 //! others go on. Only the analysis is timed.
 
-use std::io::{BufRead, Write};
+use std::io::Write;
 use std::time::Instant;
 
 use anyhow::Context;
@@ -12,6 +12,7 @@ use steward_lineage::{Lineage, Schema, analyze};
 use steward_types::ErrorKind;
 
 use crate::cli::{BenchLineageArgs, PathStyle};
+use crate::commands::read_jsonl;
 use crate::failure::Failure;
 use crate::output::Output;
 
@@ -119,24 +120,8 @@ struct Summary {
 }
 
 pub fn run(args: &BenchLineageArgs, out: &Output) -> anyhow::Result<()> {
-    let file = std::fs::File::open(&args.cases).map_err(|e| {
-        Failure::new(
-            ErrorKind::Invalid,
-            format!("cannot open {}: {e}", args.cases.display()),
-        )
-    })?;
     let mut cases = Vec::new();
-    for (i, line) in std::io::BufReader::new(file).lines().enumerate() {
-        let line = line.with_context(|| format!("{}: line {}", args.cases.display(), i + 1))?;
-        if line.trim().is_empty() {
-            continue;
-        }
-        let case: Case = serde_json::from_str(&line).map_err(|e| {
-            Failure::new(
-                ErrorKind::Invalid,
-                format!("{}: line {}: {e}", args.cases.display(), i + 1),
-            )
-        })?;
+    for (line, case) in read_jsonl::<Case>(&args.cases)? {
         let sql = match (&case.sql, &case.statements) {
             (Some(sql), _) => sql.clone(),
             (None, Some(statements)) => statements
@@ -157,7 +142,7 @@ pub fn run(args: &BenchLineageArgs, out: &Output) -> anyhow::Result<()> {
                     format!(
                         "{}: line {}: no `sql` or `statements`",
                         args.cases.display(),
-                        i + 1
+                        line
                     ),
                 )
                 .into());

@@ -3,7 +3,6 @@
 //! and scripts into it).
 
 use std::collections::BTreeMap;
-use std::io::BufRead;
 use std::path::Path;
 
 use anyhow::Context;
@@ -17,7 +16,7 @@ use steward_service::{
 use steward_types::{ErrorKind, LineageOrigin};
 
 use crate::cli::{ChangeArg, LineageArgs, LineageCommand, LineageIngestArgs};
-use crate::commands::{open_store, refresh_index};
+use crate::commands::{open_store, read_jsonl, refresh_index};
 use crate::config::Loaded;
 use crate::failure::Failure;
 use crate::output::Output;
@@ -170,23 +169,7 @@ struct LoggedQuery {
 }
 
 fn read_query_log(path: &Path, dialect: &str, inputs: &mut Vec<SqlInput>) -> anyhow::Result<()> {
-    let file = std::fs::File::open(path).map_err(|e| {
-        Failure::new(
-            ErrorKind::Invalid,
-            format!("cannot open {}: {e}", path.display()),
-        )
-    })?;
-    for (i, line) in std::io::BufReader::new(file).lines().enumerate() {
-        let line = line.with_context(|| format!("{}: line {}", path.display(), i + 1))?;
-        if line.trim().is_empty() {
-            continue;
-        }
-        let q: LoggedQuery = serde_json::from_str(&line).map_err(|e| {
-            Failure::new(
-                ErrorKind::Invalid,
-                format!("{}: line {}: {e}", path.display(), i + 1),
-            )
-        })?;
+    for (_, q) in read_jsonl::<LoggedQuery>(path)? {
         inputs.push(SqlInput {
             origin: LineageOrigin::QueryLog,
             origin_ref: format!("query_log:{}", q.query_id),

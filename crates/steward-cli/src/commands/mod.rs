@@ -40,3 +40,36 @@ pub async fn refresh_index(loaded: &Loaded, store: &Store) {
         );
     }
 }
+
+/// The records of a JSON-lines file with their 1-based line numbers; blank
+/// lines are skipped. A file that cannot be opened or a line that does not
+/// parse is an `Invalid` failure naming the file and line.
+pub fn read_jsonl<T: serde::de::DeserializeOwned>(
+    path: &std::path::Path,
+) -> anyhow::Result<Vec<(usize, T)>> {
+    use std::io::BufRead;
+
+    use anyhow::Context;
+
+    let file = std::fs::File::open(path).map_err(|e| {
+        crate::failure::Failure::new(
+            steward_types::ErrorKind::Invalid,
+            format!("cannot open {}: {e}", path.display()),
+        )
+    })?;
+    let mut records = Vec::new();
+    for (i, line) in std::io::BufReader::new(file).lines().enumerate() {
+        let line = line.with_context(|| format!("{}: line {}", path.display(), i + 1))?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let record = serde_json::from_str(&line).map_err(|e| {
+            crate::failure::Failure::new(
+                steward_types::ErrorKind::Invalid,
+                format!("{}: line {}: {e}", path.display(), i + 1),
+            )
+        })?;
+        records.push((i + 1, record));
+    }
+    Ok(records)
+}

@@ -182,7 +182,7 @@ fn file_path(name: &ObjectName) -> Option<String> {
         .then(|| path.value.clone())
 }
 
-fn last_part(table: &str) -> String {
+pub(crate) fn last_part(table: &str) -> String {
     table.rsplit('.').next().unwrap_or(table).to_string()
 }
 

@@ -10,7 +10,7 @@ use sqlparser::ast::{
 
 use crate::error::LineageError;
 use crate::model::{ColumnEdge, Lineage, Schema};
-use crate::resolve::{Names, Relation, Resolver, ident, object_name};
+use crate::resolve::{Names, Relation, Resolver, ident, last_part, object_name};
 
 fn edges_into(
     lineage: &mut Lineage,
@@ -219,29 +219,12 @@ fn statement_in(
             select.selection = update.selection.clone();
             let mut lineage = Lineage::default();
             for assignment in &update.assignments {
-                let names = match &assignment.target {
-                    AssignmentTarget::ColumnName(n) => vec![object_name(n)],
-                    AssignmentTarget::Tuple(ns) => ns.iter().map(object_name).collect(),
-                };
                 select.projection = vec![sqlparser::ast::SelectItem::UnnamedExpr(
                     assignment.value.clone(),
                 )];
                 let rel = resolver.set_expr(&SetExpr::Select(Box::new(select.clone())), None)?;
-                for name in names {
-                    let column = name.rsplit('.').next().unwrap_or(&name).to_string();
-                    let renamed = Relation {
-                        reads: BTreeSet::new(),
-                        columns: rel
-                            .columns
-                            .iter()
-                            .cloned()
-                            .map(|mut c| {
-                                c.name = column.clone();
-                                c
-                            })
-                            .collect(),
-                    };
-                    edges_into(&mut lineage, &renamed, Some(&target), None);
+                for column in assigned_columns(&assignment.target) {
+                    edges_into(&mut lineage, &named(&rel, &column), Some(&target), None);
                 }
             }
             if update.assignments.is_empty() {
@@ -310,30 +293,14 @@ fn statement_in(
                 let mut s = select.clone();
                 s.projection = vec![sqlparser::ast::SelectItem::UnnamedExpr(value.clone())];
                 let rel = resolver.set_expr(&SetExpr::Select(Box::new(s)), None)?;
-                let renamed = Relation {
-                    reads: BTreeSet::new(),
-                    columns: rel
-                        .columns
-                        .into_iter()
-                        .map(|mut c| {
-                            c.name = column.clone();
-                            c
-                        })
-                        .collect(),
-                };
-                edges_into(&mut lineage, &renamed, Some(&target), None);
+                edges_into(&mut lineage, &named(&rel, &column), Some(&target), None);
                 Ok(())
             };
             for clause in &merge.clauses {
                 match &clause.action {
                     MergeAction::Update(update) => {
                         for a in &update.assignments {
-                            let names = match &a.target {
-                                AssignmentTarget::ColumnName(n) => vec![object_name(n)],
-                                AssignmentTarget::Tuple(ns) => ns.iter().map(object_name).collect(),
-                            };
-                            for name in names {
-                                let column = name.rsplit('.').next().unwrap_or(&name).to_string();
+                            for column in assigned_columns(&a.target) {
                                 feed(&mut resolver, column, &a.value)?;
                             }
                         }
@@ -343,10 +310,7 @@ fn statement_in(
                             let columns: Vec<String> = insert
                                 .columns
                                 .iter()
-                                .map(|c| {
-                                    let n = object_name(c);
-                                    n.rsplit('.').next().unwrap_or(&n).to_string()
-                                })
+                                .map(|c| last_part(&object_name(c)))
                                 .collect();
                             for row in &values.rows {
                                 for (column, value) in columns.iter().zip(row.iter()) {
@@ -575,6 +539,30 @@ fn partition_function(query: &Query, names: Names<'_>) -> Option<Lineage> {
         lineage.targets.insert(from);
     }
     Some(lineage)
+}
+
+/// The columns an assignment sets, by their own name (`t.a` is `a`).
+fn assigned_columns(target: &AssignmentTarget) -> Vec<String> {
+    match target {
+        AssignmentTarget::ColumnName(n) => vec![last_part(&object_name(n))],
+        AssignmentTarget::Tuple(ns) => ns.iter().map(|n| last_part(&object_name(n))).collect(),
+    }
+}
+
+/// A relation's columns all renamed to the one column they feed.
+fn named(rel: &Relation, column: &str) -> Relation {
+    Relation {
+        reads: BTreeSet::new(),
+        columns: rel
+            .columns
+            .iter()
+            .cloned()
+            .map(|mut c| {
+                c.name = column.to_string();
+                c
+            })
+            .collect(),
+    }
 }
 
 /// `SET a = a + 1` keeps the row's own value: no edge from a column to itself.

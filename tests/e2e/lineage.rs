@@ -204,3 +204,31 @@ fn view_definitions_found_by_a_scan_become_lineage() {
         .json();
     assert_eq!(up["nodes"]["customers.email"], -1, "{up}");
 }
+
+#[test]
+fn a_bad_json_lines_file_is_named_with_its_line_and_nothing_is_ingested() {
+    let w = Workdir::new();
+    w.run(&["init"]).ok();
+    std::fs::write(
+        w.join("log.jsonl"),
+        "{\"query_id\": \"q1\", \"sql\": \"CREATE TABLE b AS SELECT x FROM a\"}\n\n{\"query_id\": 2\n",
+    )
+    .unwrap();
+    let failed = w
+        .run(&["lineage", "ingest", "--query-log", "log.jsonl"])
+        .fails_with(2);
+    assert!(
+        failed.stderr.contains("log.jsonl: line 3"),
+        "{}",
+        failed.stderr
+    );
+    w.run(&["lineage", "a"]).fails_with(2);
+    let missing = w
+        .run(&["bench", "search", "--questions", "nowhere.jsonl"])
+        .fails_with(2);
+    assert!(
+        missing.stderr.contains("cannot open nowhere.jsonl"),
+        "{}",
+        missing.stderr
+    );
+}

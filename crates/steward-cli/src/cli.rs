@@ -66,11 +66,117 @@ pub enum Command {
     /// Maintain the search index (it follows the catalog by itself)
     #[command(subcommand)]
     Index(IndexCommand),
+    /// Set a table's owner or description (kept across re-scans)
+    Annotate(AnnotateArgs),
+    /// Run the governance policies and record their findings; exit 1 when a
+    /// finding is at or above --fail-on
+    Check(CheckArgs),
+    /// List findings, or acknowledge, waive or reopen one
+    Findings(FindingsArgs),
+    /// List or validate policies (built-in and configured folders)
+    #[command(subcommand)]
+    Policy(PolicyCommand),
     /// Write a realistic sample company warehouse to try Steward on
     DemoData(DemoDataArgs),
     /// Benchmarks (see docs/benchmarks.md)
     #[command(subcommand)]
     Bench(BenchCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct AnnotateArgs {
+    /// The table: raw.customers, or source.schema.table
+    pub table: String,
+    /// Who answers for the table (a team or a person); "" clears it
+    #[arg(long)]
+    pub owner: Option<String>,
+    /// What the table holds; "" clears it
+    #[arg(long)]
+    pub description: Option<String>,
+    /// Who makes the change [default: $USER]
+    #[arg(long, env = "STEWARD_USER")]
+    pub by: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Only this policy, repeatable
+    #[arg(long = "policy", value_name = "ID")]
+    pub policies: Vec<String>,
+    /// Also this folder of policy files, repeatable (after those in steward.toml)
+    #[arg(long = "policies", value_name = "DIR")]
+    pub dirs: Vec<PathBuf>,
+    /// Exit 1 when an open or acknowledged finding is at or above this
+    /// severity: info, low, medium, high, critical
+    #[arg(long, value_name = "SEVERITY")]
+    pub fail_on: Option<String>,
+    /// Print the report as Markdown (for a pull request)
+    #[arg(long, conflicts_with = "json")]
+    pub markdown: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct FindingsArgs {
+    #[command(subcommand)]
+    pub command: Option<FindingsCommand>,
+    /// Only these statuses, repeatable: open, acknowledged, waived, resolved,
+    /// or all [default: open and acknowledged]
+    #[arg(long)]
+    pub status: Vec<String>,
+    /// Only findings at or above this severity
+    #[arg(long)]
+    pub severity: Option<String>,
+    /// Only this policy's findings
+    #[arg(long, value_name = "ID")]
+    pub policy: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FindingsCommand {
+    /// A finding with its history
+    Show { id: i64 },
+    /// Mark a finding as seen and being worked on
+    Ack(FindingActArgs),
+    /// Accept a finding until a date; it reopens then if still violated
+    Waive(FindingWaiveArgs),
+    /// Reopen an acknowledged, waived or resolved finding
+    Reopen(FindingActArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct FindingActArgs {
+    pub id: i64,
+    /// Why; kept in the finding's history
+    #[arg(long)]
+    pub reason: String,
+    /// Who acts [default: $USER]
+    #[arg(long, env = "STEWARD_USER")]
+    pub by: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct FindingWaiveArgs {
+    #[command(flatten)]
+    pub act: FindingActArgs,
+    /// The last day of the waiver (YYYY-MM-DD, or an RFC 3339 time)
+    #[arg(long, conflicts_with = "days")]
+    pub until: Option<String>,
+    /// Days the waiver lasts [default: 90]
+    #[arg(long)]
+    pub days: Option<i64>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PolicyCommand {
+    /// The policies in effect, with their severity and origin
+    List,
+    /// Check policy files (TOML, fields, SQL planned against the system
+    /// tables) and report every problem with file, line and column
+    Validate {
+        /// A folder of policy files [default: the built-ins and configured folders]
+        dir: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -7,6 +7,7 @@ use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
 use steward_pii::PiiConfig;
+use steward_policy::PolicyConfig;
 use steward_store::StoreConfig;
 use steward_types::{ErrorKind, Secret};
 use steward_warehouse::WarehouseConfig;
@@ -24,6 +25,7 @@ pub struct StewardConfig {
     pub warehouse: WarehouseConfig,
     pub pii: PiiConfig,
     pub search: SearchConfig,
+    pub policy: PolicyConfig,
     pub log: LogConfig,
 }
 
@@ -50,6 +52,7 @@ impl Default for StewardConfig {
             warehouse: WarehouseConfig::default(),
             pii: PiiConfig::default(),
             search: SearchConfig::default(),
+            policy: PolicyConfig::default(),
             log: LogConfig::default(),
         }
     }
@@ -272,6 +275,16 @@ impl Loaded {
 
     /// Where the search index lives and the threads that build it (never
     /// more than the machine has).
+    /// The policy section with its folders resolved against the config
+    /// file's folder and threads capped at the machine's cores.
+    pub fn policy_config(&self) -> PolicyConfig {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let mut config = self.config.policy.clone();
+        config.dirs = config.dirs.iter().map(|d| self.base_dir.join(d)).collect();
+        config.threads = config.threads.clamp(1, cores);
+        config
+    }
+
     pub fn index_settings(&self) -> steward_service::IndexSettings {
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
         steward_service::IndexSettings {

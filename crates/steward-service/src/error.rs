@@ -16,6 +16,10 @@ pub enum ServiceError {
     Invalid(String),
     #[error("{0} already exists")]
     Conflict(String),
+    /// The request does not fit the record's state (acknowledging a resolved
+    /// finding).
+    #[error("{0}")]
+    Refused(String),
     /// The search index failed; it is derived data, rebuilt from the store.
     #[error("search index: {0}")]
     Search(String),
@@ -28,7 +32,7 @@ impl ServiceError {
             Self::Warehouse(e) => e.kind(),
             Self::NotFound(_) => ErrorKind::NotFound,
             Self::Invalid(_) => ErrorKind::Invalid,
-            Self::Conflict(_) => ErrorKind::Conflict,
+            Self::Conflict(_) | Self::Refused(_) => ErrorKind::Conflict,
             Self::Search(_) => ErrorKind::Internal,
         }
     }

@@ -1,6 +1,8 @@
 //! Steward's use cases. Each composes the catalog store with an engine: the
 //! engines never call each other or the store, only this crate does.
 
+mod annotate;
+mod check;
 mod classify;
 mod error;
 mod guard;
@@ -11,7 +13,13 @@ mod propagate;
 mod scan;
 mod search;
 mod sources;
+mod usage;
 
+pub use annotate::annotate_table;
+pub use check::{
+    CheckOptions, CheckReport, FindingAction, FindingDetail, FindingQuery, PolicyRun,
+    act_on_finding, check, finding_detail, list_findings, load_policies, snapshot,
+};
 pub use classify::{
     ClassifyOutcome, QUASI_IDENTIFIER, SensitiveColumn, StewardDecision, classify_column,
     effective, sensitive_columns,
@@ -31,3 +39,4 @@ pub use search::{
     sync_index,
 };
 pub use sources::{add_source, find_source, kind_of_url, list_sources, new_source, remove_source};
+pub use usage::{LoggedQuery, UsageReport, record_usage};

@@ -35,6 +35,9 @@ pub struct IngestReport {
     pub derived: usize,
     /// Inputs that could not be read, with the reason.
     pub errors: Vec<(String, String)>,
+    /// What the query logs added to usage, when query logs were given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub usage: Option<crate::usage::UsageReport>,
 }
 
 /// Table columns the catalog knows, for resolving unqualified columns and

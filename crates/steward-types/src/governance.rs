@@ -146,6 +146,26 @@ pub struct UsageRecord {
     pub executed_at: DateTime<Utc>,
 }
 
+/// What one table costs a month: storage from its size, compute from the
+/// queries that read it. Derived (by the cost model), never stored.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TableCost {
+    /// The source the table belongs to.
+    pub source: String,
+    /// `schema.table`, as lineage and usage name it.
+    pub table: String,
+    /// The storage tier priced (`standard` unless configured).
+    pub tier: String,
+    pub storage_bytes: i64,
+    pub storage_cost: f64,
+    /// Queries in the usage log that read the table, and the bytes they
+    /// scanned of it (measured where the log says, estimated otherwise).
+    pub reads: i64,
+    pub bytes_scanned: i64,
+    pub compute_cost: f64,
+    pub last_read: Option<DateTime<Utc>>,
+}
+
 /// Something a person or an agent did, kept for the audit trail.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AuditEvent {

@@ -16,7 +16,7 @@ pub use catalog::{
 pub use error::{ErrorKind, ParseEnumError};
 pub use governance::{
     AssetRef, AuditEvent, EdgeKind, Finding, FindingStatus, JobRun, JobStatus, LineageEdge,
-    LineageOrigin, PolicyRef, Severity, UsageRecord,
+    LineageOrigin, PolicyRef, Severity, TableCost, UsageRecord,
 };
 pub use id::{Id, Record};
 pub use mask::mask_value;

@@ -9,9 +9,9 @@ use anyhow::Context;
 use serde::Deserialize;
 use steward_lineage::Lineage;
 use steward_service::{
-    Change, Direction, Effect, Graph, Impact, IngestReport, KnownInput, PropagationReport,
-    SqlInput, graph, impact, ingest, ingest_known, model_schema, propagate, render_model,
-    view_inputs,
+    Change, Direction, Effect, Graph, Impact, IngestReport, KnownInput, LoggedQuery,
+    PropagationReport, SqlInput, graph, impact, ingest, ingest_known, model_schema, propagate,
+    record_usage, render_model, view_inputs,
 };
 use steward_types::{ErrorKind, LineageOrigin};
 
@@ -162,14 +162,41 @@ fn dot(g: &Graph) -> String {
     text
 }
 
+/// A line of a query log: `query_id` and `sql`, and for usage `user`,
+/// `executed_at` (RFC 3339), `bytes_scanned` and `duration_ms`.
 #[derive(Deserialize)]
-struct LoggedQuery {
+struct LogLine {
     query_id: String,
     sql: String,
+    #[serde(default)]
+    user: Option<String>,
+    #[serde(default)]
+    executed_at: Option<chrono::DateTime<chrono::Utc>>,
+    #[serde(default)]
+    bytes_scanned: Option<i64>,
+    #[serde(default)]
+    duration_ms: Option<i64>,
 }
 
-fn read_query_log(path: &Path, dialect: &str, inputs: &mut Vec<SqlInput>) -> anyhow::Result<()> {
-    for (_, q) in read_jsonl::<LoggedQuery>(path)? {
+/// Reads a query log as lineage inputs and, for lines that say when they ran,
+/// as usage.
+fn read_query_log(
+    path: &Path,
+    dialect: &str,
+    inputs: &mut Vec<SqlInput>,
+    usage: &mut Vec<LoggedQuery>,
+) -> anyhow::Result<()> {
+    for (_, q) in read_jsonl::<LogLine>(path)? {
+        if let Some(executed_at) = q.executed_at {
+            usage.push(LoggedQuery {
+                query_id: q.query_id.clone(),
+                user: q.user,
+                sql: q.sql.clone(),
+                bytes_scanned: q.bytes_scanned,
+                duration_ms: q.duration_ms,
+                executed_at,
+            });
+        }
         inputs.push(SqlInput {
             origin: LineageOrigin::QueryLog,
             origin_ref: format!("query_log:{}", q.query_id),
@@ -273,8 +300,9 @@ async fn run_ingest(loaded: &Loaded, args: &LineageIngestArgs, out: &Output) -> 
         .into());
     }
     let mut inputs = Vec::new();
+    let mut usage = Vec::new();
     for path in &args.query_log {
-        read_query_log(path, &args.dialect, &mut inputs)?;
+        read_query_log(path, &args.dialect, &mut inputs, &mut usage)?;
     }
     for dir in &args.models {
         read_models(dir, &args.dialect, &mut inputs)?;
@@ -322,6 +350,17 @@ async fn run_ingest(loaded: &Loaded, args: &LineageIngestArgs, out: &Output) -> 
         )
         .into());
     }
+    let recorded = if usage.is_empty() {
+        None
+    } else {
+        match record_usage(&store, &usage, &args.dialect).await {
+            Ok(report) => Some(report),
+            Err(e) => {
+                store.close().await;
+                return Err(e.into());
+            }
+        }
+    };
     let parsed = ingest(&store, &inputs).await;
     let worked_out = ingest_known(&store, &known).await;
     // New lineage may carry sensitivity further: recompute derived labels.
@@ -341,11 +380,18 @@ async fn run_ingest(loaded: &Loaded, args: &LineageIngestArgs, out: &Output) -> 
     report.with_lineage += other.with_lineage;
     report.table_edges += other.table_edges;
     report.column_edges += other.column_edges;
+    report.usage = recorded;
     out.print(&report, |r: &IngestReport| {
         let mut text = format!(
             "{} inputs, {} writing tables: {} table edges, {} column edges; {} column(s) with a derived label\n",
             r.inputs, r.with_lineage, r.table_edges, r.column_edges, r.derived
         );
+        if let Some(u) = &r.usage {
+            text.push_str(&format!(
+                "{} queries recorded as usage ({} already known, replaced)\n",
+                u.recorded, u.replaced
+            ));
+        }
         for (input, error) in &r.errors {
             text.push_str(&format!("  not read: {input}: {error}\n"));
         }

@@ -2,6 +2,7 @@ pub mod bench;
 pub mod bench_lineage;
 pub mod bench_pii;
 pub mod bench_search;
+pub mod check;
 pub mod config_show;
 pub mod demo_data;
 pub mod init;

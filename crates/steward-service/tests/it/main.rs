@@ -11,5 +11,6 @@ mod drift;
 mod harness;
 mod lake;
 mod lineage;
+mod policies;
 mod propagate;
 mod s3;

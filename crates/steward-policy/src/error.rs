@@ -1,0 +1,18 @@
+use datafusion::error::DataFusionError;
+use steward_types::ErrorKind;
+
+/// What can go wrong setting up evaluation. A broken policy is not an error
+/// of this kind: it is a [`crate::Problem`], reported while the others run.
+#[derive(Debug, thiserror::Error)]
+pub enum PolicyError {
+    #[error("building the system tables: {0}")]
+    SystemTables(#[source] DataFusionError),
+}
+
+impl PolicyError {
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Self::SystemTables(_) => ErrorKind::Internal,
+        }
+    }
+}

@@ -73,6 +73,9 @@ pub enum Command {
     Check(CheckArgs),
     /// List findings, or acknowledge, waive or reopen one
     Findings(FindingsArgs),
+    /// What storage and queries cost, by table, user or team, and the savings
+    /// at hand
+    Cost(CostArgs),
     /// List or validate policies (built-in and configured folders)
     #[command(subcommand)]
     Policy(PolicyCommand),
@@ -96,6 +99,23 @@ pub struct AnnotateArgs {
     /// Who makes the change [default: $USER]
     #[arg(long, env = "STEWARD_USER")]
     pub by: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CostBy {
+    Table,
+    User,
+    Team,
+}
+
+#[derive(Debug, Args)]
+pub struct CostArgs {
+    /// Break compute and storage down by
+    #[arg(long, value_enum, default_value_t = CostBy::Table)]
+    pub by: CostBy,
+    /// Rows to show
+    #[arg(long, default_value_t = 20)]
+    pub limit: usize,
 }
 
 #[derive(Debug, Args)]

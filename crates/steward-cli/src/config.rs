@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
+use steward_cost::CostConfig;
 use steward_pii::PiiConfig;
 use steward_policy::PolicyConfig;
 use steward_store::StoreConfig;
@@ -26,6 +27,7 @@ pub struct StewardConfig {
     pub pii: PiiConfig,
     pub search: SearchConfig,
     pub policy: PolicyConfig,
+    pub cost: CostConfig,
     pub log: LogConfig,
 }
 
@@ -53,6 +55,7 @@ impl Default for StewardConfig {
             pii: PiiConfig::default(),
             search: SearchConfig::default(),
             policy: PolicyConfig::default(),
+            cost: CostConfig::default(),
             log: LogConfig::default(),
         }
     }

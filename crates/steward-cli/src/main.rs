@@ -68,6 +68,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Annotate(args) => commands::check::annotate(&loaded, &args, &out).await?,
         Command::Check(args) => return commands::check::run(&loaded, &args, &out).await,
         Command::Findings(args) => commands::check::findings(&loaded, &args, &out).await?,
+        Command::Cost(args) => commands::cost::run(&loaded, &args, &out).await?,
         Command::Policy(command) => return commands::check::policy(&loaded, &command, &out).await,
         Command::Search(args) => commands::search::run(&loaded, &args, &out).await?,
         Command::Index(command) => commands::search::index(&loaded, &command, &out).await?,

@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
+use steward_cost::CostConfig;
 use steward_policy::{
     CatalogSnapshot, EvalSettings, Evaluator, Policy, PolicyConfig, Problem, apply_params,
     builtin_policies, load_dir, merge,
@@ -22,6 +23,7 @@ use steward_types::{
 };
 
 use crate::classify::effective;
+use crate::cost::{price_catalog, table_stats};
 use crate::error::{Result, ServiceError};
 
 /// Who the check itself acts as in the findings' history.
@@ -49,8 +51,13 @@ pub fn load_policies(config: &PolicyConfig, dirs: &[PathBuf]) -> (Vec<Policy>, V
     (policies, problems)
 }
 
-/// Reads the catalog as the system tables show it, in one transaction.
-pub async fn snapshot(store: &Store, config: &PolicyConfig) -> Result<CatalogSnapshot> {
+/// Reads the catalog as the system tables show it, in one transaction, with
+/// what it costs.
+pub async fn snapshot(
+    store: &Store,
+    config: &PolicyConfig,
+    cost: &CostConfig,
+) -> Result<CatalogSnapshot> {
     let mut session = store.begin().await?;
     let all = Filter::all();
     let sources = session.list::<Source>(&all).await?;
@@ -84,16 +91,25 @@ pub async fn snapshot(store: &Store, config: &PolicyConfig) -> Result<CatalogSna
     session.commit().await?;
 
     let zones = zones_of(&sources, &tables, &config.zones)?;
+    let profiles: Vec<Record<ColumnProfile>> = latest.into_values().collect();
+    let queries: Vec<UsageRecord> = usage.iter().map(|r| r.data.clone()).collect();
+    let costs = price_catalog(
+        &table_stats(&sources, &tables, &columns, &profiles),
+        &queries,
+        cost,
+    )
+    .await?
+    .tables;
     Ok(CatalogSnapshot {
         sources,
         tables,
         columns,
-        profiles: latest.into_values().collect(),
+        profiles,
         classifications,
         standing,
         lineage,
         usage,
-        costs: Vec::new(),
+        costs,
         findings,
         changes,
         zones,
@@ -187,6 +203,7 @@ fn is_active(status: FindingStatus) -> bool {
 pub async fn check(
     store: &Store,
     config: &PolicyConfig,
+    cost: &CostConfig,
     policies: Vec<Policy>,
     mut problems: Vec<Problem>,
     options: &CheckOptions,
@@ -204,7 +221,7 @@ pub async fn check(
             .filter(|p| options.only.contains(&p.id))
             .collect()
     };
-    let snapshot = snapshot(store, config).await?;
+    let snapshot = snapshot(store, config, cost).await?;
     let evaluator = Evaluator::new(
         &snapshot,
         EvalSettings {

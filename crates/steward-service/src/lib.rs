@@ -4,6 +4,7 @@
 mod annotate;
 mod check;
 mod classify;
+mod cost;
 mod error;
 mod guard;
 mod impact;
@@ -24,6 +25,7 @@ pub use classify::{
     ClassifyOutcome, QUASI_IDENTIFIER, SensitiveColumn, StewardDecision, classify_column,
     effective, sensitive_columns,
 };
+pub use cost::cost_report;
 pub use error::{Result, ServiceError};
 pub use guard::{Exposure, masked_profile};
 pub use impact::{Affected, Change, Effect, Impact, impact};

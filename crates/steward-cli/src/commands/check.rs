@@ -67,7 +67,15 @@ pub async fn run(loaded: &Loaded, args: &CheckArgs, out: &Output) -> anyhow::Res
         now: Utc::now(),
         only: args.policies.clone(),
     };
-    let result = check(&store, &config, policies, problems, &options).await;
+    let result = check(
+        &store,
+        &config,
+        &loaded.config.cost,
+        policies,
+        problems,
+        &options,
+    )
+    .await;
     if result.is_ok() {
         refresh_index(loaded, &store).await;
     }

@@ -4,6 +4,7 @@ pub mod bench_pii;
 pub mod bench_search;
 pub mod check;
 pub mod config_show;
+pub mod cost;
 pub mod demo_data;
 pub mod init;
 pub mod lineage;

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Duration, Utc};
+use steward_cost::CostConfig;
 use steward_pii::PiiConfig;
 use steward_policy::{ParamValue, PolicyConfig};
 use steward_service::{
@@ -153,9 +154,16 @@ impl Catalog {
             now,
             only: vec![only.to_string()],
         };
-        let report = check(&self.store, &self.config, policies, problems, &options)
-            .await
-            .unwrap();
+        let report = check(
+            &self.store,
+            &self.config,
+            &CostConfig::default(),
+            policies,
+            problems,
+            &options,
+        )
+        .await
+        .unwrap();
         assert!(report.problems.is_empty(), "{:?}", report.problems);
         report
     }
@@ -455,9 +463,16 @@ async fn run_policy(
         only: vec![policy.to_string()],
     };
     by_asset(
-        &check(store, config, policies, problems, &options)
-            .await
-            .unwrap(),
+        &check(
+            store,
+            config,
+            &CostConfig::default(),
+            policies,
+            problems,
+            &options,
+        )
+        .await
+        .unwrap(),
     )
 }
 
@@ -566,9 +581,16 @@ async fn every_built_in_policy_runs_on_the_sample() {
         now: Utc::now(),
         only: vec![],
     };
-    let report = check(&c.store, &c.config, policies, vec![], &options)
-        .await
-        .unwrap();
+    let report = check(
+        &c.store,
+        &c.config,
+        &CostConfig::default(),
+        policies,
+        vec![],
+        &options,
+    )
+    .await
+    .unwrap();
     let failed: Vec<_> = report
         .policies
         .iter()
@@ -739,9 +761,16 @@ async fn a_broken_policy_is_reported_and_its_findings_are_left_alone() {
         now: Utc::now(),
         only: vec![],
     };
-    let report = check(&c.store, &c.config, policies, problems, &options)
-        .await
-        .unwrap();
+    let report = check(
+        &c.store,
+        &c.config,
+        &CostConfig::default(),
+        policies,
+        problems,
+        &options,
+    )
+    .await
+    .unwrap();
     assert_eq!(report.problems.len(), 2, "{:?}", report.problems);
     assert!(report.policies[0].error.is_some());
     assert_eq!(report.resolved, 0, "a failing policy resolves nothing");

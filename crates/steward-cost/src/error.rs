@@ -1,0 +1,16 @@
+use steward_types::ErrorKind;
+
+#[derive(Debug, thiserror::Error)]
+pub enum CostError {
+    /// A setting that cannot be used, named with its key.
+    #[error("[cost] {0}")]
+    Config(String),
+}
+
+impl CostError {
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Self::Config(_) => ErrorKind::Invalid,
+        }
+    }
+}

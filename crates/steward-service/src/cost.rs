@@ -1,0 +1,87 @@
+//! What the catalog costs: its tables and the query log priced by the cost
+//! model, for `steward cost` and the `steward.costs` system table.
+
+use std::collections::BTreeMap;
+
+use steward_cost::{ColumnStats, CostConfig, CostReport, TableStats, price};
+use steward_store::{Filter, Store};
+use steward_types::{Column, ColumnProfile, Id, Record, Source, Table, UsageRecord};
+
+use crate::error::{Result, ServiceError};
+
+/// The cost model's view of the live tables: size, format, and columns with
+/// their types and profiled average lengths.
+pub(crate) fn table_stats(
+    sources: &[Record<Source>],
+    tables: &[Record<Table>],
+    columns: &[Record<Column>],
+    profiles: &[Record<ColumnProfile>],
+) -> Vec<TableStats> {
+    let names: BTreeMap<Id<Source>, &str> =
+        sources.iter().map(|s| (s.id, s.name.as_str())).collect();
+    let avg_length: BTreeMap<Id<Column>, f64> = profiles
+        .iter()
+        .filter_map(|p| p.avg_length.map(|l| (p.column_id, l)))
+        .collect();
+    let mut by_table: BTreeMap<Id<Table>, Vec<&Record<Column>>> = BTreeMap::new();
+    for c in columns {
+        by_table.entry(c.table_id).or_default().push(c);
+    }
+    tables
+        .iter()
+        .filter(|t| t.dropped_at.is_none())
+        .map(|t| {
+            let mut cols = by_table.remove(&t.id).unwrap_or_default();
+            cols.sort_by_key(|c| c.position);
+            TableStats {
+                source: names.get(&t.source_id).copied().unwrap_or("").to_string(),
+                schema: t.schema.clone(),
+                name: t.name.clone(),
+                format: t.format.clone(),
+                size_bytes: t.size_bytes,
+                row_count: t.row_count,
+                columns: cols
+                    .iter()
+                    .map(|c| ColumnStats {
+                        name: c.name.clone(),
+                        data_type: c.data_type.clone(),
+                        avg_length: avg_length.get(&c.id).copied(),
+                    })
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
+/// Prices what the catalog holds (in one read of the store).
+pub async fn cost_report(store: &Store, config: &CostConfig) -> Result<CostReport> {
+    let mut session = store.begin().await?;
+    let all = Filter::all();
+    let sources = session.list::<Source>(&all).await?;
+    let tables = session.list::<Table>(&all).await?;
+    let columns = session.list::<Column>(&all).await?;
+    let profiles = session.list::<ColumnProfile>(&all).await?;
+    let usage: Vec<UsageRecord> = session
+        .list::<UsageRecord>(&all)
+        .await?
+        .into_iter()
+        .map(|r| r.data)
+        .collect();
+    session.commit().await?;
+    price_catalog(
+        &table_stats(&sources, &tables, &columns, &profiles),
+        &usage,
+        config,
+    )
+    .await
+}
+
+pub(crate) async fn price_catalog(
+    stats: &[TableStats],
+    usage: &[UsageRecord],
+    config: &CostConfig,
+) -> Result<CostReport> {
+    price(stats, usage, config)
+        .await
+        .map_err(|e| ServiceError::Invalid(e.to_string()))
+}

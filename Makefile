@@ -15,7 +15,8 @@ build: bootstrap
 
 # The main job as far as it exists today: a catalog in $(DEMO_DIR), the bundled
 # sample warehouse (a file lake and an operational SQLite database), a scan of
-# both, and what it found. Safe to run again. Grows with every feature.
+# both, what it found, its lineage and cost, and a governance check of it all.
+# Safe to run again. Grows with every feature.
 demo: build
 	@mkdir -p $(DEMO_DIR)
 	cd $(DEMO_DIR) && $(abspath $(STEWARD)) init
@@ -29,6 +30,8 @@ demo: build
 	cd $(DEMO_DIR) && $(abspath $(STEWARD)) lineage ingest --query-log warehouse/query_log.jsonl --models warehouse/models --dialect duckdb
 	cd $(DEMO_DIR) && $(abspath $(STEWARD)) lineage raw.customers.email --downstream
 	cd $(DEMO_DIR) && $(abspath $(STEWARD)) search "where do we keep customer emails" --limit 5
+	cd $(DEMO_DIR) && $(abspath $(STEWARD)) cost --limit 5
+	cd $(DEMO_DIR) && $(abspath $(STEWARD)) check
 
 fmt:
 	$(CARGO) fmt --all --check

@@ -5,6 +5,7 @@
 
 mod cli;
 mod config;
+mod governance;
 mod harness;
 mod lineage;
 mod pii;

@@ -102,6 +102,19 @@ impl Evaluator {
         Ok(Self { ctx, settings })
     }
 
+    /// The columns of a system table, in order.
+    pub async fn columns(&self, table: &str) -> Vec<String> {
+        match self.ctx.table(format!("{}.{table}", system::SCHEMA)).await {
+            Ok(df) => df
+                .schema()
+                .fields()
+                .iter()
+                .map(|f| f.name().clone())
+                .collect(),
+            Err(_) => Vec::new(),
+        }
+    }
+
     /// Plans the check without running it: the SQL parses, names only system
     /// tables and columns that exist, binds its parameters and returns `asset`
     /// and `message`.

@@ -207,3 +207,40 @@ async fn a_check_returning_too_many_rows_fails_instead_of_flooding() {
         .unwrap_err();
     assert!(e.message.contains("more than 10 rows"), "{e}");
 }
+
+#[tokio::test]
+async fn the_policy_guide_lists_every_system_table_column() {
+    let guide = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../docs/policies.md"
+    ))
+    .unwrap();
+    let evaluator = evaluator();
+    for table in steward_policy::TABLES {
+        let row = guide
+            .lines()
+            .find(|l| l.starts_with(&format!("| `steward.{table}`")))
+            .unwrap_or_else(|| panic!("steward.{table} is not in docs/policies.md"));
+        let columns = evaluator.columns(table).await;
+        assert!(!columns.is_empty(), "steward.{table}");
+        for column in columns {
+            assert!(
+                row.contains(&format!("`{column}`")),
+                "steward.{table}.{column} is not in docs/policies.md"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_lineage_example_of_the_guide_runs() {
+    let guide = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../docs/policies.md"
+    ))
+    .unwrap();
+    let start = guide.find("WITH RECURSIVE").unwrap();
+    let end = start + guide[start..].find("```").unwrap();
+    let p = policy(guide[start..end].trim(), "");
+    evaluator().evaluate(&p).await.unwrap();
+}

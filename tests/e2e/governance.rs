@@ -26,6 +26,19 @@ fn governed_sample() -> Workdir {
     w
 }
 
+/// Names of the search hits.
+fn search(w: &Workdir, args: &[&str]) -> Vec<String> {
+    let mut full = vec!["search"];
+    full.extend_from_slice(args);
+    full.push("--json");
+    w.run(&full).ok().json()["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["name"].as_str().unwrap().to_string())
+        .collect()
+}
+
 fn finding_id(report: &serde_json::Value, policy: &str, asset: &str) -> i64 {
     report["findings"]
         .as_array()
@@ -53,6 +66,19 @@ fn check_gates_on_severity_and_the_inbox_works_findings() {
     assert_eq!(report["opened"], 0, "the second run opens nothing");
     assert!(report["policies"].as_array().unwrap().len() >= 12);
     let secret = finding_id(&report, "secret-in-data", "api_credentials.api_key");
+
+    // Policies and open findings are searchable.
+    let policies = search(&w, &["credentials", "--facet", "kind=policy"]);
+    assert_eq!(
+        policies.first().map(String::as_str),
+        Some("secret-in-data"),
+        "{policies:?}"
+    );
+    let findings = search(&w, &["api key", "--facet", "kind=finding"]);
+    assert!(
+        findings.iter().any(|n| n == "api_credentials.api_key"),
+        "{findings:?}"
+    );
 
     let md = w.run(&["check", "--markdown"]).ok();
     assert!(md.stdout.starts_with("## Steward check"), "{}", md.stdout);

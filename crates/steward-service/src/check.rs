@@ -394,6 +394,8 @@ async fn remember_policy(session: &mut Session, policy: &Policy) -> Result<()> {
         tags: policy.tags.clone(),
         path: policy.origin.clone(),
         checksum: policy.checksum.clone(),
+        description: policy.description.clone(),
+        remediation: policy.remediation.clone(),
     };
     match session
         .find_one::<PolicyRef>(Filter::all().eq_text("key", policy.id.clone()))

@@ -1,5 +1,6 @@
 //! The catalog's search index: documents built from the store (tables,
-//! columns, their descriptions, owners, sensitivity and lineage), kept in
+//! columns, their descriptions, owners, sensitivity and lineage; policies and
+//! open findings), kept in
 //! step after every change and searched. The store is the truth: an index
 //! that is missing or unreadable is rebuilt from it.
 
@@ -10,7 +11,10 @@ use steward_search::{
     CatalogDoc, DocKind, Passage, SearchError, SearchIndex, SearchResults, SyncReport,
 };
 use steward_store::{Filter, Store};
-use steward_types::{Classification, ClassificationOrigin, Column, LineageEdge, Record, Source};
+use steward_types::{
+    Classification, ClassificationOrigin, Column, Finding, FindingStatus, LineageEdge, PolicyRef,
+    Record, Source,
+};
 
 use crate::classify::effective;
 use crate::error::{Result, ServiceError};
@@ -150,6 +154,81 @@ pub async fn catalog_docs(store: &Store) -> Result<Vec<CatalogDoc>> {
             columns: columns.iter().map(|c| c.name.clone()).collect(),
         });
         docs.extend(column_docs);
+    }
+    docs.extend(governance_docs(&mut session).await?);
+    session.commit().await?;
+    Ok(docs)
+}
+
+/// The policies the catalog knows and the findings still open, so a steward
+/// can search "credentials" and find the policy and what violates it.
+async fn governance_docs(session: &mut steward_store::Session) -> Result<Vec<CatalogDoc>> {
+    let mut docs = Vec::new();
+    let mut titles = HashMap::new();
+    for policy in session.list::<PolicyRef>(&Filter::all()).await? {
+        let p = policy.data;
+        titles.insert(p.key.clone(), p.title.clone());
+        let description = [
+            p.title.as_str(),
+            p.description.as_str(),
+            p.remediation.as_str(),
+        ]
+        .iter()
+        .filter(|t| !t.is_empty())
+        .copied()
+        .collect::<Vec<_>>()
+        .join(" ");
+        let mut tags = p.tags.clone();
+        tags.push(p.severity.to_string());
+        docs.push(CatalogDoc {
+            id: format!("policy:{}", p.key),
+            kind: Some(DocKind::Policy),
+            name: p.key.clone(),
+            source: None,
+            schema: None,
+            table: None,
+            data_type: None,
+            description: Some(description),
+            labels: Vec::new(),
+            owners: Vec::new(),
+            tags,
+            upstream: Vec::new(),
+            downstream: Vec::new(),
+            columns: Vec::new(),
+        });
+    }
+    for finding in session.list::<Finding>(&Filter::all()).await? {
+        if !matches!(
+            finding.status,
+            FindingStatus::Open | FindingStatus::Acknowledged
+        ) {
+            continue;
+        }
+        let title = titles.get(&finding.policy_key).cloned().unwrap_or_default();
+        docs.push(CatalogDoc {
+            id: format!("finding:{}", finding.id),
+            kind: Some(DocKind::Finding),
+            name: finding.asset.clone(),
+            source: None,
+            schema: None,
+            table: None,
+            data_type: None,
+            description: Some(
+                format!("{title}: {}", finding.message)
+                    .trim_start_matches(": ")
+                    .to_string(),
+            ),
+            labels: Vec::new(),
+            owners: Vec::new(),
+            tags: vec![
+                finding.policy_key.clone(),
+                finding.severity.to_string(),
+                finding.status.to_string(),
+            ],
+            upstream: Vec::new(),
+            downstream: Vec::new(),
+            columns: Vec::new(),
+        });
     }
     Ok(docs)
 }

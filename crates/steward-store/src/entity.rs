@@ -405,7 +405,16 @@ mod policy {
         PolicyRef,
         "policy",
         "policies",
-        ["key", "title", "severity", "tags", "path", "checksum"]
+        [
+            "key",
+            "title",
+            "severity",
+            "tags",
+            "path",
+            "checksum",
+            "description",
+            "remediation"
+        ]
     );
 
     fn describe(p: &PolicyRef) -> String {
@@ -419,6 +428,8 @@ mod policy {
             Value::json(&p.tags),
             (&p.path).into(),
             (&p.checksum).into(),
+            (&p.description).into(),
+            (&p.remediation).into(),
         ]
     }
     fn read(f: &Fields<'_>) -> Result<PolicyRef, StoreError> {
@@ -429,6 +440,8 @@ mod policy {
             tags: f.json("tags")?,
             path: f.text("path")?,
             checksum: f.text("checksum")?,
+            description: f.text("description")?,
+            remediation: f.text("remediation")?,
         })
     }
 }

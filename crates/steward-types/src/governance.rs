@@ -78,6 +78,11 @@ pub struct PolicyRef {
     pub path: String,
     /// sha256 of the file, to notice edits.
     pub checksum: String,
+    /// What the policy is about and what to do about a violation.
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub remediation: String,
 }
 
 named_enum! {

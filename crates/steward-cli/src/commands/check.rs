@@ -272,6 +272,13 @@ fn waiver_end(
 pub async fn findings(loaded: &Loaded, args: &FindingsArgs, out: &Output) -> anyhow::Result<()> {
     let store = open_store(loaded).await?;
     let result = findings_inner(&store, args, out).await;
+    let changed = matches!(
+        args.command,
+        Some(FindingsCommand::Ack(_) | FindingsCommand::Waive(_) | FindingsCommand::Reopen(_))
+    );
+    if result.is_ok() && changed {
+        refresh_index(loaded, &store).await;
+    }
     store.close().await;
     result
 }

@@ -355,11 +355,14 @@ async fn policies() {
             tags: vec!["pii".to_string(), "ownership".to_string()],
             path: "policies/pii-without-owner.toml".to_string(),
             checksum: "9f2c".to_string(),
+            description: "Nobody answers for the data.".to_string(),
+            remediation: String::new(),
         };
         let b = PolicyRef {
             severity: Severity::Critical,
             tags: vec![],
             checksum: "a001".to_string(),
+            remediation: "Name an owner.".to_string(),
             ..a.clone()
         };
         lifecycle(&t, a, b).await;

@@ -33,4 +33,6 @@ cd "$work/sample"
 "$steward" source add app sqlite://warehouse/app.db >/dev/null
 "$steward" scan >/dev/null
 "$steward" lineage ingest --query-log warehouse/query_log.jsonl --models warehouse/models --dialect duckdb >/dev/null
+# The index then also holds the policies and open findings, as after `make demo`.
+"$steward" check >/dev/null
 "$steward" bench search --questions "$questions" --k 5

@@ -16,7 +16,7 @@ use tantivy::snippet::SnippetGenerator;
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
 use crate::analysis::{self, EXACT, PLAIN, QUESTION_WORDS, WORDS};
-use crate::doc::CatalogDoc;
+use crate::doc::{CatalogDoc, DocKind};
 use crate::error::{Result, SearchError};
 
 /// Bumped when the schema or the analysis changes: an index of another
@@ -666,10 +666,31 @@ impl SearchIndex {
     }
 
     /// Passages for a question, each tied to the asset it describes: what
-    /// the agents answer from and cite.
-    pub fn retrieve(&self, question: &str, k: usize) -> Result<Vec<Passage>> {
+    /// the agents answer from and cite. `kinds` narrows to some kinds of
+    /// documents (`[Table, Column]` for "where is this data?"; `[Policy,
+    /// Finding]` for "what is wrong with it?"); empty means all.
+    pub fn retrieve(&self, question: &str, k: usize, kinds: &[DocKind]) -> Result<Vec<Passage>> {
+        let mut query = self.query(question, &[])?;
+        if !kinds.is_empty() {
+            let any_kind: Vec<(Occur, Box<dyn Query>)> = kinds
+                .iter()
+                .map(|kind| {
+                    let term: Box<dyn Query> = Box::new(TermQuery::new(
+                        Term::from_facet(self.fields.facets, &facet("kind", kind.as_str())),
+                        IndexRecordOption::Basic,
+                    ));
+                    (Occur::Should, term)
+                })
+                .collect();
+            query = Box::new(BooleanQuery::new(vec![
+                (Occur::Must, query),
+                (Occur::Must, Box::new(BooleanQuery::new(any_kind))),
+            ]));
+        }
+        let searcher = self.reader.searcher();
+        let top = searcher.search(&query, &TopDocs::with_limit(k.max(1)).order_by_score())?;
         Ok(self
-            .hits(question, &[], k)?
+            .hits_of(&searcher, &*query, top, k)?
             .into_iter()
             .map(|h| Passage {
                 asset_id: h.id,

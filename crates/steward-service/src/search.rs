@@ -298,16 +298,19 @@ pub async fn search(
     blocking(move || index.search(&query, &filters, limit)).await
 }
 
-/// Passages for a question, each tied to the asset it cites.
+/// Passages for a question, each tied to the asset it cites; `kinds`
+/// narrows to kinds of documents (empty: all).
 pub async fn retrieve(
     store: &Store,
     settings: &IndexSettings,
     question: &str,
     k: usize,
+    kinds: &[DocKind],
 ) -> Result<Vec<Passage>> {
     let index = ready_index(store, settings).await?;
     let question = question.to_string();
-    blocking(move || index.retrieve(&question, k)).await
+    let kinds = kinds.to_vec();
+    blocking(move || index.retrieve(&question, k, &kinds)).await
 }
 
 /// The index folder inside a data dir.

@@ -502,7 +502,16 @@ async fn recall(
     let mut total = 0.0;
     let mut misses = Vec::new();
     for q in &questions {
-        let passages = match steward_service::retrieve(&store, &settings, &q.question, k).await {
+        // The questions ask where data is: the answers are tables and columns.
+        let passages = match steward_service::retrieve(
+            &store,
+            &settings,
+            &q.question,
+            k,
+            &[DocKind::Table, DocKind::Column],
+        )
+        .await
+        {
             Ok(p) => p,
             Err(e) => {
                 store.close().await;

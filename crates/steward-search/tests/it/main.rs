@@ -266,7 +266,7 @@ fn a_deleted_or_corrupt_index_is_rebuilt() {
 fn retrieval_gives_passages_tied_to_assets() {
     let index = filled();
     let passages = index
-        .retrieve("which columns hold dates of birth?", 3)
+        .retrieve("which columns hold dates of birth?", 3, &[])
         .unwrap();
     assert_eq!(passages[0].asset_id, "column:raw.customers.birth_date");
     assert!(
@@ -279,4 +279,51 @@ fn retrieval_gives_passages_tied_to_assets() {
             .text
             .starts_with("column raw.customers.birth_date (DATE)")
     );
+}
+
+#[test]
+fn retrieval_can_be_narrowed_to_kinds_of_documents() {
+    let mut docs = catalog();
+    docs.push(CatalogDoc {
+        id: "policy:sensitive-without-owner".into(),
+        kind: Some(DocKind::Policy),
+        name: "sensitive-without-owner".into(),
+        description: Some(
+            "Customers' dates of birth and other personal data in a table nobody owns".into(),
+        ),
+        ..CatalogDoc::default()
+    });
+    let mut index = SearchIndex::in_memory(1).unwrap();
+    index.sync(&docs).unwrap();
+    let question = "which columns hold dates of birth?";
+    let all: Vec<String> = index
+        .retrieve(question, 10, &[])
+        .unwrap()
+        .into_iter()
+        .map(|p| p.asset_id)
+        .collect();
+    assert!(
+        all.contains(&"policy:sensitive-without-owner".to_string()),
+        "{all:?}"
+    );
+    let assets: Vec<String> = index
+        .retrieve(question, 10, &[DocKind::Table, DocKind::Column])
+        .unwrap()
+        .into_iter()
+        .map(|p| p.asset_id)
+        .collect();
+    assert_eq!(assets[0], "column:raw.customers.birth_date");
+    assert!(
+        assets
+            .iter()
+            .all(|id| id.starts_with("table:") || id.starts_with("column:")),
+        "{assets:?}"
+    );
+    let governance: Vec<String> = index
+        .retrieve(question, 10, &[DocKind::Policy, DocKind::Finding])
+        .unwrap()
+        .into_iter()
+        .map(|p| p.asset_id)
+        .collect();
+    assert_eq!(governance, ["policy:sensitive-without-owner"]);
 }

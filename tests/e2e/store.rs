@@ -144,6 +144,44 @@ async fn postgres_store_end_to_end() {
     assert_eq!(status["counts"]["tables"], 0);
     w.run_with(&["migrate"], &env).ok();
 
+    // Governance on PostgreSQL: findings written, re-run idempotently, acted on.
+    w.run_with(&["demo-data", "warehouse"], &env).ok();
+    w.run_with(&["source", "add", "app", "sqlite://warehouse/app.db"], &env)
+        .ok();
+    w.run_with(&["scan"], &env).ok();
+    let first = w.run_with(&["check", "--json"], &env).ok().json();
+    assert!(first["opened"].as_i64().unwrap() > 0);
+    let again = w.run_with(&["check", "--json"], &env).ok().json();
+    assert_eq!(again["opened"], 0);
+    // Only when they were last seen moves between runs.
+    let stable = |report: &serde_json::Value| -> Vec<(i64, String, String)> {
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                (
+                    f["id"].as_i64().unwrap(),
+                    f["fingerprint"].as_str().unwrap().to_string(),
+                    f["first_seen"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(stable(&first), stable(&again));
+    let id = first["findings"][0]["id"].to_string();
+    w.run_with(
+        &["findings", "waive", &id, "--reason", "test", "--days", "3"],
+        &env,
+    )
+    .ok();
+    let shown = w
+        .run_with(&["findings", "show", &id, "--json"], &env)
+        .ok()
+        .json();
+    assert_eq!(shown["finding"]["status"], "waived");
+    assert_eq!(shown["history"].as_array().unwrap().len(), 2);
+
     let pool = sqlx::PgPool::connect(&url).await.unwrap();
     sqlx::query(AssertSqlSafe(format!("DROP SCHEMA \"{schema}\" CASCADE")))
         .execute(&pool)

@@ -66,7 +66,7 @@ pub enum Command {
     /// Maintain the search index (it follows the catalog by itself)
     #[command(subcommand)]
     Index(IndexCommand),
-    /// Set a table's owner or description (kept across re-scans)
+    /// Set a table's owner, description or tags (kept across re-scans)
     Annotate(AnnotateArgs),
     /// Run the governance policies and record their findings; exit 1 when a
     /// finding is at or above --fail-on
@@ -96,6 +96,12 @@ pub struct AnnotateArgs {
     /// What the table holds; "" clears it
     #[arg(long)]
     pub description: Option<String>,
+    /// Add a tag (gold, finance, deprecated), repeatable
+    #[arg(long)]
+    pub tag: Vec<String>,
+    /// Remove a tag, repeatable
+    #[arg(long)]
+    pub untag: Vec<String>,
     /// Who makes the change [default: $USER]
     #[arg(long, env = "STEWARD_USER")]
     pub by: Option<String>,

@@ -133,6 +133,7 @@ fn batches(s: &CatalogSnapshot) -> DfResult<Vec<(&'static str, RecordBatch)>> {
                 .text("kind", live.iter().map(|t| Some(t.kind.to_string())))
                 .text("description", live.iter().map(|t| t.description.clone()))
                 .text("owner", live.iter().map(|t| t.owner.clone()))
+                .list("tags", live.iter().map(|t| t.tags.clone()))
                 .text("zone", live.iter().map(|t| s.zones.get(&t.id).cloned()))
                 .text("format", live.iter().map(|t| t.format.clone()))
                 .int("row_count", live.iter().map(|t| t.row_count))

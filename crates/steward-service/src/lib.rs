@@ -16,7 +16,7 @@ mod search;
 mod sources;
 mod usage;
 
-pub use annotate::annotate_table;
+pub use annotate::{Annotation, annotate_table};
 pub use check::{
     CheckOptions, CheckReport, FindingAction, FindingDetail, FindingQuery, PolicyRun,
     act_on_finding, check, finding_detail, list_findings, load_policies, snapshot,

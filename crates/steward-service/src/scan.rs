@@ -386,6 +386,7 @@ async fn record_table_error(
                     kind: table.kind,
                     description: None,
                     owner: None,
+                    tags: Vec::new(),
                     view_sql: None,
                     format: None,
                     row_count: None,
@@ -491,6 +492,10 @@ async fn write_table(
             .clone()
             .or_else(|| existing.as_ref().and_then(|t| t.description.clone())),
         owner: existing.as_ref().and_then(|t| t.owner.clone()),
+        tags: existing
+            .as_ref()
+            .map(|t| t.tags.clone())
+            .unwrap_or_default(),
         view_sql: snapshot.view_sql.clone(),
         format: snapshot.format.clone(),
         row_count: profile

@@ -124,6 +124,7 @@ mod table {
             "scanned_at",
             "scan_error",
             "dropped_at",
+            "tags",
         ]
     );
 
@@ -148,6 +149,7 @@ mod table {
             t.scanned_at.into(),
             (&t.scan_error).into(),
             t.dropped_at.into(),
+            Value::json(&t.tags),
         ]
     }
     fn read(f: &Fields<'_>) -> Result<Table, StoreError> {
@@ -168,6 +170,7 @@ mod table {
             scanned_at: f.opt_time("scanned_at")?,
             scan_error: f.opt_text("scan_error")?,
             dropped_at: f.opt_time("dropped_at")?,
+            tags: f.json("tags")?,
         })
     }
 }

@@ -58,6 +58,9 @@ pub struct Table {
     pub kind: TableKind,
     pub description: Option<String>,
     pub owner: Option<String>,
+    /// Stewards' tags (`gold`, `finance`), lowercase, sorted; kept across scans.
+    #[serde(default)]
+    pub tags: Vec<String>,
     /// The defining SQL of a view.
     pub view_sql: Option<String>,
     /// File format of a lake table (`parquet`, `csv`, `json`).

@@ -9,8 +9,8 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::Serialize;
 use steward_policy::{EvalSettings, Evaluator, Policy, Problem, load_dir};
 use steward_service::{
-    CheckOptions, CheckReport, FindingAction, FindingDetail, FindingQuery, act_on_finding,
-    annotate_table, check, finding_detail, list_findings, load_policies,
+    Annotation, CheckOptions, CheckReport, FindingAction, FindingDetail, FindingQuery,
+    act_on_finding, annotate_table, check, finding_detail, list_findings, load_policies,
 };
 use steward_types::{ErrorKind, Finding, FindingStatus, Id, Record, Severity, Table};
 
@@ -34,24 +34,28 @@ fn severity(text: &str) -> anyhow::Result<Severity> {
 
 pub async fn annotate(loaded: &Loaded, args: &AnnotateArgs, out: &Output) -> anyhow::Result<()> {
     let store = open_store(loaded).await?;
-    let result = annotate_table(
-        &store,
-        &args.table,
-        args.owner.as_deref(),
-        args.description.as_deref(),
-        &actor(&args.by),
-    )
-    .await;
+    let change = Annotation {
+        owner: args.owner.clone(),
+        description: args.description.clone(),
+        add_tags: args.tag.clone(),
+        remove_tags: args.untag.clone(),
+    };
+    let result = annotate_table(&store, &args.table, &change, &actor(&args.by)).await;
     if result.is_ok() {
         refresh_index(loaded, &store).await;
     }
     store.close().await;
     out.print(&result?, |t: &Record<Table>| {
         format!(
-            "{}: owner {}, description {}\n",
+            "{}: owner {}, description {}, tags {}\n",
             t.qualified_name(),
             t.owner.as_deref().unwrap_or("-"),
-            t.description.as_deref().unwrap_or("-")
+            t.description.as_deref().unwrap_or("-"),
+            if t.tags.is_empty() {
+                "-".to_string()
+            } else {
+                t.tags.join(", ")
+            }
         )
     })
 }

@@ -28,6 +28,7 @@ fn table(id: i64, schema: &str, name: &str, owner: Option<&str>, size: i64) -> R
             kind: TableKind::Table,
             description: None,
             owner: owner.map(String::from),
+            tags: vec![],
             view_sql: None,
             format: Some("parquet".into()),
             row_count: Some(10),

@@ -13,9 +13,9 @@ use steward_cost::CostConfig;
 use steward_pii::PiiConfig;
 use steward_policy::{ParamValue, PolicyConfig};
 use steward_service::{
-    CheckOptions, CheckReport, FindingAction, FindingQuery, LoggedQuery, ScanOptions, SqlInput,
-    StewardDecision, act_on_finding, annotate_table, check, classify_column, finding_detail,
-    ingest, list_findings, load_policies, propagate, record_usage, scan,
+    Annotation, CheckOptions, CheckReport, FindingAction, FindingQuery, LoggedQuery, ScanOptions,
+    SqlInput, StewardDecision, act_on_finding, annotate_table, check, classify_column,
+    finding_detail, ingest, list_findings, load_policies, propagate, record_usage, scan,
 };
 use steward_store::{OpenMode, Store, StoreConfig};
 use steward_types::{Finding, FindingStatus, LineageOrigin, Record};
@@ -178,6 +178,20 @@ impl Catalog {
     }
 }
 
+fn own(owner: &str) -> Annotation {
+    Annotation {
+        owner: Some(owner.to_string()),
+        ..Annotation::default()
+    }
+}
+
+fn describe(description: &str) -> Annotation {
+    Annotation {
+        description: Some(description.to_string()),
+        ..Annotation::default()
+    }
+}
+
 fn by_asset(report: &CheckReport) -> BTreeMap<String, Record<Finding>> {
     report
         .findings
@@ -208,7 +222,7 @@ async fn sensitive_without_owner_clears_once_the_table_has_an_owner() {
         assets(&found)
     );
 
-    annotate_table(&c.store, "raw.customers", Some("crm-team"), None, "test")
+    annotate_table(&c.store, "raw.customers", &own("crm-team"), "test")
         .await
         .unwrap();
     let found = c.run("sensitive-without-owner").await;
@@ -362,7 +376,7 @@ async fn table_undocumented_clears_with_an_owner_and_a_description() {
         found["raw.customers"].message,
         "no description and no owner"
     );
-    annotate_table(&c.store, "raw.customers", Some("crm-team"), None, "test")
+    annotate_table(&c.store, "raw.customers", &own("crm-team"), "test")
         .await
         .unwrap();
     assert_eq!(
@@ -372,8 +386,7 @@ async fn table_undocumented_clears_with_an_owner_and_a_description() {
     annotate_table(
         &c.store,
         "raw.customers",
-        None,
-        Some("Customers as the CRM exports them"),
+        &describe("Customers as the CRM exports them"),
         "test",
     )
     .await
@@ -686,7 +699,7 @@ async fn findings_live_across_runs_acks_waivers_and_fixes() {
     assert_eq!(reopened.id, customers.id, "the same finding, not a new one");
 
     // Fixed: resolved by the next run; broken again: reopened.
-    annotate_table(&c.store, "raw.customers", Some("crm-team"), None, "ana")
+    annotate_table(&c.store, "raw.customers", &own("crm-team"), "ana")
         .await
         .unwrap();
     let report = c.check_at(policy, now + Duration::days(12)).await;
@@ -706,7 +719,7 @@ async fn findings_live_across_runs_acks_waivers_and_fixes() {
             .iter()
             .any(|f| f.id == customers.id && f.resolved_at.is_some())
     );
-    annotate_table(&c.store, "raw.customers", Some(""), None, "ana")
+    annotate_table(&c.store, "raw.customers", &own(""), "ana")
         .await
         .unwrap();
     let report = c.check_at(policy, now + Duration::days(13)).await;

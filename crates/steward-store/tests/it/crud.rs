@@ -133,6 +133,7 @@ pub fn table(source_id: Id<Source>, schema: Option<&str>, name: &str) -> Table {
         kind: TableKind::Table,
         description: None,
         owner: Some("team-sales".to_string()),
+        tags: vec![],
         view_sql: None,
         format: Some("parquet".to_string()),
         row_count: Some(1_000_000),

@@ -5,7 +5,7 @@ CARGO ?= cargo
 DEMO_DIR ?= .demo
 STEWARD := $(or $(CARGO_TARGET_DIR),target)/debug/steward
 
-.PHONY: demo test bootstrap build fmt lint check-services
+.PHONY: demo test test-model bootstrap build fmt lint check-services
 
 bootstrap:
 	@scripts/bootstrap
@@ -31,6 +31,10 @@ demo: build
 	cd $(DEMO_DIR) && $(abspath $(STEWARD)) lineage raw.customers.email --downstream
 	cd $(DEMO_DIR) && $(abspath $(STEWARD)) search "where do we keep customer emails" --limit 5
 	cd $(DEMO_DIR) && $(abspath $(STEWARD)) cost --limit 5
+	$(STEWARD) model pull qwen2.5-coder-0.5b
+	cd $(DEMO_DIR) && $(abspath $(STEWARD)) llm generate --max-tokens 120 \
+		--system "You are Steward, a data governance assistant. Answer in two sentences." \
+		"Why should a column of customer e-mail addresses copied into a mart table be masked?"
 	cd $(DEMO_DIR) && $(abspath $(STEWARD)) check
 
 fmt:
@@ -39,6 +43,11 @@ fmt:
 lint:
 	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
 
-test: bootstrap fmt lint
+# The LLM runtime's tests use the small test model, fetched once into the
+# model cache and checked against its sha256.
+test-model: bootstrap
+	$(CARGO) run --quiet --locked --bin steward -- model pull smollm2-135m
+
+test: bootstrap fmt lint test-model
 	$(CARGO) test --workspace --locked
 	@scripts/test-summary

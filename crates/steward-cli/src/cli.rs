@@ -79,11 +79,99 @@ pub enum Command {
     /// List or validate policies (built-in and configured folders)
     #[command(subcommand)]
     Policy(PolicyCommand),
+    /// Local models: fetch the presets, list them
+    #[command(subcommand)]
+    Model(ModelCommand),
+    /// The local LLM: chat, one-shot (JSON-constrained) generation, benchmark
+    #[command(subcommand)]
+    Llm(LlmCommand),
     /// Write a realistic sample company warehouse to try Steward on
     DemoData(DemoDataArgs),
     /// Benchmarks (see docs/benchmarks.md)
     #[command(subcommand)]
     Bench(BenchCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ModelCommand {
+    /// Fetch a preset, assemble it and check its sha256 into the model folder
+    Pull {
+        /// smollm2-135m, qwen2.5-coder-0.5b or qwen2.5-coder-1.5b
+        preset: String,
+    },
+    /// The presets, and which are here
+    List,
+}
+
+#[derive(Debug, Args)]
+pub struct ModelArg {
+    /// A preset or a GGUF file [default: llm.model in steward.toml]
+    #[arg(long, value_name = "PRESET|PATH")]
+    pub model: Option<String>,
+    /// Threads [default: llm.threads, the machine's cores]
+    #[arg(long)]
+    pub threads: Option<usize>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LlmCommand {
+    /// Talk with the model; each turn streams, the history is kept (/reset
+    /// forgets it), an empty line or end of input ends
+    Chat(LlmChatArgs),
+    /// One reply to a prompt (an argument or standard input), optionally
+    /// JSON matching a JSON Schema
+    Generate(LlmGenerateArgs),
+    /// Prompt and generation tokens/s at 1 and 2 threads, cold and cached
+    /// time to first token, and batched throughput
+    Bench(LlmBenchArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct LlmChatArgs {
+    #[command(flatten)]
+    pub model: ModelArg,
+    /// The system prompt
+    #[arg(
+        long,
+        default_value = "You are Steward, a data governance assistant. Be brief."
+    )]
+    pub system: String,
+    #[arg(long, default_value_t = 256)]
+    pub max_tokens: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct LlmGenerateArgs {
+    #[command(flatten)]
+    pub model: ModelArg,
+    /// The prompt [default: standard input]
+    pub prompt: Option<String>,
+    /// The reply must be JSON matching this JSON Schema file
+    #[arg(long, value_name = "FILE")]
+    pub schema: Option<PathBuf>,
+    /// A system prompt
+    #[arg(long)]
+    pub system: Option<String>,
+    #[arg(long, default_value_t = 256)]
+    pub max_tokens: usize,
+    /// 0 is greedy: the same prompt, the same reply
+    #[arg(long, default_value_t = 0.0)]
+    pub temperature: f32,
+}
+
+#[derive(Debug, Args)]
+pub struct LlmBenchArgs {
+    #[command(flatten)]
+    pub model: ModelArg,
+    /// Prompt tokens for the prompt-processing measure
+    #[arg(long, default_value_t = 512)]
+    pub prompt_tokens: usize,
+    /// Tokens generated for the generation measure
+    #[arg(long, default_value_t = 128)]
+    pub gen_tokens: usize,
+    /// Runs of each measure; the median is reported
+    #[arg(long, default_value_t = 3)]
+    pub repeat: usize,
 }
 
 #[derive(Debug, Args)]

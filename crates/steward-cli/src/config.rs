@@ -7,6 +7,7 @@ use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
 use steward_cost::CostConfig;
+use steward_llm::LlmConfig;
 use steward_pii::PiiConfig;
 use steward_policy::PolicyConfig;
 use steward_store::StoreConfig;
@@ -28,6 +29,7 @@ pub struct StewardConfig {
     pub search: SearchConfig,
     pub policy: PolicyConfig,
     pub cost: CostConfig,
+    pub llm: LlmConfig,
     pub log: LogConfig,
 }
 
@@ -56,6 +58,7 @@ impl Default for StewardConfig {
             search: SearchConfig::default(),
             policy: PolicyConfig::default(),
             cost: CostConfig::default(),
+            llm: LlmConfig::default(),
             log: LogConfig::default(),
         }
     }

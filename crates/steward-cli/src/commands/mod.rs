@@ -8,6 +8,7 @@ pub mod cost;
 pub mod demo_data;
 pub mod init;
 pub mod lineage;
+pub mod llm;
 pub mod migrate;
 pub mod pii;
 pub mod scan;

@@ -1,0 +1,81 @@
+//! The `[llm]` section of steward.toml.
+
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LlmConfig {
+    /// A preset name (`steward model list`) or a path to a GGUF file.
+    pub model: String,
+    /// Where presets are kept. Default: `~/.cache/steward/models`.
+    pub model_dir: Option<PathBuf>,
+    /// Threads for generation and prompt processing. Default: the machine's
+    /// cores; never more.
+    pub threads: usize,
+    /// Context length in tokens, shared by the sequences decoded together.
+    pub context: u32,
+    /// Most tokens decoded in one step (prompt chunks and generated tokens).
+    pub batch: u32,
+    /// Sequences decoded together (concurrent requests, self-consistency
+    /// samples); each keeps its own cached prompt prefix.
+    pub sequences: u32,
+    /// Requests that may wait for the model before new ones are refused.
+    pub queue: usize,
+}
+
+impl Default for LlmConfig {
+    fn default() -> Self {
+        Self {
+            model: "qwen2.5-coder-0.5b".to_string(),
+            model_dir: None,
+            threads: std::thread::available_parallelism().map_or(2, |n| n.get()),
+            context: 8192,
+            batch: 512,
+            sequences: 4,
+            queue: 32,
+        }
+    }
+}
+
+impl LlmConfig {
+    /// The model file: a preset's place in the model folder, or the path
+    /// given (relative to `base`). A preset not yet fetched is an error that
+    /// says how to fetch it.
+    pub fn model_path(&self, base: &std::path::Path) -> crate::Result<PathBuf> {
+        let dir = self
+            .model_dir
+            .clone()
+            .unwrap_or_else(crate::default_model_dir);
+        if let Ok(preset) = crate::preset(&self.model) {
+            let path = crate::preset_path(&dir, preset);
+            if !path.exists() {
+                return Err(crate::LlmError::Fetch(format!(
+                    "preset `{}` is not here yet: `steward model pull {}` fetches it into {}",
+                    preset.name,
+                    preset.name,
+                    dir.display()
+                )));
+            }
+            return Ok(path);
+        }
+        let path = base.join(&self.model);
+        if !path.exists() {
+            return Err(crate::LlmError::ModelNotFound(path));
+        }
+        Ok(path)
+    }
+
+    /// Runtime settings, threads capped at the machine's cores.
+    pub fn settings(&self) -> crate::Settings {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        crate::Settings {
+            threads: self.threads.clamp(1, cores),
+            context: self.context,
+            batch: self.batch,
+            sequences: self.sequences,
+            queue: self.queue,
+        }
+    }
+}

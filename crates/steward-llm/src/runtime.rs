@@ -1,0 +1,1080 @@
+//! One model, loaded once, served from a thread of its own. Requests wait in a
+//! bounded queue (a full queue refuses new ones: back-pressure); the worker
+//! decodes every admitted request together, one sequence each, in shared
+//! batches, admitting new ones between steps. Each sequence slot keeps the KV
+//! cache of what it last processed, and a new prompt reuses the longest prefix
+//! any slot holds (copied between slots when needed), so a shared system prompt
+//! is decoded once.
+
+use std::num::NonZeroU32;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, Receiver, Sender, SyncSender, TrySendError};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::thread::JoinHandle;
+use std::time::Instant;
+
+use llama_cpp_2::context::LlamaContext;
+use llama_cpp_2::context::params::LlamaContextParams;
+use llama_cpp_2::llama_backend::LlamaBackend;
+use llama_cpp_2::llama_batch::LlamaBatch;
+use llama_cpp_2::model::params::LlamaModelParams;
+use llama_cpp_2::model::{LlamaChatMessage, LlamaModel};
+use llama_cpp_2::sampling::LlamaSampler;
+use llama_cpp_2::token::LlamaToken;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{LlmError, Result};
+use crate::gguf;
+
+/// llama.cpp's process-wide state: initialised once, never torn down.
+fn backend() -> Result<&'static LlamaBackend> {
+    static BACKEND: OnceLock<std::result::Result<LlamaBackend, String>> = OnceLock::new();
+    BACKEND
+        .get_or_init(|| {
+            // llama.cpp logs a great deal to stderr; route it to tracing.
+            llama_cpp_2::send_logs_to_tracing(llama_cpp_2::LogOptions::default());
+            LlamaBackend::init().map_err(|e| e.to_string())
+        })
+        .as_ref()
+        .map_err(|e| LlmError::Runtime(e.clone()))
+}
+
+/// How the runtime runs.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Capped at the machine's cores.
+    pub threads: usize,
+    pub context: u32,
+    pub batch: u32,
+    pub sequences: u32,
+    pub queue: usize,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        let c = crate::config::LlmConfig::default();
+        Self {
+            threads: c.threads,
+            context: c.context,
+            batch: c.batch,
+            sequences: c.sequences,
+            queue: c.queue,
+        }
+    }
+}
+
+/// A chat message.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Message {
+    /// `system`, `user` or `assistant`.
+    pub role: String,
+    pub content: String,
+}
+
+impl Message {
+    pub fn new(role: &str, content: impl Into<String>) -> Self {
+        Self {
+            role: role.to_string(),
+            content: content.into(),
+        }
+    }
+}
+
+/// What the model is asked.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Prompt {
+    /// Rendered with the model's chat template (ChatML when it has none).
+    Chat(Vec<Message>),
+    /// Used as is.
+    Text(String),
+}
+
+/// Stops a generation from another thread; the reply so far is kept.
+#[derive(Debug, Clone, Default)]
+pub struct CancelToken(Arc<AtomicBool>);
+
+impl CancelToken {
+    pub fn cancel(&self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+
+    pub fn is_cancelled(&self) -> bool {
+        self.0.load(Ordering::SeqCst)
+    }
+}
+
+/// A generation request.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub prompt: Prompt,
+    pub max_tokens: usize,
+    /// The reply must be JSON matching this schema (enforced by a grammar).
+    pub schema: Option<serde_json::Value>,
+    /// 0 decodes greedily (the same prompt, the same reply).
+    pub temperature: f32,
+    pub seed: u32,
+    pub cancel: Option<CancelToken>,
+    /// Keep generating past the end of the reply, up to `max_tokens`: what a
+    /// benchmark of generation speed needs, never a real request.
+    pub ignore_end: bool,
+}
+
+impl Request {
+    pub fn new(prompt: Prompt, max_tokens: usize) -> Self {
+        Self {
+            prompt,
+            max_tokens,
+            schema: None,
+            temperature: 0.0,
+            seed: 0,
+            cancel: None,
+            ignore_end: false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StopReason {
+    /// The model ended its reply.
+    EndOfGeneration,
+    MaxTokens,
+    Cancelled,
+}
+
+/// What one request cost.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Metrics {
+    pub prompt_tokens: usize,
+    /// Prompt tokens whose KV cache was reused instead of decoded.
+    pub cached_tokens: usize,
+    pub generated_tokens: usize,
+    pub queued_ms: f64,
+    pub time_to_first_token_ms: f64,
+    pub total_ms: f64,
+    /// Generated tokens per second after the first.
+    pub tokens_per_second: f64,
+}
+
+/// A finished generation.
+#[derive(Debug, Clone, Serialize)]
+pub struct Generation {
+    pub text: String,
+    pub stop: StopReason,
+    /// The reply parsed, when a schema was given (validated against it).
+    pub json: Option<serde_json::Value>,
+    pub metrics: Metrics,
+}
+
+/// The label the model prefers, and how much, from its logits.
+#[derive(Debug, Clone, Serialize)]
+pub struct Choice {
+    pub label: String,
+    /// Each label's log-probability given the prompt, best first.
+    pub scores: Vec<(String, f32)>,
+    /// Forward passes it took: 1 when the labels' first tokens differ.
+    pub passes: usize,
+    pub metrics: Metrics,
+}
+
+/// Totals since the model was loaded.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct RuntimeStats {
+    pub requests: u64,
+    /// Refused because the queue was full.
+    pub rejected: u64,
+    pub failed: u64,
+    pub prompt_tokens: u64,
+    pub cached_tokens: u64,
+    pub generated_tokens: u64,
+    /// Decode steps, and the most sequences decoded in one.
+    pub steps: u64,
+    pub max_batched_sequences: usize,
+    pub mean_time_to_first_token_ms: f64,
+    pub mean_tokens_per_second: f64,
+}
+
+/// What the model file is.
+#[derive(Debug, Clone, Serialize)]
+pub struct ModelInfo {
+    pub path: PathBuf,
+    pub architecture: Option<String>,
+    pub parameters: u64,
+    pub bytes: u64,
+    pub context_trained: u32,
+    /// Whether the model carries a chat template (else ChatML is used).
+    pub chat_template: bool,
+}
+
+/// Something the worker streams back.
+enum Event {
+    Piece(String),
+    Done(Result<Generation>),
+}
+
+enum Job {
+    Generate {
+        tokens: Vec<LlamaToken>,
+        request: Request,
+        grammar: Option<String>,
+        events: Sender<Event>,
+        queued: Instant,
+    },
+    Choose {
+        tokens: Vec<LlamaToken>,
+        labels: Vec<(String, Vec<LlamaToken>)>,
+        reply: Sender<Result<Choice>>,
+        queued: Instant,
+    },
+}
+
+/// A loaded model and the thread that serves it.
+pub struct Llm {
+    model: Arc<LlamaModel>,
+    jobs: Option<SyncSender<Job>>,
+    worker: Option<JoinHandle<()>>,
+    stats: Arc<Mutex<RuntimeStats>>,
+    info: ModelInfo,
+    settings: Settings,
+}
+
+impl std::fmt::Debug for Llm {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Llm")
+            .field("info", &self.info)
+            .field("settings", &self.settings)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Drop for Llm {
+    fn drop(&mut self) {
+        // Closing the queue ends the worker after its current work.
+        self.jobs = None;
+        if let Some(worker) = self.worker.take() {
+            let _ = worker.join();
+        }
+    }
+}
+
+impl Llm {
+    /// Loads a GGUF model: the header is checked first (a file that is not
+    /// GGUF or is cut short is refused with its name), then llama.cpp loads
+    /// it and a context is made on the worker thread.
+    pub fn load(path: &Path, settings: &Settings) -> Result<Self> {
+        let header = gguf::read_header(path)?;
+        let bytes = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+        let backend = backend()?;
+        let model = LlamaModel::load_from_file(backend, path, &LlamaModelParams::default())
+            .map_err(|e| LlmError::Load {
+                path: path.to_path_buf(),
+                reason: format!(
+                    "{e}; the file may be truncated or its architecture ({}) unknown to this build",
+                    header.architecture.as_deref().unwrap_or("not stated")
+                ),
+            })?;
+        let model = Arc::new(model);
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let mut settings = settings.clone();
+        settings.threads = settings.threads.clamp(1, cores);
+        settings.sequences = settings.sequences.clamp(1, 64);
+        settings.batch = settings.batch.max(16);
+        settings.context = settings.context.max(256);
+        let info = ModelInfo {
+            path: path.to_path_buf(),
+            architecture: header.architecture,
+            parameters: model.n_params(),
+            bytes,
+            context_trained: model.n_ctx_train(),
+            chat_template: model.chat_template(None).is_ok(),
+        };
+        let stats = Arc::new(Mutex::new(RuntimeStats::default()));
+        let (jobs, queue) = mpsc::sync_channel::<Job>(settings.queue.max(1));
+        let (ready_tx, ready_rx) = mpsc::channel::<Result<()>>();
+        let worker = {
+            let model = model.clone();
+            let stats = stats.clone();
+            let settings = settings.clone();
+            std::thread::Builder::new()
+                .name("steward-llm".to_string())
+                .spawn(move || worker(model, settings, queue, stats, ready_tx))
+                .map_err(|e| LlmError::Runtime(format!("cannot start the model thread: {e}")))?
+        };
+        ready_rx.recv().map_err(|_| LlmError::Stopped)??;
+        Ok(Self {
+            model,
+            jobs: Some(jobs),
+            worker: Some(worker),
+            stats,
+            info,
+            settings,
+        })
+    }
+
+    pub fn info(&self) -> &ModelInfo {
+        &self.info
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    pub fn stats(&self) -> RuntimeStats {
+        self.stats.lock().map(|s| s.clone()).unwrap_or_default()
+    }
+
+    /// The prompt text the model sees: chat messages through its template,
+    /// ChatML when it has none or llama.cpp cannot apply it.
+    pub fn render(&self, prompt: &Prompt) -> Result<String> {
+        let messages = match prompt {
+            Prompt::Text(text) => return Ok(text.clone()),
+            Prompt::Chat(messages) => messages,
+        };
+        if let Ok(template) = self.model.chat_template(None) {
+            let chat: std::result::Result<Vec<LlamaChatMessage>, NotApplied> = messages
+                .iter()
+                .map(|m| {
+                    LlamaChatMessage::new(m.role.clone(), m.content.clone()).map_err(|_| NotApplied)
+                })
+                .collect();
+            if let Ok(text) = chat.and_then(|chat| {
+                self.model
+                    .apply_chat_template(&template, &chat, true)
+                    .map_err(|_| NotApplied)
+            }) {
+                return Ok(text);
+            }
+        }
+        Ok(chatml(messages))
+    }
+
+    /// The prompt's tokens (special tokens of the template parsed as such).
+    pub fn tokenize(&self, prompt: &Prompt) -> Result<Vec<LlamaToken>> {
+        let text = self.render(prompt)?;
+        Ok(self.model.vocab().tokenize(text.as_bytes(), true, true))
+    }
+
+    fn send(&self, job: Job) -> Result<()> {
+        let jobs = self.jobs.as_ref().ok_or(LlmError::Stopped)?;
+        match jobs.try_send(job) {
+            Ok(()) => Ok(()),
+            Err(TrySendError::Full(_)) => {
+                if let Ok(mut s) = self.stats.lock() {
+                    s.rejected += 1;
+                }
+                Err(LlmError::Busy(self.settings.queue))
+            }
+            Err(TrySendError::Disconnected(_)) => Err(LlmError::Stopped),
+        }
+    }
+
+    /// Generates a reply, calling `on_piece` with each piece of text as it
+    /// comes; `on_piece` returning false cancels the rest.
+    pub fn generate_streaming(
+        &self,
+        request: &Request,
+        on_piece: &mut dyn FnMut(&str) -> bool,
+    ) -> Result<Generation> {
+        let tokens = self.tokenize(&request.prompt)?;
+        let context = self.settings.context as usize;
+        if tokens.len() + request.max_tokens > context {
+            return Err(LlmError::PromptTooLong {
+                tokens: tokens.len(),
+                reply: request.max_tokens,
+                context,
+            });
+        }
+        let grammar = match &request.schema {
+            Some(schema) => Some(
+                llama_cpp_2::json_schema_to_grammar(&schema.to_string())
+                    .map_err(|e| LlmError::Schema(e.to_string()))?,
+            ),
+            None => None,
+        };
+        let mut request = request.clone();
+        let cancel = request
+            .cancel
+            .get_or_insert_with(CancelToken::default)
+            .clone();
+        let (events, replies) = mpsc::channel();
+        self.send(Job::Generate {
+            tokens,
+            request: request.clone(),
+            grammar,
+            events,
+            queued: Instant::now(),
+        })?;
+        loop {
+            match replies.recv().map_err(|_| LlmError::Stopped)? {
+                Event::Piece(piece) => {
+                    if !on_piece(&piece) {
+                        cancel.cancel();
+                    }
+                }
+                Event::Done(result) => {
+                    let mut generation = result?;
+                    if let Some(schema) = request
+                        .schema
+                        .as_ref()
+                        .filter(|_| generation.stop == StopReason::EndOfGeneration)
+                    {
+                        generation.json = Some(validate(schema, &generation.text)?);
+                    }
+                    return Ok(generation);
+                }
+            }
+        }
+    }
+
+    pub fn generate(&self, request: &Request) -> Result<Generation> {
+        self.generate_streaming(request, &mut |_| true)
+    }
+
+    /// `n` replies to one request, decoded together (seeds `seed`, `seed+1`,
+    /// ...): self-consistency voting at a fraction of `n` separate runs.
+    pub fn generate_n(&self, request: &Request, n: usize) -> Result<Vec<Generation>> {
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..n)
+                .map(|i| {
+                    let mut r = request.clone();
+                    r.seed = request.seed.wrapping_add(i as u32);
+                    scope.spawn(move || self.generate(&r))
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or(Err(LlmError::Stopped)))
+                .collect()
+        })
+    }
+
+    /// The label the model finds likeliest after the prompt, from its logits
+    /// (no sampling). When the labels' first tokens differ, one forward pass
+    /// over the prompt decides; otherwise each label's full token sequence is
+    /// scored too.
+    pub fn choose(&self, prompt: &Prompt, labels: &[String]) -> Result<Choice> {
+        if labels.is_empty() {
+            return Err(LlmError::Runtime("no labels to choose from".to_string()));
+        }
+        let tokens = self.tokenize(prompt)?;
+        let labels: Vec<(String, Vec<LlamaToken>)> = labels
+            .iter()
+            .map(|l| {
+                (
+                    l.clone(),
+                    self.model.vocab().tokenize(l.as_bytes(), false, false),
+                )
+            })
+            .collect();
+        let longest = labels.iter().map(|(_, t)| t.len()).max().unwrap_or(0);
+        let context = self.settings.context as usize;
+        if tokens.len() + longest > context {
+            return Err(LlmError::PromptTooLong {
+                tokens: tokens.len(),
+                reply: longest,
+                context,
+            });
+        }
+        let (reply, answer) = mpsc::channel();
+        self.send(Job::Choose {
+            tokens,
+            labels,
+            reply,
+            queued: Instant::now(),
+        })?;
+        answer.recv().map_err(|_| LlmError::Stopped)?
+    }
+}
+
+/// The model's template could not be applied (ChatML is used instead).
+struct NotApplied;
+
+/// ChatML, the fallback template.
+fn chatml(messages: &[Message]) -> String {
+    let mut text = String::new();
+    for m in messages {
+        text.push_str(&format!(
+            "<|im_start|>{}\n{}<|im_end|>\n",
+            m.role, m.content
+        ));
+    }
+    text.push_str("<|im_start|>assistant\n");
+    text
+}
+
+/// Parses the reply and checks it against the schema.
+fn validate(schema: &serde_json::Value, text: &str) -> Result<serde_json::Value> {
+    let value: serde_json::Value = serde_json::from_str(text.trim())
+        .map_err(|e| LlmError::Invalid(format!("not JSON: {e}")))?;
+    let validator =
+        jsonschema::validator_for(schema).map_err(|e| LlmError::Schema(e.to_string()))?;
+    if let Some(error) = validator.iter_errors(&value).next() {
+        return Err(LlmError::Invalid(format!(
+            "{} at `{}`",
+            error,
+            error.instance_path()
+        )));
+    }
+    Ok(value)
+}
+
+/// Picks the next token. Wraps llama.cpp's sampler so that nothing can call
+/// `accept` after `sample` (which already accepts): with a grammar in the
+/// chain, a second accept aborts the process.
+struct TokenPicker(LlamaSampler);
+
+impl TokenPicker {
+    fn new(model: &LlamaModel, request: &Request, grammar: Option<&str>) -> Result<Self> {
+        let mut chain = Vec::new();
+        if let Some(grammar) = grammar {
+            chain.push(
+                LlamaSampler::grammar(model, grammar, "root")
+                    .map_err(|e| LlmError::Schema(e.to_string()))?,
+            );
+        }
+        if request.temperature > 0.0 {
+            chain.push(LlamaSampler::temp(request.temperature));
+            chain.push(LlamaSampler::dist(request.seed));
+        } else {
+            chain.push(LlamaSampler::greedy());
+        }
+        Ok(Self(LlamaSampler::chain_simple(chain)))
+    }
+
+    fn pick(&mut self, ctx: &LlamaContext<'_>, index: i32) -> LlamaToken {
+        self.0.sample(ctx, index)
+    }
+}
+
+/// Bytes of token pieces turned into text, holding back a UTF-8 character
+/// split across tokens until it is whole.
+#[derive(Default)]
+struct Utf8Buffer(Vec<u8>);
+
+impl Utf8Buffer {
+    fn push(&mut self, bytes: &[u8]) -> String {
+        self.0.extend_from_slice(bytes);
+        let valid = match std::str::from_utf8(&self.0) {
+            Ok(s) => s.len(),
+            Err(e) if e.error_len().is_none() => e.valid_up_to(),
+            // Invalid bytes, not a split character: let them through, replaced.
+            Err(_) => self.0.len(),
+        };
+        let rest = self.0.split_off(valid);
+        let text = String::from_utf8_lossy(&self.0).into_owned();
+        self.0 = rest;
+        text
+    }
+}
+
+/// A request being decoded in a sequence slot.
+struct Active {
+    slot: usize,
+    prompt: Vec<LlamaToken>,
+    /// Prompt tokens already in the KV cache.
+    fed: usize,
+    cached: usize,
+    picker: TokenPicker,
+    request: Request,
+    events: Sender<Event>,
+    text: String,
+    utf8: Utf8Buffer,
+    generated: usize,
+    next: Option<LlamaToken>,
+    queued: Instant,
+    started: Instant,
+    first_token: Option<Instant>,
+}
+
+impl Active {
+    fn pos(&self) -> usize {
+        self.fed + self.generated
+    }
+}
+
+/// A sequence slot: what its KV cache holds.
+#[derive(Default, Clone)]
+struct Slot {
+    tokens: Vec<LlamaToken>,
+    busy: bool,
+}
+
+fn common_prefix(a: &[LlamaToken], b: &[LlamaToken]) -> usize {
+    a.iter().zip(b).take_while(|(x, y)| x == y).count()
+}
+
+struct Worker<'m> {
+    model: &'m LlamaModel,
+    ctx: LlamaContext<'m>,
+    slots: Vec<Slot>,
+    settings: Settings,
+    stats: Arc<Mutex<RuntimeStats>>,
+}
+
+fn worker(
+    model: Arc<LlamaModel>,
+    settings: Settings,
+    queue: Receiver<Job>,
+    stats: Arc<Mutex<RuntimeStats>>,
+    ready: Sender<Result<()>>,
+) {
+    let backend = match backend() {
+        Ok(b) => b,
+        Err(e) => {
+            let _ = ready.send(Err(e));
+            return;
+        }
+    };
+    let threads = settings.threads as i32;
+    let params = LlamaContextParams::default()
+        .with_n_ctx(NonZeroU32::new(settings.context))
+        .with_n_batch(settings.batch)
+        .with_n_ubatch(settings.batch)
+        .with_n_threads(threads)
+        .with_n_threads_batch(threads)
+        .with_n_seq_max(settings.sequences)
+        // Without a unified cache each sequence would get only n_ctx / n_seq.
+        .with_kv_unified(true);
+    let ctx = match model.new_context(backend, params) {
+        Ok(ctx) => ctx,
+        Err(e) => {
+            let _ = ready.send(Err(LlmError::Runtime(format!(
+                "cannot create a context: {e}"
+            ))));
+            return;
+        }
+    };
+    let _ = ready.send(Ok(()));
+    let mut w = Worker {
+        model: &model,
+        ctx,
+        slots: vec![Slot::default(); settings.sequences as usize],
+        settings,
+        stats,
+    };
+    w.run(&queue);
+}
+
+impl Worker<'_> {
+    fn run(&mut self, queue: &Receiver<Job>) {
+        let mut active: Vec<Active> = Vec::new();
+        loop {
+            // Idle: wait for work. Busy: take what is waiting, up to the free slots.
+            if active.is_empty() {
+                match queue.recv() {
+                    Ok(job) => self.admit(job, &mut active),
+                    Err(_) => return,
+                }
+            }
+            while self.slots.iter().any(|s| !s.busy) {
+                match queue.try_recv() {
+                    Ok(job) => self.admit(job, &mut active),
+                    Err(_) => break,
+                }
+            }
+            if !active.is_empty() {
+                self.step(&mut active);
+            }
+        }
+    }
+
+    /// A free slot for `tokens`, with as much of them as any slot has cached
+    /// already in its KV cache; returns the slot and the tokens reused.
+    fn place(&mut self, tokens: &[LlamaToken]) -> Option<(usize, usize)> {
+        let free: Vec<usize> = (0..self.slots.len())
+            .filter(|&i| !self.slots[i].busy)
+            .collect();
+        let own = free
+            .iter()
+            .map(|&i| (i, common_prefix(&self.slots[i].tokens, tokens)))
+            .max_by_key(|&(i, n)| (n, std::cmp::Reverse(i)))?;
+        let best = (0..self.slots.len())
+            .map(|i| (i, common_prefix(&self.slots[i].tokens, tokens)))
+            .max_by_key(|&(i, n)| (n, std::cmp::Reverse(i)))?;
+        let (slot, mut reuse) = own;
+        if best.1 > reuse {
+            // Another slot holds a longer prefix: share its cells.
+            let _ = self.ctx.clear_kv_cache_seq(Some(slot as u32), None, None);
+            let _ =
+                self.ctx
+                    .copy_kv_cache_seq(best.0 as i32, slot as i32, None, Some(best.1 as u32));
+            self.slots[slot].tokens = tokens[..best.1].to_vec();
+            reuse = best.1;
+        }
+        // The last prompt token is always decoded: its logits are needed.
+        reuse = reuse.min(tokens.len().saturating_sub(1));
+        let _ = self
+            .ctx
+            .clear_kv_cache_seq(Some(slot as u32), Some(reuse as u32), None);
+        self.slots[slot].tokens.truncate(reuse);
+        self.slots[slot].busy = true;
+        Some((slot, reuse))
+    }
+
+    fn admit(&mut self, job: Job, active: &mut Vec<Active>) {
+        match job {
+            Job::Generate {
+                tokens,
+                request,
+                grammar,
+                events,
+                queued,
+            } => {
+                let picker = match TokenPicker::new(self.model, &request, grammar.as_deref()) {
+                    Ok(p) => p,
+                    Err(e) => {
+                        self.count_failure();
+                        let _ = events.send(Event::Done(Err(e)));
+                        return;
+                    }
+                };
+                let Some((slot, reuse)) = self.place(&tokens) else {
+                    let _ = events.send(Event::Done(Err(LlmError::Runtime(
+                        "no free sequence".into(),
+                    ))));
+                    return;
+                };
+                active.push(Active {
+                    slot,
+                    prompt: tokens,
+                    fed: reuse,
+                    cached: reuse,
+                    picker,
+                    request,
+                    events,
+                    text: String::new(),
+                    utf8: Utf8Buffer::default(),
+                    generated: 0,
+                    next: None,
+                    queued,
+                    started: Instant::now(),
+                    first_token: None,
+                });
+            }
+            Job::Choose {
+                tokens,
+                labels,
+                reply,
+                queued,
+            } => {
+                let result = self.choose(&tokens, &labels, queued);
+                if result.is_err() {
+                    self.count_failure();
+                }
+                let _ = reply.send(result);
+            }
+        }
+    }
+
+    fn count_failure(&self) {
+        if let Ok(mut s) = self.stats.lock() {
+            s.failed += 1;
+        }
+    }
+
+    /// Decodes `tokens` into `slot` from position `start`, in chunks of the
+    /// batch size; returns the batch index of the last token's logits.
+    fn prefill(&mut self, slot: usize, tokens: &[LlamaToken], start: usize) -> Result<i32> {
+        let chunk = self.settings.batch as usize;
+        let mut last = 0;
+        let mut batch = LlamaBatch::new(chunk, 1);
+        for (c, piece) in tokens.chunks(chunk).enumerate() {
+            batch.clear();
+            for (i, t) in piece.iter().enumerate() {
+                let pos = start + c * chunk + i;
+                let is_last = c * chunk + i + 1 == tokens.len();
+                batch
+                    .add(*t, pos as i32, &[slot as i32], is_last)
+                    .map_err(|e| LlmError::Runtime(e.to_string()))?;
+                if is_last {
+                    last = i as i32;
+                }
+            }
+            self.ctx
+                .decode(&mut batch)
+                .map_err(|e| LlmError::Runtime(format!("decode: {e}")))?;
+        }
+        Ok(last)
+    }
+
+    fn choose(
+        &mut self,
+        tokens: &[LlamaToken],
+        labels: &[(String, Vec<LlamaToken>)],
+        queued: Instant,
+    ) -> Result<Choice> {
+        let started = Instant::now();
+        let (slot, reuse) = self
+            .place(tokens)
+            .ok_or_else(|| LlmError::Runtime("no free sequence".into()))?;
+        let result = (|| {
+            let last = self.prefill(slot, &tokens[reuse..], reuse)?;
+            let logits = self.ctx.get_logits_ith(last).to_vec();
+            let firsts: Vec<Option<LlamaToken>> =
+                labels.iter().map(|(_, t)| t.first().copied()).collect();
+            let distinct = firsts.iter().all(Option::is_some)
+                && firsts
+                    .iter()
+                    .collect::<std::collections::BTreeSet<_>>()
+                    .len()
+                    == firsts.len();
+            let mut passes = 1;
+            let mut scores: Vec<(String, f32)> = Vec::with_capacity(labels.len());
+            if distinct {
+                let norm = log_sum_exp(&logits);
+                for ((name, _), first) in labels.iter().zip(&firsts) {
+                    let t = first.map_or(0, |t| t.0 as usize);
+                    scores.push((
+                        name.clone(),
+                        logits.get(t).copied().unwrap_or(f32::MIN) - norm,
+                    ));
+                }
+            } else {
+                // Labels share their first token: score each whole label.
+                for (name, label_tokens) in labels {
+                    let mut score = 0.0;
+                    let mut current = logits.clone();
+                    for (i, t) in label_tokens.iter().enumerate() {
+                        score += current.get(t.0 as usize).copied().unwrap_or(f32::MIN)
+                            - log_sum_exp(&current);
+                        if i + 1 < label_tokens.len() {
+                            let idx = self.prefill(slot, &[*t], tokens.len() + i)?;
+                            current = self.ctx.get_logits_ith(idx).to_vec();
+                            passes += 1;
+                        }
+                    }
+                    let _ = self.ctx.clear_kv_cache_seq(
+                        Some(slot as u32),
+                        Some(tokens.len() as u32),
+                        None,
+                    );
+                    scores.push((name.clone(), score));
+                }
+            }
+            scores.sort_by(|a, b| b.1.total_cmp(&a.1));
+            let total = started.elapsed().as_secs_f64() * 1000.0;
+            Ok(Choice {
+                label: scores[0].0.clone(),
+                scores,
+                passes,
+                metrics: Metrics {
+                    prompt_tokens: tokens.len(),
+                    cached_tokens: reuse,
+                    generated_tokens: 0,
+                    queued_ms: (started - queued).as_secs_f64() * 1000.0,
+                    time_to_first_token_ms: total,
+                    total_ms: total,
+                    tokens_per_second: 0.0,
+                },
+            })
+        })();
+        let s = &mut self.slots[slot];
+        s.busy = false;
+        s.tokens = if result.is_ok() {
+            tokens.to_vec()
+        } else {
+            Vec::new()
+        };
+        if result.is_err() {
+            let _ = self.ctx.clear_kv_cache_seq(Some(slot as u32), None, None);
+        }
+        self.record(result.as_ref().ok().map(|c| &c.metrics));
+        result
+    }
+
+    /// One decode step for every active request: the next chunk of prompts
+    /// still being read, the last sampled token of the others.
+    fn step(&mut self, active: &mut Vec<Active>) {
+        let budget = self.settings.batch as usize;
+        let mut batch = LlamaBatch::new(budget, 1);
+        // (index in `active`, batch index of its logits)
+        let mut wants: Vec<(usize, i32)> = Vec::new();
+        let mut used = 0usize;
+        for (a_index, a) in active.iter_mut().enumerate() {
+            if used >= budget {
+                break;
+            }
+            if a.fed < a.prompt.len() {
+                let take = (a.prompt.len() - a.fed).min(budget - used);
+                for i in 0..take {
+                    let pos = a.fed + i;
+                    let last = pos + 1 == a.prompt.len();
+                    if batch
+                        .add(a.prompt[pos], pos as i32, &[a.slot as i32], last)
+                        .is_err()
+                    {
+                        break;
+                    }
+                    if last {
+                        wants.push((a_index, batch.n_tokens() - 1));
+                    }
+                }
+                a.fed += take;
+                used += take;
+            } else if let Some(token) = a.next.take() {
+                let pos = a.pos() - 1;
+                if batch.add(token, pos as i32, &[a.slot as i32], true).is_ok() {
+                    wants.push((a_index, batch.n_tokens() - 1));
+                    used += 1;
+                }
+            }
+        }
+        if batch.n_tokens() == 0 {
+            return;
+        }
+        if let Ok(mut s) = self.stats.lock() {
+            s.steps += 1;
+            s.max_batched_sequences = s.max_batched_sequences.max(wants.len().max(1));
+        }
+        let mut decoded = self.ctx.decode(&mut batch);
+        if decoded.is_err() && self.slots.iter().any(|s| !s.busy && !s.tokens.is_empty()) {
+            // The KV cache is full: give up the prefixes idle slots keep, retry.
+            for (i, slot) in self.slots.iter_mut().enumerate() {
+                if !slot.busy && !slot.tokens.is_empty() {
+                    let _ = self.ctx.clear_kv_cache_seq(Some(i as u32), None, None);
+                    slot.tokens.clear();
+                }
+            }
+            decoded = self.ctx.decode(&mut batch);
+        }
+        if let Err(e) = decoded {
+            // Still no room: fail these requests, drop every cached prefix,
+            // and go on with the queue.
+            let error = format!(
+                "decode: {e} ({} sequences at once; lower llm.sequences or raise llm.context)",
+                active.len()
+            );
+            for a in active.drain(..) {
+                let _ = a
+                    .events
+                    .send(Event::Done(Err(LlmError::Runtime(error.clone()))));
+                self.count_failure();
+            }
+            self.ctx.clear_kv_cache();
+            for s in &mut self.slots {
+                *s = Slot::default();
+            }
+            return;
+        }
+        let mut finished: Vec<(usize, StopReason)> = Vec::new();
+        for (a_index, logits_at) in wants {
+            let a = &mut active[a_index];
+            let token = a.picker.pick(&self.ctx, logits_at);
+            if a.first_token.is_none() {
+                a.first_token = Some(Instant::now());
+            }
+            let cancelled = a
+                .request
+                .cancel
+                .as_ref()
+                .is_some_and(CancelToken::is_cancelled);
+            if self.model.vocab().is_eog(token) && !a.request.ignore_end {
+                finished.push((a_index, StopReason::EndOfGeneration));
+                continue;
+            }
+            a.generated += 1;
+            let piece = a
+                .utf8
+                .push(&self.model.vocab().token_to_piece(token, false, None));
+            if !piece.is_empty() {
+                a.text.push_str(&piece);
+                let _ = a.events.send(Event::Piece(piece));
+            }
+            if cancelled {
+                finished.push((a_index, StopReason::Cancelled));
+            } else if a.generated >= a.request.max_tokens {
+                finished.push((a_index, StopReason::MaxTokens));
+            } else {
+                a.next = Some(token);
+            }
+        }
+        // Requests cancelled while still reading their prompt.
+        for (i, a) in active.iter().enumerate() {
+            if a.first_token.is_none()
+                && a.request
+                    .cancel
+                    .as_ref()
+                    .is_some_and(CancelToken::is_cancelled)
+            {
+                finished.push((i, StopReason::Cancelled));
+            }
+        }
+        finished.sort_by_key(|(i, _)| std::cmp::Reverse(*i));
+        finished.dedup_by_key(|(i, _)| *i);
+        for (i, stop) in finished {
+            let a = active.swap_remove(i);
+            self.finish(a, stop);
+        }
+    }
+
+    fn finish(&mut self, a: Active, stop: StopReason) {
+        let now = Instant::now();
+        let first = a.first_token.unwrap_or(now);
+        let after_first = (now - first).as_secs_f64();
+        let metrics = Metrics {
+            prompt_tokens: a.prompt.len(),
+            cached_tokens: a.cached,
+            generated_tokens: a.generated,
+            queued_ms: (a.started - a.queued).as_secs_f64() * 1000.0,
+            time_to_first_token_ms: (first - a.started).as_secs_f64() * 1000.0,
+            total_ms: (now - a.started).as_secs_f64() * 1000.0,
+            tokens_per_second: if after_first > 0.0 && a.generated > 1 {
+                (a.generated - 1) as f64 / after_first
+            } else {
+                0.0
+            },
+        };
+        tracing::info!(
+            prompt_tokens = metrics.prompt_tokens,
+            cached_tokens = metrics.cached_tokens,
+            generated_tokens = metrics.generated_tokens,
+            ttft_ms = metrics.time_to_first_token_ms,
+            tokens_per_second = metrics.tokens_per_second,
+            "generation finished"
+        );
+        self.record(Some(&metrics));
+        // The slot keeps what it decoded (prompt and reply) as a cached prefix.
+        let slot = &mut self.slots[a.slot];
+        let mut kept = a.prompt.clone();
+        kept.truncate(a.fed);
+        slot.tokens = kept;
+        slot.busy = false;
+        // Generated tokens are in the cache too, but a prompt rarely repeats a
+        // reply verbatim: drop them so the cache holds only the prompt.
+        let _ = self
+            .ctx
+            .clear_kv_cache_seq(Some(a.slot as u32), Some(a.fed as u32), None);
+        let mut text = a.text;
+        let mut utf8 = a.utf8;
+        text.push_str(&utf8.push(&[]));
+        let _ = a.events.send(Event::Done(Ok(Generation {
+            text,
+            stop,
+            json: None,
+            metrics,
+        })));
+    }
+
+    fn record(&self, metrics: Option<&Metrics>) {
+        let Ok(mut s) = self.stats.lock() else {
+            return;
+        };
+        let Some(m) = metrics else {
+            return;
+        };
+        s.requests += 1;
+        let n = s.requests as f64;
+        s.prompt_tokens += m.prompt_tokens as u64;
+        s.cached_tokens += m.cached_tokens as u64;
+        s.generated_tokens += m.generated_tokens as u64;
+        s.mean_time_to_first_token_ms +=
+            (m.time_to_first_token_ms - s.mean_time_to_first_token_ms) / n;
+        s.mean_tokens_per_second += (m.tokens_per_second - s.mean_tokens_per_second) / n;
+    }
+}
+
+fn log_sum_exp(logits: &[f32]) -> f32 {
+    let max = logits.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    max + logits.iter().map(|l| (l - max).exp()).sum::<f32>().ln()
+}

@@ -1,0 +1,352 @@
+//! The runtime with the real `smollm2-135m` model, one thread, one test at a
+//! time. The model comes from `STEWARD_TEST_MODEL`, else the preset cache
+//! (`make test` pulls it); without it the tests say so and pass, except under
+//! CI, where it must be there.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::PathBuf;
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
+
+use steward_llm::{
+    CancelToken, Llm, LlmError, Message, Prompt, Request, Settings, StopReason, default_model_dir,
+};
+
+/// Tests load a model each and must not overlap: two models on two cores
+/// would only measure contention.
+static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+
+fn serial() -> MutexGuard<'static, ()> {
+    ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn model_path() -> Option<PathBuf> {
+    let path = std::env::var_os("STEWARD_TEST_MODEL")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| default_model_dir().join("smollm2-135m.gguf"));
+    if path.exists() {
+        return Some(path);
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "{} is missing: `steward model pull smollm2-135m` (make test does it)",
+        path.display()
+    );
+    eprintln!(
+        "skipping: {} is missing (steward model pull smollm2-135m)",
+        path.display()
+    );
+    None
+}
+
+fn settings() -> Settings {
+    Settings {
+        threads: 1,
+        context: 2048,
+        batch: 256,
+        sequences: 4,
+        queue: 8,
+    }
+}
+
+fn load() -> Option<Llm> {
+    model_path().map(|p| Llm::load(&p, &settings()).unwrap())
+}
+
+fn chat(system: &str, user: &str) -> Prompt {
+    Prompt::Chat(vec![
+        Message::new("system", system),
+        Message::new("user", user),
+    ])
+}
+
+const SYSTEM: &str = "You are Steward, a data governance assistant. You answer questions about \
+tables, columns, owners, sensitive data and lineage in a warehouse. Be brief and precise. \
+Never invent a table that the user did not mention.";
+
+#[test]
+fn loads_and_renders_its_chat_template() {
+    let _one = serial();
+    let Some(llm) = load() else { return };
+    let info = llm.info();
+    assert_eq!(info.architecture.as_deref(), Some("llama"));
+    assert!(info.parameters > 100_000_000, "{info:?}");
+    assert!(info.chat_template);
+    let text = llm.render(&chat("sys", "hello")).unwrap();
+    assert!(text.contains("<|im_start|>user\nhello<|im_end|>"), "{text}");
+    assert!(text.ends_with("<|im_start|>assistant\n"), "{text}");
+}
+
+#[test]
+fn streams_pieces_that_add_up_to_the_reply() {
+    let _one = serial();
+    let Some(llm) = load() else { return };
+    let mut pieces = Vec::new();
+    let generation = llm
+        .generate_streaming(
+            &Request::new(chat(SYSTEM, "Name three kinds of personal data."), 40),
+            &mut |p| {
+                pieces.push(p.to_string());
+                true
+            },
+        )
+        .unwrap();
+    assert!(pieces.len() > 3, "{pieces:?}");
+    assert_eq!(pieces.concat(), generation.text);
+    assert!(generation.metrics.generated_tokens > 3);
+    assert!(matches!(
+        generation.stop,
+        StopReason::EndOfGeneration | StopReason::MaxTokens
+    ));
+    assert!(generation.metrics.time_to_first_token_ms > 0.0);
+    let stats = llm.stats();
+    assert_eq!(stats.requests, 1);
+    assert_eq!(
+        stats.generated_tokens as usize,
+        generation.metrics.generated_tokens
+    );
+}
+
+#[test]
+fn json_schema_output_parses_and_validates() {
+    let _one = serial();
+    let Some(llm) = load() else { return };
+    let schema = serde_json::json!({
+        "type": "object",
+        "properties": {
+            "column": {"type": "string", "enum": ["email", "phone", "order_id"]},
+            "sensitive": {"type": "boolean"},
+            "reason": {"type": "string", "maxLength": 60}
+        },
+        "required": ["column", "sensitive", "reason"],
+        "additionalProperties": false
+    });
+    let mut request = Request::new(
+        chat(
+            SYSTEM,
+            "Which column holds e-mail addresses: email, phone or order_id? Answer in JSON.",
+        ),
+        120,
+    );
+    request.schema = Some(schema);
+    let generation = llm.generate(&request).unwrap();
+    assert_eq!(
+        generation.stop,
+        StopReason::EndOfGeneration,
+        "{}",
+        generation.text
+    );
+    let json = generation.json.expect("validated JSON");
+    assert!(
+        json["column"].is_string() && json["sensitive"].is_boolean(),
+        "{json}"
+    );
+    // A second request with a grammar in the same runtime: the sampler is
+    // never asked to accept a token twice (that would abort the process).
+    let again = llm.generate(&request).unwrap();
+    assert_eq!(again.text, generation.text, "greedy: the same reply");
+}
+
+#[test]
+fn labels_are_chosen_from_logits() {
+    let _one = serial();
+    let Some(llm) = load() else { return };
+    let labels: Vec<String> = ["yes", "no"].iter().map(|s| s.to_string()).collect();
+    let choice = llm
+        .choose(
+            &chat(
+                SYSTEM,
+                "Is an e-mail address personal data? Answer yes or no.",
+            ),
+            &labels,
+        )
+        .unwrap();
+    assert_eq!(choice.passes, 1, "distinct first tokens: one forward pass");
+    assert_eq!(choice.scores.len(), 2);
+    assert!(choice.scores[0].1 >= choice.scores[1].1);
+    assert_eq!(choice.label, choice.scores[0].0);
+    // Labels sharing their first token are scored whole.
+    let labels: Vec<String> = ["PERSON_NAME", "PERSON_ID"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let choice = llm
+        .choose(&chat(SYSTEM, "Label the column `full_name`."), &labels)
+        .unwrap();
+    assert!(choice.passes > 1, "{choice:?}");
+    assert!(
+        choice.scores.iter().all(|(_, s)| s.is_finite()),
+        "{choice:?}"
+    );
+}
+
+#[test]
+fn a_cached_prefix_gives_the_same_reply_as_a_cold_run() {
+    let _one = serial();
+    let Some(path) = model_path() else { return };
+    let warm = Llm::load(&path, &settings()).unwrap();
+    let first = warm
+        .generate(&Request::new(chat(SYSTEM, "What is lineage?"), 24))
+        .unwrap();
+    assert_eq!(first.metrics.cached_tokens, 0);
+    let question = Request::new(chat(SYSTEM, "What does a data steward do?"), 24);
+    let cached = warm.generate(&question).unwrap();
+    assert!(
+        cached.metrics.cached_tokens > 40,
+        "the system prompt is reused: {:?}",
+        cached.metrics
+    );
+    drop(warm);
+    let cold = Llm::load(&path, &settings()).unwrap();
+    let fresh = cold.generate(&question).unwrap();
+    assert_eq!(fresh.metrics.cached_tokens, 0);
+    assert_eq!(cached.text, fresh.text);
+}
+
+#[test]
+fn batched_sequences_match_single_runs_under_greedy_decoding() {
+    let _one = serial();
+    let Some(path) = model_path() else { return };
+    let questions = [
+        "Where would you store customer e-mails?",
+        "Why mask credit card numbers?",
+        "What is a data owner?",
+        "Name a column that holds a date of birth.",
+    ];
+    let single = Llm::load(&path, &settings()).unwrap();
+    let alone: Vec<String> = questions
+        .iter()
+        .map(|q| {
+            // A fresh prompt each time: nothing cached from the others.
+            single
+                .generate(&Request::new(chat("Answer in one sentence.", q), 20))
+                .unwrap()
+                .text
+        })
+        .collect();
+    drop(single);
+    let batched = Llm::load(&path, &settings()).unwrap();
+    let together: Vec<String> = std::thread::scope(|s| {
+        let handles: Vec<_> = questions
+            .iter()
+            .map(|q| {
+                let llm = &batched;
+                s.spawn(move || {
+                    llm.generate(&Request::new(chat("Answer in one sentence.", q), 20))
+                        .unwrap()
+                        .text
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    assert!(
+        batched.stats().max_batched_sequences > 1,
+        "decoded together: {:?}",
+        batched.stats()
+    );
+    assert_eq!(alone, together);
+}
+
+#[test]
+fn generation_can_be_cancelled() {
+    let _one = serial();
+    let Some(llm) = load() else { return };
+    let mut seen = 0;
+    let generation = llm
+        .generate_streaming(
+            &Request::new(
+                chat(SYSTEM, "Write a long essay about data governance."),
+                200,
+            ),
+            &mut |_| {
+                seen += 1;
+                seen < 3
+            },
+        )
+        .unwrap();
+    assert_eq!(generation.stop, StopReason::Cancelled);
+    assert!(
+        generation.metrics.generated_tokens < 20,
+        "{:?}",
+        generation.metrics
+    );
+    // From another thread, with a token.
+    let cancel = CancelToken::default();
+    let mut request = Request::new(chat(SYSTEM, "Write a long essay about lineage."), 400);
+    request.cancel = Some(cancel.clone());
+    let generation = std::thread::scope(|s| {
+        let handle = s.spawn(|| llm.generate(&request));
+        std::thread::sleep(Duration::from_millis(300));
+        cancel.cancel();
+        handle.join().unwrap().unwrap()
+    });
+    assert_eq!(generation.stop, StopReason::Cancelled);
+    assert!(generation.metrics.generated_tokens < 400);
+}
+
+#[test]
+fn bad_input_is_an_error_never_an_abort() {
+    let _one = serial();
+    let Some(path) = model_path() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let e = Llm::load(&dir.path().join("missing.gguf"), &settings()).unwrap_err();
+    assert!(matches!(e, LlmError::ModelNotFound(_)), "{e}");
+    let text = dir.path().join("readme.gguf");
+    std::fs::write(&text, "not a model").unwrap();
+    let e = Llm::load(&text, &settings()).unwrap_err();
+    assert!(matches!(e, LlmError::NotGguf { .. }), "{e}");
+    // The real model cut in half: the header reads, llama.cpp refuses it.
+    let bytes = std::fs::read(&path).unwrap();
+    let cut = dir.path().join("cut.gguf");
+    std::fs::write(&cut, &bytes[..bytes.len() / 2]).unwrap();
+    let e = Llm::load(&cut, &settings()).unwrap_err();
+    assert!(matches!(e, LlmError::Load { .. }), "{e}");
+    assert!(e.to_string().contains("cut.gguf"), "{e}");
+
+    let llm = Llm::load(&path, &settings()).unwrap();
+    let long = "governance ".repeat(3000);
+    let e = llm
+        .generate(&Request::new(Prompt::Text(long), 10))
+        .unwrap_err();
+    assert!(matches!(e, LlmError::PromptTooLong { .. }), "{e}");
+    let mut request = Request::new(chat(SYSTEM, "hi"), 10);
+    request.schema = Some(
+        serde_json::json!({"type": "object", "properties": {"a": {"$ref": "#/definitions/missing"}}}),
+    );
+    let e = llm.generate(&request).unwrap_err();
+    assert!(matches!(e, LlmError::Schema(_)), "{e}");
+    // The runtime still works after all that.
+    llm.generate(&Request::new(chat(SYSTEM, "hi"), 4)).unwrap();
+}
+
+#[test]
+fn a_full_queue_refuses_new_requests() {
+    let _one = serial();
+    let Some(path) = model_path() else { return };
+    let llm = Llm::load(
+        &path,
+        &Settings {
+            sequences: 1,
+            queue: 1,
+            ..settings()
+        },
+    )
+    .unwrap();
+    let long = Request::new(chat(SYSTEM, "Write a long essay about data quality."), 150);
+    std::thread::scope(|s| {
+        let running = s.spawn(|| llm.generate(&long));
+        // Wait until the first request is being decoded (out of the queue).
+        while llm.stats().steps == 0 {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        let waiting = s.spawn(|| llm.generate(&Request::new(chat(SYSTEM, "hi"), 4)));
+        std::thread::sleep(Duration::from_millis(50));
+        let refused = llm.generate(&Request::new(chat(SYSTEM, "hello"), 4));
+        assert!(matches!(refused, Err(LlmError::Busy(1))), "{refused:?}");
+        running.join().unwrap().unwrap();
+        waiting.join().unwrap().unwrap();
+    });
+    assert_eq!(llm.stats().rejected, 1);
+}

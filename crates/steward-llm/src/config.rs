@@ -23,6 +23,10 @@ pub struct LlmConfig {
     pub sequences: u32,
     /// Requests that may wait for the model before new ones are refused.
     pub queue: usize,
+    /// One KV cache shared by all sequences instead of `context / sequences`
+    /// tokens each: longer prompts, but a batched reply may then differ from
+    /// the same request run alone where two tokens nearly tie.
+    pub shared_cache: bool,
 }
 
 impl Default for LlmConfig {
@@ -35,6 +39,7 @@ impl Default for LlmConfig {
             batch: 512,
             sequences: 4,
             queue: 32,
+            shared_cache: false,
         }
     }
 }
@@ -76,6 +81,7 @@ impl LlmConfig {
             batch: self.batch,
             sequences: self.sequences,
             queue: self.queue,
+            shared_cache: self.shared_cache,
         }
     }
 }

@@ -49,6 +49,23 @@ pub struct Settings {
     pub batch: u32,
     pub sequences: u32,
     pub queue: usize,
+    /// One KV cache for all sequences (each may use the whole context), or
+    /// one per sequence (`context / sequences` each). Per sequence keeps each
+    /// sequence's cells in order, so a batched reply is bit-identical to the
+    /// same request run alone; shared cells interleave sequences, and replies
+    /// can differ where two tokens nearly tie.
+    pub shared_cache: bool,
+}
+
+impl Settings {
+    /// Tokens one sequence may hold (prompt and reply).
+    pub fn sequence_context(&self) -> usize {
+        if self.shared_cache {
+            self.context as usize
+        } else {
+            (self.context / self.sequences.max(1)) as usize
+        }
+    }
 }
 
 impl Default for Settings {
@@ -60,6 +77,7 @@ impl Default for Settings {
             batch: c.batch,
             sequences: c.sequences,
             queue: c.queue,
+            shared_cache: c.shared_cache,
         }
     }
 }
@@ -280,7 +298,7 @@ impl Llm {
         settings.threads = settings.threads.clamp(1, cores);
         settings.sequences = settings.sequences.clamp(1, 64);
         settings.batch = settings.batch.max(16);
-        settings.context = settings.context.max(256);
+        settings.context = settings.context.max(256 * settings.sequences);
         let info = ModelInfo {
             path: path.to_path_buf(),
             architecture: header.architecture,
@@ -377,7 +395,7 @@ impl Llm {
         on_piece: &mut dyn FnMut(&str) -> bool,
     ) -> Result<Generation> {
         let tokens = self.tokenize(&request.prompt)?;
-        let context = self.settings.context as usize;
+        let context = self.settings.sequence_context();
         if tokens.len() + request.max_tokens > context {
             return Err(LlmError::PromptTooLong {
                 tokens: tokens.len(),
@@ -468,7 +486,7 @@ impl Llm {
             })
             .collect();
         let longest = labels.iter().map(|(_, t)| t.len()).max().unwrap_or(0);
-        let context = self.settings.context as usize;
+        let context = self.settings.sequence_context();
         if tokens.len() + longest > context {
             return Err(LlmError::PromptTooLong {
                 tokens: tokens.len(),
@@ -634,8 +652,7 @@ fn worker(
         .with_n_threads(threads)
         .with_n_threads_batch(threads)
         .with_n_seq_max(settings.sequences)
-        // Without a unified cache each sequence would get only n_ctx / n_seq.
-        .with_kv_unified(true);
+        .with_kv_unified(settings.shared_cache);
     let ctx = match model.new_context(backend, params) {
         Ok(ctx) => ctx,
         Err(e) => {
@@ -694,11 +711,13 @@ impl Worker<'_> {
             .max_by_key(|&(i, n)| (n, std::cmp::Reverse(i)))?;
         let (slot, mut reuse) = own;
         if best.1 > reuse {
-            // Another slot holds a longer prefix: share its cells.
+            // Another slot holds a longer prefix: copy its sequence whole
+            // (llama.cpp aborts on a partial copy between per-sequence
+            // caches), then cut the copy back to the shared prefix below.
             let _ = self.ctx.clear_kv_cache_seq(Some(slot as u32), None, None);
-            let _ =
-                self.ctx
-                    .copy_kv_cache_seq(best.0 as i32, slot as i32, None, Some(best.1 as u32));
+            let _ = self
+                .ctx
+                .copy_kv_cache_seq(best.0 as i32, slot as i32, None, None);
             self.slots[slot].tokens = tokens[..best.1].to_vec();
             reuse = best.1;
         }

@@ -47,6 +47,7 @@ fn settings() -> Settings {
         batch: 256,
         sequences: 4,
         queue: 8,
+        shared_cache: false,
     }
 }
 
@@ -197,11 +198,26 @@ fn a_cached_prefix_gives_the_same_reply_as_a_cold_run() {
         "the system prompt is reused: {:?}",
         cached.metrics
     );
+    // While one request decodes in the slot holding the prefix, another
+    // with the same system prompt gets a copy of it in a slot of its own.
+    let other = Request::new(chat(SYSTEM, "Who owns a table?"), 24);
+    let long = Request::new(chat(SYSTEM, "Write a long essay about data quality."), 120);
+    let copied = std::thread::scope(|s| {
+        let running = s.spawn(|| warm.generate(&long));
+        while warm.stats().steps < 3 {
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        let copied = warm.generate(&other).unwrap();
+        running.join().unwrap().unwrap();
+        copied
+    });
+    assert!(copied.metrics.cached_tokens > 40, "{:?}", copied.metrics);
     drop(warm);
     let cold = Llm::load(&path, &settings()).unwrap();
     let fresh = cold.generate(&question).unwrap();
     assert_eq!(fresh.metrics.cached_tokens, 0);
     assert_eq!(cached.text, fresh.text);
+    assert_eq!(copied.text, cold.generate(&other).unwrap().text);
 }
 
 #[test]

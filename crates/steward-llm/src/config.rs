@@ -23,9 +23,10 @@ pub struct LlmConfig {
     pub sequences: u32,
     /// Requests that may wait for the model before new ones are refused.
     pub queue: usize,
-    /// One KV cache shared by all sequences instead of `context / sequences`
-    /// tokens each: longer prompts, but a batched reply may then differ from
-    /// the same request run alone where two tokens nearly tie.
+    /// One KV cache shared by all sequences (each may use the whole context;
+    /// generation of several sequences is batched), or one per sequence
+    /// (`context / sequences` tokens each; llama.cpp then decodes the
+    /// sequences one after another).
     pub shared_cache: bool,
 }
 
@@ -39,7 +40,7 @@ impl Default for LlmConfig {
             batch: 512,
             sequences: 4,
             queue: 32,
-            shared_cache: false,
+            shared_cache: true,
         }
     }
 }

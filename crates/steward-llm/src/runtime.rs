@@ -50,10 +50,7 @@ pub struct Settings {
     pub sequences: u32,
     pub queue: usize,
     /// One KV cache for all sequences (each may use the whole context), or
-    /// one per sequence (`context / sequences` each). Per sequence keeps each
-    /// sequence's cells in order, so a batched reply is bit-identical to the
-    /// same request run alone; shared cells interleave sequences, and replies
-    /// can differ where two tokens nearly tie.
+    /// one per sequence (`context / sequences` each). See `LlmConfig`.
     pub shared_cache: bool,
 }
 
@@ -652,7 +649,11 @@ fn worker(
         .with_n_threads(threads)
         .with_n_threads_batch(threads)
         .with_n_seq_max(settings.sequences)
-        .with_kv_unified(settings.shared_cache);
+        .with_kv_unified(settings.shared_cache)
+        // Flash attention skips other sequences' cells instead of multiplying
+        // them by zero, so a sequence's attention does not depend on where its
+        // cells sit in a shared cache (llama.cpp's "auto" leaves it off here).
+        .with_flash_attention_policy(llama_cpp_sys_2::LLAMA_FLASH_ATTN_TYPE_ENABLED);
     let ctx = match model.new_context(backend, params) {
         Ok(ctx) => ctx,
         Err(e) => {
@@ -909,33 +910,37 @@ impl Worker<'_> {
         let mut batch = LlamaBatch::new(budget, 1);
         // (index in `active`, batch index of its logits)
         let mut wants: Vec<(usize, i32)> = Vec::new();
-        let mut used = 0usize;
-        for (a_index, a) in active.iter_mut().enumerate() {
-            if used >= budget {
-                break;
+        // A prompt is read alone, never beside other sequences' tokens:
+        // attention over many query rows takes another path in llama.cpp
+        // (tiled), which would make a batched reply differ from the same
+        // request run alone. Generated tokens are then decoded together.
+        if let Some((a_index, a)) = active
+            .iter_mut()
+            .enumerate()
+            .find(|(_, a)| a.fed < a.prompt.len())
+        {
+            let take = (a.prompt.len() - a.fed).min(budget);
+            for i in 0..take {
+                let pos = a.fed + i;
+                let last = pos + 1 == a.prompt.len();
+                if batch
+                    .add(a.prompt[pos], pos as i32, &[a.slot as i32], last)
+                    .is_err()
+                {
+                    break;
+                }
+                if last {
+                    wants.push((a_index, batch.n_tokens() - 1));
+                }
             }
-            if a.fed < a.prompt.len() {
-                let take = (a.prompt.len() - a.fed).min(budget - used);
-                for i in 0..take {
-                    let pos = a.fed + i;
-                    let last = pos + 1 == a.prompt.len();
-                    if batch
-                        .add(a.prompt[pos], pos as i32, &[a.slot as i32], last)
-                        .is_err()
-                    {
-                        break;
-                    }
-                    if last {
+            a.fed += take;
+        } else {
+            for (a_index, a) in active.iter_mut().enumerate() {
+                if let Some(token) = a.next.take() {
+                    let pos = a.pos() - 1;
+                    if batch.add(token, pos as i32, &[a.slot as i32], true).is_ok() {
                         wants.push((a_index, batch.n_tokens() - 1));
                     }
-                }
-                a.fed += take;
-                used += take;
-            } else if let Some(token) = a.next.take() {
-                let pos = a.pos() - 1;
-                if batch.add(token, pos as i32, &[a.slot as i32], true).is_ok() {
-                    wants.push((a_index, batch.n_tokens() - 1));
-                    used += 1;
                 }
             }
         }

@@ -288,6 +288,30 @@ fn filler(tokens: usize, salt: usize) -> String {
     text
 }
 
+/// A filler prompt of exactly `tokens` tokens (or the nearest below), so the
+/// prompt measure compares with llama.cpp's ppN.
+fn exact_prompt(llm: &Llm, tokens: usize, salt: usize) -> anyhow::Result<String> {
+    let count = |words: usize| -> anyhow::Result<usize> {
+        Ok(llm
+            .tokenize(&Prompt::Text(filler(words, salt)))
+            .map_err(llm_error)?
+            .len())
+    };
+    let (mut lo, mut hi) = (1usize, tokens.max(2));
+    while count(hi)? < tokens {
+        hi *= 2;
+    }
+    while lo < hi {
+        let mid = (lo + hi).div_ceil(2);
+        if count(mid)? <= tokens {
+            lo = mid;
+        } else {
+            hi = mid - 1;
+        }
+    }
+    Ok(filler(lo, salt))
+}
+
 fn bench(loaded: &Loaded, args: &LlmBenchArgs, out: &Output) -> anyhow::Result<()> {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let mut thread_counts = vec![1];
@@ -311,10 +335,8 @@ fn bench(loaded: &Loaded, args: &LlmBenchArgs, out: &Output) -> anyhow::Result<(
         let mut generated = 0;
         for run in 0..repeat {
             // A different prompt each run: nothing comes from the cache.
-            let request = Request::new(
-                Prompt::Text(filler(args.prompt_tokens, run + threads * 100)),
-                1,
-            );
+            let text = exact_prompt(&llm, args.prompt_tokens, run + threads * 100)?;
+            let request = Request::new(Prompt::Text(text), 1);
             let g = tokio::task::block_in_place(|| llm.generate(&request)).map_err(llm_error)?;
             prompt_tokens = g.metrics.prompt_tokens;
             pp.push(g.metrics.prompt_tokens as f64 / (g.metrics.time_to_first_token_ms / 1000.0));

@@ -47,7 +47,7 @@ fn settings() -> Settings {
         batch: 256,
         sequences: 4,
         queue: 8,
-        shared_cache: false,
+        shared_cache: true,
     }
 }
 
@@ -230,39 +230,44 @@ fn batched_sequences_match_single_runs_under_greedy_decoding() {
         "What is a data owner?",
         "Name a column that holds a date of birth.",
     ];
-    let single = Llm::load(&path, &settings()).unwrap();
-    let alone: Vec<String> = questions
-        .iter()
-        .map(|q| {
-            // A fresh prompt each time: nothing cached from the others.
-            single
-                .generate(&Request::new(chat("Answer in one sentence.", q), 20))
-                .unwrap()
-                .text
-        })
-        .collect();
-    drop(single);
-    let batched = Llm::load(&path, &settings()).unwrap();
-    let together: Vec<String> = std::thread::scope(|s| {
-        let handles: Vec<_> = questions
+    for shared_cache in [true, false] {
+        let settings = Settings {
+            shared_cache,
+            ..settings()
+        };
+        let single = Llm::load(&path, &settings).unwrap();
+        let alone: Vec<String> = questions
             .iter()
             .map(|q| {
-                let llm = &batched;
-                s.spawn(move || {
-                    llm.generate(&Request::new(chat("Answer in one sentence.", q), 20))
-                        .unwrap()
-                        .text
-                })
+                single
+                    .generate(&Request::new(chat("Answer in one sentence.", q), 20))
+                    .unwrap()
+                    .text
             })
             .collect();
-        handles.into_iter().map(|h| h.join().unwrap()).collect()
-    });
-    assert!(
-        batched.stats().max_batched_sequences > 1,
-        "decoded together: {:?}",
-        batched.stats()
-    );
-    assert_eq!(alone, together);
+        drop(single);
+        let batched = Llm::load(&path, &settings).unwrap();
+        let together: Vec<String> = std::thread::scope(|s| {
+            let handles: Vec<_> = questions
+                .iter()
+                .map(|q| {
+                    let llm = &batched;
+                    s.spawn(move || {
+                        llm.generate(&Request::new(chat("Answer in one sentence.", q), 20))
+                            .unwrap()
+                            .text
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        assert!(
+            batched.stats().max_batched_sequences > 1,
+            "decoded together: {:?}",
+            batched.stats()
+        );
+        assert_eq!(alone, together, "shared_cache = {shared_cache}");
+    }
 }
 
 #[test]

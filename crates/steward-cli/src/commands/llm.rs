@@ -259,7 +259,10 @@ struct BatchRun {
     sequences: usize,
     tokens: usize,
     seconds: f64,
+    /// Over the whole run, prompts included.
     tokens_per_second: f64,
+    /// While the sequences generate together.
+    generation_tokens_per_second: f64,
 }
 
 #[derive(Debug, Serialize)]
@@ -425,10 +428,11 @@ fn bench(loaded: &Loaded, args: &LlmBenchArgs, out: &Output) -> anyhow::Result<(
         tokio::task::block_in_place(|| Llm::load(&path, &config.settings())).map_err(llm_error)?;
     for n in [1usize, 4, 8] {
         let mut runs = Vec::new();
+        let mut generation = Vec::new();
         let mut tokens = 0;
         for run in 0..repeat {
             let started = Instant::now();
-            let total: usize = tokio::task::block_in_place(|| {
+            let total = tokio::task::block_in_place(|| {
                 std::thread::scope(|s| {
                     let handles: Vec<_> = (0..n)
                         .map(|i| {
@@ -440,31 +444,45 @@ fn bench(loaded: &Loaded, args: &LlmBenchArgs, out: &Output) -> anyhow::Result<(
                                 args.gen_tokens,
                             );
                             request.ignore_end = true;
-                            s.spawn(move || {
-                                llm.generate(&request).map(|g| g.metrics.generated_tokens)
-                            })
+                            s.spawn(move || llm.generate(&request).map(|g| g.metrics))
                         })
                         .collect();
                     handles
                         .into_iter()
                         .map(|h| h.join().unwrap_or(Err(steward_llm::LlmError::Stopped)))
-                        .collect::<Result<Vec<usize>, _>>()
-                        .map(|v| v.into_iter().sum())
+                        .collect::<Result<Vec<steward_llm::Metrics>, _>>()
                 })
             })
             .map_err(llm_error)?;
-            tokens = total;
-            runs.push(total as f64 / started.elapsed().as_secs_f64());
+            let wall = started.elapsed().as_secs_f64();
+            tokens = total.iter().map(|m| m.generated_tokens).sum();
+            runs.push(tokens as f64 / wall);
+            // Generation alone (after each prompt is read), as
+            // llama-batched-bench reports it: the tokens after the first of
+            // each sequence over the longest generating stretch.
+            let after_first: usize = total
+                .iter()
+                .map(|m| m.generated_tokens.saturating_sub(1))
+                .sum();
+            let stretch = total
+                .iter()
+                .map(|m| (m.total_ms - m.time_to_first_token_ms) / 1000.0)
+                .fold(0.0, f64::max);
+            generation.push(after_first as f64 / stretch);
         }
         let tps = median(runs);
+        let gen_tps = median(generation);
         if progress {
-            eprintln!("{n} sequence(s) together: {tps:.1} tokens/s");
+            eprintln!(
+                "{n} sequence(s) together: {tps:.1} tokens/s ({gen_tps:.1} while generating)"
+            );
         }
         batched.push(BatchRun {
             sequences: n,
             tokens,
             seconds: tokens as f64 / tps,
             tokens_per_second: tps,
+            generation_tokens_per_second: gen_tps,
         });
     }
     let report = BenchReport {
@@ -491,13 +509,16 @@ fn bench(loaded: &Loaded, args: &LlmBenchArgs, out: &Output) -> anyhow::Result<(
             r.prefix.ratio * 100.0
         );
         let one = r.batched.first().map_or(1.0, |b| b.tokens_per_second);
+        let one_gen = r.batched.first().map_or(1.0, |b| b.generation_tokens_per_second);
         for b in &r.batched {
             let _ = writeln!(
                 text,
-                "{} sequence(s): {:.1} tokens/s ({:.2}x one)",
+                "{} sequence(s): {:.1} tokens/s ({:.2}x one); while generating {:.1} tokens/s ({:.2}x one)",
                 b.sequences,
                 b.tokens_per_second,
-                b.tokens_per_second / one
+                b.tokens_per_second / one,
+                b.generation_tokens_per_second,
+                b.generation_tokens_per_second / one_gen
             );
         }
         text

@@ -92,10 +92,12 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 /// Logs go to stderr. `STEWARD_LOG` wins over `-v`, which wins over the config.
 fn init_logging(verbose: u8, configured: &str) {
     let level = match verbose {
-        0 => configured,
-        1 => "info",
-        2 => "debug",
-        _ => "trace",
+        // llama.cpp warns about model-file quirks it works around; that is
+        // noise unless asked for with -v.
+        0 => format!("{configured},llama-cpp-2=error"),
+        1 => "info".to_string(),
+        2 => "debug".to_string(),
+        _ => "trace".to_string(),
     };
     let filter = tracing_subscriber::EnvFilter::try_from_env("STEWARD_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level));

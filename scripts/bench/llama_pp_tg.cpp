@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <random>
+#include <string>
 #include <vector>
 
 static double seconds_since(std::chrono::steady_clock::time_point t0) {
@@ -78,9 +79,52 @@ int main(int argc, char ** argv) {
     }
     std::sort(pp.begin(), pp.end());
     std::sort(tg.begin(), tg.end());
-    std::printf("{\"threads\": %d, \"pp%d\": %.1f, \"tg%d\": %.1f}\n", threads, n_prompt, pp[pp.size() / 2], n_gen,
+    std::printf("{\"threads\": %d, \"pp%d\": %.1f, \"tg%d\": %.1f", threads, n_prompt, pp[pp.size() / 2], n_gen,
                 tg[tg.size() / 2]);
     llama_free(ctx);
+
+    // Batched generation: n sequences, one token each per decode, in one
+    // shared (unified) KV cache with flash attention, as Steward runs them
+    // (LLAMA_FA=auto: with llama.cpp's default attention instead).
+    for (int n_seq : {1, 4, 8}) {
+        llama_context_params bp = llama_context_default_params();
+        bp.n_ctx = n_seq * (n_gen + 16);
+        bp.n_batch = n_seq;
+        bp.n_ubatch = n_seq;
+        bp.n_seq_max = n_seq;
+        bp.kv_unified = true;
+        // LLAMA_FA=auto measures llama.cpp's default attention instead.
+        const char * fa = std::getenv("LLAMA_FA");
+        bp.flash_attn_type = fa && std::string(fa) == "auto" ? LLAMA_FLASH_ATTN_TYPE_AUTO : LLAMA_FLASH_ATTN_TYPE_ENABLED;
+        bp.n_threads = threads;
+        bp.n_threads_batch = threads;
+        llama_context * bctx = llama_init_from_model(model, bp);
+        std::vector<double> rates;
+        for (int run = 0; run <= runs; run++) {
+            llama_memory_clear(llama_get_memory(bctx), true);
+            llama_batch batch = llama_batch_init(n_seq, 0, 1);
+            auto t0 = std::chrono::steady_clock::now();
+            for (int i = 0; i < n_gen; i++) {
+                batch.n_tokens = n_seq;
+                for (int s = 0; s < n_seq; s++) {
+                    batch.token[s] = rng() % n_vocab;
+                    batch.pos[s] = i;
+                    batch.n_seq_id[s] = 1;
+                    batch.seq_id[s][0] = s;
+                    batch.logits[s] = 1;
+                }
+                llama_decode(bctx, batch);
+                llama_synchronize(bctx);
+            }
+            double g = seconds_since(t0);
+            llama_batch_free(batch);
+            if (run > 0) rates.push_back(double(n_seq) * n_gen / g);
+        }
+        std::sort(rates.begin(), rates.end());
+        std::printf(", \"batched%d\": %.1f", n_seq, rates[rates.size() / 2]);
+        llama_free(bctx);
+    }
+    std::printf("}\n");
     llama_model_free(model);
     llama_backend_free();
     return 0;

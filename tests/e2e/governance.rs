@@ -4,14 +4,9 @@
 
 use crate::harness::Workdir;
 
+/// The scanned sample with its query log and models ingested.
 fn governed_sample() -> Workdir {
-    let w = Workdir::new();
-    w.run(&["init"]).ok();
-    w.run(&["demo-data", "warehouse"]).ok();
-    w.run(&["source", "add", "lake", "warehouse/lake"]).ok();
-    w.run(&["source", "add", "app", "sqlite://warehouse/app.db"])
-        .ok();
-    w.run(&["scan"]).ok();
+    let w = Workdir::scanned_sample();
     w.run(&[
         "lineage",
         "ingest",
@@ -24,19 +19,6 @@ fn governed_sample() -> Workdir {
     ])
     .ok();
     w
-}
-
-/// Names of the search hits.
-fn search(w: &Workdir, args: &[&str]) -> Vec<String> {
-    let mut full = vec!["search"];
-    full.extend_from_slice(args);
-    full.push("--json");
-    w.run(&full).ok().json()["hits"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|h| h["name"].as_str().unwrap().to_string())
-        .collect()
 }
 
 fn finding_id(report: &serde_json::Value, policy: &str, asset: &str) -> i64 {
@@ -68,13 +50,13 @@ fn check_gates_on_severity_and_the_inbox_works_findings() {
     let secret = finding_id(&report, "secret-in-data", "api_credentials.api_key");
 
     // Policies and open findings are searchable.
-    let policies = search(&w, &["credentials", "--facet", "kind=policy"]);
+    let policies = w.search_names(&["credentials", "--facet", "kind=policy"]);
     assert_eq!(
         policies.first().map(String::as_str),
         Some("secret-in-data"),
         "{policies:?}"
     );
-    let findings = search(&w, &["api key", "--facet", "kind=finding"]);
+    let findings = w.search_names(&["api key", "--facet", "kind=finding"]);
     assert!(
         findings.iter().any(|n| n == "api_credentials.api_key"),
         "{findings:?}"

@@ -91,6 +91,32 @@ impl Workdir {
         }
     }
 
+    /// An initialised catalog of the sample warehouse, both its sources
+    /// (the lake and the SQLite database) scanned.
+    pub fn scanned_sample() -> Self {
+        let w = Self::new();
+        w.run(&["init"]).ok();
+        w.run(&["demo-data", "warehouse"]).ok();
+        w.run(&["source", "add", "lake", "warehouse/lake"]).ok();
+        w.run(&["source", "add", "app", "sqlite://warehouse/app.db"])
+            .ok();
+        w.run(&["scan"]).ok();
+        w
+    }
+
+    /// The names of the hits of `steward search ARGS`.
+    pub fn search_names(&self, args: &[&str]) -> Vec<String> {
+        let mut full = vec!["search"];
+        full.extend_from_slice(args);
+        full.push("--json");
+        self.run(&full).ok().json()["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["name"].as_str().unwrap().to_string())
+            .collect()
+    }
+
     /// Every entry under the folder, for "nothing was written" checks.
     pub fn listing(&self) -> Vec<String> {
         let mut names: Vec<String> = std::fs::read_dir(self.path())

@@ -6,17 +6,6 @@ use std::collections::BTreeMap;
 
 use crate::harness::Workdir;
 
-fn scanned_sample() -> Workdir {
-    let w = Workdir::new();
-    w.run(&["init"]).ok();
-    w.run(&["demo-data", "warehouse"]).ok();
-    w.run(&["source", "add", "lake", "warehouse/lake"]).ok();
-    w.run(&["source", "add", "app", "sqlite://warehouse/app.db"])
-        .ok();
-    w.run(&["scan"]).ok();
-    w
-}
-
 /// `source.table.column` -> label, from `steward pii --json`.
 fn labels(w: &Workdir) -> BTreeMap<String, String> {
     let listed = w.run(&["pii", "--json"]).ok().json();
@@ -41,7 +30,7 @@ fn labels(w: &Workdir) -> BTreeMap<String, String> {
 
 #[test]
 fn the_sample_warehouse_personal_data_is_found_and_its_look_alikes_are_not() {
-    let w = scanned_sample();
+    let w = Workdir::scanned_sample();
     let found = labels(&w);
     for (column, label) in [
         ("lake.raw.customers.email", "EMAIL_ADDRESS"),
@@ -105,7 +94,7 @@ fn the_sample_warehouse_personal_data_is_found_and_its_look_alikes_are_not() {
 
 #[test]
 fn a_stewards_decision_is_kept_across_rescans() {
-    let w = scanned_sample();
+    let w = Workdir::scanned_sample();
     let no_reason = w
         .run(&["classify", "raw.customers.email", "--reject"])
         .fails_with(2);

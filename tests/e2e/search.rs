@@ -3,19 +3,6 @@
 
 use crate::harness::Workdir;
 
-fn names(w: &Workdir, args: &[&str]) -> Vec<String> {
-    let mut full = vec!["search"];
-    full.extend_from_slice(args);
-    full.push("--json");
-    let found = w.run(&full).ok().json();
-    found["hits"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|h| h["name"].as_str().unwrap().to_string())
-        .collect()
-}
-
 #[test]
 fn the_catalog_is_searched_and_the_index_follows_it() {
     let w = Workdir::new();
@@ -24,24 +11,18 @@ fn the_catalog_is_searched_and_the_index_follows_it() {
     w.run(&["source", "add", "lake", "warehouse/lake"]).ok();
     w.run(&["scan"]).ok();
 
-    let emails = names(
-        &w,
-        &["customer email", "--facet", "kind=column", "--limit", "3"],
-    );
+    let emails = w.search_names(&["customer email", "--facet", "kind=column", "--limit", "3"]);
     assert!(
         emails.contains(&"raw.customers.email".to_string()),
         "{emails:?}"
     );
     // A typo in a table's name.
-    let tables = names(&w, &["custmers", "--facet", "kind=table", "--limit", "3"]);
+    let tables = w.search_names(&["custmers", "--facet", "kind=table", "--limit", "3"]);
     assert!(tables.contains(&"raw.customers".to_string()), "{tables:?}");
     // By sensitivity, in words.
-    let ssn = names(&w, &["social security numbers", "--limit", "3"]);
+    let ssn = w.search_names(&["social security numbers", "--limit", "3"]);
     assert!(ssn.iter().any(|n| n.starts_with("hr.employees")), "{ssn:?}");
-    let labelled = names(
-        &w,
-        &["--facet", "label=email_address", "--facet", "kind=column"],
-    );
+    let labelled = w.search_names(&["--facet", "label=email_address", "--facet", "kind=column"]);
     assert!(
         labelled.contains(&"raw.customers.email".to_string()),
         "{labelled:?}"
@@ -50,17 +31,14 @@ fn the_catalog_is_searched_and_the_index_follows_it() {
     // A steward's decision reaches the index without a rebuild.
     w.run(&["classify", "raw.support_tickets.notes", "--label", "PERSON"])
         .ok();
-    let people = names(
-        &w,
-        &[
-            "--facet",
-            "label=person",
-            "--facet",
-            "kind=column",
-            "--limit",
-            "50",
-        ],
-    );
+    let people = w.search_names(&[
+        "--facet",
+        "label=person",
+        "--facet",
+        "kind=column",
+        "--limit",
+        "50",
+    ]);
     assert!(
         people.contains(&"raw.support_tickets.notes".to_string()),
         "{people:?}"
@@ -71,10 +49,7 @@ fn the_catalog_is_searched_and_the_index_follows_it() {
 
     // The index is derived: deleted, it is rebuilt from the store.
     std::fs::remove_dir_all(w.join(".steward/search")).unwrap();
-    let again = names(
-        &w,
-        &["customer email", "--facet", "kind=column", "--limit", "3"],
-    );
+    let again = w.search_names(&["customer email", "--facet", "kind=column", "--limit", "3"]);
     assert_eq!(again, emails);
     let rebuilt = w.run(&["index", "rebuild"]).ok();
     assert!(

@@ -102,15 +102,23 @@ async fn catalog_sample(store: &Store, sample: &steward_sample::SampleSummary) {
         .unwrap();
 }
 
+const CATALOG: &str = "catalog.db";
+
+/// The sample generated into `dir`, and a catalog of it.
+async fn sampled(dir: &Path) -> (steward_sample::SampleSummary, Store) {
+    let sample = steward_sample::generate(&dir.join("sample"), 1).unwrap();
+    let store = open(&dir.join(CATALOG), OpenMode::Create).await;
+    catalog_sample(&store, &sample).await;
+    (sample, store)
+}
+
 async fn template() -> &'static Template {
     TEMPLATE
         .get_or_init(|| async {
             let dir = tempfile::tempdir().unwrap();
-            let sample = steward_sample::generate(&dir.path().join("sample"), 1).unwrap();
-            let catalog = dir.path().join("catalog.db");
-            let store = open(&catalog, OpenMode::Create).await;
-            catalog_sample(&store, &sample).await;
+            let (_, store) = sampled(dir.path()).await;
             store.close().await;
+            let catalog = dir.path().join(CATALOG);
             Template { _dir: dir, catalog }
         })
         .await
@@ -127,10 +135,22 @@ impl Catalog {
     async fn new() -> Self {
         let template = template().await;
         let dir = tempfile::tempdir().unwrap();
-        let copy = dir.path().join("catalog.db");
+        let copy = dir.path().join(CATALOG);
         std::fs::copy(&template.catalog, &copy).unwrap();
+        let store = open(&copy, OpenMode::Existing).await;
+        Self::of(store, dir)
+    }
+
+    /// A sample of its own, so the test may change its files.
+    async fn with_own_sample() -> (Self, steward_sample::SampleSummary) {
+        let dir = tempfile::tempdir().unwrap();
+        let (sample, store) = sampled(dir.path()).await;
+        (Self::of(store, dir), sample)
+    }
+
+    fn of(store: Store, dir: tempfile::TempDir) -> Self {
         Self {
-            store: open(&copy, OpenMode::Existing).await,
+            store,
             config: PolicyConfig {
                 threads: 1,
                 ..PolicyConfig::default()
@@ -449,66 +469,13 @@ async fn many_small_files_flags_split_tables_only() {
     );
 }
 
-/// A fresh sample, so the test may change its files.
-async fn own_sample() -> (tempfile::TempDir, steward_sample::SampleSummary, Store) {
-    let dir = tempfile::tempdir().unwrap();
-    let sample = steward_sample::generate(&dir.path().join("sample"), 1).unwrap();
-    let store = open(&dir.path().join("catalog.db"), OpenMode::Create).await;
-    catalog_sample(&store, &sample).await;
-    (dir, sample, store)
-}
-
-fn config() -> PolicyConfig {
-    PolicyConfig {
-        threads: 1,
-        ..PolicyConfig::default()
-    }
-}
-
-async fn run_policy(
-    store: &Store,
-    config: &PolicyConfig,
-    policy: &str,
-) -> BTreeMap<String, Record<Finding>> {
-    let (policies, problems) = load_policies(config, &config.dirs);
-    let options = CheckOptions {
-        now: Utc::now(),
-        only: vec![policy.to_string()],
-    };
-    by_asset(
-        &check(
-            store,
-            config,
-            &CostConfig::default(),
-            policies,
-            problems,
-            &options,
-        )
-        .await
-        .unwrap(),
-    )
-}
-
 #[tokio::test]
 async fn duplicated_stale_and_drifting_tables_on_a_changed_lake() {
-    let (_dir, sample, store) = own_sample().await;
-    let mut config = config();
-    assert!(
-        run_policy(&store, &config, "duplicated-tables")
-            .await
-            .is_empty()
-    );
-    assert!(
-        run_policy(&store, &config, "schema-drift-mart")
-            .await
-            .is_empty()
-    );
+    let (mut c, sample) = Catalog::with_own_sample().await;
+    assert!(c.run("duplicated-tables").await.is_empty());
+    assert!(c.run("schema-drift-mart").await.is_empty());
     // The sample's log spans a month: 90 days of staleness cannot be judged.
-    assert!(
-        run_policy(&store, &config, "stale-large-table")
-            .await
-            .is_empty()
-    );
+    assert!(c.run("stale-large-table").await.is_empty());
 
     // Someone copies a table, and the revenue mart gains a column.
     let copy = sample.lake.join("scratch/customers_backup");
@@ -535,7 +502,7 @@ async fn duplicated_stale_and_drifting_tables_on_a_changed_lake() {
     .unwrap();
     std::fs::rename(&rewritten, &revenue).unwrap();
     scan(
-        &store,
+        &c.store,
         &warehouse(),
         Some("lake"),
         &ScanOptions::default(),
@@ -544,7 +511,7 @@ async fn duplicated_stale_and_drifting_tables_on_a_changed_lake() {
     .await
     .unwrap();
 
-    let duplicated = run_policy(&store, &config, "duplicated-tables").await;
+    let duplicated = c.run("duplicated-tables").await;
     let backup = duplicated
         .get("scratch.customers_backup")
         .unwrap_or_else(|| panic!("{:?}", assets(&duplicated)));
@@ -555,7 +522,7 @@ async fn duplicated_stale_and_drifting_tables_on_a_changed_lake() {
     );
     assert_eq!(duplicated.len(), 1, "{:?}", assets(&duplicated));
 
-    let drift = run_policy(&store, &config, "schema-drift-mart").await;
+    let drift = c.run("schema-drift-mart").await;
     let f = drift
         .get("mart.revenue_daily")
         .unwrap_or_else(|| panic!("{:?}", assets(&drift)));
@@ -572,10 +539,9 @@ async fn duplicated_stale_and_drifting_tables_on_a_changed_lake() {
     );
 
     // Nobody reads the backup; every table of the sample is read weekly.
-    let stale = config.params.entry("stale-large-table".into()).or_default();
-    stale.insert("days".into(), ParamValue::Int(7));
-    stale.insert("min_bytes".into(), ParamValue::Int(1));
-    let stale = run_policy(&store, &config, "stale-large-table").await;
+    c.param("stale-large-table", "days", ParamValue::Int(7));
+    c.param("stale-large-table", "min_bytes", ParamValue::Int(1));
+    let stale = c.run("stale-large-table").await;
     assert_eq!(assets(&stale), ["scratch.customers_backup"]);
     assert!(
         stale["scratch.customers_backup"]

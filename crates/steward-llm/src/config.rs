@@ -73,11 +73,10 @@ impl LlmConfig {
         Ok(path)
     }
 
-    /// Runtime settings, threads capped at the machine's cores.
+    /// The runtime's settings (`Llm::load` caps threads at the machine's cores).
     pub fn settings(&self) -> crate::Settings {
-        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
         crate::Settings {
-            threads: self.threads.clamp(1, cores),
+            threads: self.threads,
             context: self.context,
             batch: self.batch,
             sequences: self.sequences,

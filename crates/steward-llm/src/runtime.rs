@@ -67,15 +67,7 @@ impl Settings {
 
 impl Default for Settings {
     fn default() -> Self {
-        let c = crate::config::LlmConfig::default();
-        Self {
-            threads: c.threads,
-            context: c.context,
-            batch: c.batch,
-            sequences: c.sequences,
-            queue: c.queue,
-            shared_cache: c.shared_cache,
-        }
+        crate::config::LlmConfig::default().settings()
     }
 }
 

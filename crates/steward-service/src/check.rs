@@ -23,7 +23,7 @@ use steward_types::{
 };
 
 use crate::classify::effective;
-use crate::cost::{price_catalog, table_stats};
+use crate::cost::{latest_profiles, price_catalog, table_stats};
 use crate::error::{Result, ServiceError};
 
 /// Who the check itself acts as in the findings' history.
@@ -63,15 +63,7 @@ pub async fn snapshot(
     let sources = session.list::<Source>(&all).await?;
     let tables = session.list::<Table>(&all).await?;
     let columns = session.list::<Column>(&all).await?;
-    let mut latest: BTreeMap<Id<Column>, Record<ColumnProfile>> = BTreeMap::new();
-    for profile in session.list::<ColumnProfile>(&all).await? {
-        match latest.get(&profile.column_id) {
-            Some(kept) if kept.profiled_at >= profile.profiled_at => {}
-            _ => {
-                latest.insert(profile.column_id, profile);
-            }
-        }
-    }
+    let profiles = latest_profiles(session.list::<ColumnProfile>(&all).await?);
     let classifications = session.list::<Classification>(&all).await?;
     let mut by_column: BTreeMap<Id<Column>, Vec<Record<Classification>>> = BTreeMap::new();
     for row in &classifications {
@@ -91,7 +83,6 @@ pub async fn snapshot(
     session.commit().await?;
 
     let zones = zones_of(&sources, &tables, &config.zones)?;
-    let profiles: Vec<Record<ColumnProfile>> = latest.into_values().collect();
     let queries: Vec<UsageRecord> = usage.iter().map(|r| r.data.clone()).collect();
     let costs = price_catalog(
         &table_stats(&sources, &tables, &columns, &profiles),

@@ -10,7 +10,7 @@ use steward_types::{Column, ColumnProfile, Id, Record, Source, Table, UsageRecor
 use crate::error::{Result, ServiceError};
 
 /// The cost model's view of the live tables: size, format, and columns with
-/// their types and profiled average lengths.
+/// their types and average lengths from `profiles` (one per column).
 pub(crate) fn table_stats(
     sources: &[Record<Source>],
     tables: &[Record<Table>],
@@ -53,6 +53,20 @@ pub(crate) fn table_stats(
         .collect()
 }
 
+/// Each column's latest profile (scans keep earlier ones).
+pub(crate) fn latest_profiles(profiles: Vec<Record<ColumnProfile>>) -> Vec<Record<ColumnProfile>> {
+    let mut latest: BTreeMap<Id<Column>, Record<ColumnProfile>> = BTreeMap::new();
+    for profile in profiles {
+        match latest.get(&profile.column_id) {
+            Some(kept) if kept.profiled_at >= profile.profiled_at => {}
+            _ => {
+                latest.insert(profile.column_id, profile);
+            }
+        }
+    }
+    latest.into_values().collect()
+}
+
 /// Prices what the catalog holds (in one read of the store).
 pub async fn cost_report(store: &Store, config: &CostConfig) -> Result<CostReport> {
     let mut session = store.begin().await?;
@@ -60,7 +74,7 @@ pub async fn cost_report(store: &Store, config: &CostConfig) -> Result<CostRepor
     let sources = session.list::<Source>(&all).await?;
     let tables = session.list::<Table>(&all).await?;
     let columns = session.list::<Column>(&all).await?;
-    let profiles = session.list::<ColumnProfile>(&all).await?;
+    let profiles = latest_profiles(session.list::<ColumnProfile>(&all).await?);
     let usage: Vec<UsageRecord> = session
         .list::<UsageRecord>(&all)
         .await?

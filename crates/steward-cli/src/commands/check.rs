@@ -15,16 +15,10 @@ use steward_service::{
 use steward_types::{ErrorKind, Finding, FindingStatus, Id, Record, Severity, Table};
 
 use crate::cli::{AnnotateArgs, CheckArgs, FindingsArgs, FindingsCommand, PolicyCommand};
-use crate::commands::{open_store, refresh_index};
+use crate::commands::{actor, open_store, refresh_index};
 use crate::config::Loaded;
 use crate::failure::Failure;
 use crate::output::Output;
-
-fn actor(by: &Option<String>) -> String {
-    by.clone()
-        .or_else(|| std::env::var("USER").ok())
-        .unwrap_or_else(|| "steward".to_string())
-}
 
 fn severity(text: &str) -> anyhow::Result<Severity> {
     text.parse().map_err(|e: steward_types::ParseEnumError| {

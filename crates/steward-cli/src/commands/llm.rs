@@ -102,6 +102,15 @@ pub async fn model(loaded: &Loaded, command: &ModelCommand, out: &Output) -> any
 
 /// The model the command names (or the configured one), loaded.
 fn load(loaded: &Loaded, arg: &ModelArg) -> anyhow::Result<Llm> {
+    load_with(loaded, arg, |_| {})
+}
+
+/// `load`, with the configuration adjusted first (the benchmark's slots).
+fn load_with(
+    loaded: &Loaded,
+    arg: &ModelArg,
+    adjust: impl FnOnce(&mut LlmConfig),
+) -> anyhow::Result<Llm> {
     let mut config: LlmConfig = loaded.config.llm.clone();
     config.model_dir = Some(model_dir(loaded));
     if let Some(model) = &arg.model {
@@ -110,6 +119,7 @@ fn load(loaded: &Loaded, arg: &ModelArg) -> anyhow::Result<Llm> {
     if let Some(threads) = arg.threads {
         config.threads = threads;
     }
+    adjust(&mut config);
     let path = config.model_path(&loaded.base_dir).map_err(llm_error)?;
     tokio::task::block_in_place(|| Llm::load(&path, &config.settings())).map_err(llm_error)
 }
@@ -415,17 +425,10 @@ fn bench(loaded: &Loaded, args: &LlmBenchArgs, out: &Output) -> anyhow::Result<(
 
     // Batched throughput: n sequences generating together.
     let mut batched = Vec::new();
-    let mut config = loaded.config.llm.clone();
-    config.model_dir = Some(model_dir(loaded));
-    if let Some(m) = &args.model.model {
-        config.model = m.clone();
-    }
-    config.threads = max_threads;
-    config.sequences = 8;
-    config.context = 4096;
-    let path = config.model_path(&loaded.base_dir).map_err(llm_error)?;
-    let llm =
-        tokio::task::block_in_place(|| Llm::load(&path, &config.settings())).map_err(llm_error)?;
+    let llm = load_with(loaded, &arg, |c| {
+        c.sequences = 8;
+        c.context = 4096;
+    })?;
     for n in [1usize, 4, 8] {
         let mut runs = Vec::new();
         let mut generation = Vec::new();

@@ -33,6 +33,13 @@ pub async fn open_store(loaded: &Loaded) -> anyhow::Result<Store> {
     .await?)
 }
 
+/// Who a steward's action is recorded as: `--by`, else `$USER`, else `steward`.
+pub fn actor(by: &Option<String>) -> String {
+    by.clone()
+        .or_else(|| std::env::var("USER").ok())
+        .unwrap_or_else(|| "steward".to_string())
+}
+
 /// Brings the search index in step after a command changed the catalog. The
 /// index is derived data: a failure here is a warning, never the command's
 /// failure.

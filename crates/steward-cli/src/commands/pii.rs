@@ -9,7 +9,7 @@ use steward_service::{
 use steward_types::{ClassificationOrigin, ErrorKind};
 
 use crate::cli::{ClassifyArgs, PiiArgs};
-use crate::commands::{open_store, refresh_index};
+use crate::commands::{actor, open_store, refresh_index};
 use crate::config::Loaded;
 use crate::failure::Failure;
 use crate::output::Output;
@@ -72,11 +72,7 @@ pub async fn classify(loaded: &Loaded, args: &ClassifyArgs, out: &Output) -> any
             );
         }
     };
-    let by = args
-        .by
-        .clone()
-        .or_else(|| std::env::var("USER").ok())
-        .unwrap_or_else(|| "steward".to_string());
+    let by = actor(&args.by);
     let store = open_store(loaded).await?;
     let result = classify_column(&store, &args.column, decision, args.reason.clone(), &by).await;
     if result.is_ok() {

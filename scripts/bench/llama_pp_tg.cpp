@@ -85,14 +85,16 @@ int main(int argc, char ** argv) {
 
     // Batched generation: n sequences, one token each per decode, in one
     // shared (unified) KV cache with flash attention, as Steward runs them
-    // (LLAMA_FA=auto: with llama.cpp's default attention instead).
+    // by default (LLAMA_FA=auto: with llama.cpp's default attention instead;
+    // LLAMA_KVU=0: a KV cache per sequence, as `llm.shared_cache = false`).
     for (int n_seq : {1, 4, 8}) {
         llama_context_params bp = llama_context_default_params();
         bp.n_ctx = n_seq * (n_gen + 16);
         bp.n_batch = n_seq;
         bp.n_ubatch = n_seq;
         bp.n_seq_max = n_seq;
-        bp.kv_unified = true;
+        const char * kvu = std::getenv("LLAMA_KVU");
+        bp.kv_unified = !(kvu && std::string(kvu) == "0");
         // LLAMA_FA=auto measures llama.cpp's default attention instead.
         const char * fa = std::getenv("LLAMA_FA");
         bp.flash_attn_type = fa && std::string(fa) == "auto" ? LLAMA_FLASH_ATTN_TYPE_AUTO : LLAMA_FLASH_ATTN_TYPE_ENABLED;

@@ -23,10 +23,9 @@ pub struct LlmConfig {
     pub sequences: u32,
     /// Requests that may wait for the model before new ones are refused.
     pub queue: usize,
-    /// One KV cache shared by all sequences (each may use the whole context;
-    /// generation of several sequences is batched), or one per sequence
-    /// (`context / sequences` tokens each; llama.cpp then decodes the
-    /// sequences one after another).
+    /// One KV cache shared by all sequences (each may use the whole
+    /// context), or one per sequence (`context / sequences` tokens each).
+    /// Either way generation of several sequences is batched.
     pub shared_cache: bool,
 }
 

@@ -226,6 +226,10 @@ enum Job {
         request: Request,
         grammar: Option<String>,
         events: Sender<Event>,
+        /// Whether the caller reads pieces as they come: a caller that only
+        /// wants the whole reply is not woken for every token (on two cores a
+        /// woken caller takes a core from llama.cpp's threads).
+        stream: bool,
         queued: Instant,
     },
     Choose {
@@ -383,6 +387,19 @@ impl Llm {
         request: &Request,
         on_piece: &mut dyn FnMut(&str) -> bool,
     ) -> Result<Generation> {
+        self.run_generation(request, Some(on_piece))
+    }
+
+    /// Generates a reply and returns it whole.
+    pub fn generate(&self, request: &Request) -> Result<Generation> {
+        self.run_generation(request, None)
+    }
+
+    fn run_generation(
+        &self,
+        request: &Request,
+        mut on_piece: Option<&mut dyn FnMut(&str) -> bool>,
+    ) -> Result<Generation> {
         let tokens = self.tokenize(&request.prompt)?;
         let context = self.settings.sequence_context();
         if tokens.len() + request.max_tokens > context {
@@ -410,12 +427,15 @@ impl Llm {
             request: request.clone(),
             grammar,
             events,
+            stream: on_piece.is_some(),
             queued: Instant::now(),
         })?;
         loop {
             match replies.recv().map_err(|_| LlmError::Stopped)? {
                 Event::Piece(piece) => {
-                    if !on_piece(&piece) {
+                    if let Some(on_piece) = on_piece.as_mut()
+                        && !on_piece(&piece)
+                    {
                         cancel.cancel();
                     }
                 }
@@ -432,10 +452,6 @@ impl Llm {
                 }
             }
         }
-    }
-
-    pub fn generate(&self, request: &Request) -> Result<Generation> {
-        self.generate_streaming(request, &mut |_| true)
     }
 
     /// `n` replies to one request, decoded together (seeds `seed`, `seed+1`,
@@ -526,13 +542,22 @@ fn validate(schema: &serde_json::Value, text: &str) -> Result<serde_json::Value>
     Ok(value)
 }
 
-/// Picks the next token. Wraps llama.cpp's sampler so that nothing can call
-/// `accept` after `sample` (which already accepts): with a grammar in the
-/// chain, a second accept aborts the process.
-struct TokenPicker(LlamaSampler);
+/// Picks the next token. Greedy decoding without a grammar reads the
+/// highest logit directly; anything else goes through llama.cpp's sampler,
+/// wrapped so that nothing can call `accept` after `sample` (which already
+/// accepts): with a grammar in the chain, a second accept aborts the process.
+enum TokenPicker {
+    /// The first highest logit, as llama.cpp's greedy sampler picks it,
+    /// without copying the vocabulary into a candidate list each token.
+    Greedy,
+    Sampler(LlamaSampler),
+}
 
 impl TokenPicker {
     fn new(model: &LlamaModel, request: &Request, grammar: Option<&str>) -> Result<Self> {
+        if grammar.is_none() && request.temperature <= 0.0 {
+            return Ok(Self::Greedy);
+        }
         let mut chain = Vec::new();
         if let Some(grammar) = grammar {
             chain.push(
@@ -546,12 +571,26 @@ impl TokenPicker {
         } else {
             chain.push(LlamaSampler::greedy());
         }
-        Ok(Self(LlamaSampler::chain_simple(chain)))
+        Ok(Self::Sampler(LlamaSampler::chain_simple(chain)))
     }
 
     fn pick(&mut self, ctx: &LlamaContext<'_>, index: i32) -> LlamaToken {
-        self.0.sample(ctx, index)
+        match self {
+            Self::Greedy => LlamaToken(first_max(ctx.get_logits_ith(index)) as i32),
+            Self::Sampler(sampler) => sampler.sample(ctx, index),
+        }
     }
+}
+
+/// The index of the first largest value (0 for an empty slice).
+fn first_max(values: &[f32]) -> usize {
+    let mut best = 0;
+    for (i, v) in values.iter().enumerate() {
+        if *v > values[best] {
+            best = i;
+        }
+    }
+    best
 }
 
 /// Bytes of token pieces turned into text, holding back a UTF-8 character
@@ -585,6 +624,7 @@ struct Active {
     picker: TokenPicker,
     request: Request,
     events: Sender<Event>,
+    stream: bool,
     text: String,
     utf8: Utf8Buffer,
     generated: usize,
@@ -615,6 +655,9 @@ struct Worker<'m> {
     model: &'m LlamaModel,
     ctx: LlamaContext<'m>,
     slots: Vec<Slot>,
+    /// The decode step's batch, kept between steps (llama.cpp allocates one
+    /// buffer per token slot when a batch is made).
+    batch: LlamaBatch<'static>,
     settings: Settings,
     stats: Arc<Mutex<RuntimeStats>>,
 }
@@ -660,6 +703,7 @@ fn worker(
         model: &model,
         ctx,
         slots: vec![Slot::default(); settings.sequences as usize],
+        batch: LlamaBatch::new(settings.batch as usize, 1),
         settings,
         stats,
     };
@@ -731,6 +775,7 @@ impl Worker<'_> {
                 request,
                 grammar,
                 events,
+                stream,
                 queued,
             } => {
                 let picker = match TokenPicker::new(self.model, &request, grammar.as_deref()) {
@@ -755,6 +800,7 @@ impl Worker<'_> {
                     picker,
                     request,
                     events,
+                    stream,
                     text: String::new(),
                     utf8: Utf8Buffer::default(),
                     generated: 0,
@@ -786,28 +832,35 @@ impl Worker<'_> {
     }
 
     /// Decodes `tokens` into `slot` from position `start`, in chunks of the
-    /// batch size; returns the batch index of the last token's logits.
+    /// batch size, the last token alone (see `step`); returns the batch index
+    /// of the last token's logits.
     fn prefill(&mut self, slot: usize, tokens: &[LlamaToken], start: usize) -> Result<i32> {
+        let Some((last, rest)) = tokens.split_last() else {
+            return Err(LlmError::Runtime("nothing to decode".into()));
+        };
         let chunk = self.settings.batch as usize;
-        let mut last = 0;
         let mut batch = LlamaBatch::new(chunk, 1);
-        for (c, piece) in tokens.chunks(chunk).enumerate() {
+        let pieces = rest
+            .chunks(chunk)
+            .enumerate()
+            .map(|(c, piece)| (start + c * chunk, piece, false))
+            .chain(std::iter::once((
+                start + rest.len(),
+                std::slice::from_ref(last),
+                true,
+            )));
+        for (from, piece, logits) in pieces {
             batch.clear();
             for (i, t) in piece.iter().enumerate() {
-                let pos = start + c * chunk + i;
-                let is_last = c * chunk + i + 1 == tokens.len();
                 batch
-                    .add(*t, pos as i32, &[slot as i32], is_last)
+                    .add(*t, (from + i) as i32, &[slot as i32], logits)
                     .map_err(|e| LlmError::Runtime(e.to_string()))?;
-                if is_last {
-                    last = i as i32;
-                }
             }
             self.ctx
                 .decode(&mut batch)
                 .map_err(|e| LlmError::Runtime(format!("decode: {e}")))?;
         }
-        Ok(last)
+        Ok(0)
     }
 
     fn choose(
@@ -899,19 +952,28 @@ impl Worker<'_> {
     /// still being read, the last sampled token of the others.
     fn step(&mut self, active: &mut Vec<Active>) {
         let budget = self.settings.batch as usize;
-        let mut batch = LlamaBatch::new(budget, 1);
+        let batch = &mut self.batch;
+        batch.clear();
         // (index in `active`, batch index of its logits)
         let mut wants: Vec<(usize, i32)> = Vec::new();
-        // A prompt is read alone, never beside other sequences' tokens:
-        // attention over many query rows takes another path in llama.cpp
-        // (tiled), which would make a batched reply differ from the same
-        // request run alone. Generated tokens are then decoded together.
+        // A prompt is read alone, never beside other sequences' tokens, and
+        // its last token in a decode of its own: attention over many query
+        // rows takes another path in llama.cpp (tiled), and the reply's first
+        // token must come from the same one-row path whether the prompt was
+        // just read, partly cached or read beside others; otherwise the same
+        // request could get another reply. Generated tokens are then decoded
+        // together, one row per sequence.
         if let Some((a_index, a)) = active
             .iter_mut()
             .enumerate()
             .find(|(_, a)| a.fed < a.prompt.len())
         {
-            let take = (a.prompt.len() - a.fed).min(budget);
+            let end = if a.fed + 1 < a.prompt.len() {
+                a.prompt.len() - 1
+            } else {
+                a.prompt.len()
+            };
+            let take = (end - a.fed).min(budget);
             for i in 0..take {
                 let pos = a.fed + i;
                 let last = pos + 1 == a.prompt.len();
@@ -927,7 +989,12 @@ impl Worker<'_> {
             }
             a.fed += take;
         } else {
-            for (a_index, a) in active.iter_mut().enumerate() {
+            // In slot order: with a KV cache per sequence, llama.cpp decodes
+            // together only runs of consecutive sequence ids, in order.
+            let mut order: Vec<usize> = (0..active.len()).collect();
+            order.sort_by_key(|&i| active[i].slot);
+            for a_index in order {
+                let a = &mut active[a_index];
                 if let Some(token) = a.next.take() {
                     let pos = a.pos() - 1;
                     if batch.add(token, pos as i32, &[a.slot as i32], true).is_ok() {
@@ -943,7 +1010,7 @@ impl Worker<'_> {
             s.steps += 1;
             s.max_batched_sequences = s.max_batched_sequences.max(wants.len().max(1));
         }
-        let mut decoded = self.ctx.decode(&mut batch);
+        let mut decoded = self.ctx.decode(&mut self.batch);
         if decoded.is_err() && self.slots.iter().any(|s| !s.busy && !s.tokens.is_empty()) {
             // The KV cache is full: give up the prefixes idle slots keep, retry.
             for (i, slot) in self.slots.iter_mut().enumerate() {
@@ -952,7 +1019,7 @@ impl Worker<'_> {
                     slot.tokens.clear();
                 }
             }
-            decoded = self.ctx.decode(&mut batch);
+            decoded = self.ctx.decode(&mut self.batch);
         }
         if let Err(e) = decoded {
             // Still no room: fail these requests, drop every cached prefix,
@@ -993,10 +1060,10 @@ impl Worker<'_> {
             let piece = a
                 .utf8
                 .push(&self.model.vocab().token_to_piece(token, false, None));
-            if !piece.is_empty() {
-                a.text.push_str(&piece);
-                let _ = a.events.send(Event::Piece(piece));
+            if a.stream && !piece.is_empty() {
+                let _ = a.events.send(Event::Piece(piece.clone()));
             }
+            a.text.push_str(&piece);
             if cancelled {
                 finished.push((a_index, StopReason::Cancelled));
             } else if a.generated >= a.request.max_tokens {
@@ -1093,4 +1160,70 @@ impl Worker<'_> {
 fn log_sum_exp(logits: &[f32]) -> f32 {
     let max = logits.iter().copied().fold(f32::NEG_INFINITY, f32::max);
     max + logits.iter().map(|l| (l - max).exp()).sum::<f32>().ln()
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use super::*;
+
+    #[test]
+    fn first_max_takes_the_first_of_equal_highs() {
+        assert_eq!(first_max(&[0.5, 2.0, -1.0, 2.0]), 1);
+        assert_eq!(first_max(&[3.0, 2.0]), 0);
+        assert_eq!(first_max(&[]), 0);
+    }
+
+    /// The greedy shortcut must pick what llama.cpp's greedy sampler picks,
+    /// token after token, on a real model's logits.
+    #[test]
+    fn the_greedy_shortcut_picks_what_llama_cpps_greedy_sampler_picks() {
+        let path = std::env::var_os("STEWARD_TEST_MODEL")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| crate::default_model_dir().join("smollm2-135m.gguf"));
+        if !path.exists() {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "{} is missing",
+                path.display()
+            );
+            eprintln!("skipping: {} is missing", path.display());
+            return;
+        }
+        let backend = backend().unwrap();
+        let model =
+            LlamaModel::load_from_file(backend, &path, &LlamaModelParams::default()).unwrap();
+        let params = LlamaContextParams::default()
+            .with_n_ctx(NonZeroU32::new(512))
+            .with_n_threads(1)
+            .with_n_threads_batch(1);
+        let mut ctx = model.new_context(backend, params).unwrap();
+        let prompt = model.vocab().tokenize(
+            b"A data steward checks the table of customer e-mails because",
+            true,
+            false,
+        );
+        let mut batch = LlamaBatch::new(512, 1);
+        for (i, t) in prompt.iter().enumerate() {
+            batch
+                .add(*t, i as i32, &[0], i + 1 == prompt.len())
+                .unwrap();
+        }
+        ctx.decode(&mut batch).unwrap();
+        let mut shortcut = TokenPicker::Greedy;
+        let mut sampler = TokenPicker::Sampler(LlamaSampler::greedy());
+        let mut at = batch.n_tokens() - 1;
+        for step in 0..24 {
+            let ours = shortcut.pick(&ctx, at);
+            let theirs = sampler.pick(&ctx, at);
+            assert_eq!(ours, theirs, "step {step}");
+            batch.clear();
+            batch
+                .add(ours, (prompt.len() + step) as i32, &[0], true)
+                .unwrap();
+            ctx.decode(&mut batch).unwrap();
+            at = 0;
+        }
+    }
 }

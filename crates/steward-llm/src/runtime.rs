@@ -713,24 +713,65 @@ fn worker(
 impl Worker<'_> {
     fn run(&mut self, queue: &Receiver<Job>) {
         let mut active: Vec<Active> = Vec::new();
+        // Requests held until a prompt they share is read (`shares_a_prompt_being_read`).
+        let mut held: Vec<Job> = Vec::new();
         loop {
-            // Idle: wait for work. Busy: take what is waiting, up to the free slots.
-            if active.is_empty() {
+            // Idle: wait for work. Busy: take what is waiting, up to the free
+            // slots (held requests count as taking one: the queue's bound
+            // stays the back-pressure).
+            if active.is_empty() && held.is_empty() {
                 match queue.recv() {
-                    Ok(job) => self.admit(job, &mut active),
+                    Ok(job) => held.push(job),
                     Err(_) => return,
                 }
             }
-            while self.slots.iter().any(|s| !s.busy) {
-                match queue.try_recv() {
-                    Ok(job) => self.admit(job, &mut active),
-                    Err(_) => break,
+            let mut ready = std::mem::take(&mut held).into_iter();
+            loop {
+                let free = self.slots.iter().filter(|s| !s.busy).count();
+                if free <= held.len() {
+                    break;
+                }
+                let job = match ready.next() {
+                    Some(job) => job,
+                    None => match queue.try_recv() {
+                        Ok(job) => job,
+                        Err(_) => break,
+                    },
+                };
+                if self.shares_a_prompt_being_read(&job, &active) {
+                    held.push(job);
+                } else {
+                    self.admit(job, &mut active);
                 }
             }
+            held.extend(ready);
             if !active.is_empty() {
                 self.step(&mut active);
             }
         }
+    }
+
+    /// Whether a request's prompt shares more with a prompt still being read
+    /// than with anything cached: it then waits until that prompt is read
+    /// and starts from a copy of it. It loses nothing by waiting (prompts
+    /// are read one at a time), and concurrent requests with one system
+    /// prompt, or the samples of a self-consistency vote, read it once.
+    fn shares_a_prompt_being_read(&self, job: &Job, active: &[Active]) -> bool {
+        /// Less is not worth a copy of a sequence.
+        const WORTH_SHARING: usize = 16;
+        let Job::Generate { tokens, .. } = job else {
+            return false;
+        };
+        let cached = self
+            .slots
+            .iter()
+            .map(|s| common_prefix(&s.tokens, tokens))
+            .max()
+            .unwrap_or(0);
+        active
+            .iter()
+            .filter(|a| a.fed < a.prompt.len())
+            .any(|a| common_prefix(&a.prompt, tokens) >= cached + WORTH_SHARING)
     }
 
     /// A free slot for `tokens`, with as much of them as any slot has cached
@@ -988,6 +1029,8 @@ impl Worker<'_> {
                 }
             }
             a.fed += take;
+            // What the slot's cache holds so far, for requests that share it.
+            self.slots[a.slot].tokens = a.prompt[..a.fed].to_vec();
         } else {
             // In slot order: with a KV cache per sequence, llama.cpp decodes
             // together only runs of consecutive sequence ids, in order.

@@ -304,6 +304,34 @@ fn batched_sequences_match_single_runs_under_greedy_decoding() {
 }
 
 #[test]
+fn a_self_consistency_vote_reads_its_prompt_once() {
+    let _one = serial();
+    let Some(llm) = load() else { return };
+    let request = Request::new(
+        chat(SYSTEM, "Is a column named ssn sensitive? Answer yes or no."),
+        12,
+    );
+    let votes = llm.generate_n(&request, 4).unwrap();
+    assert_eq!(votes.len(), 4);
+    let prompt = votes[0].metrics.prompt_tokens;
+    let cached: usize = votes.iter().map(|g| g.metrics.cached_tokens).sum();
+    // One sample reads the prompt; the others start from a copy of it, all
+    // but the last token (whose logits each needs).
+    assert_eq!(
+        cached,
+        3 * (prompt - 1),
+        "{:?}",
+        votes.iter().map(|g| &g.metrics).collect::<Vec<_>>()
+    );
+    assert!(llm.stats().max_batched_sequences > 1, "{:?}", llm.stats());
+    // Greedy: every sample is the reply the request gets alone.
+    let alone = llm.generate(&request).unwrap();
+    for vote in &votes {
+        assert_eq!(vote.text, alone.text);
+    }
+}
+
+#[test]
 fn generation_can_be_cancelled() {
     let _one = serial();
     let Some(llm) = load() else { return };

@@ -647,6 +647,17 @@ struct Slot {
     busy: bool,
 }
 
+/// The next piece of a prompt to decode after `fed` of its `len` tokens: up
+/// to `budget` tokens, and the last token always alone. Attention over many
+/// query rows takes another path in llama.cpp (tiled), and the reply's first
+/// token must come from the same one-row computation whether the prompt was
+/// just read or partly cached; otherwise a repeated request could get another
+/// reply.
+fn prompt_piece(fed: usize, len: usize, budget: usize) -> std::ops::Range<usize> {
+    let end = if fed + 1 < len { len - 1 } else { len };
+    fed..end.min(fed + budget.max(1))
+}
+
 fn common_prefix(a: &[LlamaToken], b: &[LlamaToken]) -> usize {
     a.iter().zip(b).take_while(|(x, y)| x == y).count()
 }
@@ -872,36 +883,35 @@ impl Worker<'_> {
         }
     }
 
-    /// Decodes `tokens` into `slot` from position `start`, in chunks of the
-    /// batch size, the last token alone (see `step`); returns the batch index
-    /// of the last token's logits.
+    /// Decodes `tokens` into `slot` from position `start`, piece by piece as
+    /// `prompt_piece` cuts them; returns the batch index of the last token's
+    /// logits.
     fn prefill(&mut self, slot: usize, tokens: &[LlamaToken], start: usize) -> Result<i32> {
-        let Some((last, rest)) = tokens.split_last() else {
+        if tokens.is_empty() {
             return Err(LlmError::Runtime("nothing to decode".into()));
-        };
-        let chunk = self.settings.batch as usize;
-        let mut batch = LlamaBatch::new(chunk, 1);
-        let pieces = rest
-            .chunks(chunk)
-            .enumerate()
-            .map(|(c, piece)| (start + c * chunk, piece, false))
-            .chain(std::iter::once((
-                start + rest.len(),
-                std::slice::from_ref(last),
-                true,
-            )));
-        for (from, piece, logits) in pieces {
+        }
+        let budget = self.settings.batch as usize;
+        let mut batch = LlamaBatch::new(budget, 1);
+        let mut fed = 0;
+        while fed < tokens.len() {
+            let piece = prompt_piece(fed, tokens.len(), budget);
             batch.clear();
-            for (i, t) in piece.iter().enumerate() {
+            for i in piece.clone() {
                 batch
-                    .add(*t, (from + i) as i32, &[slot as i32], logits)
+                    .add(
+                        tokens[i],
+                        (start + i) as i32,
+                        &[slot as i32],
+                        i + 1 == tokens.len(),
+                    )
                     .map_err(|e| LlmError::Runtime(e.to_string()))?;
             }
             self.ctx
                 .decode(&mut batch)
                 .map_err(|e| LlmError::Runtime(format!("decode: {e}")))?;
+            fed = piece.end;
         }
-        Ok(0)
+        Ok(batch.n_tokens() - 1)
     }
 
     fn choose(
@@ -997,26 +1007,17 @@ impl Worker<'_> {
         batch.clear();
         // (index in `active`, batch index of its logits)
         let mut wants: Vec<(usize, i32)> = Vec::new();
-        // A prompt is read alone, never beside other sequences' tokens, and
-        // its last token in a decode of its own: attention over many query
-        // rows takes another path in llama.cpp (tiled), and the reply's first
-        // token must come from the same one-row path whether the prompt was
-        // just read, partly cached or read beside others; otherwise the same
-        // request could get another reply. Generated tokens are then decoded
+        // A prompt is read alone, never beside other sequences' tokens, in
+        // the pieces `prompt_piece` cuts. Generated tokens are then decoded
         // together, one row per sequence.
         if let Some((a_index, a)) = active
             .iter_mut()
             .enumerate()
             .find(|(_, a)| a.fed < a.prompt.len())
         {
-            let end = if a.fed + 1 < a.prompt.len() {
-                a.prompt.len() - 1
-            } else {
-                a.prompt.len()
-            };
-            let take = (end - a.fed).min(budget);
-            for i in 0..take {
-                let pos = a.fed + i;
+            let piece = prompt_piece(a.fed, a.prompt.len(), budget);
+            let take = piece.len();
+            for pos in piece {
                 let last = pos + 1 == a.prompt.len();
                 if batch
                     .add(a.prompt[pos], pos as i32, &[a.slot as i32], last)
@@ -1160,12 +1161,9 @@ impl Worker<'_> {
             "generation finished"
         );
         self.record(Some(&metrics));
-        // The slot keeps what it decoded (prompt and reply) as a cached prefix.
-        let slot = &mut self.slots[a.slot];
-        let mut kept = a.prompt.clone();
-        kept.truncate(a.fed);
-        slot.tokens = kept;
-        slot.busy = false;
+        // The slot keeps what it read of the prompt as a cached prefix (its
+        // tokens grew as the prompt was read).
+        self.slots[a.slot].busy = false;
         // Generated tokens are in the cache too, but a prompt rarely repeats a
         // reply verbatim: drop them so the cache holds only the prompt.
         let _ = self
@@ -1210,6 +1208,16 @@ mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
 
     use super::*;
+
+    #[test]
+    fn a_prompt_is_cut_into_pieces_with_its_last_token_alone() {
+        assert_eq!(prompt_piece(0, 10, 512), 0..9);
+        assert_eq!(prompt_piece(9, 10, 512), 9..10);
+        assert_eq!(prompt_piece(0, 1, 512), 0..1);
+        assert_eq!(prompt_piece(0, 1000, 512), 0..512);
+        assert_eq!(prompt_piece(512, 1000, 512), 512..999);
+        assert_eq!(prompt_piece(999, 1000, 512), 999..1000);
+    }
 
     #[test]
     fn first_max_takes_the_first_of_equal_highs() {

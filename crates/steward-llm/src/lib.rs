@@ -16,6 +16,7 @@ pub use error::{LlmError, Result};
 pub use gguf::{GgufHeader, read_header};
 pub use presets::{
     PRESETS, Preset, Pulled, default_model_dir, preset, preset_path, pull, sha256_file,
+    test_model_path,
 };
 pub use runtime::{
     CancelToken, Choice, Generation, Llm, Message, Metrics, ModelInfo, Prompt, Request,

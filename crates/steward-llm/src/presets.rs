@@ -125,6 +125,29 @@ pub fn default_model_dir() -> PathBuf {
     cache.join("steward").join("models")
 }
 
+/// The small model the runtime's tests use: `STEWARD_TEST_MODEL`, else the
+/// `smollm2-135m` preset in the model cache (`make test` pulls it). Missing, it
+/// is `None` with a note on stderr, except under CI, where it must be there.
+#[doc(hidden)]
+pub fn test_model_path() -> Option<PathBuf> {
+    let path = std::env::var_os("STEWARD_TEST_MODEL")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| default_model_dir().join("smollm2-135m.gguf"));
+    if path.exists() {
+        return Some(path);
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "{} is missing: `steward model pull smollm2-135m` (make test does it)",
+        path.display()
+    );
+    eprintln!(
+        "skipping: {} is missing (steward model pull smollm2-135m)",
+        path.display()
+    );
+    None
+}
+
 /// The sha256 of a file, in hex.
 pub fn sha256_file(path: &Path) -> Result<String> {
     let io = |source| LlmError::Io {

@@ -1230,18 +1230,9 @@ mod tests {
     /// token after token, on a real model's logits.
     #[test]
     fn the_greedy_shortcut_picks_what_llama_cpps_greedy_sampler_picks() {
-        let path = std::env::var_os("STEWARD_TEST_MODEL")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| crate::default_model_dir().join("smollm2-135m.gguf"));
-        if !path.exists() {
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "{} is missing",
-                path.display()
-            );
-            eprintln!("skipping: {} is missing", path.display());
+        let Some(path) = crate::test_model_path() else {
             return;
-        }
+        };
         let backend = backend().unwrap();
         let model =
             LlamaModel::load_from_file(backend, &path, &LlamaModelParams::default()).unwrap();

@@ -1,16 +1,15 @@
 //! The runtime with the real `smollm2-135m` model, one thread, one test at a
-//! time. The model comes from `STEWARD_TEST_MODEL`, else the preset cache
+//! time. The model is `test_model_path()`: `STEWARD_TEST_MODEL`, else the preset cache
 //! (`make test` pulls it); without it the tests say so and pass, except under
 //! CI, where it must be there.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
 use steward_llm::{
-    CancelToken, Llm, LlmError, Message, Prompt, Request, Settings, StopReason, default_model_dir,
+    CancelToken, Llm, LlmError, Message, Prompt, Request, Settings, StopReason, test_model_path,
 };
 
 /// Tests load a model each and must not overlap: two models on two cores
@@ -19,25 +18,6 @@ static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
 
 fn serial() -> MutexGuard<'static, ()> {
     ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-fn model_path() -> Option<PathBuf> {
-    let path = std::env::var_os("STEWARD_TEST_MODEL")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| default_model_dir().join("smollm2-135m.gguf"));
-    if path.exists() {
-        return Some(path);
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "{} is missing: `steward model pull smollm2-135m` (make test does it)",
-        path.display()
-    );
-    eprintln!(
-        "skipping: {} is missing (steward model pull smollm2-135m)",
-        path.display()
-    );
-    None
 }
 
 fn settings() -> Settings {
@@ -52,7 +32,7 @@ fn settings() -> Settings {
 }
 
 fn load() -> Option<Llm> {
-    model_path().map(|p| Llm::load(&p, &settings()).unwrap())
+    test_model_path().map(|p| Llm::load(&p, &settings()).unwrap())
 }
 
 fn chat(system: &str, user: &str) -> Prompt {
@@ -205,7 +185,9 @@ about tables, columns, owners, sensitive data and lineage in a warehouse.";
 #[test]
 fn a_cached_prefix_gives_the_same_reply_as_a_cold_run() {
     let _one = serial();
-    let Some(path) = model_path() else { return };
+    let Some(path) = test_model_path() else {
+        return;
+    };
     let warm = Llm::load(&path, &settings()).unwrap();
     let first = warm
         .generate(&Request::new(chat(SHORT_SYSTEM, "What is lineage?"), 24))
@@ -256,7 +238,9 @@ fn a_cached_prefix_gives_the_same_reply_as_a_cold_run() {
 #[test]
 fn batched_sequences_match_single_runs_under_greedy_decoding() {
     let _one = serial();
-    let Some(path) = model_path() else { return };
+    let Some(path) = test_model_path() else {
+        return;
+    };
     let questions = [
         "Where would you store customer e-mails?",
         "Why mask credit card numbers?",
@@ -371,7 +355,9 @@ fn generation_can_be_cancelled() {
 #[test]
 fn bad_input_is_an_error_never_an_abort() {
     let _one = serial();
-    let Some(path) = model_path() else { return };
+    let Some(path) = test_model_path() else {
+        return;
+    };
     let dir = tempfile::tempdir().unwrap();
     let e = Llm::load(&dir.path().join("missing.gguf"), &settings()).unwrap_err();
     assert!(matches!(e, LlmError::ModelNotFound(_)), "{e}");
@@ -406,7 +392,9 @@ fn bad_input_is_an_error_never_an_abort() {
 #[test]
 fn a_full_queue_refuses_new_requests() {
     let _one = serial();
-    let Some(path) = model_path() else { return };
+    let Some(path) = test_model_path() else {
+        return;
+    };
     let llm = Llm::load(
         &path,
         &Settings {

@@ -658,6 +658,53 @@ fn prompt_piece(fed: usize, len: usize, budget: usize) -> std::ops::Range<usize>
     fed..end.min(fed + budget.max(1))
 }
 
+/// A shared prefix shorter than this is not worth waiting for, copying a
+/// sequence, or giving up the lowest free slot for.
+const WORTH_SHARING: usize = 16;
+
+/// Where a new prompt goes: a free slot, and a slot (busy or not) whose
+/// cached sequence it starts from a copy of, if that is worth it.
+#[derive(Debug, PartialEq)]
+struct Placement {
+    slot: usize,
+    copy_from: Option<usize>,
+    /// Prompt tokens already in the slot's cache (before the copy, if any).
+    reuse: usize,
+}
+
+/// The free slot with the longest cached prefix of `tokens`; a short match
+/// counts as none, so new sequences fill the lowest free slots (with a KV
+/// cache per sequence llama.cpp decodes together only consecutive sequence
+/// ids: gaps would split every step). A prefix at least `WORTH_SHARING`
+/// tokens longer in another slot is copied. `None` when no slot is free.
+fn plan_placement(slots: &[Slot], tokens: &[LlamaToken]) -> Option<Placement> {
+    let worth = |n: usize| if n < WORTH_SHARING { 0 } else { n };
+    let (slot, own) = slots
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| !s.busy)
+        .map(|(i, s)| (i, common_prefix(&s.tokens, tokens)))
+        .max_by_key(|&(i, n)| (worth(n), std::cmp::Reverse(i)))?;
+    let (best, longest) = slots
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (i, common_prefix(&s.tokens, tokens)))
+        .max_by_key(|&(i, n)| (n, std::cmp::Reverse(i)))?;
+    Some(if longest >= own + WORTH_SHARING {
+        Placement {
+            slot,
+            copy_from: Some(best),
+            reuse: longest,
+        }
+    } else {
+        Placement {
+            slot,
+            copy_from: None,
+            reuse: own,
+        }
+    })
+}
+
 fn common_prefix(a: &[LlamaToken], b: &[LlamaToken]) -> usize {
     a.iter().zip(b).take_while(|(x, y)| x == y).count()
 }
@@ -768,8 +815,6 @@ impl Worker<'_> {
     /// are read one at a time), and concurrent requests with one system
     /// prompt, or the samples of a self-consistency vote, read it once.
     fn shares_a_prompt_being_read(&self, job: &Job, active: &[Active]) -> bool {
-        /// Less is not worth a copy of a sequence.
-        const WORTH_SHARING: usize = 16;
         let Job::Generate { tokens, .. } = job else {
             return false;
         };
@@ -788,27 +833,19 @@ impl Worker<'_> {
     /// A free slot for `tokens`, with as much of them as any slot has cached
     /// already in its KV cache; returns the slot and the tokens reused.
     fn place(&mut self, tokens: &[LlamaToken]) -> Option<(usize, usize)> {
-        let free: Vec<usize> = (0..self.slots.len())
-            .filter(|&i| !self.slots[i].busy)
-            .collect();
-        let own = free
-            .iter()
-            .map(|&i| (i, common_prefix(&self.slots[i].tokens, tokens)))
-            .max_by_key(|&(i, n)| (n, std::cmp::Reverse(i)))?;
-        let best = (0..self.slots.len())
-            .map(|i| (i, common_prefix(&self.slots[i].tokens, tokens)))
-            .max_by_key(|&(i, n)| (n, std::cmp::Reverse(i)))?;
-        let (slot, mut reuse) = own;
-        if best.1 > reuse {
-            // Another slot holds a longer prefix: copy its sequence whole
-            // (llama.cpp aborts on a partial copy between per-sequence
-            // caches), then cut the copy back to the shared prefix below.
+        let Placement {
+            slot,
+            copy_from,
+            mut reuse,
+        } = plan_placement(&self.slots, tokens)?;
+        if let Some(from) = copy_from {
+            // Copied whole (llama.cpp aborts on a partial copy between
+            // per-sequence caches), then cut back to the shared prefix below.
             let _ = self.ctx.clear_kv_cache_seq(Some(slot as u32), None, None);
             let _ = self
                 .ctx
-                .copy_kv_cache_seq(best.0 as i32, slot as i32, None, None);
-            self.slots[slot].tokens = tokens[..best.1].to_vec();
-            reuse = best.1;
+                .copy_kv_cache_seq(from as i32, slot as i32, None, None);
+            self.slots[slot].tokens = tokens[..reuse].to_vec();
         }
         // The last prompt token is always decoded: its logits are needed.
         reuse = reuse.min(tokens.len().saturating_sub(1));
@@ -1217,6 +1254,66 @@ mod tests {
         assert_eq!(prompt_piece(0, 1000, 512), 0..512);
         assert_eq!(prompt_piece(512, 1000, 512), 512..999);
         assert_eq!(prompt_piece(999, 1000, 512), 999..1000);
+    }
+
+    fn slot(tokens: std::ops::Range<i32>, busy: bool) -> Slot {
+        Slot {
+            tokens: tokens.map(LlamaToken).collect(),
+            busy,
+        }
+    }
+
+    #[test]
+    fn new_sequences_fill_the_lowest_free_slot_unless_a_prefix_is_worth_reusing() {
+        let prompt: Vec<LlamaToken> = (0..40).map(LlamaToken).collect();
+        // A few shared tokens in slot 3 do not beat the lowest free slot.
+        let slots = vec![
+            slot(0..0, true),
+            slot(100..120, false),
+            slot(0..0, false),
+            slot(0..5, false),
+        ];
+        let plan = plan_placement(&slots, &prompt).unwrap();
+        assert_eq!(
+            plan,
+            Placement {
+                slot: 1,
+                copy_from: None,
+                reuse: 0
+            }
+        );
+        // A long cached prefix in a free slot is taken where it is.
+        let slots = vec![slot(0..0, false), slot(0..30, false)];
+        assert_eq!(
+            plan_placement(&slots, &prompt).unwrap(),
+            Placement {
+                slot: 1,
+                copy_from: None,
+                reuse: 30
+            }
+        );
+        // A busy slot's longer prefix is copied into the chosen free slot...
+        let slots = vec![slot(0..35, true), slot(0..3, false), slot(0..0, false)];
+        assert_eq!(
+            plan_placement(&slots, &prompt).unwrap(),
+            Placement {
+                slot: 1,
+                copy_from: Some(0),
+                reuse: 35
+            }
+        );
+        // ...but not for a few tokens more than the free slot has.
+        let slots = vec![slot(0..35, true), slot(0..25, false)];
+        assert_eq!(
+            plan_placement(&slots, &prompt).unwrap(),
+            Placement {
+                slot: 1,
+                copy_from: None,
+                reuse: 25
+            }
+        );
+        // Nothing free.
+        assert_eq!(plan_placement(&[slot(0..3, true)], &prompt), None);
     }
 
     #[test]

@@ -325,6 +325,17 @@ fn exact_prompt(llm: &Llm, tokens: usize, salt: usize) -> anyhow::Result<String>
     Ok(filler(lo, salt))
 }
 
+/// One untimed request on a freshly loaded model, as llama-bench warms up:
+/// the first decodes pay for page faults in the mapped weights and buffer
+/// set-up, which are not the speed being measured. Its prompt shares nothing
+/// worth reusing with the timed ones.
+fn warm_up(llm: &Llm, prompt_tokens: usize) -> anyhow::Result<()> {
+    let mut request = Request::new(Prompt::Text(exact_prompt(llm, prompt_tokens, 999_999)?), 4);
+    request.ignore_end = true;
+    tokio::task::block_in_place(|| llm.generate(&request)).map_err(llm_error)?;
+    Ok(())
+}
+
 fn bench(loaded: &Loaded, args: &LlmBenchArgs, out: &Output) -> anyhow::Result<()> {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let mut thread_counts = vec![1];
@@ -341,6 +352,7 @@ fn bench(loaded: &Loaded, args: &LlmBenchArgs, out: &Output) -> anyhow::Result<(
             threads: Some(threads),
         };
         let llm = load(loaded, &arg)?;
+        warm_up(&llm, args.prompt_tokens)?;
         model_name = llm.info().path.display().to_string();
         let mut pp = Vec::new();
         let mut tg = Vec::new();
@@ -352,7 +364,9 @@ fn bench(loaded: &Loaded, args: &LlmBenchArgs, out: &Output) -> anyhow::Result<(
             let request = Request::new(Prompt::Text(text), 1);
             let g = tokio::task::block_in_place(|| llm.generate(&request)).map_err(llm_error)?;
             prompt_tokens = g.metrics.prompt_tokens;
-            pp.push(g.metrics.prompt_tokens as f64 / (g.metrics.time_to_first_token_ms / 1000.0));
+            // Only the tokens read count (a few may match the warm-up's).
+            let read = g.metrics.prompt_tokens - g.metrics.cached_tokens;
+            pp.push(read as f64 / (g.metrics.time_to_first_token_ms / 1000.0));
             let mut request = Request::new(
                 Prompt::Text(format!("{} Count:", run + threads * 100)),
                 args.gen_tokens,
@@ -400,6 +414,7 @@ fn bench(loaded: &Loaded, args: &LlmBenchArgs, out: &Output) -> anyhow::Result<(
     let mut prefix_tokens = 0;
     for run in 0..repeat {
         let llm = load(loaded, &arg)?;
+        warm_up(&llm, 64)?;
         let first = ask(&llm, &format!("Who owns table {run}?"))?;
         prefix_tokens = first.metrics.prompt_tokens;
         cold.push(first.metrics.time_to_first_token_ms);
@@ -429,6 +444,7 @@ fn bench(loaded: &Loaded, args: &LlmBenchArgs, out: &Output) -> anyhow::Result<(
         c.sequences = 8;
         c.context = 4096;
     })?;
+    warm_up(&llm, 64)?;
     for n in [1usize, 4, 8] {
         let mut runs = Vec::new();
         let mut generation = Vec::new();

@@ -745,7 +745,8 @@ fn worker(
         .with_kv_unified(settings.shared_cache)
         // Flash attention skips other sequences' cells instead of multiplying
         // them by zero, so a sequence's attention does not depend on where its
-        // cells sit in a shared cache (llama.cpp's "auto" leaves it off here).
+        // cells sit in a shared cache: asked for, not left to llama.cpp's
+        // "auto", which turns it off where a backend lacks it.
         .with_flash_attention_policy(llama_cpp_sys_2::LLAMA_FLASH_ATTN_TYPE_ENABLED);
     let ctx = match model.new_context(backend, params) {
         Ok(ctx) => ctx,

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use steward_types::{TableCost, UsageRecord};
+use steward_types::{NamedPatterns, TableCost, UsageRecord, schema_key};
 
 use crate::config::{CostConfig, DEFAULT_TIER};
 use crate::error::CostError;
@@ -81,21 +81,6 @@ pub struct CostReport {
     pub totals: Totals,
 }
 
-fn patterns(
-    map: &BTreeMap<String, Vec<String>>,
-    what: &str,
-) -> Result<Vec<(String, glob::Pattern)>, CostError> {
-    let mut out = Vec::new();
-    for (name, globs) in map {
-        for g in globs {
-            let p = glob::Pattern::new(&g.to_lowercase())
-                .map_err(|e| CostError::Config(format!("{what}.{name}: pattern `{g}`: {e}")))?;
-            out.push((name.clone(), p));
-        }
-    }
-    Ok(out)
-}
-
 /// Prices the catalog's tables and the queries of the log.
 pub async fn price(
     tables: &[TableStats],
@@ -107,7 +92,7 @@ pub async fn price(
             "compute_per_tb_scanned must not be negative".into(),
         ));
     }
-    let tiers = patterns(&config.tiers, "tiers")?;
+    let tiers = NamedPatterns::compile(&config.tiers, "tiers").map_err(CostError::Config)?;
     for tier in config.tiers.keys() {
         if !config.storage_per_gb_month.contains_key(tier) {
             return Err(CostError::Config(format!(
@@ -115,7 +100,7 @@ pub async fn price(
             )));
         }
     }
-    let teams = patterns(&config.teams, "teams")?;
+    let teams = NamedPatterns::compile(&config.teams, "teams").map_err(CostError::Config)?;
     let storage_price = |tier: &str| {
         config
             .storage_per_gb_month
@@ -127,11 +112,10 @@ pub async fn price(
     // Storage.
     let mut costs: BTreeMap<String, TableCost> = BTreeMap::new();
     for t in tables {
-        let key = format!("{}.{}", t.source, t.schema.as_deref().unwrap_or("")).to_lowercase();
         let tier = tiers
-            .iter()
-            .find(|(_, p)| p.matches(&key))
-            .map_or(DEFAULT_TIER.to_string(), |(tier, _)| tier.clone());
+            .name_of(&schema_key(&t.source, t.schema.as_deref()))
+            .unwrap_or(DEFAULT_TIER)
+            .to_string();
         let bytes = t.size_bytes.unwrap_or(0);
         costs.entry(t.qualified()).or_insert(TableCost {
             source: t.source.clone(),
@@ -209,10 +193,7 @@ pub async fn price(
             .user_name
             .clone()
             .unwrap_or_else(|| "(unknown)".to_string());
-        let team = teams
-            .iter()
-            .find(|(_, p)| p.matches(&user.to_lowercase()))
-            .map_or("(unassigned)".to_string(), |(t, _)| t.clone());
+        let team = teams.name_of(&user).unwrap_or("(unassigned)").to_string();
         for (name, map) in [(user, &mut users), (team, &mut by_team)] {
             let party = map.entry(name.clone()).or_insert(PartyCost {
                 name,

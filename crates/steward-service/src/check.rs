@@ -19,7 +19,8 @@ use steward_policy::{
 use steward_store::{Filter, Session, Store};
 use steward_types::{
     AuditEvent, ChangeEvent, Classification, Column, ColumnProfile, Finding, FindingStatus, Id,
-    JobRun, JobStatus, LineageEdge, PolicyRef, Record, Severity, Source, Table, UsageRecord,
+    JobRun, JobStatus, LineageEdge, NamedPatterns, PolicyRef, Record, Severity, Source, Table,
+    UsageRecord, schema_key,
 };
 
 use crate::classify::effective;
@@ -114,27 +115,14 @@ fn zones_of(
     tables: &[Record<Table>],
     zones: &BTreeMap<String, Vec<String>>,
 ) -> Result<BTreeMap<Id<Table>, String>> {
-    let mut patterns = Vec::new();
-    for (zone, globs) in zones {
-        for glob in globs {
-            let pattern = glob::Pattern::new(&glob.to_lowercase()).map_err(|e| {
-                ServiceError::Invalid(format!("[policy.zones] {zone}: pattern `{glob}`: {e}"))
-            })?;
-            patterns.push((zone.clone(), pattern));
-        }
-    }
+    let patterns = NamedPatterns::compile(zones, "policy.zones").map_err(ServiceError::Invalid)?;
     let names: BTreeMap<Id<Source>, &str> =
         sources.iter().map(|s| (s.id, s.name.as_str())).collect();
     let mut out = BTreeMap::new();
     for table in tables {
-        let key = format!(
-            "{}.{}",
-            names.get(&table.source_id).copied().unwrap_or(""),
-            table.schema.as_deref().unwrap_or("")
-        )
-        .to_lowercase();
-        if let Some((zone, _)) = patterns.iter().find(|(_, p)| p.matches(&key)) {
-            out.insert(table.id, zone.clone());
+        let source = names.get(&table.source_id).copied().unwrap_or("");
+        if let Some(zone) = patterns.name_of(&schema_key(source, table.schema.as_deref())) {
+            out.insert(table.id, zone.to_string());
         }
     }
     Ok(out)

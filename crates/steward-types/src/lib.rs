@@ -7,6 +7,7 @@ mod governance;
 mod id;
 mod mask;
 mod names;
+mod patterns;
 mod secret;
 
 pub use catalog::{
@@ -20,4 +21,5 @@ pub use governance::{
 };
 pub use id::{Id, Record};
 pub use mask::mask_value;
+pub use patterns::{NamedPatterns, schema_key};
 pub use secret::{Secret, redact_url};

@@ -198,6 +198,8 @@ pub struct RuntimeStats {
     /// Decode steps, and the most sequences decoded in one.
     pub steps: u64,
     pub max_batched_sequences: usize,
+    /// Sequences moved into a gap between busy ones (per-sequence caches).
+    pub moved_sequences: u64,
     pub mean_time_to_first_token_ms: f64,
     pub mean_tokens_per_second: f64,
 }
@@ -1167,9 +1169,55 @@ impl Worker<'_> {
         }
         finished.sort_by_key(|(i, _)| std::cmp::Reverse(*i));
         finished.dedup_by_key(|(i, _)| *i);
+        let any_finished = !finished.is_empty();
         for (i, stop) in finished {
             let a = active.swap_remove(i);
             self.finish(a, stop);
+        }
+        if any_finished && !self.settings.shared_cache {
+            self.close_gaps(active);
+        }
+    }
+
+    /// With a KV cache per sequence llama.cpp decodes together only
+    /// consecutive sequence ids, so a request ending between others would
+    /// split every later step in two. The highest busy sequence moves into
+    /// the lowest gap instead (a whole-stream copy, a few megabytes, against
+    /// a pass over the weights per extra split); the slot it leaves keeps
+    /// its prompt as a cached prefix, the gap's old prefix is given up.
+    fn close_gaps(&mut self, active: &mut [Active]) {
+        loop {
+            let busy: Vec<usize> = (0..self.slots.len())
+                .filter(|&i| self.slots[i].busy)
+                .collect();
+            let (Some(&low), Some(&high)) = (busy.first(), busy.last()) else {
+                return;
+            };
+            if high - low + 1 == busy.len() {
+                return;
+            }
+            let Some(gap) = (low..high).find(|&i| !self.slots[i].busy) else {
+                return;
+            };
+            let Some(a) = active.iter_mut().find(|a| a.slot == high) else {
+                return;
+            };
+            let _ = self.ctx.clear_kv_cache_seq(Some(gap as u32), None, None);
+            let _ = self
+                .ctx
+                .copy_kv_cache_seq(high as i32, gap as i32, None, None);
+            let _ = self
+                .ctx
+                .clear_kv_cache_seq(Some(high as u32), Some(a.fed as u32), None);
+            self.slots[gap] = Slot {
+                tokens: self.slots[high].tokens.clone(),
+                busy: true,
+            };
+            self.slots[high].busy = false;
+            a.slot = gap;
+            if let Ok(mut s) = self.stats.lock() {
+                s.moved_sequences += 1;
+            }
         }
     }
 

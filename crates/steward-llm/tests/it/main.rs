@@ -287,6 +287,63 @@ fn batched_sequences_match_single_runs_under_greedy_decoding() {
     }
 }
 
+/// With a KV cache per sequence, a request that ends between two others
+/// leaves a gap; the sequence above it moves down, and no reply changes.
+#[test]
+fn a_sequence_moves_into_a_gap_without_changing_its_reply() {
+    let _one = serial();
+    let Some(path) = test_model_path() else {
+        return;
+    };
+    let settings = Settings {
+        shared_cache: false,
+        ..settings()
+    };
+    // Slot 0 and 2 generate 24 tokens; slot 1 stops after 6, leaving a gap.
+    let asks = [
+        ("Where would you store customer e-mails?", 24),
+        ("Why mask credit card numbers?", 6),
+        ("What is a data owner?", 24),
+    ];
+    let request = |(q, n): (&str, usize)| {
+        let mut r = Request::new(chat("Answer in one sentence.", q), n);
+        r.ignore_end = true;
+        r
+    };
+    let single = Llm::load(&path, &settings).unwrap();
+    let alone: Vec<String> = asks
+        .iter()
+        .map(|&a| single.generate(&request(a)).unwrap().text)
+        .collect();
+    drop(single);
+    let llm = Llm::load(&path, &settings).unwrap();
+    let together: Vec<String> = std::thread::scope(|s| {
+        let mut handles = Vec::new();
+        for &ask in &asks {
+            // Each request is admitted once the one before it is generating,
+            // so they take slots 0, 1 and 2 in turn.
+            let (started, generating) = std::sync::mpsc::channel();
+            let llm = &llm;
+            handles.push(s.spawn(move || {
+                let mut first = Some(started);
+                llm.generate_streaming(&request(ask), &mut |_| {
+                    if let Some(started) = first.take() {
+                        let _ = started.send(());
+                    }
+                    true
+                })
+                .unwrap()
+                .text
+            }));
+            generating.recv().unwrap();
+        }
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let stats = llm.stats();
+    assert!(stats.moved_sequences >= 1, "no sequence moved: {stats:?}");
+    assert_eq!(alone, together);
+}
+
 #[test]
 fn a_self_consistency_vote_reads_its_prompt_once() {
     let _one = serial();

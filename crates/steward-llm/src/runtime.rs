@@ -687,24 +687,23 @@ fn plan_placement(slots: &[Slot], tokens: &[LlamaToken]) -> Option<Placement> {
         .filter(|(_, s)| !s.busy)
         .map(|(i, s)| (i, common_prefix(&s.tokens, tokens)))
         .max_by_key(|&(i, n)| (worth(n), std::cmp::Reverse(i)))?;
-    let (best, longest) = slots
+    let (best, longest) = longest_cached(slots, tokens)?;
+    let copy = longest >= own + WORTH_SHARING;
+    Some(Placement {
+        slot,
+        copy_from: copy.then_some(best),
+        reuse: if copy { longest } else { own },
+    })
+}
+
+/// The slot, busy or not, holding the longest cached prefix of `tokens`
+/// (the lowest of equals), and its length.
+fn longest_cached(slots: &[Slot], tokens: &[LlamaToken]) -> Option<(usize, usize)> {
+    slots
         .iter()
         .enumerate()
         .map(|(i, s)| (i, common_prefix(&s.tokens, tokens)))
-        .max_by_key(|&(i, n)| (n, std::cmp::Reverse(i)))?;
-    Some(if longest >= own + WORTH_SHARING {
-        Placement {
-            slot,
-            copy_from: Some(best),
-            reuse: longest,
-        }
-    } else {
-        Placement {
-            slot,
-            copy_from: None,
-            reuse: own,
-        }
-    })
+        .max_by_key(|&(i, n)| (n, std::cmp::Reverse(i)))
 }
 
 fn common_prefix(a: &[LlamaToken], b: &[LlamaToken]) -> usize {
@@ -821,12 +820,7 @@ impl Worker<'_> {
         let Job::Generate { tokens, .. } = job else {
             return false;
         };
-        let cached = self
-            .slots
-            .iter()
-            .map(|s| common_prefix(&s.tokens, tokens))
-            .max()
-            .unwrap_or(0);
+        let cached = longest_cached(&self.slots, tokens).map_or(0, |(_, n)| n);
         active
             .iter()
             .filter(|a| a.fed < a.prompt.len())
@@ -1315,52 +1309,37 @@ mod tests {
     #[test]
     fn new_sequences_fill_the_lowest_free_slot_unless_a_prefix_is_worth_reusing() {
         let prompt: Vec<LlamaToken> = (0..40).map(LlamaToken).collect();
-        // A few shared tokens in slot 3 do not beat the lowest free slot.
-        let slots = vec![
-            slot(0..0, true),
-            slot(100..120, false),
-            slot(0..0, false),
-            slot(0..5, false),
+        let cases = [
+            // A few shared tokens in slot 3 do not beat the lowest free slot.
+            (
+                vec![
+                    slot(0..0, true),
+                    slot(100..120, false),
+                    slot(0..0, false),
+                    slot(0..5, false),
+                ],
+                (1, None, 0),
+            ),
+            // A long cached prefix in a free slot is taken where it is.
+            (vec![slot(0..0, false), slot(0..30, false)], (1, None, 30)),
+            // A busy slot's longer prefix is copied into the chosen free slot...
+            (
+                vec![slot(0..35, true), slot(0..3, false), slot(0..0, false)],
+                (1, Some(0), 35),
+            ),
+            // ...but not for a few tokens more than the free slot has.
+            (vec![slot(0..35, true), slot(0..25, false)], (1, None, 25)),
         ];
-        let plan = plan_placement(&slots, &prompt).unwrap();
-        assert_eq!(
-            plan,
-            Placement {
-                slot: 1,
-                copy_from: None,
-                reuse: 0
-            }
-        );
-        // A long cached prefix in a free slot is taken where it is.
-        let slots = vec![slot(0..0, false), slot(0..30, false)];
-        assert_eq!(
-            plan_placement(&slots, &prompt).unwrap(),
-            Placement {
-                slot: 1,
-                copy_from: None,
-                reuse: 30
-            }
-        );
-        // A busy slot's longer prefix is copied into the chosen free slot...
-        let slots = vec![slot(0..35, true), slot(0..3, false), slot(0..0, false)];
-        assert_eq!(
-            plan_placement(&slots, &prompt).unwrap(),
-            Placement {
-                slot: 1,
-                copy_from: Some(0),
-                reuse: 35
-            }
-        );
-        // ...but not for a few tokens more than the free slot has.
-        let slots = vec![slot(0..35, true), slot(0..25, false)];
-        assert_eq!(
-            plan_placement(&slots, &prompt).unwrap(),
-            Placement {
-                slot: 1,
-                copy_from: None,
-                reuse: 25
-            }
-        );
+        for (slots, (slot, copy_from, reuse)) in cases {
+            assert_eq!(
+                plan_placement(&slots, &prompt),
+                Some(Placement {
+                    slot,
+                    copy_from,
+                    reuse
+                })
+            );
+        }
         // Nothing free.
         assert_eq!(plan_placement(&[slot(0..3, true)], &prompt), None);
     }

@@ -76,3 +76,48 @@ fn usage_errors_exit_2() {
     let version = w.run(&["--version"]).ok();
     assert!(version.stdout.starts_with("steward "), "{}", version.stdout);
 }
+
+#[test]
+fn a_bad_schema_is_refused_with_its_file_before_any_model_loads() {
+    let w = Workdir::new();
+    let schema = w.join("label.json");
+    std::fs::write(
+        &schema,
+        r##"{"type": "object", "properties": {"kind": {"$ref": "#/definitions/missing"}}}"##,
+    )
+    .unwrap();
+    // The model does not exist either: the schema is checked first.
+    let run = w
+        .run(&[
+            "llm",
+            "generate",
+            "--model",
+            "no-such-model.gguf",
+            "--schema",
+            "label.json",
+            "--json",
+            "Which column holds e-mails?",
+        ])
+        .fails_with(2);
+    assert_eq!(run.json()["error"]["kind"], "invalid", "{}", run.stderr);
+    assert!(run.stderr.contains("label.json"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("/definitions/missing"),
+        "{}",
+        run.stderr
+    );
+
+    std::fs::write(&schema, r#"{"type": "strin"}"#).unwrap();
+    let run = w
+        .run(&[
+            "llm",
+            "generate",
+            "--model",
+            "no-such-model.gguf",
+            "--schema",
+            "label.json",
+            "x",
+        ])
+        .fails_with(2);
+    assert!(run.stderr.contains("at `/type`"), "{}", run.stderr);
+}

@@ -20,7 +20,7 @@ pub use presets::{
 };
 pub use runtime::{
     CancelToken, Choice, Generation, Llm, Message, Metrics, ModelInfo, Prompt, Request,
-    RuntimeStats, Settings, StopReason,
+    RuntimeStats, Settings, StopReason, schema_grammar,
 };
 
 /// What the agents need of a language model. `Llm` is the real one; a

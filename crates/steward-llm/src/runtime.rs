@@ -411,13 +411,7 @@ impl Llm {
                 context,
             });
         }
-        let grammar = match &request.schema {
-            Some(schema) => Some(
-                llama_cpp_2::json_schema_to_grammar(&schema.to_string())
-                    .map_err(|e| LlmError::Schema(e.to_string()))?,
-            ),
-            None => None,
-        };
+        let grammar = request.schema.as_ref().map(schema_grammar).transpose()?;
         let mut request = request.clone();
         let cancel = request
             .cancel
@@ -526,6 +520,30 @@ fn chatml(messages: &[Message]) -> String {
     }
     text.push_str("<|im_start|>assistant\n");
     text
+}
+
+/// The GBNF grammar that constrains a reply to `schema`. The schema is
+/// compiled as JSON Schema first: llama.cpp's converter reports no reason when
+/// it fails (its message is lost at the FFI boundary), while the compiler
+/// names the keyword and place, e.g. an unresolved `$ref` or an invalid
+/// `pattern`.
+pub fn schema_grammar(schema: &serde_json::Value) -> Result<String> {
+    jsonschema::validator_for(schema).map_err(|e| {
+        let at = e.instance_path().to_string();
+        LlmError::Schema(if at.is_empty() {
+            e.to_string()
+        } else {
+            format!("{e} (at `{at}`)")
+        })
+    })?;
+    llama_cpp_2::json_schema_to_grammar(&schema.to_string()).map_err(|_| {
+        LlmError::Schema(
+            "llama.cpp's converter rejected it (it gives no reason); it handles objects, \
+             arrays, strings (with anchored `pattern`s), numbers, booleans, `enum`, \
+             `const`, `anyOf`/`oneOf`/`allOf` and local `$ref`s"
+                .to_string(),
+        )
+    })
 }
 
 /// Parses the reply and checks it against the schema.
@@ -1288,6 +1306,37 @@ mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
 
     use super::*;
+
+    #[test]
+    fn a_schema_becomes_a_grammar_or_an_error_that_says_where() {
+        let grammar = schema_grammar(&serde_json::json!({
+            "type": "object",
+            "properties": {"column": {"type": "string"}, "pii": {"type": "boolean"}},
+            "required": ["column", "pii"]
+        }))
+        .unwrap();
+        assert!(grammar.contains("root ::="), "{grammar}");
+
+        let e = schema_grammar(&serde_json::json!({
+            "type": "object",
+            "properties": {"a": {"$ref": "#/definitions/missing"}}
+        }))
+        .unwrap_err();
+        assert!(matches!(e, LlmError::Schema(_)), "{e}");
+        assert!(e.to_string().contains("/definitions/missing"), "{e}");
+
+        let e =
+            schema_grammar(&serde_json::json!({"type": "string", "pattern": "^(a$"})).unwrap_err();
+        assert!(e.to_string().contains("pattern"), "{e}");
+
+        // Valid JSON Schema (an empty `enum` admits nothing) that llama.cpp's
+        // converter refuses.
+        let e = schema_grammar(&serde_json::json!({
+            "type": "object", "properties": {"kind": {"enum": []}}
+        }))
+        .unwrap_err();
+        assert!(e.to_string().contains("converter rejected it"), "{e}");
+    }
 
     #[test]
     fn a_prompt_is_cut_into_pieces_with_its_last_token_alone() {

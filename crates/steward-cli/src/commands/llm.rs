@@ -201,14 +201,17 @@ fn generate(loaded: &Loaded, args: &LlmGenerateArgs, out: &Output) -> anyhow::Re
                     format!("cannot read {}: {e}", path.display()),
                 )
             })?;
-            Some(
-                serde_json::from_str::<serde_json::Value>(&text).map_err(|e| {
-                    Failure::new(
-                        ErrorKind::Invalid,
-                        format!("{}: not JSON: {e}", path.display()),
-                    )
-                })?,
-            )
+            let schema = serde_json::from_str::<serde_json::Value>(&text).map_err(|e| {
+                Failure::new(
+                    ErrorKind::Invalid,
+                    format!("{}: not JSON: {e}", path.display()),
+                )
+            })?;
+            // Checked before the model loads, so a bad schema fails at once
+            // and names its file.
+            steward_llm::schema_grammar(&schema)
+                .map_err(|e| Failure::new(e.kind(), format!("{}: {e}", path.display())))?;
+            Some(schema)
         }
         None => None,
     };

@@ -8,6 +8,7 @@ mod config;
 mod governance;
 mod harness;
 mod lineage;
+mod llm;
 mod pii;
 mod scan;
 mod search;

@@ -14,7 +14,8 @@ pub struct LlmConfig {
     /// Threads for generation and prompt processing. Default: the machine's
     /// cores; never more.
     pub threads: usize,
-    /// Context length in tokens, shared by the sequences decoded together.
+    /// Context length in tokens, shared by the sequences decoded together;
+    /// at least 256 a sequence (a smaller value is raised, with a warning).
     pub context: u32,
     /// Most tokens decoded in one step (prompt chunks and generated tokens).
     pub batch: u32,

@@ -293,7 +293,17 @@ impl Llm {
         settings.threads = settings.threads.clamp(1, cores);
         settings.sequences = settings.sequences.clamp(1, 64);
         settings.batch = settings.batch.max(16);
-        settings.context = settings.context.max(256 * settings.sequences);
+        let floor = 256 * settings.sequences;
+        if settings.context < floor {
+            // Room for a prompt and a reply in every sequence; llama.cpp pads
+            // a per-sequence cache to 256 cells anyway.
+            tracing::warn!(
+                configured = settings.context,
+                context = floor,
+                "llm.context raised to 256 tokens a sequence"
+            );
+            settings.context = floor;
+        }
         let info = ModelInfo {
             path: path.to_path_buf(),
             architecture: header.architecture,

@@ -8,7 +8,8 @@ use std::time::Instant;
 
 use serde::Serialize;
 use steward_llm::{
-    Llm, LlmConfig, Message, PRESETS, Prompt, Request, default_model_dir, preset, preset_path, pull,
+    Llm, LlmConfig, LlmError, Message, PRESETS, Prompt, Request, default_model_dir, preset,
+    preset_path, pull,
 };
 use steward_types::ErrorKind;
 
@@ -17,7 +18,7 @@ use crate::config::Loaded;
 use crate::failure::Failure;
 use crate::output::Output;
 
-fn llm_error(e: steward_llm::LlmError) -> anyhow::Error {
+fn llm_error(e: LlmError) -> anyhow::Error {
     Failure::new(e.kind(), e.to_string()).into()
 }
 
@@ -132,9 +133,15 @@ pub async fn run(loaded: &Loaded, command: &LlmCommand, out: &Output) -> anyhow:
     }
 }
 
+const CHAT_HELP: &str = "Type a message and press Enter. /reset clears the history, \
+/quit (or an empty line, or end of input) ends the session.";
+
 fn chat(loaded: &Loaded, args: &LlmChatArgs) -> anyhow::Result<()> {
     let llm = load(loaded, &args.model)?;
     let interactive = std::io::stdin().is_terminal();
+    if interactive {
+        eprintln!("{CHAT_HELP}");
+    }
     let mut history = vec![Message::new("system", args.system.clone())];
     let stdin = std::io::stdin();
     let mut lines = stdin.lock().lines();
@@ -145,26 +152,57 @@ fn chat(loaded: &Loaded, args: &LlmChatArgs) -> anyhow::Result<()> {
         }
         let Some(line) = lines.next() else { break };
         let line = line?;
-        let line = line.trim();
-        if line.is_empty() {
-            break;
+        match line.trim() {
+            "" | "/quit" | "/exit" => break,
+            "/reset" => {
+                history.truncate(1);
+                println!("(history cleared)");
+                continue;
+            }
+            "/help" => {
+                println!("{CHAT_HELP}");
+                continue;
+            }
+            text => history.push(Message::new("user", text)),
         }
-        if line == "/reset" {
-            history.truncate(1);
-            println!("(history cleared)");
-            continue;
-        }
-        history.push(Message::new("user", line));
-        let request = Request::new(Prompt::Chat(history.clone()), args.max_tokens);
-        let generation = tokio::task::block_in_place(|| {
-            llm.generate_streaming(&request, &mut |piece| {
-                print!("{piece}");
-                let _ = std::io::stdout().flush();
-                true
-            })
-        })
-        .map_err(llm_error)?;
+        let mut dropped = 0;
+        let result = loop {
+            let request = Request::new(Prompt::Chat(history.clone()), args.max_tokens);
+            let result = tokio::task::block_in_place(|| {
+                llm.generate_streaming(&request, &mut |piece| {
+                    print!("{piece}");
+                    let _ = std::io::stdout().flush();
+                    true
+                })
+            });
+            match result {
+                // A long session outgrows the context: the oldest exchange
+                // goes, the system prompt and the new message stay.
+                Err(LlmError::PromptTooLong { .. }) if history.len() > 2 => {
+                    history.remove(1);
+                    dropped += 1;
+                    if history.len() > 2 && history[1].role == "assistant" {
+                        history.remove(1);
+                        dropped += 1;
+                    }
+                }
+                other => break other,
+            }
+        };
+        let generation = match result {
+            Ok(generation) => generation,
+            // The message alone does not fit: say so and keep the session.
+            Err(e @ LlmError::PromptTooLong { .. }) => {
+                history.pop();
+                eprintln!("error: {e}; send a shorter message");
+                continue;
+            }
+            Err(e) => return Err(llm_error(e)),
+        };
         println!();
+        if dropped > 0 {
+            eprintln!("(the {dropped} oldest message(s) were dropped to fit the context)");
+        }
         if interactive {
             let m = &generation.metrics;
             eprintln!(
@@ -471,7 +509,7 @@ fn bench(loaded: &Loaded, args: &LlmBenchArgs, out: &Output) -> anyhow::Result<(
                         .collect();
                     handles
                         .into_iter()
-                        .map(|h| h.join().unwrap_or(Err(steward_llm::LlmError::Stopped)))
+                        .map(|h| h.join().unwrap_or(Err(LlmError::Stopped)))
                         .collect::<Result<Vec<steward_llm::Metrics>, _>>()
                 })
             })

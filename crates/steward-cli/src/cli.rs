@@ -116,8 +116,8 @@ pub struct ModelArg {
 #[derive(Debug, Subcommand)]
 pub enum LlmCommand {
     /// Talk with the model; each turn streams, the history is kept (/reset
-    /// forgets it; the oldest turns go when it outgrows the context); /quit,
-    /// an empty line or end of input ends
+    /// forgets it; the oldest turns go when it outgrows the context); Ctrl-C
+    /// stops a reply; /quit, an empty line or end of input ends
     Chat(LlmChatArgs),
     /// One reply to a prompt (an argument or standard input), optionally
     /// JSON matching a JSON Schema

@@ -102,6 +102,12 @@ pub enum Prompt {
 pub struct CancelToken(Arc<AtomicBool>);
 
 impl CancelToken {
+    /// A token that is cancelled when `flag` is set, e.g. by a signal
+    /// handler that can only store to an atomic.
+    pub fn from_flag(flag: Arc<AtomicBool>) -> Self {
+        Self(flag)
+    }
+
     pub fn cancel(&self) {
         self.0.store(true, Ordering::SeqCst);
     }

@@ -4,12 +4,15 @@
 
 use std::fmt::Write as _;
 use std::io::{BufRead, IsTerminal, Read, Write};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use serde::Serialize;
+use signal_hook::consts::SIGINT;
 use steward_llm::{
-    Llm, LlmConfig, LlmError, Message, PRESETS, Prompt, Request, default_model_dir, preset,
-    preset_path, pull,
+    CancelToken, Llm, LlmConfig, LlmError, Message, PRESETS, Prompt, Request, StopReason,
+    default_model_dir, preset, preset_path, pull,
 };
 use steward_types::ErrorKind;
 
@@ -134,11 +137,18 @@ pub async fn run(loaded: &Loaded, command: &LlmCommand, out: &Output) -> anyhow:
 }
 
 const CHAT_HELP: &str = "Type a message and press Enter. /reset clears the history, \
-/quit (or an empty line, or end of input) ends the session.";
+/quit (or an empty line, or end of input) ends the session; Ctrl-C stops a reply.";
 
 fn chat(loaded: &Loaded, args: &LlmChatArgs) -> anyhow::Result<()> {
     let llm = load(loaded, &args.model)?;
     let interactive = std::io::stdin().is_terminal();
+    // Ctrl-C stops the reply being written and keeps the session; with no
+    // reply under way it ends the session as it always did.
+    let idle = Arc::new(AtomicBool::new(true));
+    let interrupted = Arc::new(AtomicBool::new(false));
+    signal_hook::flag::register_conditional_default(SIGINT, Arc::clone(&idle))
+        .and_then(|_| signal_hook::flag::register(SIGINT, Arc::clone(&interrupted)))
+        .map_err(|e| anyhow::anyhow!("cannot handle Ctrl-C: {e}"))?;
     if interactive {
         eprintln!("{CHAT_HELP}");
     }
@@ -166,8 +176,11 @@ fn chat(loaded: &Loaded, args: &LlmChatArgs) -> anyhow::Result<()> {
             text => history.push(Message::new("user", text)),
         }
         let mut dropped = 0;
+        interrupted.store(false, Ordering::SeqCst);
+        idle.store(false, Ordering::SeqCst);
         let result = loop {
-            let request = Request::new(Prompt::Chat(history.clone()), args.max_tokens);
+            let mut request = Request::new(Prompt::Chat(history.clone()), args.max_tokens);
+            request.cancel = Some(CancelToken::from_flag(Arc::clone(&interrupted)));
             let result = tokio::task::block_in_place(|| {
                 llm.generate_streaming(&request, &mut |piece| {
                     print!("{piece}");
@@ -189,6 +202,7 @@ fn chat(loaded: &Loaded, args: &LlmChatArgs) -> anyhow::Result<()> {
                 other => break other,
             }
         };
+        idle.store(true, Ordering::SeqCst);
         let generation = match result {
             Ok(generation) => generation,
             // The message alone does not fit: say so and keep the session.
@@ -200,6 +214,9 @@ fn chat(loaded: &Loaded, args: &LlmChatArgs) -> anyhow::Result<()> {
             Err(e) => return Err(llm_error(e)),
         };
         println!();
+        if generation.stop == StopReason::Cancelled {
+            eprintln!("(reply stopped)");
+        }
         if dropped > 0 {
             eprintln!("(the {dropped} oldest message(s) were dropped to fit the context)");
         }

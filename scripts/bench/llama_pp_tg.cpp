@@ -86,13 +86,18 @@ int main(int argc, char ** argv) {
     // Batched generation: n sequences, one token each per decode, in one
     // shared (unified) KV cache with flash attention, as Steward runs them
     // by default (LLAMA_FA=auto: with llama.cpp's default attention instead;
-    // LLAMA_KVU=0: a KV cache per sequence, as `llm.shared_cache = false`).
+    // LLAMA_KVU=0: a KV cache per sequence, as `llm.shared_cache = false`;
+    // LLAMA_AS_STEWARD=1: the context `steward llm bench` batches in, 4096
+    // cells, 8 sequence slots and batches of up to 512, instead of the least
+    // each run needs).
+    const char * as_steward = std::getenv("LLAMA_AS_STEWARD");
+    const bool steward_context = as_steward && std::string(as_steward) == "1";
     for (int n_seq : {1, 4, 8}) {
         llama_context_params bp = llama_context_default_params();
-        bp.n_ctx = n_seq * (n_gen + 16);
-        bp.n_batch = n_seq;
-        bp.n_ubatch = n_seq;
-        bp.n_seq_max = n_seq;
+        bp.n_ctx = steward_context ? 4096 : n_seq * (n_gen + 16);
+        bp.n_batch = steward_context ? 512 : n_seq;
+        bp.n_ubatch = bp.n_batch;
+        bp.n_seq_max = steward_context ? 8 : n_seq;
         const char * kvu = std::getenv("LLAMA_KVU");
         bp.kv_unified = !(kvu && std::string(kvu) == "0");
         // LLAMA_FA=auto measures llama.cpp's default attention instead.

@@ -206,6 +206,12 @@ pub struct RuntimeStats {
     pub max_batched_sequences: usize,
     /// Sequences moved into a gap between busy ones (per-sequence caches).
     pub moved_sequences: u64,
+    /// Steps that decoded generated tokens only (no prompt), the tokens they
+    /// produced and the time they took (decoding and picking the tokens):
+    /// the throughput of generation, prompt reading left out.
+    pub generation_steps: u64,
+    pub generation_step_tokens: u64,
+    pub generation_seconds: f64,
     pub mean_time_to_first_token_ms: f64,
     pub mean_tokens_per_second: f64,
 }
@@ -1070,6 +1076,7 @@ impl Worker<'_> {
     /// One decode step for every active request: the next chunk of prompts
     /// still being read, the last sampled token of the others.
     fn step(&mut self, active: &mut Vec<Active>) {
+        let started = Instant::now();
         let budget = self.settings.batch as usize;
         let batch = &mut self.batch;
         batch.clear();
@@ -1078,6 +1085,7 @@ impl Worker<'_> {
         // A prompt is read alone, never beside other sequences' tokens, in
         // the pieces `prompt_piece` cuts. Generated tokens are then decoded
         // together, one row per sequence.
+        let reading = active.iter().any(|a| a.fed < a.prompt.len());
         if let Some((a_index, a)) = active
             .iter_mut()
             .enumerate()
@@ -1153,6 +1161,7 @@ impl Worker<'_> {
             return;
         }
         let mut finished: Vec<(usize, StopReason)> = Vec::new();
+        let picked = wants.len() as u64;
         for (a_index, logits_at) in wants {
             let a = &mut active[a_index];
             let token = a.picker.pick(&self.ctx, logits_at);
@@ -1194,6 +1203,13 @@ impl Worker<'_> {
             {
                 finished.push((i, StopReason::Cancelled));
             }
+        }
+        // Counted before any request is told it is done, so a caller that
+        // reads the stats after its reply sees its last step.
+        if !reading && let Ok(mut s) = self.stats.lock() {
+            s.generation_steps += 1;
+            s.generation_step_tokens += picked;
+            s.generation_seconds += started.elapsed().as_secs_f64();
         }
         finished.sort_by_key(|(i, _)| std::cmp::Reverse(*i));
         finished.dedup_by_key(|(i, _)| *i);

@@ -508,6 +508,7 @@ fn bench(loaded: &Loaded, args: &LlmBenchArgs, out: &Output) -> anyhow::Result<(
         let mut generation = Vec::new();
         let mut tokens = 0;
         for run in 0..repeat {
+            let before = llm.stats();
             let started = Instant::now();
             let total = tokio::task::block_in_place(|| {
                 std::thread::scope(|s| {
@@ -534,18 +535,14 @@ fn bench(loaded: &Loaded, args: &LlmBenchArgs, out: &Output) -> anyhow::Result<(
             let wall = started.elapsed().as_secs_f64();
             tokens = total.iter().map(|m| m.generated_tokens).sum();
             runs.push(tokens as f64 / wall);
-            // Generation alone (after each prompt is read), as
-            // llama-batched-bench reports it: the tokens after the first of
-            // each sequence over the longest generating stretch.
-            let after_first: usize = total
-                .iter()
-                .map(|m| m.generated_tokens.saturating_sub(1))
-                .sum();
-            let stretch = total
-                .iter()
-                .map(|m| (m.total_ms - m.time_to_first_token_ms) / 1000.0)
-                .fold(0.0, f64::max);
-            generation.push(after_first as f64 / stretch);
+            // Generation alone, as llama-batched-bench's S_TG counts it: the
+            // tokens of the steps that decoded only generated tokens over the
+            // time of those steps, reading the prompts left out (the
+            // sequences' short prompts are read one after another first).
+            let after = llm.stats();
+            let seconds = after.generation_seconds - before.generation_seconds;
+            let step_tokens = after.generation_step_tokens - before.generation_step_tokens;
+            generation.push(step_tokens as f64 / seconds);
         }
         let tps = median(runs);
         let gen_tps = median(generation);

@@ -87,6 +87,16 @@ fn streams_pieces_that_add_up_to_the_reply() {
         stats.generated_tokens as usize,
         generation.metrics.generated_tokens
     );
+    // The first token comes from the prompt's last step; every later pick,
+    // the end of generation included, from a generation step of one row.
+    let eog = usize::from(generation.stop == StopReason::EndOfGeneration);
+    assert_eq!(
+        stats.generation_step_tokens as usize,
+        generation.metrics.generated_tokens - 1 + eog,
+        "{stats:?}"
+    );
+    assert_eq!(stats.generation_steps, stats.generation_step_tokens);
+    assert!(stats.generation_seconds > 0.0, "{stats:?}");
     // Asked again without a reader of pieces (its prompt now cached), the
     // same reply comes back whole.
     let whole = llm

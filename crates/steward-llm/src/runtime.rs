@@ -433,7 +433,11 @@ impl Llm {
                 context,
             });
         }
-        let grammar = request.schema.as_ref().map(schema_grammar).transpose()?;
+        // The validator compiled here checks the reply too.
+        let (validator, grammar) = match request.schema.as_ref().map(compile_schema).transpose()? {
+            Some((validator, grammar)) => (Some(validator), Some(grammar)),
+            None => (None, None),
+        };
         let mut request = request.clone();
         let cancel = request
             .cancel
@@ -459,12 +463,11 @@ impl Llm {
                 }
                 Event::Done(result) => {
                     let mut generation = result?;
-                    if let Some(schema) = request
-                        .schema
+                    if let Some(validator) = validator
                         .as_ref()
                         .filter(|_| generation.stop == StopReason::EndOfGeneration)
                     {
-                        generation.json = Some(validate(schema, &generation.text)?);
+                        generation.json = Some(validate(validator, &generation.text)?);
                     }
                     return Ok(generation);
                 }
@@ -550,7 +553,12 @@ fn chatml(messages: &[Message]) -> String {
 /// names the keyword and place, e.g. an unresolved `$ref` or an invalid
 /// `pattern`.
 pub fn schema_grammar(schema: &serde_json::Value) -> Result<String> {
-    jsonschema::validator_for(schema).map_err(|e| {
+    compile_schema(schema).map(|(_, grammar)| grammar)
+}
+
+/// The schema's validator (for the reply) and grammar (for the tokens).
+fn compile_schema(schema: &serde_json::Value) -> Result<(jsonschema::Validator, String)> {
+    let validator = jsonschema::validator_for(schema).map_err(|e| {
         let at = e.instance_path().to_string();
         LlmError::Schema(if at.is_empty() {
             e.to_string()
@@ -558,22 +566,21 @@ pub fn schema_grammar(schema: &serde_json::Value) -> Result<String> {
             format!("{e} (at `{at}`)")
         })
     })?;
-    llama_cpp_2::json_schema_to_grammar(&schema.to_string()).map_err(|_| {
+    let grammar = llama_cpp_2::json_schema_to_grammar(&schema.to_string()).map_err(|_| {
         LlmError::Schema(
             "llama.cpp's converter rejected it (it gives no reason); it handles objects, \
              arrays, strings (with anchored `pattern`s), numbers, booleans, `enum`, \
              `const`, `anyOf`/`oneOf`/`allOf` and local `$ref`s"
                 .to_string(),
         )
-    })
+    })?;
+    Ok((validator, grammar))
 }
 
 /// Parses the reply and checks it against the schema.
-fn validate(schema: &serde_json::Value, text: &str) -> Result<serde_json::Value> {
+fn validate(validator: &jsonschema::Validator, text: &str) -> Result<serde_json::Value> {
     let value: serde_json::Value = serde_json::from_str(text.trim())
         .map_err(|e| LlmError::Invalid(format!("not JSON: {e}")))?;
-    let validator =
-        jsonschema::validator_for(schema).map_err(|e| LlmError::Schema(e.to_string()))?;
     if let Some(error) = validator.iter_errors(&value).next() {
         return Err(LlmError::Invalid(format!(
             "{} at `{}`",

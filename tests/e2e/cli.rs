@@ -87,18 +87,19 @@ fn a_bad_schema_is_refused_with_its_file_before_any_model_loads() {
     )
     .unwrap();
     // The model does not exist either: the schema is checked first.
-    let run = w
-        .run(&[
+    let generate = |extra: &[&str]| {
+        let mut args = vec![
             "llm",
             "generate",
             "--model",
             "no-such-model.gguf",
             "--schema",
             "label.json",
-            "--json",
-            "Which column holds e-mails?",
-        ])
-        .fails_with(2);
+        ];
+        args.extend_from_slice(extra);
+        w.run(&args).fails_with(2)
+    };
+    let run = generate(&["--json", "Which column holds e-mails?"]);
     assert_eq!(run.json()["error"]["kind"], "invalid", "{}", run.stderr);
     assert!(run.stderr.contains("label.json"), "{}", run.stderr);
     assert!(
@@ -108,16 +109,6 @@ fn a_bad_schema_is_refused_with_its_file_before_any_model_loads() {
     );
 
     std::fs::write(&schema, r#"{"type": "strin"}"#).unwrap();
-    let run = w
-        .run(&[
-            "llm",
-            "generate",
-            "--model",
-            "no-such-model.gguf",
-            "--schema",
-            "label.json",
-            "x",
-        ])
-        .fails_with(2);
+    let run = generate(&["x"]);
     assert!(run.stderr.contains("at `/type`"), "{}", run.stderr);
 }

@@ -2,31 +2,32 @@
 //! context keeps going.
 
 use std::io::Write;
-use std::process::Stdio;
+use std::process::{Child, Stdio};
 
 use crate::harness::Workdir;
 
-/// Runs a chat session fed `input`, with a context of `context` tokens.
-fn chat(w: &Workdir, model: &str, context: &str, input: &str) -> (i32, String, String) {
-    let mut child = w
-        .command()
-        .args([
-            "llm",
-            "chat",
-            "--model",
-            model,
-            "--threads",
-            "1",
-            "--max-tokens",
-            "12",
-        ])
-        .env("STEWARD__LLM__CONTEXT", context)
-        .env("STEWARD__LLM__SEQUENCES", "1")
+/// `steward llm chat` on the test model, one thread, its standard streams piped.
+fn spawn_chat(w: &Workdir, model: &str, max_tokens: &str, env: &[(&str, &str)]) -> Child {
+    let mut command = w.command();
+    command
+        .args(["llm", "chat", "--model", model, "--threads", "1"])
+        .args(["--max-tokens", max_tokens])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+        .stderr(Stdio::piped());
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    command.spawn().unwrap()
+}
+
+/// Runs a chat session fed `input`, with a context of `context` tokens.
+fn chat(w: &Workdir, model: &str, context: &str, input: &str) -> (i32, String, String) {
+    let env = [
+        ("STEWARD__LLM__CONTEXT", context),
+        ("STEWARD__LLM__SEQUENCES", "1"),
+    ];
+    let mut child = spawn_chat(w, model, "12", &env);
     child
         .stdin
         .take()
@@ -39,6 +40,14 @@ fn chat(w: &Workdir, model: &str, context: &str, input: &str) -> (i32, String, S
         String::from_utf8_lossy(&out.stdout).into_owned(),
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
+}
+
+/// Whether the session answered its last line, `/help`.
+fn answered_help_last(stdout: &str) -> bool {
+    stdout
+        .lines()
+        .last()
+        .is_some_and(|l| l.contains("ends the session"))
 }
 
 #[test]
@@ -60,14 +69,7 @@ fn a_chat_outgrowing_its_context_drops_its_oldest_turns_and_goes_on() {
         "{stderr}"
     );
     // The session went on to the last line.
-    assert!(
-        stdout
-            .lines()
-            .last()
-            .unwrap_or("")
-            .contains("ends the session"),
-        "{stdout}"
-    );
+    assert!(answered_help_last(&stdout), "{stdout}");
 
     // A message too long on its own is refused, and the session goes on.
     let long = "customer ".repeat(300);
@@ -75,18 +77,11 @@ fn a_chat_outgrowing_its_context_drops_its_oldest_turns_and_goes_on() {
     assert_eq!(code, 0, "{stderr}");
     assert!(stderr.contains("send a shorter message"), "{stderr}");
     assert!(stderr.contains("over the context of 256"), "{stderr}");
-    assert!(
-        stdout
-            .lines()
-            .last()
-            .unwrap_or("")
-            .contains("ends the session"),
-        "{stdout}"
-    );
+    assert!(answered_help_last(&stdout), "{stdout}");
 }
 
 /// Sends SIGINT to the process, as Ctrl-C in a terminal does.
-fn interrupt(child: &std::process::Child) {
+fn interrupt(child: &Child) {
     let status = std::process::Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()
@@ -104,23 +99,7 @@ fn ctrl_c_stops_a_reply_and_keeps_the_session_and_ends_it_when_idle() {
     };
     let model = model.display().to_string();
     let w = Workdir::new();
-    let mut child = w
-        .command()
-        .args([
-            "llm",
-            "chat",
-            "--model",
-            &model,
-            "--threads",
-            "1",
-            "--max-tokens",
-            "1000",
-        ])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = spawn_chat(&w, &model, "1000", &[]);
     let mut stdin = child.stdin.take().unwrap();
     let mut stdout = BufReader::new(child.stdout.take().unwrap());
     // Greedy decoding answers this with some 700 words: far from done when

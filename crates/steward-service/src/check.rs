@@ -26,6 +26,7 @@ use steward_types::{
 use crate::classify::effective;
 use crate::cost::{latest_profiles, price_catalog, table_stats};
 use crate::error::{Result, ServiceError};
+use crate::lookup::present_columns;
 
 /// Who the check itself acts as in the findings' history.
 const CHECK_ACTOR: &str = "steward check";
@@ -63,7 +64,7 @@ pub async fn snapshot(
     let all = Filter::all();
     let sources = session.list::<Source>(&all).await?;
     let tables = session.list::<Table>(&all).await?;
-    let columns = session.list::<Column>(&all).await?;
+    let columns = session.list::<Column>(&present_columns()).await?;
     let profiles = latest_profiles(session.list::<ColumnProfile>(&all).await?);
     let classifications = session.list::<Classification>(&all).await?;
     let mut by_column: BTreeMap<Id<Column>, Vec<Record<Classification>>> = BTreeMap::new();

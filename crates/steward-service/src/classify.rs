@@ -18,7 +18,7 @@ use steward_types::{
 use steward_warehouse::{TableProfile, TableSnapshot};
 
 use crate::error::{Result, ServiceError};
-use crate::lookup::{live_tables, resolve, table_columns};
+use crate::lookup::{live_tables, present_columns, resolve, table_columns};
 
 /// The label stored on each column of a quasi-identifier combination.
 pub const QUASI_IDENTIFIER: &str = "QUASI_IDENTIFIER";
@@ -196,7 +196,7 @@ pub async fn classify_column(
     let mut session = store.begin().await?;
     let column = session
         .find_one::<Column>(
-            Filter::all()
+            present_columns()
                 .eq_id("table_id", table.id)
                 .eq_text("name", column_name),
         )

@@ -8,6 +8,7 @@ use steward_store::{Filter, Store};
 use steward_types::{Column, ColumnProfile, Id, Record, Source, Table, UsageRecord};
 
 use crate::error::{Result, ServiceError};
+use crate::lookup::present_columns;
 
 /// The cost model's view of the live tables: size, format, and columns with
 /// their types and average lengths from `profiles` (one per column).
@@ -73,7 +74,7 @@ pub async fn cost_report(store: &Store, config: &CostConfig) -> Result<CostRepor
     let all = Filter::all();
     let sources = session.list::<Source>(&all).await?;
     let tables = session.list::<Table>(&all).await?;
-    let columns = session.list::<Column>(&all).await?;
+    let columns = session.list::<Column>(&present_columns()).await?;
     let profiles = latest_profiles(session.list::<ColumnProfile>(&all).await?);
     let usage: Vec<UsageRecord> = session
         .list::<UsageRecord>(&all)

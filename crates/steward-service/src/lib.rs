@@ -33,7 +33,9 @@ pub use lineage::{
     Direction, Graph, IngestReport, KnownInput, SqlInput, graph, ingest, ingest_known,
     model_schema, render_model, view_inputs,
 };
-pub use lookup::{ColumnDetail, TableDetail, TableSummary, list_tables, table_detail};
+pub use lookup::{
+    ColumnDetail, RemovedColumnDecision, TableDetail, TableSummary, list_tables, table_detail,
+};
 pub use propagate::{PropagationReport, propagate};
 pub use scan::{ScanEvent, ScanOptions, ScanReport, SourceReport, TableOutcome, scan};
 pub use search::{

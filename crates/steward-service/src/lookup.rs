@@ -2,7 +2,9 @@
 
 use serde::Serialize;
 use steward_store::{Filter, Session, Store};
-use steward_types::{ChangeEvent, Classification, Column, ColumnProfile, Record, Source, Table};
+use steward_types::{
+    ChangeEvent, Classification, ClassificationOrigin, Column, ColumnProfile, Record, Source, Table,
+};
 
 use crate::error::{Result, ServiceError};
 use crate::sources::find_source;
@@ -27,16 +29,23 @@ pub(crate) async fn live_tables(
     Ok(out)
 }
 
-/// A table's columns in position order.
+/// A table's columns in position order (not the removed ones).
 pub(crate) async fn table_columns(
     session: &mut Session,
     table: &Record<Table>,
 ) -> Result<Vec<Record<Column>>> {
     let mut columns = session
-        .list::<Column>(&Filter::all().eq_id("table_id", table.id))
+        .list::<Column>(&present_columns().eq_id("table_id", table.id))
         .await?;
     columns.sort_by_key(|c| c.position);
     Ok(columns)
+}
+
+/// Columns the tables have now: a column a scan found gone stays in the
+/// store (marked removed, with a steward's decision on it) but not in the
+/// catalog's picture of the warehouse.
+pub(crate) fn present_columns() -> Filter {
+    Filter::all().is_null("removed_at")
 }
 
 /// One line of `steward tables`.
@@ -54,6 +63,9 @@ pub struct TableDetail {
     pub source: Record<Source>,
     pub table: Record<Table>,
     pub columns: Vec<ColumnDetail>,
+    /// Columns a scan found gone on which a steward had decided: the decision
+    /// is kept, and stands again if the column comes back.
+    pub removed_with_decisions: Vec<RemovedColumnDecision>,
     /// Schema changes, newest first.
     pub changes: Vec<Record<ChangeEvent>>,
 }
@@ -68,6 +80,12 @@ pub struct ColumnDetail {
     pub sensitivity: Option<Record<Classification>>,
     /// Every classification row: the detector's, a steward's, quasi-identifiers.
     pub classifications: Vec<Record<Classification>>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RemovedColumnDecision {
+    pub column: Record<Column>,
+    pub decision: Record<Classification>,
 }
 
 pub async fn list_tables(store: &Store, source: Option<&str>) -> Result<Vec<TableSummary>> {
@@ -86,7 +104,7 @@ pub async fn list_tables(store: &Store, source: Option<&str>) -> Result<Vec<Tabl
             .await?;
         for table in tables {
             let columns = session
-                .count::<Column>(&Filter::all().eq_id("table_id", table.id))
+                .count::<Column>(&present_columns().eq_id("table_id", table.id))
                 .await?;
             out.push(TableSummary {
                 source: source.name.clone(),
@@ -158,6 +176,26 @@ pub async fn table_detail(store: &Store, name: &str) -> Result<TableDetail> {
             classifications,
         });
     }
+    let mut removed_with_decisions = Vec::new();
+    let removed = session
+        .list::<Column>(
+            &Filter::all()
+                .eq_id("table_id", table.id)
+                .is_not_null("removed_at"),
+        )
+        .await?;
+    for column in removed {
+        let decision = session
+            .find_one::<Classification>(
+                Filter::all()
+                    .eq_id("column_id", column.id)
+                    .eq_text("origin", ClassificationOrigin::Steward.as_str()),
+            )
+            .await?;
+        if let Some(decision) = decision {
+            removed_with_decisions.push(RemovedColumnDecision { column, decision });
+        }
+    }
     let changes = session
         .list::<ChangeEvent>(
             &Filter::all()
@@ -170,6 +208,7 @@ pub async fn table_detail(store: &Store, name: &str) -> Result<TableDetail> {
         source,
         table,
         columns,
+        removed_with_decisions,
         changes,
     })
 }

@@ -426,6 +426,28 @@ fn change(
     }
 }
 
+/// Marks a column the table no longer has as removed. Its row stays, so a
+/// steward's decision on it is never lost; the detector's and lineage's labels
+/// described values that are gone and go with them.
+async fn mark_column_removed(
+    session: &mut Session,
+    column: &Record<Column>,
+    at: DateTime<Utc>,
+) -> Result<()> {
+    let mut data = column.data.clone();
+    data.removed_at = Some(at);
+    session.update(column.id, &data).await?;
+    let labels = session
+        .list::<Classification>(&Filter::all().eq_id("column_id", column.id))
+        .await?;
+    for label in labels {
+        if label.origin != ClassificationOrigin::Steward {
+            session.delete(label.id).await?;
+        }
+    }
+    Ok(())
+}
+
 /// What writing one table found.
 struct Written {
     changes: usize,
@@ -533,7 +555,7 @@ async fn write_table(
         .map(|c| (c.name.clone(), c))
         .collect();
     // A table whose earlier scans all failed has no columns yet: not drift.
-    let had_schema = !stored.is_empty();
+    let had_schema = stored.values().any(|c| c.removed_at.is_none());
     let mut column_ids = BTreeMap::new();
     for (position, column) in snapshot.columns.iter().enumerate() {
         let wanted = Column {
@@ -544,8 +566,21 @@ async fn write_table(
             nullable: column.nullable,
             comment: column.comment.clone(),
             primary_key: column.primary_key,
+            removed_at: None,
         };
         let id = match stored.get(&column.name) {
+            // A column back after a scan found it gone: drift, and the row
+            // (with a steward's decision on it) is revived.
+            Some(before) if before.removed_at.is_some() => {
+                changes.push((
+                    Some(column.name.clone()),
+                    ChangeKind::ColumnAdded,
+                    None,
+                    Some(wanted.data_type.clone()),
+                ));
+                session.update(before.id, &wanted).await?;
+                before.id
+            }
             Some(before) => {
                 if before.data_type != wanted.data_type {
                     changes.push((
@@ -583,14 +618,14 @@ async fn write_table(
         column_ids.insert(column.name.clone(), (id, column.data_type.clone()));
     }
     for (name, before) in &stored {
-        if !column_ids.contains_key(name) {
+        if !column_ids.contains_key(name) && before.removed_at.is_none() {
             changes.push((
                 Some(name.clone()),
                 ChangeKind::ColumnRemoved,
                 Some(before.data_type.clone()),
                 None,
             ));
-            session.delete(before.id).await?;
+            mark_column_removed(&mut session, before, scanned_at).await?;
         }
     }
 

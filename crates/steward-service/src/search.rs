@@ -19,7 +19,7 @@ use steward_types::{
 use crate::classify::effective;
 use crate::error::{Result, ServiceError};
 use crate::lineage::asset_name;
-use crate::lookup::live_tables;
+use crate::lookup::{live_tables, present_columns};
 
 /// Where the index lives and how many threads may build it.
 #[derive(Debug, Clone)]
@@ -87,7 +87,7 @@ pub async fn catalog_docs(store: &Store) -> Result<Vec<CatalogDoc>> {
     // The catalog's columns and classifications in one read each, grouped
     // here: a query per column would not scale to a million columns.
     let mut columns_of: HashMap<String, Vec<Record<Column>>> = HashMap::new();
-    for column in session.list::<Column>(&Filter::all()).await? {
+    for column in session.list::<Column>(&present_columns()).await? {
         columns_of
             .entry(column.table_id.to_string())
             .or_default()

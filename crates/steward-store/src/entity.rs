@@ -188,7 +188,8 @@ mod column {
             "data_type",
             "nullable",
             "comment",
-            "primary_key"
+            "primary_key",
+            "removed_at",
         ]
     );
 
@@ -204,6 +205,7 @@ mod column {
             c.nullable.into(),
             (&c.comment).into(),
             c.primary_key.into(),
+            c.removed_at.into(),
         ]
     }
     fn read(f: &Fields<'_>) -> Result<Column, StoreError> {
@@ -215,6 +217,7 @@ mod column {
             nullable: f.bool("nullable")?,
             comment: f.opt_text("comment")?,
             primary_key: f.bool("primary_key")?,
+            removed_at: f.opt_time("removed_at")?,
         })
     }
 }

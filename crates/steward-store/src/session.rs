@@ -42,6 +42,7 @@ pub struct Filter {
 enum FilterValue {
     Eq(Value),
     IsNull,
+    IsNotNull,
 }
 
 impl Filter {
@@ -75,6 +76,12 @@ impl Filter {
         self
     }
 
+    /// Rows whose `column` is not null.
+    pub fn is_not_null(mut self, column: &'static str) -> Self {
+        self.conditions.push((column, FilterValue::IsNotNull));
+        self
+    }
+
     /// At most `n` rows.
     pub fn limit(mut self, n: i64) -> Self {
         self.limit = Some(n);
@@ -105,6 +112,7 @@ impl Filter {
                     clauses.push(format!("{column} = ${}", values.len()));
                 }
                 FilterValue::IsNull => clauses.push(format!("{column} IS NULL")),
+                FilterValue::IsNotNull => clauses.push(format!("{column} IS NOT NULL")),
             }
         }
         let mut sql = String::new();

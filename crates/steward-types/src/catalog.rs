@@ -105,6 +105,10 @@ pub struct Column {
     pub comment: Option<String>,
     #[serde(default)]
     pub primary_key: bool,
+    /// When a scan last found the table without this column. The row is kept,
+    /// with a steward's decision on it, and revived if the column comes back.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub removed_at: Option<DateTime<Utc>>,
 }
 
 named_enum! {

@@ -225,6 +225,16 @@ impl SourceConnection {
                     return Err(fail(&found.problems.join("; ")));
                 }
                 let format = found.format().ok_or_else(|| fail(&"no data files"))?;
+                // An empty file has no schema to read: scanned as it stands it
+                // would look like a table whose columns were all removed.
+                if found.files.iter().all(|f| f.size == 0) {
+                    let names: Vec<&str> =
+                        found.files.iter().map(|f| f.relative.as_str()).collect();
+                    return Err(fail(&format!(
+                        "`{}` is empty (0 bytes); the last good scan is kept",
+                        names.join("`, `")
+                    )));
+                }
                 // Footers first: they give the row count, and a corrupt one is
                 // reported by file name before any reader trips over it.
                 let layout_files = match format {
@@ -240,6 +250,17 @@ impl SourceConnection {
                     .await
                     .map_err(|e| fail(&e))?;
                 let schema = provider.schema();
+                if schema.fields().len() == found.partition_columns.len() {
+                    return Err(fail(&format!(
+                        "no columns could be read from `{}` (a file without a header or any \
+                         record?); the last good scan is kept",
+                        found
+                            .files
+                            .first()
+                            .map(|f| f.relative.as_str())
+                            .unwrap_or("")
+                    )));
+                }
                 let mut row_count = None;
                 if let Some(files) = layout_files {
                     let layout = ParquetLayout {

@@ -148,6 +148,25 @@ fn human(d: &TableDetail) -> String {
             }
         }
     }
+    if !d.removed_with_decisions.is_empty() {
+        text.push_str(
+            "\n  stewards' decisions on removed columns (kept; they stand if the column returns)\n",
+        );
+        for kept in &d.removed_with_decisions {
+            let removed = kept
+                .column
+                .removed_at
+                .map(|t| t.format("%Y-%m-%d %H:%M").to_string())
+                .unwrap_or_default();
+            text.push_str(&format!(
+                "  {:<24} {:<20} {} by {}, column removed {removed}\n",
+                kept.column.name,
+                kept.decision.label,
+                kept.decision.verdict,
+                kept.decision.decided_by.as_deref().unwrap_or("a steward"),
+            ));
+        }
+    }
     if let Some(p) = d.columns.iter().find_map(|c| c.profile.as_ref()) {
         text.push_str(&format!(
             "\n  profiled {} ({}, {:.1}% of rows)\n",

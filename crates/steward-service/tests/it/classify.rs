@@ -280,3 +280,207 @@ async fn no_classify_leaves_the_catalog_unlabelled() {
     let status = column(&customers, "status").profile.clone().unwrap();
     assert!(status.top_values.iter().all(|v| v.value.contains("***")));
 }
+
+/// A steward's decision on `crm.customers.email` and `status`, recorded after a scan.
+async fn decide_on_customers(w: &World) {
+    classify_column(
+        &w.store,
+        "crm.customers.email",
+        StewardDecision::Reject,
+        Some("test accounts only".into()),
+        "ana",
+    )
+    .await
+    .unwrap();
+    classify_column(
+        &w.store,
+        "crm.customers.status",
+        StewardDecision::Label(steward_pii::Label::Person),
+        None,
+        "ben",
+    )
+    .await
+    .unwrap();
+}
+
+fn steward_verdicts(detail: &steward_service::TableDetail) -> Vec<(String, Verdict)> {
+    let mut out: Vec<(String, Verdict)> = detail
+        .columns
+        .iter()
+        .flat_map(|c| {
+            c.classifications
+                .iter()
+                .filter(|r| r.origin == ClassificationOrigin::Steward)
+                .map(|r| (c.column.name.clone(), r.verdict))
+        })
+        .collect();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
+}
+
+#[tokio::test]
+async fn an_empty_file_is_a_scan_error_that_keeps_the_table_and_its_decisions() {
+    let w = World::new().await;
+    lake(&w, true).await;
+    w.add("lake", w.path("lake").to_str().unwrap(), &[]).await;
+    w.scan("lake").await;
+    decide_on_customers(&w).await;
+    let before = w.detail("crm.customers").await;
+
+    for format in ["csv", "ndjson"] {
+        // The file is truncated to nothing (an export that failed half-way).
+        let file = w.path(&format!("lake/crm/customers.{format}"));
+        let _ = std::fs::remove_file(w.path("lake/crm/customers.csv"));
+        std::fs::write(&file, "").unwrap();
+        let (report, events) = w.scan("lake").await;
+        assert!(
+            report.partial,
+            "an empty file is a failed table: {events:#?}"
+        );
+        let failed = events.iter().find_map(|e| match e {
+            steward_service::ScanEvent::Table {
+                table,
+                outcome: steward_service::TableOutcome::Failed { reason },
+                ..
+            } if table == "crm.customers" => Some(reason.clone()),
+            _ => None,
+        });
+        let reason = failed.unwrap_or_else(|| panic!("no failure for crm.customers: {events:#?}"));
+        assert!(
+            reason.contains(&format!("customers.{format}")) && reason.contains("empty"),
+            "{reason}"
+        );
+        let after = w.detail("crm.customers").await;
+        assert_eq!(after.columns.len(), before.columns.len(), "columns kept");
+        assert_eq!(steward_verdicts(&after), steward_verdicts(&before));
+        assert!(after.table.scan_error.is_some());
+        assert!(
+            !after
+                .changes
+                .iter()
+                .any(|c| c.kind == steward_types::ChangeKind::ColumnRemoved),
+            "an unreadable file is no drift: {:?}",
+            after.changes
+        );
+        std::fs::remove_file(&file).unwrap();
+        lake(&w, true).await;
+    }
+}
+
+#[tokio::test]
+async fn a_scan_never_deletes_a_stewards_decision_on_a_removed_column() {
+    let w = World::new().await;
+    lake(&w, true).await;
+    w.add("lake", w.path("lake").to_str().unwrap(), &[]).await;
+    w.scan("lake").await;
+    decide_on_customers(&w).await;
+
+    // The export loses its email and status columns.
+    let without: String = customers_csv(true)
+        .lines()
+        .map(|line| {
+            let cells: Vec<&str> = line.split(',').collect();
+            [
+                cells[0], cells[1], cells[3], cells[4], cells[5], cells[6], cells[8],
+            ]
+            .join(",")
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    std::fs::write(w.path("lake/crm/customers.csv"), without + "\n").unwrap();
+    let (report, events) = w.scan("lake").await;
+    assert!(!report.partial, "{events:#?}");
+    let gone = w.detail("crm.customers").await;
+    assert!(
+        column_names(&gone)
+            .iter()
+            .all(|c| c != "email" && c != "status")
+    );
+    let kept: Vec<(&str, &str, Verdict)> = gone
+        .removed_with_decisions
+        .iter()
+        .map(|k| {
+            (
+                k.column.name.as_str(),
+                k.decision.decided_by.as_deref().unwrap_or(""),
+                k.decision.verdict,
+            )
+        })
+        .collect();
+    assert_eq!(
+        kept,
+        vec![
+            ("email", "ana", Verdict::Rejected),
+            ("status", "ben", Verdict::Confirmed)
+        ],
+        "decisions on removed columns are kept and marked"
+    );
+    let listed = sensitive_columns(&w.store, None).await.unwrap();
+    assert!(
+        !listed.iter().any(|c| c.column == "status"),
+        "a removed column is not listed as sensitive: {listed:?}"
+    );
+    // Not decidable while gone.
+    let err = classify_column(
+        &w.store,
+        "crm.customers.email",
+        StewardDecision::Reject,
+        Some("x".into()),
+        "ana",
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::NotFound, "{err}");
+
+    // The columns come back: so do the decisions, as they were.
+    lake(&w, true).await;
+    let (report, events) = w.scan("lake").await;
+    assert!(!report.partial, "{events:#?}");
+    let back = w.detail("crm.customers").await;
+    assert!(back.removed_with_decisions.is_empty());
+    let status = column(&back, "status").sensitivity.clone().unwrap();
+    assert_eq!(
+        (
+            status.label.as_str(),
+            status.origin,
+            status.decided_by.as_deref()
+        ),
+        ("PERSON", ClassificationOrigin::Steward, Some("ben"))
+    );
+    assert_eq!(
+        effective(&column(&back, "email").classifications),
+        None,
+        "still rejected"
+    );
+    let kinds: Vec<(Option<&str>, steward_types::ChangeKind)> = back
+        .changes
+        .iter()
+        .map(|c| (c.column.as_deref(), c.kind))
+        .collect();
+    for name in ["email", "status"] {
+        assert!(
+            kinds.contains(&(Some(name), steward_types::ChangeKind::ColumnRemoved)),
+            "{kinds:?}"
+        );
+        assert!(
+            kinds.contains(&(Some(name), steward_types::ChangeKind::ColumnAdded)),
+            "{kinds:?}"
+        );
+    }
+
+    // A dropped table keeps its columns and decisions, and has them back when it returns.
+    std::fs::remove_file(w.path("lake/crm/customers.csv")).unwrap();
+    w.scan("lake").await;
+    lake(&w, true).await;
+    w.scan("lake").await;
+    let returned = w.detail("crm.customers").await;
+    assert_eq!(steward_verdicts(&returned), steward_verdicts(&back));
+}
+
+fn column_names(detail: &steward_service::TableDetail) -> Vec<String> {
+    detail
+        .columns
+        .iter()
+        .map(|c| c.column.name.clone())
+        .collect()
+}

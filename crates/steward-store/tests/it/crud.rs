@@ -156,6 +156,7 @@ pub fn column(table_id: Id<Table>, name: &str, position: i64) -> Column {
         nullable: true,
         comment: Some("customer's e-mail, verified at signup".to_string()),
         primary_key: false,
+        removed_at: None,
     }
 }
 

@@ -14,6 +14,7 @@
 mod error;
 mod formats;
 mod model;
+mod normalize;
 pub mod parse;
 mod resolve;
 mod script;
@@ -22,6 +23,7 @@ mod statement;
 pub use error::{LineageError, Position};
 pub use formats::{DbtModel, dbt_manifest, openlineage_events};
 pub use model::{ColumnEdge, ColumnRef, EdgeKind, Lineage, Schema, is_path};
+pub use normalize::normalize_sql;
 
 /// The lineage of a script in a dialect (`postgres`, `snowflake`, `tsql`, ...).
 /// Pieces the parser cannot read (procedural wrappers, vendor commands) and

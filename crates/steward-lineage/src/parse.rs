@@ -16,7 +16,7 @@ use crate::error::{LineageError, Position};
 pub const MAX_DEPTH: usize = 100;
 
 /// The sqlparser dialect name for a dialect as query logs and dbt write it.
-fn canonical(dialect: &str) -> Option<&'static str> {
+pub(crate) fn canonical(dialect: &str) -> Option<&'static str> {
     Some(match dialect.trim().to_ascii_lowercase().as_str() {
         "" | "generic" | "athena" | "trino" | "presto" | "vertica" | "exasol" | "db2"
         | "impala" => "generic",
@@ -183,8 +183,23 @@ fn text(tokens: &[TokenWithSpan]) -> String {
     tokens.iter().map(|t| t.token.to_string()).collect()
 }
 
+/// A skipped piece in a few words, for a warning that is stored: its
+/// literals are placeholders, as in all SQL the catalog keeps.
 fn summary(tokens: &[TokenWithSpan]) -> String {
-    let t = text(tokens);
+    let t: String = tokens
+        .iter()
+        .map(|t| match &t.token {
+            Token::Number(..) => crate::normalize::PLACEHOLDER.to_string(),
+            token if crate::normalize::is_literal(token) => {
+                crate::normalize::PLACEHOLDER.to_string()
+            }
+            Token::Whitespace(
+                sqlparser::tokenizer::Whitespace::SingleLineComment { .. }
+                | sqlparser::tokenizer::Whitespace::MultiLineComment(_),
+            ) => " ".to_string(),
+            token => token.to_string(),
+        })
+        .collect();
     let t = t.split_whitespace().collect::<Vec<_>>().join(" ");
     if t.chars().count() > 60 {
         format!("{}…", t.chars().take(60).collect::<String>())

@@ -660,7 +660,10 @@ impl<'s> Resolver<'s> {
             other => {
                 self.warn(format!(
                     "FROM item `{}` was not followed",
-                    other.to_string().chars().take(40).collect::<String>()
+                    crate::normalize_sql(&other.to_string(), "generic")
+                        .chars()
+                        .take(40)
+                        .collect::<String>()
                 ));
             }
         }

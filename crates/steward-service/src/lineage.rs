@@ -11,6 +11,7 @@ use steward_types::{AssetRef, EdgeKind, LineageEdge, LineageOrigin, Source};
 
 use crate::error::{Result, ServiceError};
 use crate::lookup::{live_tables, table_columns};
+use crate::sources::source_dialect;
 
 /// One piece of SQL to read lineage from.
 #[derive(Debug, Clone)]
@@ -152,9 +153,10 @@ pub async fn ingest(store: &Store, inputs: &[SqlInput]) -> Result<IngestReport> 
                 };
                 store_input(store, &known, &mut report).await?;
             }
-            Err(e) => report
-                .errors
-                .push((input.origin_ref.clone(), e.to_string())),
+            Err(e) => report.errors.push((
+                input.origin_ref.clone(),
+                steward_types::redact_quoted_values(&e.to_string()),
+            )),
         }
     }
     Ok(report)
@@ -201,12 +203,7 @@ pub async fn view_inputs(store: &Store) -> Result<Vec<SqlInput>> {
     let mut out = Vec::new();
     let sources = session.list::<Source>(&Filter::all()).await?;
     for (source, table) in live_tables(&mut session, sources).await? {
-        let dialect = match source.kind {
-            steward_types::SourceKind::Postgres => "postgres",
-            steward_types::SourceKind::Mysql => "mysql",
-            steward_types::SourceKind::Sqlite => "sqlite",
-            steward_types::SourceKind::Files => "generic",
-        };
+        let dialect = source_dialect(source.kind);
         let Some(definition) = &table.view_sql else {
             continue;
         };

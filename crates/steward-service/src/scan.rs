@@ -7,18 +7,19 @@ use std::sync::Arc;
 
 use chrono::{DateTime, SubsecRound, Utc};
 use serde::Serialize;
+use steward_lineage::normalize_sql;
 use steward_pii::{Classifier, PiiConfig, TableDecision};
 use steward_store::{Filter, Session, Store};
 use steward_types::{
     ChangeEvent, ChangeKind, Classification, ClassificationOrigin, Column, ColumnProfile, Id,
-    JobRun, JobStatus, Record, Source, Table, Verdict,
+    JobRun, JobStatus, Record, Source, Table, Verdict, redact_quoted_values,
 };
 use steward_warehouse::{SourceConnection, TableProfile, TableRef, TableSnapshot, WarehouseConfig};
 
 use crate::classify::{classify_table, store_detector_results};
 use crate::error::{Result, ServiceError};
 use crate::guard::{Exposure, masked_profile};
-use crate::sources::{find_source, list_sources};
+use crate::sources::{find_source, list_sources, source_dialect};
 
 #[derive(Debug, Clone, Default)]
 pub struct ScanOptions {
@@ -253,7 +254,7 @@ async fn scan_source(
                 };
                 let written = write_table(
                     store,
-                    source.id,
+                    source,
                     &snapshot,
                     profile.as_ref(),
                     decision.as_ref(),
@@ -271,7 +272,7 @@ async fn scan_source(
                 }
             }
             Err(e) => {
-                let reason = e.to_string();
+                let reason = redact_quoted_values(&e.to_string());
                 tracing::warn!(source = %source.name, table = %table.display_name(), %reason, "table not scanned");
                 record_table_error(store, source.id, table, &reason).await?;
                 report.failed += 1;
@@ -492,12 +493,13 @@ async fn exposures(
 /// classifications, as one transaction.
 async fn write_table(
     store: &Store,
-    source_id: Id<Source>,
+    source: &Record<Source>,
     snapshot: &TableSnapshot,
     profile: Option<&TableProfile>,
     decision: Option<&TableDecision>,
     first_scan: bool,
 ) -> Result<Written> {
+    let source_id = source.id;
     let scanned_at = now();
     let name = snapshot.table.display_name();
     let mut session = store.begin().await?;
@@ -518,7 +520,11 @@ async fn write_table(
             .as_ref()
             .map(|t| t.tags.clone())
             .unwrap_or_default(),
-        view_sql: snapshot.view_sql.clone(),
+        // A definition's literals may be personal data: kept as its shape.
+        view_sql: snapshot
+            .view_sql
+            .as_deref()
+            .map(|sql| normalize_sql(sql, source_dialect(source.kind))),
         format: snapshot.format.clone(),
         row_count: profile
             .filter(|p| p.sampling.fraction >= 1.0)

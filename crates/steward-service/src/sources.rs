@@ -7,6 +7,16 @@ use steward_types::{Record, Source, SourceKind, redact_url};
 
 use crate::error::{Result, ServiceError};
 
+/// The SQL dialect of a source's own SQL (view definitions).
+pub(crate) fn source_dialect(kind: SourceKind) -> &'static str {
+    match kind {
+        SourceKind::Postgres => "postgres",
+        SourceKind::Mysql => "mysql",
+        SourceKind::Sqlite => "sqlite",
+        SourceKind::Files => "generic",
+    }
+}
+
 /// The kind of source a URL names: `s3://` and `file://` URLs and absolute
 /// paths are file lakes; `postgres://`, `mysql://` (or `mariadb://`) and `sqlite://`
 /// are databases.

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use steward_lineage::{Schema, analyze};
+use steward_lineage::{Schema, analyze, normalize_sql};
 use steward_store::{Filter, Store};
 use steward_types::{Id, UsageRecord};
 
@@ -60,7 +60,8 @@ pub async fn record_usage(
         rows.push(UsageRecord {
             query_id: Some(q.query_id.clone()),
             user_name: q.user.clone(),
-            sql: q.sql.clone(),
+            // Literals may be personal data: the catalog keeps the shape only.
+            sql: normalize_sql(&q.sql, dialect),
             tables,
             bytes_scanned: q.bytes_scanned,
             duration_ms: q.duration_ms,

@@ -20,6 +20,6 @@ pub use governance::{
     LineageOrigin, PolicyRef, Severity, TableCost, UsageRecord,
 };
 pub use id::{Id, Record};
-pub use mask::mask_value;
+pub use mask::{mask_value, redact_quoted_values};
 pub use patterns::{NamedPatterns, schema_key};
 pub use secret::{Secret, redact_url};

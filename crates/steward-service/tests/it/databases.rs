@@ -18,7 +18,7 @@ async fn a_sqlite_file_is_read_without_being_changed() {
             "CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT NOT NULL, email TEXT, balance REAL, joined DATE);
              INSERT INTO customers VALUES (1, 'Ana', NULL, 10.5, '2024-01-02'), (2, 'Bob', 'bob@example.com', NULL, '2024-02-03'),
                                           (3, 'Cy', 'cy@example.com', 3, '2024-03-04');
-             CREATE VIEW rich AS SELECT id, name FROM customers WHERE balance > 5;",
+             CREATE VIEW rich AS SELECT id, name FROM customers WHERE balance > 5 AND email <> 'bob@example.com';",
         )
         .unwrap();
     }
@@ -43,7 +43,9 @@ async fn a_sqlite_file_is_read_without_being_changed() {
             .view_sql
             .as_deref()
             .unwrap()
-            .contains("balance > 5")
+            .contains("balance > ? AND email <> ?"),
+        "the definition is kept without its values: {:?}",
+        rich.table.view_sql
     );
     assert_eq!(rich.columns.len(), 2);
 

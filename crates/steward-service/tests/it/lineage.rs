@@ -199,3 +199,66 @@ async fn dropping_breaks_everything_downstream_retyping_depends_on_the_step() {
         ]
     );
 }
+
+#[tokio::test]
+async fn the_catalog_keeps_logged_sql_without_its_values() {
+    let w = World::new().await;
+    let query = |id: &str, sql: &str| steward_service::LoggedQuery {
+        query_id: id.to_string(),
+        user: Some("ana".into()),
+        sql: sql.to_string(),
+        bytes_scanned: Some(10),
+        duration_ms: None,
+        executed_at: "2026-01-02T03:04:05Z".parse().unwrap(),
+    };
+    let secrets = ["maria.garcia@example.com", "+1 415 555 0199", "123456789"];
+    let log = vec![
+        query(
+            "a",
+            "SELECT id FROM crm.customers WHERE email = 'maria.garcia@example.com' AND phone = '+1 415 555 0199'",
+        ),
+        query(
+            "b",
+            "SELECT id FROM crm.customers WHERE ssn = 123456789 -- by ana",
+        ),
+        query(
+            "c",
+            "SELECT id FROM crm.customers WHERE email = 'x@example.org' AND phone = '0'",
+        ),
+    ];
+    let report = steward_service::record_usage(&w.store, &log, "postgres")
+        .await
+        .unwrap();
+    assert_eq!(report.unparsed, 0);
+    let mut session = w.store.begin().await.unwrap();
+    let stored = session
+        .list::<steward_types::UsageRecord>(&steward_store::Filter::all())
+        .await
+        .unwrap();
+    for row in &stored {
+        for secret in secrets {
+            assert!(!row.sql.contains(secret), "{}", row.sql);
+        }
+        assert_eq!(row.tables, vec!["crm.customers".to_string()], "{}", row.sql);
+    }
+    assert_eq!(stored[0].sql, stored[2].sql, "one shape: a repeated query");
+    assert_eq!(
+        stored[1].sql.trim_end(),
+        "SELECT id FROM crm.customers WHERE ssn = ?"
+    );
+
+    // Warnings stored with edges quote no value either.
+    let sql = "SET search_path = 'maria.garcia@example.com'; INSERT INTO m.t SELECT a FROM s.u";
+    drop(session);
+    ingest(&w.store, &[input("d", sql)]).await.unwrap();
+    let mut session = w.store.begin().await.unwrap();
+    let edges = session
+        .list::<steward_types::LineageEdge>(&steward_store::Filter::all())
+        .await
+        .unwrap();
+    assert!(!edges.is_empty());
+    for edge in &edges {
+        let reason = edge.reason.clone().unwrap_or_default();
+        assert!(!reason.contains("maria"), "{reason}");
+    }
+}

@@ -337,7 +337,10 @@ data_dir = {data_dir}
 # schema = "steward"
 max_connections = {max_connections}
 connect_timeout_secs = {connect_timeout_secs}
+# SQLite: one attempt at the write lock waits this long; a command waits up to
+# lock_wait_secs in all while other processes write the catalog.
 busy_timeout_ms = {busy_timeout_ms}
+lock_wait_secs = {lock_wait_secs}
 # Apply pending migrations whenever the store is opened.
 auto_migrate = {auto_migrate}
 
@@ -373,6 +376,7 @@ level = {level}
         max_connections = d.store.max_connections,
         connect_timeout_secs = d.store.connect_timeout_secs,
         busy_timeout_ms = d.store.busy_timeout_ms,
+        lock_wait_secs = d.store.lock_wait_secs,
         auto_migrate = d.store.auto_migrate,
         level = toml_string(&d.log.level),
         memory_limit_mb = d.warehouse.memory_limit_mb,

@@ -163,6 +163,9 @@ pub struct SearchIndex {
     fresh: bool,
 }
 
+/// How long an update waits for another process's index writer.
+const WRITER_WAIT: std::time::Duration = std::time::Duration::from_secs(300);
+
 impl std::fmt::Debug for SearchIndex {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SearchIndex")
@@ -265,10 +268,27 @@ impl SearchIndex {
         self.reader.searcher().num_docs()
     }
 
+    /// The index's one writer. Another process (a second scan or ingest) may
+    /// hold it: Tantivy's lock is a file lock that does not wait, so this
+    /// waits for it in short pauses, up to `WRITER_WAIT`, instead of skipping
+    /// the update. Called on blocking threads only.
     fn writer(&self) -> Result<IndexWriter> {
         // Tantivy wants at least 15 MB per indexing thread.
         let budget = 64_000_000usize.max(self.threads * 20_000_000);
-        Ok(self.index.writer_with_num_threads(self.threads, budget)?)
+        let started = std::time::Instant::now();
+        loop {
+            match self.index.writer_with_num_threads(self.threads, budget) {
+                Err(tantivy::TantivyError::LockFailure(
+                    tantivy::directory::error::LockError::LockBusy,
+                    _,
+                )) if started.elapsed() < WRITER_WAIT => {
+                    std::thread::sleep(std::time::Duration::from_millis(
+                        20 + u64::from(started.elapsed().subsec_nanos() % 80),
+                    ));
+                }
+                other => return Ok(other?),
+            }
+        }
     }
 
     fn document(&self, doc: &CatalogDoc) -> Result<TantivyDocument> {

@@ -125,8 +125,8 @@ fn edges_of(lineage: &Lineage, input: &KnownInput) -> Vec<LineageEdge> {
     out
 }
 
-/// Reads lineage from each input and stores it, one transaction per input;
-/// an input that cannot be read is reported and the rest go on.
+/// Reads lineage from each input and stores it, each input's edges replaced
+/// whole; an input that cannot be read is reported and the rest go on.
 pub async fn ingest(store: &Store, inputs: &[SqlInput]) -> Result<IngestReport> {
     let schema = catalog_schema(store).await?;
     let mut report = IngestReport {
@@ -143,56 +143,73 @@ pub async fn ingest(store: &Store, inputs: &[SqlInput]) -> Result<IngestReport> 
     })
     .await
     .map_err(|e| ServiceError::Invalid(format!("lineage analysis stopped: {e}")))?;
+    let mut known = Vec::with_capacity(inputs.len());
     for (input, result) in inputs.iter().zip(analysed) {
         match result {
-            Ok(lineage) => {
-                let known = KnownInput {
-                    origin: input.origin,
-                    origin_ref: input.origin_ref.clone(),
-                    lineage,
-                };
-                store_input(store, &known, &mut report).await?;
-            }
+            Ok(lineage) => known.push(KnownInput {
+                origin: input.origin,
+                origin_ref: input.origin_ref.clone(),
+                lineage,
+            }),
             Err(e) => report.errors.push((
                 input.origin_ref.clone(),
                 steward_types::redact_quoted_values(&e.to_string()),
             )),
         }
     }
+    store_inputs(store, &known, &mut report).await?;
     Ok(report)
 }
 
-/// Stores lineage that needs no parsing, one transaction per input.
+/// Stores lineage that needs no parsing.
 pub async fn ingest_known(store: &Store, inputs: &[KnownInput]) -> Result<IngestReport> {
     let mut report = IngestReport {
         inputs: inputs.len(),
         ..IngestReport::default()
     };
-    for input in inputs {
-        store_input(store, input, &mut report).await?;
-    }
+    store_inputs(store, inputs, &mut report).await?;
     Ok(report)
 }
 
-/// Replaces what an input contributed before with what it says now.
-async fn store_input(store: &Store, input: &KnownInput, report: &mut IngestReport) -> Result<()> {
-    let edges = edges_of(&input.lineage, input);
-    let mut session = store.begin().await?;
-    let old = session
-        .list::<LineageEdge>(&Filter::all().eq_text("origin_ref", input.origin_ref.clone()))
-        .await?;
-    for edge in old {
-        session.delete(edge.id).await?;
+/// Inputs written per transaction: few enough that a transaction is short,
+/// enough that a large log is not thousands of commits (on SQLite, a writer
+/// committing back to back leaves other processes little room).
+const INPUTS_PER_TRANSACTION: usize = 256;
+
+/// Replaces what each input contributed before with what it says now. Each
+/// input's edges change together; batches serialise with other ingestions
+/// (two processes replacing one input's edges at once would keep both).
+async fn store_inputs(
+    store: &Store,
+    inputs: &[KnownInput],
+    report: &mut IngestReport,
+) -> Result<()> {
+    for batch in inputs.chunks(INPUTS_PER_TRANSACTION) {
+        let mut session = store.begin().await?;
+        session.lock("steward:lineage_edges").await?;
+        let mut written = Vec::with_capacity(batch.len());
+        for input in batch {
+            let edges = edges_of(&input.lineage, input);
+            let old = session
+                .list::<LineageEdge>(&Filter::all().eq_text("origin_ref", input.origin_ref.clone()))
+                .await?;
+            for edge in old {
+                session.delete(edge.id).await?;
+            }
+            for edge in &edges {
+                session.insert(edge).await?;
+            }
+            written.push((input, edges));
+        }
+        session.commit().await?;
+        for (input, edges) in written {
+            if !input.lineage.targets.is_empty() {
+                report.with_lineage += 1;
+            }
+            report.table_edges += edges.iter().filter(|e| e.to.column.is_none()).count();
+            report.column_edges += edges.iter().filter(|e| e.to.column.is_some()).count();
+        }
     }
-    for edge in &edges {
-        session.insert(edge).await?;
-    }
-    session.commit().await?;
-    if !input.lineage.targets.is_empty() {
-        report.with_lineage += 1;
-    }
-    report.table_edges += edges.iter().filter(|e| e.to.column.is_none()).count();
-    report.column_edges += edges.iter().filter(|e| e.to.column.is_some()).count();
     Ok(())
 }
 

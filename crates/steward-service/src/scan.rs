@@ -349,11 +349,20 @@ async fn record_source(
     Ok(())
 }
 
+/// Finds a table's record for writing it: two scans of one source at once
+/// (several processes, or a PostgreSQL catalog shared by a team) would
+/// otherwise both find none and both insert it, so the table is locked first.
 async fn find_table(
     session: &mut Session,
     source_id: Id<Source>,
     table: &TableRef,
 ) -> Result<Option<Record<Table>>> {
+    session
+        .lock(&format!(
+            "steward:table:{source_id}:{}",
+            table.display_name()
+        ))
+        .await?;
     let filter = Filter::all()
         .eq_id("source_id", source_id)
         .eq_text("name", &table.name);

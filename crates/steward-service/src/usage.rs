@@ -69,6 +69,8 @@ pub async fn record_usage(
         });
     }
     let mut session = store.begin().await?;
+    // Two logs recorded at once must not both insert one query id.
+    session.lock("steward:usage").await?;
     let known: BTreeMap<String, Id<UsageRecord>> = session
         .list::<UsageRecord>(&Filter::all())
         .await?

@@ -13,8 +13,11 @@ pub struct StoreConfig {
     pub max_connections: u32,
     /// How long to wait for a connection before giving up.
     pub connect_timeout_secs: u64,
-    /// SQLite only: how long a writer waits for another writer's lock.
+    /// SQLite only: how long one attempt to take the write lock waits.
     pub busy_timeout_ms: u64,
+    /// SQLite only: how long a unit of work waits in all for other
+    /// processes' writes (attempts are repeated until then) before failing.
+    pub lock_wait_secs: u64,
     /// Apply pending migrations whenever the store is opened.
     pub auto_migrate: bool,
 }
@@ -27,6 +30,7 @@ impl Default for StoreConfig {
             max_connections: 4,
             connect_timeout_secs: 5,
             busy_timeout_ms: 5_000,
+            lock_wait_secs: 600,
             auto_migrate: true,
         }
     }

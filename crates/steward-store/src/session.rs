@@ -1,3 +1,5 @@
+use std::time::Duration;
+
 use chrono::{DateTime, SubsecRound, Utc};
 use sqlx::{AssertSqlSafe, Postgres, Sqlite, Transaction};
 use steward_types::{Id, Record};
@@ -150,6 +152,48 @@ impl std::fmt::Debug for Session {
     }
 }
 
+/// `BEGIN IMMEDIATE`, repeated while another process holds the write lock.
+/// SQLite's busy handler waits `busy_timeout` per attempt but is not fair: a
+/// process writing many short transactions back to back can take the lock
+/// again before a waiter wakes, so the waiter tries again until `lock_wait`.
+async fn begin_sqlite(
+    pool: &sqlx::SqlitePool,
+    lock_wait: Duration,
+) -> Result<Transaction<'static, Sqlite>> {
+    // Said once per process, not at every unit of work that waits.
+    static WARNED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    let started = std::time::Instant::now();
+    loop {
+        match pool.begin_with("BEGIN IMMEDIATE").await {
+            Ok(tx) => return Ok(tx),
+            Err(e) if is_busy(&e) && started.elapsed() < lock_wait => {
+                if !WARNED.swap(true, std::sync::atomic::Ordering::Relaxed) {
+                    tracing::warn!(
+                        "the catalog is being written by another process; waiting for it \
+                         (up to {}s at a time, store.lock_wait_secs)",
+                        lock_wait.as_secs()
+                    );
+                }
+                // A short, varying pause lets waiters interleave.
+                let pause = 5 + (started.elapsed().subsec_nanos() % 45) as u64;
+                tokio::time::sleep(Duration::from_millis(pause)).await;
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+}
+
+/// SQLITE_BUSY (5) or SQLITE_LOCKED (6), by their primary code.
+fn is_busy(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Database(db) => db
+            .code()
+            .and_then(|c| c.parse::<i64>().ok())
+            .is_some_and(|c| matches!(c & 0xff, 5 | 6)),
+        _ => false,
+    }
+}
+
 /// Timestamps at the precision both backends keep, so a record reads back equal.
 fn now() -> DateTime<Utc> {
     Utc::now().trunc_subsecs(6)
@@ -187,14 +231,28 @@ fn record<T: Entity>(row: &dyn crate::row::DbRow) -> Result<Record<T>> {
 }
 
 impl Session {
-    pub(crate) async fn begin(pool: &Pool) -> Result<Self> {
+    pub(crate) async fn begin(pool: &Pool, lock_wait: Duration) -> Result<Self> {
         let tx = match pool {
             // IMMEDIATE takes the write lock up front: a deferred transaction that
             // reads and then writes can fail with SQLITE_BUSY under a concurrent writer.
-            Pool::Sqlite(pool) => Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
+            Pool::Sqlite(pool) => Tx::Sqlite(begin_sqlite(pool, lock_wait).await?),
             Pool::Postgres(pool) => Tx::Postgres(pool.begin().await?),
         };
         Ok(Self { tx })
+    }
+
+    /// Serialises this unit of work with every other one that locks `key`,
+    /// in any process, until it ends. PostgreSQL takes a transaction-scoped
+    /// advisory lock (so check-then-insert cannot race another writer);
+    /// SQLite needs none, as every session already holds the write lock.
+    pub async fn lock(&mut self, key: &str) -> Result<()> {
+        if let Tx::Postgres(tx) = &mut self.tx {
+            sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+                .bind(key)
+                .execute(&mut **tx)
+                .await?;
+        }
+        Ok(())
     }
 
     /// Makes every write of this session durable and visible, all at once.

@@ -73,6 +73,8 @@ pub(crate) enum Pool {
 #[derive(Debug, Clone)]
 pub struct Store {
     pool: Pool,
+    /// How long `begin` waits in all for another process's write lock.
+    lock_wait: Duration,
     /// The URL with credentials masked, for messages.
     display_url: String,
 }
@@ -168,7 +170,11 @@ impl Store {
                 "unsupported scheme `{scheme}`; use `sqlite://PATH` or `postgres://USER@HOST/DB`"
             )));
         };
-        Ok(Self { pool, display_url })
+        Ok(Self {
+            pool,
+            display_url,
+            lock_wait: Duration::from_secs(config.lock_wait_secs),
+        })
     }
 
     pub fn backend(&self) -> Backend {
@@ -278,7 +284,7 @@ impl Store {
     /// Starts a unit of work. Nothing it writes is visible to others until
     /// [`Session::commit`]; dropping it rolls back.
     pub async fn begin(&self) -> Result<Session> {
-        Session::begin(&self.pool).await
+        Session::begin(&self.pool, self.lock_wait).await
     }
 
     /// Closes every pooled connection (and lets SQLite checkpoint its WAL).

@@ -148,3 +148,74 @@ fn parallel_first_scans_and_ingestions_on_postgres() {
         .unwrap();
     assert!(status.success());
 }
+
+/// The catalog's run history, oldest first: (job, status, error).
+fn runs(w: &Workdir) -> Vec<(String, String, Option<String>)> {
+    let db = w.join(".steward/catalog.db");
+    let conn = rusqlite::Connection::open(db).unwrap();
+    let mut stmt = conn
+        .prepare("SELECT job, status, error FROM job_runs ORDER BY id")
+        .unwrap();
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
+
+#[test]
+fn a_scan_killed_mid_way_is_marked_interrupted_by_the_next() {
+    let w = Workdir::new();
+    w.run(&["init"]).ok();
+    // Enough tables that the scan is still going when it is killed.
+    for i in 0..400 {
+        let dir = w.join(&format!("lake/s{}", i % 4));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut csv = String::from("id,amount,note\n");
+        for r in 0..50 {
+            csv.push_str(&format!("{r},{}.5,row {r} of table {i}\n", r * i));
+        }
+        std::fs::write(dir.join(format!("t{i:03}_data.csv")), csv).unwrap();
+    }
+    w.run(&["source", "add", "lake", "lake"]).ok();
+    let mut scan = spawn(&w, &["scan"], &[]);
+    // Kill it once it has written a few tables.
+    let started = std::time::Instant::now();
+    loop {
+        let written = w.run(&["status", "--json"]).ok().json()["counts"]["tables"]
+            .as_i64()
+            .unwrap();
+        if written >= 5 {
+            break;
+        }
+        assert!(
+            started.elapsed().as_secs() < 120,
+            "the scan never wrote a table"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    scan.kill().unwrap();
+    scan.wait().unwrap();
+    let killed = runs(&w);
+    assert_eq!(killed.len(), 1);
+    assert_eq!(
+        (killed[0].0.as_str(), killed[0].1.as_str()),
+        ("scan", "running")
+    );
+
+    // The next scan marks it, then completes the work.
+    w.run(&["scan"]).ok();
+    let after = runs(&w);
+    assert_eq!(after.len(), 2, "{after:?}");
+    assert_eq!(after[0].1, "interrupted", "{after:?}");
+    assert!(
+        after[0]
+            .2
+            .as_deref()
+            .unwrap_or("")
+            .contains("stopped before the run finished"),
+        "{after:?}"
+    );
+    assert_eq!(after[1].1, "succeeded", "{after:?}");
+    let tables = w.run(&["tables", "--json"]).ok().json();
+    assert_eq!(tables.as_array().unwrap().len(), 400);
+}

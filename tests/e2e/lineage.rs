@@ -232,3 +232,51 @@ fn a_bad_json_lines_file_is_named_with_its_line_and_nothing_is_ingested() {
         missing.stderr
     );
 }
+
+#[test]
+fn an_ingestion_that_skipped_an_input_exits_2_and_names_it() {
+    let w = Workdir::new();
+    w.run(&["init"]).ok();
+    std::fs::write(
+        w.join("good.sql"),
+        "INSERT INTO mart.totals SELECT id, sum(amount) FROM raw.orders GROUP BY id",
+    )
+    .unwrap();
+    std::fs::write(w.join("broken.sql"), "SELEC amount FROM WHERE").unwrap();
+    let deep = format!("SELECT {}1{} FROM raw.t", "(".repeat(300), ")".repeat(300));
+    std::fs::write(w.join("deep.sql"), deep).unwrap();
+    let run = w
+        .run(&[
+            "lineage",
+            "ingest",
+            "--sql",
+            "good.sql",
+            "--sql",
+            "broken.sql",
+            "--sql",
+            "deep.sql",
+        ])
+        .fails_with(2);
+    assert!(
+        run.stdout.contains("not read: sql:broken.sql"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("not read: sql:deep.sql"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stderr
+            .contains("ingestion partial: 2 input(s) could not be read"),
+        "{}",
+        run.stderr
+    );
+    // What could be read is stored.
+    let up = w
+        .run(&["lineage", "mart.totals", "--upstream", "--json"])
+        .ok()
+        .json();
+    assert!(up.to_string().contains("raw.orders"), "{up}");
+}

@@ -349,6 +349,8 @@ pub async fn check(
             finished_at: Some(Utc::now()),
             error: None,
             stats,
+            owner: None,
+            heartbeat_at: None,
         })
         .await?;
     let mut standing: Vec<Record<Finding>> = session

@@ -11,6 +11,7 @@ mod impact;
 mod lineage;
 mod lookup;
 mod propagate;
+mod runs;
 mod scan;
 mod search;
 mod sources;
@@ -37,6 +38,7 @@ pub use lookup::{
     ColumnDetail, RemovedColumnDecision, TableDetail, TableSummary, list_tables, table_detail,
 };
 pub use propagate::{PropagationReport, propagate};
+pub use runs::{finish_run, heartbeat, mark_interrupted_runs, start_run, this_process};
 pub use scan::{ScanEvent, ScanOptions, ScanReport, SourceReport, TableOutcome, scan};
 pub use search::{
     IndexSettings, catalog_docs, index_dir, rebuild_index, retrieve, search, searchable_label,

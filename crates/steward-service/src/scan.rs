@@ -12,13 +12,14 @@ use steward_pii::{Classifier, PiiConfig, TableDecision};
 use steward_store::{Filter, Session, Store};
 use steward_types::{
     ChangeEvent, ChangeKind, Classification, ClassificationOrigin, Column, ColumnProfile, Id,
-    JobRun, JobStatus, Record, Source, Table, Verdict, redact_quoted_values,
+    JobRun, Record, Source, Table, Verdict, redact_quoted_values,
 };
 use steward_warehouse::{SourceConnection, TableProfile, TableRef, TableSnapshot, WarehouseConfig};
 
 use crate::classify::{classify_table, store_detector_results};
 use crate::error::{Result, ServiceError};
 use crate::guard::{Exposure, masked_profile};
+use crate::runs::{finish_run, heartbeat, start_run};
 use crate::sources::{find_source, list_sources, source_dialect};
 
 #[derive(Debug, Clone, Default)]
@@ -135,18 +136,7 @@ pub async fn scan(
         ));
     }
 
-    let mut session = store.begin().await?;
-    let job = session
-        .insert(&JobRun {
-            job: "scan".to_string(),
-            status: JobStatus::Running,
-            started_at: Some(now()),
-            finished_at: None,
-            error: None,
-            stats: serde_json::Value::Null,
-        })
-        .await?;
-    session.commit().await?;
+    let mut job = start_run(store, "scan").await?;
 
     steward_pii::warm_up();
     let classifier = Arc::new(Classifier::new(options.pii.options()));
@@ -159,6 +149,7 @@ pub async fn scan(
             options,
             &classifier,
             pattern.as_ref(),
+            &mut job,
             on_event,
         )
         .await?;
@@ -167,18 +158,13 @@ pub async fn scan(
 
     let failures = failure_summary(&reports);
     let partial = failures.is_some();
-    let mut finished = job.data.clone();
-    finished.status = if partial {
-        JobStatus::Failed
-    } else {
-        JobStatus::Succeeded
-    };
-    finished.finished_at = Some(now());
-    finished.error = failures.map(|f| format!("partial scan: {f}"));
-    finished.stats = serde_json::to_value(&reports).unwrap_or_default();
-    let mut session = store.begin().await?;
-    session.update(job.id, &finished).await?;
-    session.commit().await?;
+    finish_run(
+        store,
+        &job,
+        failures.map(|f| format!("partial scan: {f}")),
+        serde_json::to_value(&reports).unwrap_or_default(),
+    )
+    .await?;
     Ok(ScanReport {
         sources: reports,
         partial,
@@ -193,6 +179,7 @@ async fn scan_source(
     options: &ScanOptions,
     classifier: &Arc<Classifier>,
     pattern: Option<&glob::Pattern>,
+    job: &mut Record<JobRun>,
     on_event: &mut (dyn FnMut(ScanEvent) + Send),
 ) -> Result<SourceReport> {
     let mut report = SourceReport {
@@ -284,6 +271,7 @@ async fn scan_source(
             table: table.display_name(),
             outcome,
         });
+        heartbeat(store, job).await?;
     }
 
     // Tables the catalog knows that the source no longer has (within the selection).

@@ -526,7 +526,9 @@ mod job_run {
             "started_at",
             "finished_at",
             "error",
-            "stats"
+            "stats",
+            "owner",
+            "heartbeat_at",
         ]
     );
 
@@ -541,6 +543,8 @@ mod job_run {
             j.finished_at.into(),
             (&j.error).into(),
             Value::Json(j.stats.clone()),
+            (&j.owner).into(),
+            j.heartbeat_at.into(),
         ]
     }
     fn read(f: &Fields<'_>) -> Result<JobRun, StoreError> {
@@ -551,6 +555,8 @@ mod job_run {
             finished_at: f.opt_time("finished_at")?,
             error: f.opt_text("error")?,
             stats: f.json("stats")?,
+            owner: f.opt_text("owner")?,
+            heartbeat_at: f.opt_time("heartbeat_at")?,
         })
     }
 }

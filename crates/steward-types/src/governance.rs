@@ -120,6 +120,8 @@ named_enum! {
         Succeeded => "succeeded",
         Failed => "failed",
         Cancelled => "cancelled",
+        /// Its process stopped (killed, crashed) before it finished.
+        Interrupted => "interrupted",
     }
 }
 
@@ -135,6 +137,12 @@ pub struct JobRun {
     /// Counters the job reports (tables scanned, findings opened, ...).
     #[serde(default)]
     pub stats: serde_json::Value,
+    /// The process running it, `host:pid`, while it runs.
+    #[serde(default)]
+    pub owner: Option<String>,
+    /// When the running process last showed life.
+    #[serde(default)]
+    pub heartbeat_at: Option<DateTime<Utc>>,
 }
 
 /// One query from a warehouse's query log.

@@ -10,8 +10,8 @@ use serde::Deserialize;
 use steward_lineage::Lineage;
 use steward_service::{
     Change, Direction, Effect, Graph, Impact, IngestReport, KnownInput, LoggedQuery,
-    PropagationReport, SqlInput, graph, impact, ingest, ingest_known, model_schema, propagate,
-    record_usage, render_model, view_inputs,
+    PropagationReport, SqlInput, finish_run, graph, impact, ingest, ingest_known, model_schema,
+    propagate, record_usage, render_model, start_run, view_inputs,
 };
 use steward_types::{ErrorKind, LineageOrigin};
 
@@ -350,12 +350,23 @@ async fn run_ingest(loaded: &Loaded, args: &LineageIngestArgs, out: &Output) -> 
         )
         .into());
     }
+    // The run history says whether this ingestion finished: one killed
+    // mid-way is marked interrupted by the next run.
+    let run = match start_run(&store, "lineage ingest").await {
+        Ok(run) => run,
+        Err(e) => {
+            store.close().await;
+            return Err(e.into());
+        }
+    };
     let recorded = if usage.is_empty() {
         None
     } else {
         match record_usage(&store, &usage, &args.dialect).await {
             Ok(report) => Some(report),
             Err(e) => {
+                let _ =
+                    finish_run(&store, &run, Some(e.to_string()), serde_json::Value::Null).await;
                 store.close().await;
                 return Err(e.into());
             }
@@ -371,7 +382,21 @@ async fn run_ingest(loaded: &Loaded, args: &LineageIngestArgs, out: &Output) -> 
     if derived.is_some() {
         refresh_index(loaded, &store).await;
     }
+    let failed = match (&parsed, &worked_out) {
+        (Err(e), _) | (_, Err(e)) => Some(e.to_string()),
+        (Ok(a), Ok(b)) if !a.errors.is_empty() || !b.errors.is_empty() => Some(format!(
+            "partial ingestion: {} input(s) could not be read",
+            a.errors.len() + b.errors.len()
+        )),
+        _ => None,
+    };
+    let stats = serde_json::json!({
+        "inputs": inputs.len() + known.len(),
+        "not_read": parsed.as_ref().map(|r| r.errors.iter().map(|(i, _)| i.clone()).collect::<Vec<_>>()).unwrap_or_default(),
+    });
+    let finished = finish_run(&store, &run, failed, stats).await;
     store.close().await;
+    finished?;
     let (mut report, other) = (parsed?, worked_out?);
     if let Some(derived) = derived {
         report.derived = derived?.derived;
@@ -396,5 +421,18 @@ async fn run_ingest(loaded: &Loaded, args: &LineageIngestArgs, out: &Output) -> 
             text.push_str(&format!("  not read: {input}: {error}\n"));
         }
         text
-    })
+    })?;
+    // Like a partial scan: what could be read is stored, and the exit code
+    // says that something was skipped.
+    if !report.errors.is_empty() {
+        return Err(Failure::new(
+            ErrorKind::Invalid,
+            format!(
+                "ingestion partial: {} input(s) could not be read (named above); the others are stored",
+                report.errors.len()
+            ),
+        )
+        .into());
+    }
+    Ok(())
 }

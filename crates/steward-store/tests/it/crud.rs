@@ -415,12 +415,15 @@ async fn job_runs() {
             finished_at: None,
             error: None,
             stats: serde_json::Value::Null,
+            owner: Some("host-a:4242".to_string()),
+            heartbeat_at: Some(at(7, 100)),
         };
         let b = JobRun {
             status: JobStatus::Failed,
             finished_at: Some(at(7, 500)),
             error: Some("source `sales` unreachable".to_string()),
             stats: json!({"tables": 12, "failed": ["sales.orders"]}),
+            owner: None,
             ..a.clone()
         };
         lifecycle(&t, a, b).await;

@@ -18,7 +18,7 @@ use datafusion::datasource::physical_plan::parquet::metadata::DFParquetMetadata;
 use datafusion::execution::runtime_env::RuntimeEnvBuilder;
 use datafusion::logical_expr::TableType;
 use datafusion::prelude::{SessionConfig, SessionContext};
-use futures::TryStreamExt;
+use futures::{StreamExt, TryStreamExt};
 use object_store::aws::AmazonS3Builder;
 use object_store::local::LocalFileSystem;
 use object_store::path::Path as ObjectPath;
@@ -29,6 +29,7 @@ use steward_types::{Sampling, SamplingMethod, Source, SourceKind, TableKind};
 use crate::config::WarehouseConfig;
 use crate::error::{Result, WarehouseError};
 use crate::files::{self, FileFormat, FileTable, ListedFile};
+use crate::locate;
 use crate::model::{ColumnSnapshot, TableProfile, TableRef, TableSnapshot};
 use crate::profile::{self, ProfileOptions};
 use crate::sample::{LayoutFile, ParquetLayout, SampledParquet};
@@ -245,10 +246,10 @@ impl SourceConnection {
                     ),
                     _ => None,
                 };
-                let provider = self
-                    .file_table(found, format, url_root)
-                    .await
-                    .map_err(|e| fail(&e))?;
+                let provider = match self.file_table(found, format, url_root).await {
+                    Ok(provider) => provider,
+                    Err(e) => return Err(self.located(table, &e).await),
+                };
                 let schema = provider.schema();
                 if schema.fields().len() == found.partition_columns.len() {
                     return Err(fail(&format!(
@@ -385,7 +386,80 @@ impl SourceConnection {
                 }),
             None => profile::profile(&self.ctx, provider, snapshot.row_count, options).await,
         };
-        result.map_err(|e| WarehouseError::table(table, e))
+        match result {
+            Ok(profile) => Ok(profile),
+            Err(e) => Err(self.located(table, &e).await),
+        }
+    }
+
+    /// A read error of a file table, replaced by where the first bad record
+    /// really is when its files, read again, show one (the readers' own
+    /// messages count lines within a chunk and may name no file).
+    async fn located(&self, table: &TableRef, error: &dyn std::fmt::Display) -> WarehouseError {
+        if let Backend::Files {
+            store,
+            url_root,
+            tables,
+            ..
+        } = &self.backend
+            && let Some(found) = tables.get(table)
+            && let Some(format) = found.format()
+        {
+            let locate = |relative: &str| object_location(url_root, relative).ok();
+            if let Some(place) = locate::first_bad_record(store, &locate, found, format).await {
+                return WarehouseError::table(table, place);
+            }
+            if format == FileFormat::Parquet
+                && let Some(place) = self.first_bad_row_group(table, found).await
+            {
+                return WarehouseError::table(table, place);
+            }
+        }
+        WarehouseError::table(table, error)
+    }
+
+    /// The first row group of a Parquet table that does not decode, read one
+    /// at a time (every column: a corrupt page is found only by decoding it).
+    async fn first_bad_row_group(&self, table: &TableRef, found: &FileTable) -> Option<String> {
+        let layout = self.layouts.lock().ok()?.get(table).cloned()?;
+        for (f, file) in layout.files.iter().enumerate() {
+            for group in 0..file.row_groups.len() {
+                let selection: Vec<Vec<bool>> = layout
+                    .files
+                    .iter()
+                    .enumerate()
+                    .map(|(i, other)| {
+                        (0..other.row_groups.len())
+                            .map(|g| i == f && g == group)
+                            .collect()
+                    })
+                    .collect();
+                let provider = SampledParquet::new(layout.clone(), selection, 1);
+                let read = async {
+                    let mut stream = self
+                        .ctx
+                        .read_table(Arc::new(provider))?
+                        .execute_stream()
+                        .await?;
+                    while let Some(batch) = stream.next().await {
+                        batch?;
+                    }
+                    Ok::<(), datafusion::error::DataFusionError>(())
+                };
+                if let Err(e) = read.await {
+                    // The layout lists the table's files in their order.
+                    let name = found
+                        .files
+                        .get(f)
+                        .map_or(file.path.as_str(), |l| &l.relative);
+                    return Some(format!(
+                        "`{name}` row group {group} (of {}): {e}",
+                        file.row_groups.len()
+                    ));
+                }
+            }
+        }
+        None
     }
 
     /// Profile options from the config, with a per-scan row limit.

@@ -9,6 +9,7 @@ mod config;
 mod connect;
 mod error;
 mod files;
+mod locate;
 mod model;
 mod profile;
 mod sample;

@@ -152,3 +152,89 @@ async fn a_file_that_cannot_be_read_fails_its_table_with_the_reason() {
         }
     }
 }
+
+/// Data errors deep in large files name the file and the real line (or the
+/// row group), not a place within the reader's chunk.
+#[tokio::test]
+async fn data_errors_name_the_file_and_the_real_line_or_row_group() {
+    let w = World::new().await;
+    let root = w.path("lake");
+    std::fs::create_dir_all(root.join("raw")).unwrap();
+    let padded = |i: usize| {
+        format!(
+            "{i},customer number {i} with a long padded name,{}.5\n",
+            i * 3
+        )
+    };
+    // Well past the readers' first 8 KiB chunk.
+    let mut ragged = String::from("id,name,amount\n");
+    let mut latin = b"id,name,amount\n".to_vec();
+    for i in 2..=1200usize {
+        ragged.push_str(&if i == 501 {
+            format!("{i},ragged\n")
+        } else {
+            padded(i)
+        });
+        if i == 601 {
+            latin.extend_from_slice(b"601,Jos\xe9 Garc\xeda,1.5\n");
+        } else {
+            latin.extend_from_slice(padded(i).as_bytes());
+        }
+    }
+    std::fs::write(root.join("raw/ragged.csv"), ragged).unwrap();
+    std::fs::write(root.join("raw/latin.csv"), latin).unwrap();
+    let mut deep = String::new();
+    for i in 1..=150 {
+        if i == 101 {
+            deep.push_str(&format!(
+                "{{\"id\":{i},\"x\":{}{}}}\n",
+                "[".repeat(300),
+                "]".repeat(300)
+            ));
+        } else {
+            deep.push_str(&format!("{{\"id\":{i},\"x\":[{i}]}}\n"));
+        }
+    }
+    std::fs::write(root.join("raw/deep.ndjson"), deep).unwrap();
+
+    // Parquet whose footer is sound and whose second row group is not.
+    let parquet = root.join("raw/pages.parquet");
+    crate::harness::copy(
+        "SELECT value AS id, 'name ' || CAST(value AS VARCHAR) AS name FROM generate_series(1, 40000)",
+        &parquet,
+        "parquet",
+        None,
+    )
+    .await;
+    let bytes = std::fs::read(&parquet).unwrap();
+    let meta = datafusion::parquet::file::serialized_reader::SerializedFileReader::new(
+        std::fs::File::open(&parquet).unwrap(),
+    )
+    .unwrap();
+    use datafusion::parquet::file::reader::FileReader;
+    let groups = meta.metadata().num_row_groups();
+    let target = if groups > 1 { 1 } else { 0 };
+    let column = meta.metadata().row_group(target).column(1);
+    let (start, len) = column.byte_range();
+    let mut corrupt = bytes.clone();
+    for b in &mut corrupt[start as usize + 4..(start + len) as usize] {
+        *b = !*b;
+    }
+    std::fs::write(&parquet, corrupt).unwrap();
+
+    w.add("lake", root.to_str().unwrap(), &[]).await;
+    let (report, events) = w.scan("lake").await;
+    assert!(report.partial);
+    let reason = failure(&events, "raw.ragged").expect("ragged csv fails");
+    assert!(reason.contains("`raw/ragged.csv` line 501"), "{reason}");
+    let reason = failure(&events, "raw.latin").expect("bad utf-8 fails");
+    assert!(reason.contains("`raw/latin.csv` line 601"), "{reason}");
+    assert!(!reason.contains("Jos"), "no value in the message: {reason}");
+    let reason = failure(&events, "raw.deep").expect("too deep json fails");
+    assert!(reason.contains("`raw/deep.ndjson` line 101"), "{reason}");
+    let reason = failure(&events, "raw.pages").expect("corrupt page fails");
+    assert!(
+        reason.contains(&format!("`raw/pages.parquet` row group {target}")),
+        "{reason}"
+    );
+}

@@ -14,6 +14,10 @@ pub enum LineageError {
     /// Nesting deeper than the resolver follows.
     #[error("statement nested deeper than {0} levels")]
     TooDeep(usize),
+    /// A script longer than one input may be: its syntax tree would take many
+    /// times its size in memory (a 5 MB statement took 1.5 GB).
+    #[error("script of {size} bytes is over the {limit}-byte limit of one input; split it")]
+    TooLarge { size: usize, limit: usize },
     /// A dialect name Steward does not know.
     #[error("unknown dialect `{0}`")]
     UnknownDialect(String),

@@ -25,11 +25,22 @@ pub use formats::{DbtModel, dbt_manifest, openlineage_events};
 pub use model::{ColumnEdge, ColumnRef, EdgeKind, Lineage, Schema, is_path};
 pub use normalize::normalize_sql;
 
+/// The longest script one input may be (1 MiB): query logs and models hold
+/// statements far shorter; a generated multi-megabyte `INSERT ... VALUES` is
+/// refused with the reason instead of costing gigabytes to parse.
+pub const MAX_INPUT_BYTES: usize = 1 << 20;
+
 /// The lineage of a script in a dialect (`postgres`, `snowflake`, `tsql`, ...).
 /// Pieces the parser cannot read (procedural wrappers, vendor commands) and
 /// statements the resolver cannot follow become warnings; only a script with
 /// data statements of which none can be read is an error.
 pub fn analyze(sql: &str, dialect: &str, schema: &Schema) -> Result<Lineage, LineageError> {
+    if sql.len() > MAX_INPUT_BYTES {
+        return Err(LineageError::TooLarge {
+            size: sql.len(),
+            limit: MAX_INPUT_BYTES,
+        });
+    }
     let parsed = parse::parse_lenient(sql, dialect)?;
     let mut lineages = Vec::with_capacity(parsed.statements.len() + 1);
     // Catalogs with databases holding schemas name tables in three parts.

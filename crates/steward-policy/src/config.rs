@@ -28,6 +28,9 @@ pub struct PolicyConfig {
     pub max_rows: usize,
     /// A check running longer is stopped and reported.
     pub timeout_seconds: u64,
+    /// Memory a check's joins, sorts and groupings may take; a check needing
+    /// more fails and is reported, the others run.
+    pub memory_limit_mb: usize,
 }
 
 impl Default for PolicyConfig {
@@ -40,6 +43,7 @@ impl Default for PolicyConfig {
             threads: std::thread::available_parallelism().map_or(2, |n| n.get()),
             max_rows: 10_000,
             timeout_seconds: 60,
+            memory_limit_mb: 512,
         }
     }
 }

@@ -11,6 +11,8 @@ use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::DataType;
 use datafusion::error::DataFusionError;
 use datafusion::execution::SessionStateBuilder;
+use datafusion::execution::disk_manager::{DiskManagerBuilder, DiskManagerMode};
+use datafusion::execution::runtime_env::RuntimeEnvBuilder;
 use datafusion::prelude::{DataFrame, SessionConfig, SessionContext};
 use datafusion::sql::sqlparser::dialect::GenericDialect;
 use datafusion::sql::sqlparser::parser::ParserError;
@@ -32,6 +34,9 @@ pub struct EvalSettings {
     pub timeout: Duration,
     /// The moment checks see as `$now`, so "older than N days" is testable.
     pub now: DateTime<Utc>,
+    /// DataFusion's memory pool for checks: a check whose joins, sorts or
+    /// groupings need more fails with a clear error instead of growing.
+    pub memory_limit_mb: usize,
 }
 
 impl Default for EvalSettings {
@@ -41,6 +46,7 @@ impl Default for EvalSettings {
             max_rows: 10_000,
             timeout: Duration::from_secs(60),
             now: Utc::now(),
+            memory_limit_mb: 512,
         }
     }
 }
@@ -93,8 +99,18 @@ impl Evaluator {
             .with_information_schema(true);
         // Spans let a planning error point at its place in the policy file.
         config.options_mut().sql_parser.collect_spans = true;
+        // Every check shares one pool; a check that does not fit fails alone.
+        // Nothing spills to disk: a check writes nowhere, not even temp files.
+        let runtime = RuntimeEnvBuilder::new()
+            .with_memory_limit(settings.memory_limit_mb.max(16) * 1024 * 1024, 1.0)
+            .with_disk_manager_builder(
+                DiskManagerBuilder::default().with_mode(DiskManagerMode::Disabled),
+            )
+            .build_arc()
+            .map_err(PolicyError::SystemTables)?;
         let state = SessionStateBuilder::new()
             .with_config(config)
+            .with_runtime_env(runtime)
             .with_default_features()
             .build();
         let ctx = SessionContext::new_with_state(state);

@@ -209,6 +209,7 @@ pub async fn check(
             max_rows: config.max_rows,
             timeout: Duration::from_secs(config.timeout_seconds.max(1)),
             now: options.now,
+            memory_limit_mb: config.memory_limit_mb,
         },
     )
     .map_err(|e| ServiceError::Invalid(e.to_string()))?;

@@ -3,9 +3,11 @@
 //!
 //! Discovery rules, applied to every data file's path below the source root:
 //! - `key=value` folders are Hive partitions of the table above them.
-//! - Files whose names differ only in digits, or that are named like parts
-//!   (`part-00001.parquet`, `data_0.csv`, a UUID), make up one table named after
-//!   their folder; any other file is a table of its own, named after the file.
+//! - Files whose names differ only in a trailing number set apart by `-`, `_`
+//!   or `.` (`events-001`, `sales_2024_01`), or that are named like parts
+//!   (`part-00001.parquet`, `data_0.csv`, `000000_0`, a UUID), make up one
+//!   table named after their folder; any other file is a table of its own,
+//!   named after the file (`r10.csv` and `r300.csv` are two tables).
 //! - The folders above a table are its schema, joined with `.` (`raw`, `mart.finance`).
 //! - Hidden and bookkeeping files (`.x`, `_SUCCESS`, `_delta_log/`) are ignored.
 
@@ -138,11 +140,18 @@ fn family(stem: &str) -> String {
     if looks_like_uuid || numbered_part {
         return String::new();
     }
-    // Only a trailing number (a date, a sequence) marks files of one table:
-    // `events_2024_01` and `events-002` belong together, `t001_orders` and
-    // `t009_orders` are different tables.
+    // Only a trailing number set apart by a separator (a date, a sequence)
+    // marks files of one table: `events_2024_01` and `events-002` belong
+    // together; `t001_orders` and `t009_orders`, and `r10` and `r300` (a
+    // number that is part of the name), are different tables.
     let family =
         lower.trim_end_matches(|c: char| c.is_ascii_digit() || c == '-' || c == '_' || c == '.');
+    let glued = !family.is_empty()
+        && family.len() < lower.len()
+        && lower[family.len()..].starts_with(|c: char| c.is_ascii_digit());
+    if glued {
+        return lower;
+    }
     match family {
         "part" | "data" | "chunk" | "file" | "" => String::new(),
         other => other.to_string(),
@@ -359,6 +368,10 @@ mod tests {
         assert_eq!(family("customers"), "customers");
         assert_eq!(family("t001_orders"), "t001_orders");
         assert_eq!(family("events-002"), "events");
+        // A number glued to the name is part of it: separate tables.
+        assert_eq!(family("r10"), "r10");
+        assert_eq!(family("t33"), "t33");
+        assert_eq!(family("data_0"), "");
         assert_eq!(
             FileFormat::of("a.CSV.gz"),
             Some((FileFormat::Csv { gzip: true }, "a"))

@@ -27,6 +27,10 @@ pub struct ProfileOptions {
     pub top_k: usize,
     /// Non-null values to read per column for classification (0: none).
     pub sample_values: usize,
+    /// Columns profiled together in one pass over the table; wider tables
+    /// take several passes, each reading only its columns, so memory follows
+    /// this and not the table's width.
+    pub columns_per_pass: usize,
 }
 
 /// Rows read at most to find `sample_values` non-null values per column:
@@ -43,20 +47,25 @@ fn is_sampled(t: &DataType) -> bool {
 async fn sample_values(
     ctx: &SessionContext,
     provider: Arc<dyn TableProvider>,
+    columns: &[usize],
     k: usize,
 ) -> Result<Vec<Vec<String>>> {
     let schema = provider.schema();
-    let mut out: Vec<Vec<String>> = vec![Vec::new(); schema.fields().len()];
-    let wanted: Vec<bool> = schema
-        .fields()
+    let mut out: Vec<Vec<String>> = vec![Vec::new(); columns.len()];
+    let wanted: Vec<bool> = columns
         .iter()
-        .map(|f| is_sampled(f.data_type()))
+        .map(|&i| is_sampled(schema.field(i).data_type()))
         .collect();
     if k == 0 || !wanted.iter().any(|w| *w) {
         return Ok(out);
     }
+    let names: Vec<&str> = columns
+        .iter()
+        .map(|&i| schema.field(i).name().as_str())
+        .collect();
     let mut stream = ctx
         .read_table(provider)?
+        .select_columns(&names)?
         .limit(0, Some(SAMPLE_SCAN_ROWS))?
         .execute_stream()
         .await?;
@@ -107,6 +116,44 @@ fn alias(i: usize, stat: &str) -> String {
     format!("__c{i}_{stat}")
 }
 
+/// The statistics of column `i`: counts, distinct and top values, range,
+/// moments and lengths, as its type allows.
+fn column_aggregates(
+    i: usize,
+    field: &datafusion::arrow::datatypes::Field,
+    top_k: &datafusion::logical_expr::AggregateUDF,
+) -> Vec<Expr> {
+    let t = field.data_type();
+    let c = col(Column::from_name(field.name()));
+    let mut aggregates = vec![count(c.clone()).alias(alias(i, "non_null"))];
+    // Distinct counts and top values for the same types: nested values and
+    // binary blobs are not worth counting.
+    if is_orderable(t) {
+        // DataFusion's HyperLogLog takes no floats; their text form counts the same.
+        let distinct_input = if t.is_floating() {
+            cast(c.clone(), DataType::Utf8)
+        } else {
+            c.clone()
+        };
+        aggregates.push(approx_distinct(distinct_input).alias(alias(i, "distinct")));
+        aggregates.push(top_k.call(vec![c.clone()]).alias(alias(i, "top")));
+        aggregates.push(min(c.clone()).alias(alias(i, "min")));
+        aggregates.push(max(c.clone()).alias(alias(i, "max")));
+    }
+    if is_numeric(t) {
+        let as_float = cast(c.clone(), DataType::Float64);
+        aggregates.push(avg(as_float.clone()).alias(alias(i, "mean")));
+        aggregates.push(stddev(as_float).alias(alias(i, "stddev")));
+    }
+    if is_string(t) {
+        let length = character_length(c);
+        aggregates.push(min(length.clone()).alias(alias(i, "min_len")));
+        aggregates.push(avg(cast(length.clone(), DataType::Float64)).alias(alias(i, "avg_len")));
+        aggregates.push(max(length).alias(alias(i, "max_len")));
+    }
+    aggregates
+}
+
 /// Profiles `provider`. `known_rows` is the table's row count from metadata,
 /// used to decide on sampling.
 pub async fn profile(
@@ -116,7 +163,12 @@ pub async fn profile(
     options: &ProfileOptions,
 ) -> Result<TableProfile> {
     let schema = provider.schema();
-    let mut samples = sample_values(ctx, provider.clone(), options.sample_values).await?;
+    let all: Vec<usize> = (0..schema.fields().len()).collect();
+    let passes: Vec<&[usize]> = all.chunks(options.columns_per_pass.max(1)).collect();
+    let mut samples: Vec<Vec<String>> = Vec::with_capacity(all.len());
+    for columns in &passes {
+        samples.extend(sample_values(ctx, provider.clone(), columns, options.sample_values).await?);
+    }
     let mut frame = ctx.read_table(provider)?;
     let sampling = match (options.sample_rows, known_rows) {
         (Some(limit), Some(total)) if total > 0 && total as u64 > limit => {
@@ -133,50 +185,34 @@ pub async fn profile(
     };
 
     let top_k = TopK::new(options.top_k).udaf();
-    let mut aggregates: Vec<Expr> = vec![count_all().alias("__rows")];
-    for (i, field) in schema.fields().iter().enumerate() {
-        let t = field.data_type();
-        let c = col(Column::from_name(field.name()));
-        aggregates.push(count(c.clone()).alias(alias(i, "non_null")));
-        // Distinct counts and top values for the same types: nested values and
-        // binary blobs are not worth counting.
-        if is_orderable(t) {
-            // DataFusion's HyperLogLog takes no floats; their text form counts the same.
-            let distinct_input = if t.is_floating() {
-                cast(c.clone(), DataType::Utf8)
-            } else {
-                c.clone()
-            };
-            aggregates.push(approx_distinct(distinct_input).alias(alias(i, "distinct")));
-            aggregates.push(top_k.call(vec![c.clone()]).alias(alias(i, "top")));
+    // One aggregate query per pass, over only that pass's columns.
+    let mut batches = Vec::with_capacity(passes.len());
+    for columns in &passes {
+        let mut aggregates: Vec<Expr> = vec![count_all().alias("__rows")];
+        for &i in *columns {
+            aggregates.extend(column_aggregates(i, schema.field(i), &top_k));
         }
-        if is_orderable(t) {
-            aggregates.push(min(c.clone()).alias(alias(i, "min")));
-            aggregates.push(max(c.clone()).alias(alias(i, "max")));
-        }
-        if is_numeric(t) {
-            let as_float = cast(c.clone(), DataType::Float64);
-            aggregates.push(avg(as_float.clone()).alias(alias(i, "mean")));
-            aggregates.push(stddev(as_float).alias(alias(i, "stddev")));
-        }
-        if is_string(t) {
-            let length = character_length(c.clone());
-            aggregates.push(min(length.clone()).alias(alias(i, "min_len")));
-            aggregates
-                .push(avg(cast(length.clone(), DataType::Float64)).alias(alias(i, "avg_len")));
-            aggregates.push(max(length).alias(alias(i, "max_len")));
-        }
+        let names: Vec<&str> = columns
+            .iter()
+            .map(|&i| schema.field(i).name().as_str())
+            .collect();
+        let found = frame
+            .clone()
+            .select_columns(&names)?
+            .aggregate(vec![], aggregates)?
+            .collect()
+            .await?
+            .into_iter()
+            .find(|b| b.num_rows() > 0)
+            .ok_or_else(|| {
+                datafusion::error::DataFusionError::Internal("profile returned no row".into())
+            })?;
+        batches.push(found);
     }
-    let batches = frame.aggregate(vec![], aggregates)?.collect().await?;
-    let batch = batches
-        .into_iter()
-        .find(|b| b.num_rows() > 0)
-        .ok_or_else(|| {
-            datafusion::error::DataFusionError::Internal("profile returned no row".into())
-        })?;
+    let column = |name: &str| batches.iter().find_map(|b| b.column_by_name(name));
 
     let scalar = |name: &str| -> Option<ScalarValue> {
-        let array = batch.column_by_name(name)?;
+        let array = column(name)?;
         ScalarValue::try_from_array(array, 0)
             .ok()
             .filter(|v| !v.is_null())
@@ -199,7 +235,7 @@ pub async fn profile(
     };
     // Arrow's display renders timestamps and dates as ISO text, not raw integers.
     let text = |name: &str| {
-        let array = batch.column_by_name(name)?;
+        let array = column(name)?;
         (!array.is_null(0))
             .then(|| array_value_to_string(array, 0).ok())
             .flatten()
@@ -212,8 +248,7 @@ pub async fn profile(
         .enumerate()
         .map(|(i, field)| {
             let non_null = int(&alias(i, "non_null")).unwrap_or(0);
-            let top_values = batch
-                .column_by_name(&alias(i, "top"))
+            let top_values = column(&alias(i, "top"))
                 .map(|a| TopK::decode(a.as_ref(), 0))
                 .unwrap_or_default();
             ColumnStats {
@@ -239,4 +274,61 @@ pub async fn profile(
         sampling,
         columns,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use datafusion::arrow::array::{Float64Array, Int64Array, RecordBatch, StringArray};
+    use datafusion::arrow::datatypes::{Field, Schema};
+    use datafusion::datasource::MemTable;
+
+    /// A table profiled a few columns per pass reads the same as in one pass.
+    #[tokio::test]
+    async fn a_table_profiled_in_passes_reads_as_in_one() {
+        let schema = Arc::new(Schema::new(vec![
+            Field::new("id", DataType::Int64, false),
+            Field::new("name", DataType::Utf8, true),
+            Field::new("score", DataType::Float64, true),
+            Field::new("city", DataType::Utf8, true),
+            Field::new("n", DataType::Int64, true),
+        ]));
+        let rows = 500i64;
+        let batch = RecordBatch::try_new(
+            schema.clone(),
+            vec![
+                Arc::new(Int64Array::from_iter_values(0..rows)),
+                Arc::new(StringArray::from_iter(
+                    (0..rows).map(|i| (i % 7 != 0).then(|| format!("name {}", i % 40))),
+                )),
+                Arc::new(Float64Array::from_iter(
+                    (0..rows).map(|i| Some(i as f64 / 3.0)),
+                )),
+                Arc::new(StringArray::from_iter(
+                    (0..rows).map(|i| Some(["Oslo", "Lima", "Pune"][(i % 3) as usize])),
+                )),
+                Arc::new(Int64Array::from_iter(
+                    (0..rows).map(|i| (i % 5 != 0).then_some(i % 11)),
+                )),
+            ],
+        )
+        .unwrap();
+        let table: Arc<dyn TableProvider> =
+            Arc::new(MemTable::try_new(schema, vec![vec![batch]]).unwrap());
+        let ctx = SessionContext::new();
+        let options = |columns_per_pass| ProfileOptions {
+            sample_rows: None,
+            top_k: 3,
+            sample_values: 5,
+            columns_per_pass,
+        };
+        let whole = profile(&ctx, table.clone(), None, &options(100))
+            .await
+            .unwrap();
+        let passes = profile(&ctx, table, None, &options(2)).await.unwrap();
+        assert_eq!(whole.rows_profiled, rows);
+        assert_eq!(whole, passes);
+        assert_eq!(whole.columns.len(), 5);
+        assert_eq!(whole.columns[1].null_count, 72);
+    }
 }

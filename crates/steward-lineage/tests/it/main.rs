@@ -465,6 +465,19 @@ fn bad_input_is_an_error_with_a_position() {
         ")".repeat(300)
     );
     assert!(analyze(&nested, "generic", &Schema::new()).is_err());
+    // A multi-megabyte statement is refused by its size, before parsing.
+    let values: Vec<String> = (0..200_000).map(|i| format!("({i}, 'v{i}')")).collect();
+    let huge = format!("INSERT INTO t (a, b) VALUES {}", values.join(", "));
+    assert!(huge.len() > steward_lineage::MAX_INPUT_BYTES);
+    match analyze(&huge, "generic", &Schema::new()) {
+        Err(LineageError::TooLarge { size, limit }) => {
+            assert_eq!(
+                (size, limit),
+                (huge.len(), steward_lineage::MAX_INPUT_BYTES)
+            );
+        }
+        other => panic!("expected too large, got {other:?}"),
+    }
 }
 
 #[test]

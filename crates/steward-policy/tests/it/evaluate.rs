@@ -245,3 +245,33 @@ async fn the_lineage_example_of_the_guide_runs() {
     let p = policy(guide[start..end].trim(), "");
     evaluator().evaluate(&p).await.unwrap();
 }
+
+#[tokio::test]
+async fn a_check_that_needs_more_memory_than_allowed_fails_alone() {
+    // Millions of groups in no order (an ordered key would stream): the hash
+    // aggregate's state outgrows a small pool.
+    let hungry = policy(
+        "SELECT CAST(k AS VARCHAR) AS asset, 'm' AS message \
+         FROM (SELECT (value * 48271) % 2147483647 AS k FROM generate_series(1, 20000000)) \
+         GROUP BY k HAVING count(*) > 1",
+        "",
+    );
+    let settings = EvalSettings {
+        memory_limit_mb: 32,
+        timeout: Duration::from_secs(120),
+        ..Default::default()
+    };
+    let evaluator = Evaluator::new(&snapshot(), settings).unwrap();
+    let e = evaluator.evaluate(&hungry).await.unwrap_err();
+    assert!(
+        e.message.to_lowercase().contains("resources exhausted")
+            || e.message.to_lowercase().contains("memory"),
+        "{e}"
+    );
+    // The same evaluator still runs a check that fits.
+    let small = policy(
+        "SELECT CAST(value AS VARCHAR) AS asset, 'm' AS message FROM generate_series(1, 3)",
+        "",
+    );
+    assert_eq!(evaluator.evaluate(&small).await.unwrap().len(), 3);
+}

@@ -100,9 +100,12 @@ impl Evaluator {
         // Spans let a planning error point at its place in the policy file.
         config.options_mut().sql_parser.collect_spans = true;
         // Every check shares one pool; a check that does not fit fails alone.
+        // The pool counts operators' state (hash tables, sort buffers) but not
+        // the batches flowing between them, so it is given half the limit:
+        // a grouping that outgrew a 256 MB pool peaked at 430 MB in all.
         // Nothing spills to disk: a check writes nowhere, not even temp files.
         let runtime = RuntimeEnvBuilder::new()
-            .with_memory_limit(settings.memory_limit_mb.max(16) * 1024 * 1024, 1.0)
+            .with_memory_limit(settings.memory_limit_mb.max(16) * 1024 * 1024, 0.5)
             .with_disk_manager_builder(
                 DiskManagerBuilder::default().with_mode(DiskManagerMode::Disabled),
             )
@@ -157,7 +160,24 @@ impl Evaluator {
                     ),
                 )
             })?
-            .map_err(|e| self.problem(policy, &e))?;
+            .map_err(|e| {
+                if matches!(
+                    e.find_root(),
+                    datafusion::error::DataFusionError::ResourcesExhausted(_)
+                ) {
+                    Problem::of_policy(
+                        policy,
+                        None,
+                        format!(
+                            "check needs more memory than policy.memory_limit_mb ({} MB) \
+                             allows; narrow it or raise the limit",
+                            self.settings.memory_limit_mb
+                        ),
+                    )
+                } else {
+                    self.problem(policy, &e)
+                }
+            })?;
         let rows: usize = batches.iter().map(|b| b.num_rows()).sum();
         if rows > cap {
             return Err(Problem::of_policy(

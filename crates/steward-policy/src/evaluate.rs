@@ -163,7 +163,7 @@ impl Evaluator {
             .map_err(|e| {
                 if matches!(
                     e.find_root(),
-                    datafusion::error::DataFusionError::ResourcesExhausted(_)
+                    DataFusionError::ResourcesExhausted(_)
                 ) {
                     Problem::of_policy(
                         policy,

@@ -161,10 +161,7 @@ impl Evaluator {
                 )
             })?
             .map_err(|e| {
-                if matches!(
-                    e.find_root(),
-                    DataFusionError::ResourcesExhausted(_)
-                ) {
+                if matches!(e.find_root(), DataFusionError::ResourcesExhausted(_)) {
                     Problem::of_policy(
                         policy,
                         None,

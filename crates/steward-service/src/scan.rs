@@ -142,17 +142,14 @@ pub async fn scan(
     let classifier = Arc::new(Classifier::new(options.pii.options()));
     let mut reports = Vec::new();
     for source in sources {
-        let report = scan_source(
+        let scanner = Scanner {
             store,
             config,
-            &source,
             options,
-            &classifier,
-            pattern.as_ref(),
-            &mut job,
-            on_event,
-        )
-        .await?;
+            classifier: &classifier,
+            pattern: pattern.as_ref(),
+        };
+        let report = scan_source(scanner, &source, &mut job, on_event).await?;
         reports.push(report);
     }
 
@@ -172,16 +169,29 @@ pub async fn scan(
     })
 }
 
+/// What every source of one scan is scanned with.
+#[derive(Clone, Copy)]
+struct Scanner<'a> {
+    store: &'a Store,
+    config: &'a WarehouseConfig,
+    options: &'a ScanOptions,
+    classifier: &'a Arc<Classifier>,
+    pattern: Option<&'a glob::Pattern>,
+}
+
 async fn scan_source(
-    store: &Store,
-    config: &WarehouseConfig,
+    scanner: Scanner<'_>,
     source: &Record<Source>,
-    options: &ScanOptions,
-    classifier: &Arc<Classifier>,
-    pattern: Option<&glob::Pattern>,
     job: &mut Record<JobRun>,
     on_event: &mut (dyn FnMut(ScanEvent) + Send),
 ) -> Result<SourceReport> {
+    let Scanner {
+        store,
+        config,
+        options,
+        classifier,
+        pattern,
+    } = scanner;
     let mut report = SourceReport {
         source: source.name.clone(),
         error: None,

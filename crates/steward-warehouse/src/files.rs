@@ -7,7 +7,10 @@
 //!   or `.` (`events-001`, `sales_2024_01`), or that are named like parts
 //!   (`part-00001.parquet`, `data_0.csv`, `000000_0`, a UUID), make up one
 //!   table named after their folder; any other file is a table of its own,
-//!   named after the file (`r10.csv` and `r300.csv` are two tables).
+//!   named after the file (`r10.csv` and `r300.csv` are two tables). Files
+//!   numbered alike but of different formats make one table per format
+//!   (`events_csv`, `events_parquet`); part files of mixed formats are a
+//!   problem of their table.
 //! - The folders above a table are its schema, joined with `.` (`raw`, `mart.finance`).
 //! - Hidden and bookkeeping files (`.x`, `_SUCCESS`, `_delta_log/`) are ignored.
 
@@ -245,6 +248,7 @@ pub fn discover(files: &[ListedFile]) -> Vec<FileTable> {
 
     let mut tables = Vec::new();
     for ((folder, fam), mut table) in groups {
+        let numbered = !fam.is_empty();
         let dirs: Vec<&str> = folder.split('/').filter(|s| !s.is_empty()).collect();
         let single_stem =
             stems
@@ -273,6 +277,23 @@ pub fn discover(files: &[ListedFile]) -> Vec<FileTable> {
         };
         table.table.schema = (!schema_dirs.is_empty()).then(|| schema_dirs.join("."));
         table.table.name = name;
+        // Files numbered alike but of different formats are not parts of one
+        // table: one table per format (`events_csv`, `events_parquet`). Part
+        // files of mixed formats stay one table, reported below.
+        if numbered && table.formats.len() > 1 {
+            for format in table.formats.clone() {
+                let mut part = table.clone();
+                part.files.retain(|f| {
+                    let name = f.relative.rsplit('/').next().unwrap_or(&f.relative);
+                    FileFormat::of(name).is_some_and(|(of, _)| of == format)
+                });
+                part.formats = vec![format];
+                part.table.name = format!("{}_{}", table.table.name, format.name());
+                part.files.sort_by(|a, b| a.relative.cmp(&b.relative));
+                tables.push(part);
+            }
+            continue;
+        }
         if table.formats.len() > 1 {
             let names: Vec<&str> = table.formats.iter().map(|f| f.name()).collect();
             table
@@ -358,6 +379,27 @@ mod tests {
             tables[0].problems
         );
         assert_eq!(tables[1].problems, ["files of mixed formats: parquet, csv"]);
+    }
+
+    #[test]
+    fn files_numbered_alike_group_only_within_one_format() {
+        let tables = discover(&listing(&[
+            "x/t00.parquet",
+            "x/t01.csv",
+            "x/r10.csv",
+            "x/r300.csv",
+            "y/events-001.csv",
+            "y/events-002.csv",
+            "y/events-003.parquet",
+        ]));
+        // A numbered family alone in its folder is named after the folder.
+        assert_eq!(
+            names(&tables),
+            ["y_csv", "y_parquet", "x.r10", "x.r300", "x.t00", "x.t01"]
+        );
+        assert!(tables.iter().all(|t| t.problems.is_empty()), "{tables:?}");
+        let csv = tables.iter().find(|t| t.table.name == "y_csv").unwrap();
+        assert_eq!(csv.files.len(), 2);
     }
 
     #[test]

@@ -405,6 +405,7 @@ async fn record_table_error(
                     scanned_at: None,
                     scan_error: Some(reason.to_string()),
                     dropped_at: None,
+                    grouping: None,
                 })
                 .await?;
         }
@@ -544,6 +545,7 @@ async fn write_table(
         scanned_at: Some(scanned_at),
         scan_error: None,
         dropped_at: None,
+        grouping: snapshot.grouping.clone(),
     };
     let mut changes = Vec::new();
     let table_id = match &existing {

@@ -125,6 +125,7 @@ mod table {
             "scan_error",
             "dropped_at",
             "tags",
+            "grouping",
         ]
     );
 
@@ -150,6 +151,7 @@ mod table {
             (&t.scan_error).into(),
             t.dropped_at.into(),
             Value::json(&t.tags),
+            (&t.grouping).into(),
         ]
     }
     fn read(f: &Fields<'_>) -> Result<Table, StoreError> {
@@ -171,6 +173,7 @@ mod table {
             scan_error: f.opt_text("scan_error")?,
             dropped_at: f.opt_time("dropped_at")?,
             tags: f.json("tags")?,
+            grouping: f.opt_text("grouping")?,
         })
     }
 }

@@ -61,6 +61,9 @@ pub struct Table {
     /// Stewards' tags (`gold`, `finance`), lowercase, sorted; kept across scans.
     #[serde(default)]
     pub tags: Vec<String>,
+    /// File lakes: why several files were read as this one table.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grouping: Option<String>,
     /// The defining SQL of a view.
     pub view_sql: Option<String>,
     /// File format of a lake table (`parquet`, `csv`, `json`).

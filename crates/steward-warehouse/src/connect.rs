@@ -298,6 +298,7 @@ impl SourceConnection {
                     row_count,
                     last_modified: found.last_modified(),
                     view_sql: None,
+                    grouping: found.grouping.clone(),
                 })
             }
             Backend::Database { db, catalog } => {
@@ -748,6 +749,7 @@ fn snapshot_from_catalog(entry: &CatalogTable, provider: &Arc<dyn TableProvider>
         row_count: entry.row_estimate,
         last_modified: None,
         view_sql: entry.view_sql.clone(),
+        grouping: None,
     }
 }
 

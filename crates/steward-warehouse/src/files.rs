@@ -98,6 +98,8 @@ pub struct FileTable {
     pub partition_columns: Vec<String>,
     /// Problems that make the table unreadable as one (mixed formats, partitions).
     pub problems: Vec<String>,
+    /// Why several files were read as this one table, in words.
+    pub grouping: Option<String>,
 }
 
 impl FileTable {
@@ -210,6 +212,7 @@ pub fn discover(files: &[ListedFile]) -> Vec<FileTable> {
             formats: Vec::new(),
             partition_columns: keys.clone(),
             problems: Vec::new(),
+            grouping: None,
         });
         if partition_dirs.iter().any(|d| is_partition(d).is_none()) {
             let problem = format!("`{}` mixes partition and plain folders", file.relative);
@@ -303,8 +306,34 @@ pub fn discover(files: &[ListedFile]) -> Vec<FileTable> {
         table.files.sort_by(|a, b| a.relative.cmp(&b.relative));
         tables.push(table);
     }
+    for table in &mut tables {
+        table.grouping = grouping(table);
+    }
     tables.sort_by(|a, b| a.table.cmp(&b.table));
     tables
+}
+
+/// Why a table's files were read as one: said by `steward tables`.
+fn grouping(table: &FileTable) -> Option<String> {
+    let (first, last) = match table.files.as_slice() {
+        [] | [_] => return None,
+        [first, .., last] => (&first.relative, &last.relative),
+    };
+    let n = table.files.len();
+    let name = |path: &str| path.rsplit('/').next().unwrap_or(path).to_string();
+    if !table.partition_columns.is_empty() {
+        return Some(format!(
+            "{n} files in Hive partitions ({})",
+            table.partition_columns.join(", ")
+        ));
+    }
+    let stem = FileFormat::of(&name(first)).map(|(_, stem)| stem.to_string());
+    let kind = if stem.is_some_and(|s| family(&s).is_empty()) {
+        "part files"
+    } else {
+        "files numbered alike"
+    };
+    Some(format!("{n} {kind} (`{}` … `{}`)", name(first), name(last)))
 }
 
 #[cfg(test)]
@@ -400,6 +429,25 @@ mod tests {
         assert!(tables.iter().all(|t| t.problems.is_empty()), "{tables:?}");
         let csv = tables.iter().find(|t| t.table.name == "y_csv").unwrap();
         assert_eq!(csv.files.len(), 2);
+        assert_eq!(
+            csv.grouping.as_deref(),
+            Some("2 files numbered alike (`events-001.csv` … `events-002.csv`)")
+        );
+        let single = tables.iter().find(|t| t.table.name == "r10").unwrap();
+        assert_eq!(single.grouping, None);
+        let parts = discover(&listing(&[
+            "s/part-00000-a.parquet",
+            "s/part-00001-a.parquet",
+        ]));
+        assert_eq!(
+            parts[0].grouping.as_deref(),
+            Some("2 part files (`part-00000-a.parquet` … `part-00001-a.parquet`)")
+        );
+        let hive = discover(&listing(&["o/dt=1/a.parquet", "o/dt=2/a.parquet"]));
+        assert_eq!(
+            hive[0].grouping.as_deref(),
+            Some("2 files in Hive partitions (dt)")
+        );
     }
 
     #[test]

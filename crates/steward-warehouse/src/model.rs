@@ -46,6 +46,8 @@ pub struct TableSnapshot {
     pub row_count: Option<i64>,
     pub last_modified: Option<DateTime<Utc>>,
     pub view_sql: Option<String>,
+    /// Files only: why several files are this one table.
+    pub grouping: Option<String>,
 }
 
 /// Statistics of one column. Values (`min`, `max`, `top_values`) are raw: they

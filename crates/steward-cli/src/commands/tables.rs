@@ -33,6 +33,9 @@ pub async fn run(loaded: &Loaded, args: &TablesArgs, out: &Output) -> anyhow::Re
                 t.table.size_bytes.map_or("-".to_string(), human_bytes),
                 state
             ));
+            if let Some(why) = &t.table.grouping {
+                text.push_str(&format!("{:<12} {:<36} grouped: {why}\n", "", ""));
+            }
         }
         text
     })

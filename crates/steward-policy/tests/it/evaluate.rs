@@ -39,6 +39,7 @@ fn table(id: i64, schema: &str, name: &str, owner: Option<&str>, size: i64) -> R
             scanned_at: None,
             scan_error: None,
             dropped_at: None,
+            grouping: None,
         },
     )
 }

@@ -144,6 +144,7 @@ pub fn table(source_id: Id<Source>, schema: Option<&str>, name: &str) -> Table {
         scanned_at: Some(at(1, 300)),
         scan_error: None,
         dropped_at: None,
+        grouping: None,
     }
 }
 

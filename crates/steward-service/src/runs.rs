@@ -14,9 +14,14 @@ use crate::error::Result;
 /// and has shown no life for this long is taken as interrupted.
 const STALE_AFTER_MINUTES: i64 = 30;
 
-fn now() -> DateTime<Utc> {
+/// Now, at the precision the store keeps.
+pub(crate) fn now() -> DateTime<Utc> {
     Utc::now().trunc_subsecs(6)
 }
+
+/// Beats closer together than this are not written: a scan of many small
+/// tables would otherwise add a commit per table.
+const BEAT_EVERY_SECONDS: i64 = 15;
 
 fn host() -> String {
     std::fs::read_to_string("/proc/sys/kernel/hostname")
@@ -106,10 +111,18 @@ pub async fn start_run(store: &Store, job: &str) -> Result<Record<JobRun>> {
     Ok(run)
 }
 
-/// Records that the run is alive (after each unit of its work).
+/// Records that the run is alive (after each unit of its work), at most once
+/// every `BEAT_EVERY_SECONDS`.
 pub async fn heartbeat(store: &Store, run: &mut Record<JobRun>) -> Result<()> {
+    let at = now();
+    if run
+        .heartbeat_at
+        .is_some_and(|last| at - last < Duration::seconds(BEAT_EVERY_SECONDS))
+    {
+        return Ok(());
+    }
     let mut data = run.data.clone();
-    data.heartbeat_at = Some(now());
+    data.heartbeat_at = Some(at);
     let mut session = store.begin().await?;
     *run = session.update(run.id, &data).await?;
     session.commit().await?;

@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 
-use chrono::{DateTime, SubsecRound, Utc};
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 use steward_lineage::normalize_sql;
 use steward_pii::{Classifier, PiiConfig, TableDecision};
@@ -19,7 +19,7 @@ use steward_warehouse::{SourceConnection, TableProfile, TableRef, TableSnapshot,
 use crate::classify::{classify_table, store_detector_results};
 use crate::error::{Result, ServiceError};
 use crate::guard::{Exposure, masked_profile};
-use crate::runs::{finish_run, heartbeat, start_run};
+use crate::runs::{finish_run, heartbeat, now, start_run};
 use crate::sources::{find_source, list_sources, source_dialect};
 
 #[derive(Debug, Clone, Default)]
@@ -105,10 +105,6 @@ impl ScanReport {
     pub fn failure_summary(&self) -> Option<String> {
         failure_summary(&self.sources)
     }
-}
-
-fn now() -> DateTime<Utc> {
-    Utc::now().trunc_subsecs(6)
 }
 
 /// Scans one source (by name) or all of them.

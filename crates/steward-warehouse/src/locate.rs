@@ -6,7 +6,6 @@
 //! first bad record is named by file and real line (or row group).
 
 use std::io::Write;
-
 use std::sync::Arc;
 
 use futures::StreamExt;

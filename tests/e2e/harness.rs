@@ -128,19 +128,7 @@ impl Workdir {
     }
 }
 
-pub fn pg_url() -> Option<String> {
-    match std::env::var("STEWARD_TEST_PG_URL") {
-        Ok(url) if !url.is_empty() => Some(url),
-        _ => {
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "STEWARD_TEST_PG_URL must be set under CI"
-            );
-            eprintln!("skipping PostgreSQL end-to-end cases: STEWARD_TEST_PG_URL is not set");
-            None
-        }
-    }
-}
+pub use steward_testing::pg_url;
 
 /// The migration versions this build carries, from the migrations folder (the
 /// SQLite and PostgreSQL folders carry the same numbers).

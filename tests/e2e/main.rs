@@ -8,6 +8,7 @@ mod concurrency;
 mod config;
 mod governance;
 mod harness;
+mod layering;
 mod lineage;
 mod llm;
 mod pii;

@@ -548,9 +548,14 @@ pub enum LineageCommand {
 
 #[derive(Debug, Args)]
 pub struct LineageIngestArgs {
-    /// A query log: JSON lines with `query_id` and `sql`
+    /// A query log: JSON lines, or an export of Snowflake, BigQuery or
+    /// PostgreSQL (see --format)
     #[arg(long, value_name = "FILE")]
     pub query_log: Vec<PathBuf>,
+    /// The query logs' format: auto (told from the first line), jsonl,
+    /// snowflake, bigquery, postgres-csvlog or pg-stat-statements
+    #[arg(long, default_value = "auto")]
+    pub format: String,
     /// A folder of dbt-style models (`*.sql` with `{{ source() }}`, `{{ ref() }}`)
     #[arg(long, value_name = "DIR")]
     pub models: Vec<PathBuf>,

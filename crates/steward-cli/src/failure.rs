@@ -4,7 +4,7 @@
 use std::process::ExitCode;
 
 use steward_store::StoreError;
-use steward_types::ErrorKind;
+use steward_types::{ErrorKind, HasKind};
 
 use crate::config::ConfigError;
 
@@ -27,24 +27,26 @@ impl Failure {
 
 /// The kind of the first error in the chain that has one; anything else is a bug.
 pub fn kind_of(error: &anyhow::Error) -> ErrorKind {
+    fn kind<E: HasKind + 'static>(cause: &(dyn std::error::Error + 'static)) -> Option<ErrorKind> {
+        cause.downcast_ref::<E>().map(HasKind::kind)
+    }
     for cause in error.chain() {
         if let Some(e) = cause.downcast_ref::<Failure>() {
             return e.kind;
         }
-        if let Some(e) = cause.downcast_ref::<StoreError>() {
-            return e.kind();
-        }
-        if let Some(e) = cause.downcast_ref::<ConfigError>() {
-            return e.kind();
-        }
-        if let Some(e) = cause.downcast_ref::<steward_service::ServiceError>() {
-            return e.kind();
-        }
-        if let Some(e) = cause.downcast_ref::<steward_warehouse::WarehouseError>() {
-            return e.kind();
-        }
-        if let Some(e) = cause.downcast_ref::<steward_sample::SampleError>() {
-            return e.kind();
+        let found = kind::<steward_service::ServiceError>(cause)
+            .or_else(|| kind::<StoreError>(cause))
+            .or_else(|| kind::<ConfigError>(cause))
+            .or_else(|| kind::<steward_warehouse::WarehouseError>(cause))
+            .or_else(|| kind::<steward_lineage::LineageError>(cause))
+            .or_else(|| kind::<steward_search::SearchError>(cause))
+            .or_else(|| kind::<steward_policy::PolicyError>(cause))
+            .or_else(|| kind::<steward_cost::CostError>(cause))
+            .or_else(|| kind::<steward_llm::LlmError>(cause))
+            .or_else(|| kind::<steward_sample::SampleError>(cause))
+            .or_else(|| kind::<steward_types::ParseEnumError>(cause));
+        if let Some(kind) = found {
+            return kind;
         }
     }
     ErrorKind::Internal

@@ -3,13 +3,14 @@
 
 mod cli;
 mod commands;
-mod config;
 mod failure;
 mod output;
 
 use std::process::ExitCode;
 
 use clap::Parser;
+// Configuration is shared with every surface; `crate::config` reads as before.
+use steward_config as config;
 
 use crate::cli::{BenchCommand, Cli, Command, ConfigCommand, SourceCommand};
 use crate::config::Overrides;

@@ -1,4 +1,4 @@
-use steward_types::ErrorKind;
+use steward_types::{ErrorKind, HasKind};
 
 #[derive(Debug, thiserror::Error)]
 pub enum CostError {
@@ -7,8 +7,8 @@ pub enum CostError {
     Config(String),
 }
 
-impl CostError {
-    pub fn kind(&self) -> ErrorKind {
+impl HasKind for CostError {
+    fn kind(&self) -> ErrorKind {
         match self {
             Self::Config(_) => ErrorKind::Invalid,
         }

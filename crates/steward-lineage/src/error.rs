@@ -35,3 +35,11 @@ impl fmt::Display for Position {
         write!(f, "line {}, column {}", self.line, self.column)
     }
 }
+
+impl steward_types::HasKind for LineageError {
+    /// Every lineage error is about the input: SQL that does not parse, is
+    /// nested too deep or too large, or a dialect not known.
+    fn kind(&self) -> steward_types::ErrorKind {
+        steward_types::ErrorKind::Invalid
+    }
+}

@@ -16,6 +16,7 @@ mod formats;
 mod model;
 mod normalize;
 pub mod parse;
+mod querylog;
 mod resolve;
 mod script;
 mod statement;
@@ -24,6 +25,9 @@ pub use error::{LineageError, Position};
 pub use formats::{DbtModel, dbt_manifest, openlineage_events};
 pub use model::{ColumnEdge, ColumnRef, EdgeKind, Lineage, Schema, is_path};
 pub use normalize::normalize_sql;
+pub use querylog::{
+    LogFormat, LoggedStatement, QueryLog, SkippedRecord, parse_time, read_query_log,
+};
 
 /// The longest script one input may be (1 MiB): query logs and models hold
 /// statements far shorter; a generated multi-megabyte `INSERT ... VALUES` is

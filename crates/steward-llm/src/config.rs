@@ -46,6 +46,24 @@ impl Default for LlmConfig {
 }
 
 impl LlmConfig {
+    /// Where presets are kept: `model_dir` (relative to `base`), else the
+    /// shared model cache.
+    pub fn model_dir_in(&self, base: &std::path::Path) -> PathBuf {
+        self.model_dir
+            .as_ref()
+            .map(|d| base.join(d))
+            .unwrap_or_else(crate::default_model_dir)
+    }
+
+    /// Loads the configured model, paths relative to `base`. Blocking: it
+    /// reads the file and starts the runtime's decoding thread.
+    pub fn load(&self, base: &std::path::Path) -> crate::Result<crate::Llm> {
+        let mut config = self.clone();
+        config.model_dir = Some(self.model_dir_in(base));
+        let path = config.model_path(base)?;
+        crate::Llm::load(&path, &config.settings())
+    }
+
     /// The model file: a preset's place in the model folder, or the path
     /// given (relative to `base`). A preset not yet fetched is an error that
     /// says how to fetch it.

@@ -1,6 +1,6 @@
 use std::path::PathBuf;
 
-use steward_types::ErrorKind;
+use steward_types::{ErrorKind, HasKind};
 
 /// What can go wrong with a model or a request. Every failure of llama.cpp
 /// that can be caught before it aborts the process arrives here instead.
@@ -48,8 +48,8 @@ pub enum LlmError {
     Stopped,
 }
 
-impl LlmError {
-    pub fn kind(&self) -> ErrorKind {
+impl HasKind for LlmError {
+    fn kind(&self) -> ErrorKind {
         match self {
             Self::ModelNotFound(_) | Self::UnknownPreset { .. } => ErrorKind::NotFound,
             Self::NotGguf { .. }

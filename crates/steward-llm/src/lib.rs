@@ -5,12 +5,14 @@
 //! one model served to concurrent requests with batching and a cached prompt
 //! prefix per sequence.
 
+mod chat;
 mod config;
 mod error;
 mod gguf;
 mod presets;
 mod runtime;
 
+pub use chat::{Conversation, Reply, StreamingModel};
 pub use config::LlmConfig;
 pub use error::{LlmError, Result};
 pub use gguf::{GgufHeader, read_header};

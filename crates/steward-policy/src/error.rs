@@ -1,5 +1,5 @@
 use datafusion::error::DataFusionError;
-use steward_types::ErrorKind;
+use steward_types::{ErrorKind, HasKind};
 
 /// What can go wrong setting up evaluation. A broken policy is not an error
 /// of this kind: it is a [`crate::Problem`], reported while the others run.
@@ -9,8 +9,8 @@ pub enum PolicyError {
     SystemTables(#[source] DataFusionError),
 }
 
-impl PolicyError {
-    pub fn kind(&self) -> ErrorKind {
+impl HasKind for PolicyError {
+    fn kind(&self) -> ErrorKind {
         match self {
             Self::SystemTables(_) => ErrorKind::Internal,
         }

@@ -27,7 +27,7 @@ use std::path::{Path, PathBuf};
 
 use datafusion::arrow::error::ArrowError;
 use datafusion::parquet::errors::ParquetError;
-use steward_types::ErrorKind;
+use steward_types::{ErrorKind, HasKind};
 
 use crate::lake::Sink;
 use crate::world::World;
@@ -84,8 +84,8 @@ pub enum SampleError {
     },
 }
 
-impl SampleError {
-    pub fn kind(&self) -> ErrorKind {
+impl HasKind for SampleError {
+    fn kind(&self) -> ErrorKind {
         match self {
             Self::Io { .. } => ErrorKind::Unavailable,
             Self::InvalidScale => ErrorKind::Invalid,
@@ -93,7 +93,9 @@ impl SampleError {
             Self::Arrow { .. } | Self::Parquet { .. } | Self::Sqlite { .. } => ErrorKind::Internal,
         }
     }
+}
 
+impl SampleError {
     pub(crate) fn io(path: &Path, source: std::io::Error) -> Self {
         Self::Io {
             path: path.to_path_buf(),

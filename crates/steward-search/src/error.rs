@@ -1,6 +1,6 @@
 use std::path::Path;
 
-use steward_types::ErrorKind;
+use steward_types::{ErrorKind, HasKind};
 
 #[derive(Debug, thiserror::Error)]
 pub enum SearchError {
@@ -24,13 +24,14 @@ impl SearchError {
             source,
         }
     }
+}
 
-    pub fn kind(&self) -> ErrorKind {
+impl HasKind for SearchError {
+    fn kind(&self) -> ErrorKind {
         match self {
             SearchError::Invalid(_) => ErrorKind::Invalid,
-            SearchError::Index(_) | SearchError::Io { .. } | SearchError::Document(_) => {
-                ErrorKind::Internal
-            }
+            SearchError::Io { .. } => ErrorKind::Unavailable,
+            SearchError::Index(_) | SearchError::Document(_) => ErrorKind::Internal,
         }
     }
 }

@@ -6,10 +6,12 @@
 //! another version is rebuilt from the store, never fatal.
 
 pub mod analysis;
+mod config;
 mod doc;
 mod error;
 mod index;
 
+pub use config::SearchConfig;
 pub use doc::{CatalogDoc, DocKind};
 pub use error::{Result, SearchError};
 pub use index::{FACETS, Hit, Passage, SearchIndex, SearchResults, SyncReport};

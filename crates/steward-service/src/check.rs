@@ -211,8 +211,7 @@ pub async fn check(
             now: options.now,
             memory_limit_mb: config.memory_limit_mb,
         },
-    )
-    .map_err(|e| ServiceError::Invalid(e.to_string()))?;
+    )?;
 
     let mut runs = Vec::new();
     let mut results = Vec::new();

@@ -70,6 +70,45 @@ pub(crate) async fn classify_table(
     }
 }
 
+/// What the detector says of one column, as Steward keeps it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ColumnVerdict {
+    pub column: String,
+    /// The label it stands by; `None` when no label reached `accept`.
+    pub label: Option<String>,
+    pub confidence: f64,
+    pub evidence: Vec<String>,
+    /// The evidence of each quasi-identifier combination the column is in.
+    pub quasi_identifiers: Vec<String>,
+}
+
+/// The confidence a column of a quasi-identifier combination is stored with.
+const QUASI_IDENTIFIER_CONFIDENCE: f64 = 0.8;
+
+/// The detector's decision on a table, column by column: the mapping the
+/// scan stores and the PII benchmark scores.
+pub fn column_verdicts(decision: &TableDecision) -> Vec<ColumnVerdict> {
+    let mut verdicts: Vec<ColumnVerdict> = decision
+        .columns
+        .iter()
+        .map(|c| ColumnVerdict {
+            column: c.name.clone(),
+            label: c.label.map(|l| l.to_string()),
+            confidence: c.confidence,
+            evidence: c.evidence.clone(),
+            quasi_identifiers: Vec::new(),
+        })
+        .collect();
+    for qi in &decision.quasi_identifiers {
+        for &i in &qi.columns {
+            if let Some(v) = verdicts.get_mut(i) {
+                v.quasi_identifiers.push(qi.evidence.clone());
+            }
+        }
+    }
+    verdicts
+}
+
 /// Writes the detector's classifications of one table inside the scan's
 /// session: updated where the label is unchanged, added where new, removed
 /// where the detector no longer finds it. Stewards' rows are left alone.
@@ -81,32 +120,19 @@ pub(crate) async fn store_detector_results(
     // Per column: (label, confidence, evidence) the detector stands by.
     type Labels = Vec<(String, f64, Vec<String>)>;
     let mut wanted: BTreeMap<Id<Column>, Labels> = BTreeMap::new();
-    for column in &decision.columns {
-        let Some(id) = column_ids.get(&column.name) else {
+    for verdict in column_verdicts(decision) {
+        let Some(id) = column_ids.get(&verdict.column) else {
             continue;
         };
         let entry = wanted.entry(*id).or_default();
-        if let Some(label) = column.label {
-            entry.push((
-                label.to_string(),
-                column.confidence,
-                column.evidence.clone(),
-            ));
+        if let Some(label) = verdict.label {
+            entry.push((label, verdict.confidence, verdict.evidence));
         }
-    }
-    for qi in &decision.quasi_identifiers {
-        for &i in &qi.columns {
-            let Some(id) = decision
-                .columns
-                .get(i)
-                .and_then(|c| column_ids.get(&c.name))
-            else {
-                continue;
-            };
-            wanted.entry(*id).or_default().push((
+        for evidence in verdict.quasi_identifiers {
+            entry.push((
                 QUASI_IDENTIFIER.to_string(),
-                0.8,
-                vec![qi.evidence.clone()],
+                QUASI_IDENTIFIER_CONFIDENCE,
+                vec![evidence],
             ));
         }
     }

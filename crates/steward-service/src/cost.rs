@@ -98,5 +98,5 @@ pub(crate) async fn price_catalog(
 ) -> Result<CostReport> {
     price(stats, usage, config)
         .await
-        .map_err(|e| ServiceError::Invalid(e.to_string()))
+        .map_err(ServiceError::from)
 }

@@ -1,20 +1,25 @@
 //! Steward's use cases. Each composes the catalog store with an engine: the
 //! engines never call each other or the store, only this crate does.
+//! `Steward` (in `context`) is the front door every surface goes through.
 
 mod annotate;
 mod check;
 mod classify;
+mod context;
 mod cost;
 mod error;
 mod guard;
 mod impact;
+mod ingestion;
 mod lineage;
 mod lookup;
+mod maintenance;
 mod propagate;
 mod runs;
 mod scan;
 mod search;
 mod sources;
+mod upgrade;
 mod usage;
 
 pub use annotate::{Annotation, annotate_table};
@@ -23,13 +28,20 @@ pub use check::{
     act_on_finding, check, finding_detail, list_findings, load_policies, snapshot,
 };
 pub use classify::{
-    ClassifyOutcome, QUASI_IDENTIFIER, SensitiveColumn, StewardDecision, classify_column,
-    effective, sensitive_columns,
+    ClassifyOutcome, ColumnVerdict, QUASI_IDENTIFIER, SensitiveColumn, StewardDecision,
+    classify_column, column_verdicts, effective, sensitive_columns,
+};
+pub use context::{
+    CatalogCounts, CatalogStatus, PolicyValidation, Registered, SourceRequest, Steward, WaiverEnd,
+    parse_label_filter, parse_statuses, policies_in_effect, validate_policies,
 };
 pub use cost::cost_report;
 pub use error::{Result, ServiceError};
 pub use guard::{Exposure, masked_profile};
 pub use impact::{Affected, Change, Effect, Impact, impact};
+pub use ingestion::{
+    IngestEvent, IngestRequest, LineageSource, LogReport, ModelFile, models_folder,
+};
 pub use lineage::{
     Direction, Graph, IngestReport, KnownInput, SqlInput, graph, ingest, ingest_known,
     model_schema, render_model, view_inputs,
@@ -37,6 +49,7 @@ pub use lineage::{
 pub use lookup::{
     ColumnDetail, RemovedColumnDecision, TableDetail, TableSummary, list_tables, table_detail,
 };
+pub use maintenance::{SchemaReport, create_catalog, migrate_catalog};
 pub use propagate::{PropagationReport, propagate};
 pub use runs::{finish_run, heartbeat, mark_interrupted_runs, start_run, this_process};
 pub use scan::{ScanEvent, ScanOptions, ScanReport, SourceReport, TableOutcome, scan};

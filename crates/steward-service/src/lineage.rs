@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use serde::Serialize;
 use steward_lineage::{Lineage, Schema, analyze};
 use steward_store::{Filter, Store};
-use steward_types::{AssetRef, EdgeKind, LineageEdge, LineageOrigin, Source};
+use steward_types::{AssetRef, EdgeKind, JobRun, LineageEdge, LineageOrigin, Record, Source};
 
 use crate::error::{Result, ServiceError};
 use crate::lookup::{live_tables, table_columns};
@@ -39,6 +39,20 @@ pub struct IngestReport {
     /// What the query logs added to usage, when query logs were given.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub usage: Option<crate::usage::UsageReport>,
+    /// How each query log was read, every record accounted for.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub logs: Vec<crate::ingestion::LogReport>,
+}
+
+impl IngestReport {
+    /// Records of the query logs that were broken (not what the log's
+    /// format says), as opposed to records that are not queries.
+    pub fn malformed_records(&self) -> usize {
+        self.logs
+            .iter()
+            .map(|l| l.skipped.iter().filter(|s| s.malformed).count())
+            .sum()
+    }
 }
 
 /// Table columns the catalog knows, for resolving unqualified columns and
@@ -128,11 +142,30 @@ fn edges_of(lineage: &Lineage, input: &KnownInput) -> Vec<LineageEdge> {
 /// Reads lineage from each input and stores it, each input's edges replaced
 /// whole; an input that cannot be read is reported and the rest go on.
 pub async fn ingest(store: &Store, inputs: &[SqlInput]) -> Result<IngestReport> {
-    let schema = catalog_schema(store).await?;
+    let (known, errors) = analyse_inputs(store, inputs).await?;
     let mut report = IngestReport {
         inputs: inputs.len(),
+        errors,
         ..IngestReport::default()
     };
+    let mut on_event = |_| {};
+    let mut progress = Progress {
+        run: None,
+        on_event: &mut on_event,
+        done: 0,
+        total: known.len(),
+    };
+    store_inputs(store, &known, &mut report, &mut progress).await?;
+    Ok(report)
+}
+
+/// The lineage of each input against the catalog's columns, and the inputs
+/// that could not be read with why (their quoted values taken out).
+pub(crate) async fn analyse_inputs(
+    store: &Store,
+    inputs: &[SqlInput],
+) -> Result<(Vec<KnownInput>, Vec<(String, String)>)> {
+    let schema = catalog_schema(store).await?;
     // Parsing is CPU work: done on a blocking thread, off the async tasks.
     let owned: Vec<SqlInput> = inputs.to_vec();
     let analysed = tokio::task::spawn_blocking(move || {
@@ -142,8 +175,9 @@ pub async fn ingest(store: &Store, inputs: &[SqlInput]) -> Result<IngestReport> 
             .collect::<Vec<_>>()
     })
     .await
-    .map_err(|e| ServiceError::Invalid(format!("lineage analysis stopped: {e}")))?;
+    .map_err(|e| ServiceError::stopped("lineage analysis", e))?;
     let mut known = Vec::with_capacity(inputs.len());
+    let mut errors = Vec::new();
     for (input, result) in inputs.iter().zip(analysed) {
         match result {
             Ok(lineage) => known.push(KnownInput {
@@ -151,14 +185,13 @@ pub async fn ingest(store: &Store, inputs: &[SqlInput]) -> Result<IngestReport> 
                 origin_ref: input.origin_ref.clone(),
                 lineage,
             }),
-            Err(e) => report.errors.push((
+            Err(e) => errors.push((
                 input.origin_ref.clone(),
                 steward_types::redact_quoted_values(&e.to_string()),
             )),
         }
     }
-    store_inputs(store, &known, &mut report).await?;
-    Ok(report)
+    Ok((known, errors))
 }
 
 /// Stores lineage that needs no parsing.
@@ -167,7 +200,14 @@ pub async fn ingest_known(store: &Store, inputs: &[KnownInput]) -> Result<Ingest
         inputs: inputs.len(),
         ..IngestReport::default()
     };
-    store_inputs(store, inputs, &mut report).await?;
+    let mut on_event = |_| {};
+    let mut progress = Progress {
+        run: None,
+        on_event: &mut on_event,
+        done: 0,
+        total: inputs.len(),
+    };
+    store_inputs(store, inputs, &mut report, &mut progress).await?;
     Ok(report)
 }
 
@@ -176,13 +216,23 @@ pub async fn ingest_known(store: &Store, inputs: &[KnownInput]) -> Result<Ingest
 /// committing back to back leaves other processes little room).
 const INPUTS_PER_TRANSACTION: usize = 256;
 
+/// Where storing stands: the run beats and progress is reported after each
+/// batch.
+pub(crate) struct Progress<'a> {
+    pub run: Option<&'a mut Record<JobRun>>,
+    pub on_event: &'a mut (dyn FnMut(crate::ingestion::IngestEvent) + Send),
+    pub done: usize,
+    pub total: usize,
+}
+
 /// Replaces what each input contributed before with what it says now. Each
 /// input's edges change together; batches serialise with other ingestions
 /// (two processes replacing one input's edges at once would keep both).
-async fn store_inputs(
+pub(crate) async fn store_inputs(
     store: &Store,
     inputs: &[KnownInput],
     report: &mut IngestReport,
+    progress: &mut Progress<'_>,
 ) -> Result<()> {
     for batch in inputs.chunks(INPUTS_PER_TRANSACTION) {
         let mut session = store.begin().await?;
@@ -209,6 +259,16 @@ async fn store_inputs(
             report.table_edges += edges.iter().filter(|e| e.to.column.is_none()).count();
             report.column_edges += edges.iter().filter(|e| e.to.column.is_some()).count();
         }
+        // A long ingestion shows life, so that another host does not take
+        // it for interrupted.
+        if let Some(run) = progress.run.as_deref_mut() {
+            crate::runs::heartbeat(store, run).await?;
+        }
+        progress.done += batch.len();
+        (progress.on_event)(crate::ingestion::IngestEvent::Stored {
+            done: progress.done,
+            total: progress.total,
+        });
     }
     Ok(())
 }

@@ -39,9 +39,9 @@ pub fn this_process() -> String {
 
 /// Whether the run's process is gone: on this machine, its pid no longer
 /// exists (where `/proc` says so; a reused pid keeps the run `running` until
-/// that process ends); elsewhere, no life for `STALE_AFTER_MINUTES` (a lineage
-/// ingestion beats only at its start and end, so one run from another machine
-/// for longer than that is taken as interrupted).
+/// that process ends); elsewhere, no life for `STALE_AFTER_MINUTES` (scans
+/// beat after each table, ingestions after each batch of inputs, so only a
+/// single unit of work longer than that is taken for interrupted).
 fn abandoned(run: &JobRun, me: &str, at: DateTime<Utc>) -> bool {
     let last_life = run.heartbeat_at.or(run.started_at);
     let stale = last_life.is_none_or(|t| at - t > Duration::minutes(STALE_AFTER_MINUTES));

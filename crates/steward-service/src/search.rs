@@ -28,15 +28,6 @@ pub struct IndexSettings {
     pub threads: usize,
 }
 
-impl From<SearchError> for ServiceError {
-    fn from(e: SearchError) -> Self {
-        match e {
-            SearchError::Invalid(m) => ServiceError::Invalid(m),
-            other => ServiceError::Search(other.to_string()),
-        }
-    }
-}
-
 /// Lineage neighbours by asset name (`raw.customers`, `raw.customers.email`).
 #[derive(Default)]
 struct Neighbours {
@@ -239,7 +230,7 @@ async fn blocking<T: Send + 'static>(
 ) -> Result<T> {
     tokio::task::spawn_blocking(work)
         .await
-        .map_err(|e| ServiceError::Search(format!("index task failed: {e}")))?
+        .map_err(|e| ServiceError::stopped("index task", e))?
         .map_err(Into::into)
 }
 

@@ -3,13 +3,13 @@
 //! Re-ingesting a log replaces its queries (keyed by query id), never
 //! duplicates them.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use steward_lineage::{Schema, analyze, normalize_sql};
 use steward_store::{Filter, Store};
-use steward_types::{Id, UsageRecord};
+use steward_types::{Id, Source, UsageRecord};
 
 use crate::error::Result;
 
@@ -22,6 +22,9 @@ pub struct LoggedQuery {
     pub bytes_scanned: Option<i64>,
     pub duration_ms: Option<i64>,
     pub executed_at: DateTime<Utc>,
+    /// The database (or `database.schema`) the query ran in: where its
+    /// unqualified table names resolve.
+    pub database: Option<String>,
 }
 
 /// What recording a log did.
@@ -42,6 +45,22 @@ pub async fn record_usage(
     queries: &[LoggedQuery],
     dialect: &str,
 ) -> Result<UsageReport> {
+    let names = CatalogNames::of(store).await?;
+    // Parsing is CPU work: off the async tasks.
+    let owned = queries.to_vec();
+    let dialect = dialect.to_string();
+    let (rows, report) = tokio::task::spawn_blocking(move || usage_rows(&owned, &dialect, &names))
+        .await
+        .map_err(|e| crate::error::ServiceError::stopped("reading the query log", e))?;
+    store_usage(store, rows, report).await
+}
+
+/// Each query as a usage row, with the tables it read.
+fn usage_rows(
+    queries: &[LoggedQuery],
+    dialect: &str,
+    names: &CatalogNames,
+) -> (Vec<UsageRecord>, UsageReport) {
     let schema = Schema::new();
     let mut report = UsageReport::default();
     let mut rows = Vec::with_capacity(queries.len());
@@ -50,7 +69,9 @@ pub async fn record_usage(
             Ok(lineage) => lineage
                 .sources
                 .into_iter()
-                .map(|t| t.to_lowercase())
+                .map(|t| names.resolve(&t, q.database.as_deref()))
+                .collect::<BTreeSet<_>>()
+                .into_iter()
                 .collect(),
             Err(_) => {
                 report.unparsed += 1;
@@ -68,6 +89,15 @@ pub async fn record_usage(
             executed_at: q.executed_at,
         });
     }
+    (rows, report)
+}
+
+/// Writes the rows, replacing queries already known by their id.
+async fn store_usage(
+    store: &Store,
+    rows: Vec<UsageRecord>,
+    mut report: UsageReport,
+) -> Result<UsageReport> {
     let mut session = store.begin().await?;
     // Two logs recorded at once must not both insert one query id.
     session.lock("steward:usage").await?;
@@ -91,4 +121,99 @@ pub async fn record_usage(
     }
     session.commit().await?;
     Ok(report)
+}
+
+/// The catalog's table names (`schema.table`, lower case), to name what a
+/// query read as the catalog does: `customer` run in database `crm` is
+/// `crm.customer`, `PROD.CRM.CUSTOMER` is `crm.customer`.
+#[derive(Debug, Default)]
+pub(crate) struct CatalogNames {
+    /// Table name to the qualified names that end in it.
+    by_name: BTreeMap<String, Vec<String>>,
+    known: BTreeSet<String>,
+}
+
+impl CatalogNames {
+    pub(crate) async fn of(store: &Store) -> Result<Self> {
+        let mut session = store.begin().await?;
+        let sources = session.list::<Source>(&Filter::all()).await?;
+        let mut names = Self::default();
+        for (_, table) in crate::lookup::live_tables(&mut session, sources).await? {
+            names.add(&table.qualified_name());
+        }
+        Ok(names)
+    }
+
+    fn add(&mut self, qualified: &str) {
+        let qualified = qualified.to_lowercase();
+        let name = qualified
+            .rsplit('.')
+            .next()
+            .unwrap_or(&qualified)
+            .to_string();
+        self.by_name
+            .entry(name)
+            .or_default()
+            .push(qualified.clone());
+        self.known.insert(qualified);
+    }
+
+    /// `table` as the catalog names it, read in `database` (`db` or
+    /// `db.schema`); a name the catalog does not know is kept as written.
+    pub(crate) fn resolve(&self, table: &str, database: Option<&str>) -> String {
+        let lower = table.to_lowercase();
+        if self.known.contains(&lower) {
+            return lower;
+        }
+        let parts: Vec<&str> = lower.split('.').collect();
+        // Qualified more than the catalog does (`db.schema.table`): the
+        // catalog's `schema.table` when it has it.
+        for start in 1..parts.len() {
+            let tail = parts[start..].join(".");
+            if self.known.contains(&tail) {
+                return tail;
+            }
+        }
+        if parts.len() > 1 {
+            return lower;
+        }
+        let Some(candidates) = self.by_name.get(&lower) else {
+            return lower;
+        };
+        if let [only] = candidates.as_slice() {
+            return only.clone();
+        }
+        // Several schemas hold the name: the one the query ran in.
+        let database = database.map(str::to_lowercase).unwrap_or_default();
+        let context: Vec<&str> = database.split('.').filter(|p| !p.is_empty()).collect();
+        for part in context.iter().rev() {
+            let wanted = format!("{part}.{lower}");
+            if candidates.contains(&wanted) {
+                return wanted;
+            }
+        }
+        lower
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_resolve_as_the_catalog_has_them() {
+        let mut names = CatalogNames::default();
+        for t in ["crm.customer", "shop.orders", "billing.orders"] {
+            names.add(t);
+        }
+        assert_eq!(names.resolve("customer", None), "crm.customer");
+        assert_eq!(names.resolve("CUSTOMER", Some("crm")), "crm.customer");
+        assert_eq!(names.resolve("PROD.CRM.CUSTOMER", None), "crm.customer");
+        assert_eq!(names.resolve("orders", Some("PROD.SHOP")), "shop.orders");
+        assert_eq!(names.resolve("orders", Some("billing")), "billing.orders");
+        // Ambiguous without a database, and unknown names: as written.
+        assert_eq!(names.resolve("orders", None), "orders");
+        assert_eq!(names.resolve("ledger", Some("crm")), "ledger");
+        assert_eq!(names.resolve("x.orders", None), "x.orders");
+    }
 }

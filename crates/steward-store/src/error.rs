@@ -1,4 +1,4 @@
-use steward_types::ErrorKind;
+use steward_types::{ErrorKind, HasKind};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
@@ -53,8 +53,8 @@ pub enum StoreError {
     Database(#[source] sqlx::Error),
 }
 
-impl StoreError {
-    pub fn kind(&self) -> ErrorKind {
+impl HasKind for StoreError {
+    fn kind(&self) -> ErrorKind {
         match self {
             Self::InvalidUrl { .. } | Self::Invalid { .. } | Self::MissingReference { .. } => {
                 ErrorKind::Invalid
@@ -79,7 +79,9 @@ impl StoreError {
             },
         }
     }
+}
 
+impl StoreError {
     /// Sorts a failed statement's error: constraint violations become conflicts or
     /// missing references that name `what` was being written.
     pub(crate) fn from_write(err: sqlx::Error, what: impl FnOnce() -> String) -> Self {

@@ -255,6 +255,47 @@ impl Session {
         Ok(())
     }
 
+    /// Whether the data upgrade `name` was applied (see migration 0009).
+    pub async fn data_upgrade_applied(&mut self, name: &str) -> Result<bool> {
+        let count: i64 = match &mut self.tx {
+            Tx::Sqlite(tx) => {
+                sqlx::query_scalar("SELECT COUNT(*) FROM data_upgrades WHERE name = ?")
+                    .bind(name)
+                    .fetch_one(&mut **tx)
+                    .await?
+            }
+            Tx::Postgres(tx) => {
+                sqlx::query_scalar("SELECT COUNT(*) FROM data_upgrades WHERE name = $1")
+                    .bind(name)
+                    .fetch_one(&mut **tx)
+                    .await?
+            }
+        };
+        Ok(count > 0)
+    }
+
+    /// Records the data upgrade `name` as applied, with this session's
+    /// other writes.
+    pub async fn record_data_upgrade(&mut self, name: &str, at: &str) -> Result<()> {
+        match &mut self.tx {
+            Tx::Sqlite(tx) => {
+                sqlx::query("INSERT INTO data_upgrades (name, applied_at) VALUES (?, ?)")
+                    .bind(name)
+                    .bind(at)
+                    .execute(&mut **tx)
+                    .await?;
+            }
+            Tx::Postgres(tx) => {
+                sqlx::query("INSERT INTO data_upgrades (name, applied_at) VALUES ($1, $2)")
+                    .bind(name)
+                    .bind(at)
+                    .execute(&mut **tx)
+                    .await?;
+            }
+        }
+        Ok(())
+    }
+
     /// Makes every write of this session durable and visible, all at once.
     pub async fn commit(self) -> Result<()> {
         match self.tx {

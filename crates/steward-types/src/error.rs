@@ -48,8 +48,14 @@ pub struct ParseEnumError {
     pub expected: String,
 }
 
-impl ParseEnumError {
-    pub fn kind(&self) -> ErrorKind {
+/// An error that says which kind it is. Every crate's error implements it,
+/// so a surface maps kinds (to exit codes, to HTTP statuses) in one place.
+pub trait HasKind: std::error::Error {
+    fn kind(&self) -> ErrorKind;
+}
+
+impl HasKind for ParseEnumError {
+    fn kind(&self) -> ErrorKind {
         ErrorKind::Invalid
     }
 }

@@ -14,7 +14,7 @@ pub use catalog::{
     ChangeEvent, ChangeKind, Classification, ClassificationOrigin, Column, ColumnProfile, Sampling,
     SamplingMethod, Source, SourceKind, Table, TableKind, ValueCount, Verdict,
 };
-pub use error::{ErrorKind, ParseEnumError};
+pub use error::{ErrorKind, HasKind, ParseEnumError};
 pub use governance::{
     AssetRef, AuditEvent, EdgeKind, Finding, FindingStatus, JobRun, JobStatus, LineageEdge,
     LineageOrigin, PolicyRef, Severity, TableCost, UsageRecord,

@@ -1,4 +1,4 @@
-use steward_types::ErrorKind;
+use steward_types::{ErrorKind, HasKind};
 
 pub type Result<T, E = WarehouseError> = std::result::Result<T, E>;
 
@@ -20,8 +20,8 @@ pub enum WarehouseError {
     Table { table: String, reason: String },
 }
 
-impl WarehouseError {
-    pub fn kind(&self) -> ErrorKind {
+impl HasKind for WarehouseError {
+    fn kind(&self) -> ErrorKind {
         match self {
             Self::InvalidUrl { .. } | Self::InvalidOption { .. } => ErrorKind::Invalid,
             Self::Unreachable { .. } => ErrorKind::Unavailable,
@@ -29,7 +29,9 @@ impl WarehouseError {
             Self::Table { .. } => ErrorKind::Invalid,
         }
     }
+}
 
+impl WarehouseError {
     pub(crate) fn table(table: &crate::TableRef, reason: impl std::fmt::Display) -> Self {
         Self::Table {
             table: table.display_name(),

@@ -116,38 +116,36 @@ fn classify_all(classifier: &Classifier, tables: &[CorpusTable]) -> (Predictions
             })
             .collect();
         let decision = classifier.classify_table(&table.key, &samples);
-        let labels = decision
-            .columns
+        // Scored as the scan stores it.
+        let verdicts = steward_service::column_verdicts(&decision);
+        let labels = verdicts
             .iter()
-            .map(|d| {
+            .map(|v| {
                 (
-                    d.name.clone(),
-                    d.label.map_or("NONE", |l| l.as_str()).to_string(),
+                    v.column.clone(),
+                    v.label.clone().unwrap_or_else(|| "NONE".to_string()),
                 )
             })
             .collect();
         predictions.insert(table.key.clone(), labels);
-        let mut why: BTreeMap<String, Explanation> = decision
-            .columns
+        let why: BTreeMap<String, Explanation> = verdicts
             .into_iter()
-            .map(|d| {
+            .map(|v| {
+                let mut evidence = v.evidence;
+                evidence.extend(
+                    v.quasi_identifiers
+                        .into_iter()
+                        .map(|e| format!("quasi-identifier: {e}")),
+                );
                 (
-                    d.name,
+                    v.column,
                     Explanation {
-                        confidence: d.confidence,
-                        evidence: d.evidence,
+                        confidence: v.confidence,
+                        evidence,
                     },
                 )
             })
             .collect();
-        for qi in decision.quasi_identifiers {
-            for i in qi.columns {
-                if let Some(e) = why.get_mut(&table.columns[i].0) {
-                    e.evidence
-                        .push(format!("quasi-identifier: {}", qi.evidence));
-                }
-            }
-        }
         evidence.insert(table.key.clone(), why);
     }
     (predictions, evidence)

@@ -13,7 +13,7 @@ use steward_service::searchable_label;
 use steward_types::ClassificationOrigin;
 
 use crate::cli::BenchSearchArgs;
-use crate::commands::{open_store, read_jsonl};
+use crate::commands::{read_jsonl, with_steward};
 use crate::config::Loaded;
 use crate::output::Output;
 
@@ -497,27 +497,21 @@ async fn recall(
     out: &Output,
 ) -> anyhow::Result<()> {
     let questions: Vec<Question> = read_jsonl(path)?.into_iter().map(|(_, q)| q).collect();
-    let store = open_store(loaded).await?;
-    let settings = loaded.index_settings();
+    let retrieved = with_steward(loaded, async |s| {
+        let mut out = Vec::with_capacity(questions.len());
+        for q in &questions {
+            // The questions ask where data is: the answers are tables and columns.
+            out.push(
+                s.retrieve(&q.question, k, &[DocKind::Table, DocKind::Column])
+                    .await?,
+            );
+        }
+        Ok(out)
+    })
+    .await?;
     let mut total = 0.0;
     let mut misses = Vec::new();
-    for q in &questions {
-        // The questions ask where data is: the answers are tables and columns.
-        let passages = match steward_service::retrieve(
-            &store,
-            &settings,
-            &q.question,
-            k,
-            &[DocKind::Table, DocKind::Column],
-        )
-        .await
-        {
-            Ok(p) => p,
-            Err(e) => {
-                store.close().await;
-                return Err(e.into());
-            }
-        };
+    for (q, passages) in questions.iter().zip(retrieved) {
         // Asset ids are `kind:source:name`: the name is after the second colon.
         let found: Vec<String> = passages
             .iter()
@@ -535,7 +529,6 @@ async fn recall(
             misses.push((q.question.clone(), q.answers.clone(), found));
         }
     }
-    store.close().await;
     let report = RecallReport {
         questions: questions.len(),
         k,

@@ -5,17 +5,16 @@
 use std::fmt::Write as _;
 use std::process::ExitCode;
 
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::Utc;
 use serde::Serialize;
-use steward_policy::{EvalSettings, Evaluator, Policy, Problem, load_dir};
 use steward_service::{
-    Annotation, CheckOptions, CheckReport, FindingAction, FindingDetail, FindingQuery,
-    act_on_finding, annotate_table, check, finding_detail, list_findings, load_policies,
+    Annotation, CheckReport, FindingAction, FindingDetail, FindingQuery, PolicyValidation, Steward,
+    WaiverEnd, parse_statuses, policies_in_effect, validate_policies,
 };
-use steward_types::{ErrorKind, Finding, FindingStatus, Id, Record, Severity, Table};
+use steward_types::{ErrorKind, Finding, HasKind, Id, Record, Severity, Table};
 
 use crate::cli::{AnnotateArgs, CheckArgs, FindingsArgs, FindingsCommand, PolicyCommand};
-use crate::commands::{actor, open_store, refresh_index};
+use crate::commands::{actor, with_steward};
 use crate::config::Loaded;
 use crate::failure::Failure;
 use crate::output::Output;
@@ -27,19 +26,18 @@ fn severity(text: &str) -> anyhow::Result<Severity> {
 }
 
 pub async fn annotate(loaded: &Loaded, args: &AnnotateArgs, out: &Output) -> anyhow::Result<()> {
-    let store = open_store(loaded).await?;
     let change = Annotation {
         owner: args.owner.clone(),
         description: args.description.clone(),
         add_tags: args.tag.clone(),
         remove_tags: args.untag.clone(),
     };
-    let result = annotate_table(&store, &args.table, &change, &actor(&args.by)).await;
-    if result.is_ok() {
-        refresh_index(loaded, &store).await;
-    }
-    store.close().await;
-    out.print(&result?, |t: &Record<Table>| {
+    let by = actor(&args.by);
+    let table = with_steward(loaded, async |s| {
+        s.annotate(&args.table, &change, &by).await
+    })
+    .await?;
+    out.print(&table, |t: &Record<Table>| {
         format!(
             "{}: owner {}, description {}, tags {}\n",
             t.qualified_name(),
@@ -56,29 +54,7 @@ pub async fn annotate(loaded: &Loaded, args: &AnnotateArgs, out: &Output) -> any
 
 pub async fn run(loaded: &Loaded, args: &CheckArgs, out: &Output) -> anyhow::Result<ExitCode> {
     let fail_on = args.fail_on.as_deref().map(severity).transpose()?;
-    let config = loaded.policy_config();
-    let mut dirs = config.dirs.clone();
-    dirs.extend(args.dirs.iter().cloned());
-    let (policies, problems) = load_policies(&config, &dirs);
-    let store = open_store(loaded).await?;
-    let options = CheckOptions {
-        now: Utc::now(),
-        only: args.policies.clone(),
-    };
-    let result = check(
-        &store,
-        &config,
-        &loaded.config.cost,
-        policies,
-        problems,
-        &options,
-    )
-    .await;
-    if result.is_ok() {
-        refresh_index(loaded, &store).await;
-    }
-    store.close().await;
-    let report = result?;
+    let report = with_steward(loaded, async |s| s.check(&args.dirs, &args.policies).await).await?;
     for problem in &report.problems {
         eprintln!("warning: policy skipped: {problem}");
     }
@@ -220,73 +196,22 @@ fn markdown(r: &CheckReport) -> String {
     text
 }
 
-fn parse_statuses(values: &[String]) -> anyhow::Result<Vec<FindingStatus>> {
-    let mut out = Vec::new();
-    for v in values {
-        if v == "all" {
-            out.extend_from_slice(FindingStatus::ALL);
-            continue;
-        }
-        out.push(v.parse().map_err(|e: steward_types::ParseEnumError| {
-            Failure::new(ErrorKind::Invalid, e.to_string())
-        })?);
-    }
-    Ok(out)
-}
-
 fn finding_id(id: i64) -> Id<Finding> {
     Id::new(id)
 }
 
-/// The end of a waiver: `--until` (a date means the end of that day, UTC),
-/// else `--days` from now (90 by default).
-fn waiver_end(
-    until: Option<&str>,
-    days: Option<i64>,
-    now: DateTime<Utc>,
-) -> anyhow::Result<DateTime<Utc>> {
-    if let Some(text) = until {
-        if let Ok(t) = DateTime::parse_from_rfc3339(text) {
-            return Ok(t.with_timezone(&Utc));
-        }
-        let date = NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
-            Failure::new(
-                ErrorKind::Invalid,
-                format!("--until `{text}`: expected YYYY-MM-DD or an RFC 3339 time"),
-            )
-        })?;
-        let end = date
-            .and_hms_opt(23, 59, 59)
-            .ok_or_else(|| Failure::new(ErrorKind::Invalid, format!("--until `{text}`")))?;
-        return Ok(end.and_utc());
-    }
-    let days = days.unwrap_or(90);
-    if days <= 0 {
-        return Err(Failure::new(ErrorKind::Invalid, "--days must be at least 1").into());
-    }
-    Ok(now + Duration::days(days))
-}
-
 pub async fn findings(loaded: &Loaded, args: &FindingsArgs, out: &Output) -> anyhow::Result<()> {
-    let store = open_store(loaded).await?;
-    let result = findings_inner(&store, args, out).await;
-    let changed = matches!(
-        args.command,
-        Some(FindingsCommand::Ack(_) | FindingsCommand::Waive(_) | FindingsCommand::Reopen(_))
-    );
-    if result.is_ok() && changed {
-        refresh_index(loaded, &store).await;
-    }
-    store.close().await;
+    let steward = Steward::open(loaded).await?;
+    let result = findings_inner(&steward, args, out).await;
+    steward.close().await;
     result
 }
 
 async fn findings_inner(
-    store: &steward_store::Store,
+    steward: &Steward,
     args: &FindingsArgs,
     out: &Output,
 ) -> anyhow::Result<()> {
-    let now = Utc::now();
     let (id, action, act) = match &args.command {
         None => {
             let query = FindingQuery {
@@ -294,7 +219,7 @@ async fn findings_inner(
                 min_severity: args.severity.as_deref().map(severity).transpose()?,
                 policy: args.policy.clone(),
             };
-            let found = list_findings(store, &query).await?;
+            let found = steward.findings(&query).await?;
             return out.print(&found, |f| {
                 if f.is_empty() {
                     "no findings\n".to_string()
@@ -304,28 +229,25 @@ async fn findings_inner(
             });
         }
         Some(FindingsCommand::Show { id }) => {
-            let detail = finding_detail(store, finding_id(*id)).await?;
+            let detail = steward.finding(finding_id(*id)).await?;
             return out.print(&detail, detail_text);
         }
         Some(FindingsCommand::Ack(a)) => (a.id, FindingAction::Acknowledge, a),
         Some(FindingsCommand::Reopen(a)) => (a.id, FindingAction::Reopen, a),
-        Some(FindingsCommand::Waive(w)) => (
-            w.act.id,
-            FindingAction::Waive {
-                until: waiver_end(w.until.as_deref(), w.days, now)?,
-            },
-            &w.act,
-        ),
+        Some(FindingsCommand::Waive(w)) => {
+            let end = match &w.until {
+                Some(text) => WaiverEnd::Until(text.clone()),
+                None => WaiverEnd::Days(w.days.unwrap_or(WaiverEnd::DEFAULT_DAYS)),
+            };
+            let until = end
+                .at(Utc::now())
+                .map_err(|e| Failure::new(e.kind(), format!("{e} (--until DATE or --days N)")))?;
+            (w.act.id, FindingAction::Waive { until }, &w.act)
+        }
     };
-    let updated = act_on_finding(
-        store,
-        finding_id(id),
-        action,
-        &actor(&act.by),
-        &act.reason,
-        now,
-    )
-    .await?;
+    let updated = steward
+        .act_on_finding(finding_id(id), action, &actor(&act.by), &act.reason)
+        .await?;
     out.print(&updated, |f| {
         let until = f
             .waived_until
@@ -384,21 +306,14 @@ struct PolicyLine<'a> {
     params: &'a std::collections::BTreeMap<String, steward_policy::ParamValue>,
 }
 
-#[derive(Serialize)]
-struct Validation {
-    policies: usize,
-    problems: Vec<Problem>,
-}
-
 pub async fn policy(
     loaded: &Loaded,
     command: &PolicyCommand,
     out: &Output,
 ) -> anyhow::Result<ExitCode> {
-    let config = loaded.policy_config();
     match command {
         PolicyCommand::List => {
-            let (policies, problems) = load_policies(&config, &config.dirs);
+            let (policies, problems) = policies_in_effect(&loaded.policy_config(), &[]);
             for problem in &problems {
                 eprintln!("warning: {problem}");
             }
@@ -431,25 +346,8 @@ pub async fn policy(
             Ok(ExitCode::SUCCESS)
         }
         PolicyCommand::Validate { dir } => {
-            let (policies, mut problems) = match dir {
-                Some(dir) => {
-                    if !dir.is_dir() {
-                        return Err(Failure::new(
-                            ErrorKind::NotFound,
-                            format!("policy folder `{}` not found", dir.display()),
-                        )
-                        .into());
-                    }
-                    load_dir(dir)
-                }
-                None => load_policies(&config, &config.dirs),
-            };
-            problems.extend(plan_all(&policies).await?);
-            let report = Validation {
-                policies: policies.len(),
-                problems,
-            };
-            out.print(&report, |r| {
+            let report = validate_policies(&loaded.policy_config(), dir.as_deref()).await?;
+            out.print(&report, |r: &PolicyValidation| {
                 let mut text = String::new();
                 for p in &r.problems {
                     let _ = writeln!(text, "{p}");
@@ -469,18 +367,4 @@ pub async fn policy(
             })
         }
     }
-}
-
-/// Plans every policy against empty system tables: the SQL, the names it
-/// uses and its parameters are checked without a catalog.
-async fn plan_all(policies: &[Policy]) -> anyhow::Result<Vec<Problem>> {
-    let evaluator = Evaluator::new(&Default::default(), EvalSettings::default())
-        .map_err(|e| Failure::new(ErrorKind::Internal, e.to_string()))?;
-    let mut problems = Vec::new();
-    for policy in policies {
-        if let Err(problem) = evaluator.validate(policy).await {
-            problems.push(problem);
-        }
-    }
-    Ok(problems)
 }

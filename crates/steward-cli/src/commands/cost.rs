@@ -4,18 +4,14 @@
 use std::fmt::Write as _;
 
 use steward_cost::CostReport;
-use steward_service::cost_report;
 
 use crate::cli::{CostArgs, CostBy};
-use crate::commands::open_store;
+use crate::commands::with_steward;
 use crate::config::Loaded;
 use crate::output::Output;
 
 pub async fn run(loaded: &Loaded, args: &CostArgs, out: &Output) -> anyhow::Result<()> {
-    let store = open_store(loaded).await?;
-    let result = cost_report(&store, &loaded.config.cost).await;
-    store.close().await;
-    let report = result?;
+    let report = with_steward(loaded, async |s| s.cost().await).await?;
     out.print(&report, |r| human(r, args))
 }
 

@@ -7,7 +7,8 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
-use steward_store::{Backend, OpenMode, SchemaStatus, Store};
+use steward_service::create_catalog;
+use steward_store::Backend;
 use steward_types::{ErrorKind, Secret};
 
 use crate::config::{self, Loaded, Overrides};
@@ -93,10 +94,7 @@ async fn init(
             }
         }
     }
-    let store = Store::connect(&url, &loaded.config.store, OpenMode::Create).await?;
-    let migrated = migrate(&store).await;
-    store.close().await;
-    let (applied, schema) = migrated?;
+    let catalog = create_catalog(loaded).await?;
 
     if !config_exists {
         let data_dir_entry = relative_to(data_dir, config_file.parent().unwrap_or(Path::new(".")));
@@ -114,16 +112,11 @@ async fn init(
         config_created: !config_exists,
         data_dir: data_dir.clone(),
         data_dir_created,
-        store: store.display_url().to_string(),
-        backend: store.backend(),
-        schema_version: schema.current,
-        applied,
+        store: catalog.store,
+        backend: catalog.backend,
+        schema_version: catalog.schema.current,
+        applied: catalog.applied,
     })
-}
-
-async fn migrate(store: &Store) -> steward_store::Result<(Vec<i64>, SchemaStatus)> {
-    let applied = store.migrate().await?;
-    Ok((applied, store.schema_status().await?))
 }
 
 fn human(r: &InitReport) -> String {

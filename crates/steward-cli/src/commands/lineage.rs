@@ -2,21 +2,17 @@
 //! ingest` (read query logs, model files, dbt manifests, OpenLineage events
 //! and scripts into it).
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
-use anyhow::Context;
-use serde::Deserialize;
-use steward_lineage::Lineage;
+use steward_lineage::LogFormat;
 use steward_service::{
-    Change, Direction, Effect, Graph, Impact, IngestReport, KnownInput, LoggedQuery,
-    PropagationReport, SqlInput, finish_run, graph, impact, ingest, ingest_known, model_schema,
-    propagate, record_usage, render_model, start_run, view_inputs,
+    Change, Direction, Effect, Graph, Impact, IngestEvent, IngestReport, IngestRequest,
+    LineageSource, PropagationReport, models_folder,
 };
-use steward_types::{ErrorKind, LineageOrigin};
+use steward_types::ErrorKind;
 
 use crate::cli::{ChangeArg, LineageArgs, LineageCommand, LineageIngestArgs};
-use crate::commands::{open_store, read_jsonl, refresh_index};
+use crate::commands::with_steward;
 use crate::config::Loaded;
 use crate::failure::Failure;
 use crate::output::Output;
@@ -27,13 +23,7 @@ pub async fn run(loaded: &Loaded, args: &LineageArgs, out: &Output) -> anyhow::R
             return run_ingest(loaded, ingest_args, out).await;
         }
         Some(LineageCommand::Propagate) => {
-            let store = open_store(loaded).await?;
-            let result = propagate(&store, &loaded.config.pii.propagation_stops).await;
-            if result.is_ok() {
-                refresh_index(loaded, &store).await;
-            }
-            store.close().await;
-            let report = result?;
+            let report = with_steward(loaded, async |s| s.propagate().await).await?;
             return out.print(&report, |r: &PropagationReport| {
                 format!(
                     "{} column(s) hold a derived label, {} removed, {} flow(s) stopped by a hash, mask or count\n",
@@ -55,20 +45,19 @@ pub async fn run(loaded: &Loaded, args: &LineageArgs, out: &Output) -> anyhow::R
             ChangeArg::Drop => Change::Drop,
             ChangeArg::Retype => Change::Retype,
         };
-        let store = open_store(loaded).await?;
-        let result = impact(&store, asset, change, args.depth).await;
-        store.close().await;
-        return out.print(&result?, impact_text);
+        let result =
+            with_steward(loaded, async |s| s.impact(asset, change, args.depth).await).await?;
+        return out.print(&result, impact_text);
     }
     let direction = match (args.upstream, args.downstream) {
         (true, false) => Direction::Upstream,
         (false, true) => Direction::Downstream,
         _ => Direction::Both,
     };
-    let store = open_store(loaded).await?;
-    let result = graph(&store, asset, direction, args.depth).await;
-    store.close().await;
-    let g = result?;
+    let g = with_steward(loaded, async |s| {
+        s.lineage(asset, direction, args.depth).await
+    })
+    .await?;
     if args.dot {
         print!("{}", dot(&g));
         return Ok(());
@@ -162,91 +151,6 @@ fn dot(g: &Graph) -> String {
     text
 }
 
-/// A line of a query log: `query_id` and `sql`, and for usage `user`,
-/// `executed_at` (RFC 3339), `bytes_scanned` and `duration_ms`.
-#[derive(Deserialize)]
-struct LogLine {
-    query_id: String,
-    sql: String,
-    #[serde(default)]
-    user: Option<String>,
-    #[serde(default)]
-    executed_at: Option<chrono::DateTime<chrono::Utc>>,
-    #[serde(default)]
-    bytes_scanned: Option<i64>,
-    #[serde(default)]
-    duration_ms: Option<i64>,
-}
-
-/// Reads a query log as lineage inputs and, for lines that say when they ran,
-/// as usage.
-fn read_query_log(
-    path: &Path,
-    dialect: &str,
-    inputs: &mut Vec<SqlInput>,
-    usage: &mut Vec<LoggedQuery>,
-) -> anyhow::Result<()> {
-    for (_, q) in read_jsonl::<LogLine>(path)? {
-        if let Some(executed_at) = q.executed_at {
-            usage.push(LoggedQuery {
-                query_id: q.query_id.clone(),
-                user: q.user,
-                sql: q.sql.clone(),
-                bytes_scanned: q.bytes_scanned,
-                duration_ms: q.duration_ms,
-                executed_at,
-            });
-        }
-        inputs.push(SqlInput {
-            origin: LineageOrigin::QueryLog,
-            origin_ref: format!("query_log:{}", q.query_id),
-            sql: q.sql,
-            dialect: dialect.to_string(),
-        });
-    }
-    Ok(())
-}
-
-fn read_models(dir: &Path, dialect: &str, inputs: &mut Vec<SqlInput>) -> anyhow::Result<()> {
-    let listing = std::fs::read_dir(dir).map_err(|e| {
-        Failure::new(
-            ErrorKind::Invalid,
-            format!("cannot list {}: {e}", dir.display()),
-        )
-    })?;
-    let mut files: Vec<_> = listing
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "sql"))
-        .collect();
-    files.sort();
-    let mut texts = Vec::new();
-    let mut schemas = BTreeMap::new();
-    for path in &files {
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("cannot read {}", path.display()))?;
-        let name = path
-            .file_stem()
-            .unwrap_or_default()
-            .to_string_lossy()
-            .to_string();
-        if let Some(schema) = model_schema(&text) {
-            schemas.insert(name.clone(), schema);
-        }
-        texts.push((path.clone(), name, text));
-    }
-    for (path, name, text) in texts {
-        let (_, sql) = render_model(&name, &text, &schemas)
-            .map_err(|e| Failure::new(ErrorKind::Invalid, format!("{}: {e}", path.display())))?;
-        inputs.push(SqlInput {
-            origin: LineageOrigin::Dbt,
-            origin_ref: format!("model:{}", path.display()),
-            sql,
-            dialect: dialect.to_string(),
-        });
-    }
-    Ok(())
-}
-
 fn read(path: &Path) -> anyhow::Result<String> {
     std::fs::read_to_string(path).map_err(|e| {
         Failure::new(
@@ -257,160 +161,97 @@ fn read(path: &Path) -> anyhow::Result<String> {
     })
 }
 
-/// A dbt manifest's models: compiled SQL is parsed like any script; a model
-/// without it contributes its `depends_on` as table lineage.
-fn read_manifest(
-    path: &Path,
-    dialect: &str,
-    inputs: &mut Vec<SqlInput>,
-    known: &mut Vec<KnownInput>,
-) -> anyhow::Result<()> {
-    let models = steward_lineage::dbt_manifest(&read(path)?)
-        .map_err(|e| Failure::new(ErrorKind::Invalid, format!("{}: {e}", path.display())))?;
-    for model in models {
-        let origin_ref = format!("dbt:{}", model.unique_id);
-        match model.sql {
-            Some(sql) => inputs.push(SqlInput {
-                origin: LineageOrigin::Dbt,
-                origin_ref,
-                sql,
-                dialect: dialect.to_string(),
-            }),
-            None => known.push(KnownInput {
-                origin: LineageOrigin::Dbt,
-                origin_ref,
-                lineage: Lineage {
-                    sources: model.depends_on.into_iter().collect(),
-                    targets: [model.target].into(),
-                    warnings: vec!["dbt manifest not compiled: table lineage only".into()],
-                    ..Lineage::default()
-                },
-            }),
-        }
+/// The files named on the command line, read, as the service takes them.
+fn sources(args: &LineageIngestArgs) -> anyhow::Result<Vec<LineageSource>> {
+    let format: LogFormat = args
+        .format
+        .parse()
+        .map_err(|e: String| Failure::new(ErrorKind::Invalid, format!("--format: {e}")))?;
+    let name = |p: &Path| p.display().to_string();
+    let mut sources = Vec::new();
+    for path in &args.query_log {
+        sources.push(LineageSource::QueryLog {
+            name: name(path),
+            text: read(path)?,
+            format,
+        });
     }
-    Ok(())
+    for dir in &args.models {
+        sources.push(models_folder(dir)?);
+    }
+    for path in &args.sql {
+        sources.push(LineageSource::Script {
+            name: name(path),
+            text: read(path)?,
+        });
+    }
+    for path in &args.dbt_manifest {
+        sources.push(LineageSource::DbtManifest {
+            name: name(path),
+            text: read(path)?,
+        });
+    }
+    for path in &args.openlineage {
+        sources.push(LineageSource::OpenLineage {
+            name: name(path),
+            text: read(path)?,
+        });
+    }
+    Ok(sources)
 }
 
 async fn run_ingest(loaded: &Loaded, args: &LineageIngestArgs, out: &Output) -> anyhow::Result<()> {
-    if !steward_lineage::parse::known_dialect(&args.dialect) {
-        return Err(Failure::new(
-            ErrorKind::Invalid,
-            format!("unknown dialect `{}`", args.dialect),
-        )
-        .into());
-    }
-    let mut inputs = Vec::new();
-    let mut usage = Vec::new();
-    for path in &args.query_log {
-        read_query_log(path, &args.dialect, &mut inputs, &mut usage)?;
-    }
-    for dir in &args.models {
-        read_models(dir, &args.dialect, &mut inputs)?;
-    }
-    for path in &args.sql {
-        let sql = read(path)?;
-        inputs.push(SqlInput {
-            origin: LineageOrigin::Steward,
-            origin_ref: format!("sql:{}", path.display()),
-            sql,
-            dialect: args.dialect.clone(),
-        });
-    }
-    let mut known = Vec::new();
-    for path in &args.dbt_manifest {
-        read_manifest(path, &args.dialect, &mut inputs, &mut known)?;
-    }
-    for path in &args.openlineage {
-        let text = read(path)?;
-        let events = steward_lineage::openlineage_events(&text)
-            .map_err(|e| Failure::new(ErrorKind::Invalid, format!("{}: {e}", path.display())))?;
-        for (reference, lineage) in events {
-            known.push(KnownInput {
-                origin: LineageOrigin::OpenLineage,
-                origin_ref: format!("openlineage:{reference}"),
-                lineage,
-            });
-        }
-    }
-    let store = open_store(loaded).await?;
-    if args.views {
-        match view_inputs(&store).await {
-            Ok(views) => inputs.extend(views),
-            Err(e) => {
-                store.close().await;
-                return Err(e.into());
-            }
-        }
-    }
-    if inputs.is_empty() && known.is_empty() {
-        store.close().await;
+    let request = IngestRequest {
+        sources: sources(args)?,
+        views: args.views,
+        dialect: args.dialect.clone(),
+    };
+    if request.sources.is_empty() && !request.views {
         return Err(Failure::new(
             ErrorKind::Invalid,
             "nothing to ingest: give --query-log, --models, --dbt-manifest, --openlineage, --sql or --views (after a scan)",
         )
         .into());
     }
-    // The run history says whether this ingestion finished: one killed
-    // mid-way is marked interrupted by the next run.
-    let run = match start_run(&store, "lineage ingest").await {
-        Ok(run) => run,
-        Err(e) => {
-            store.close().await;
-            return Err(e.into());
-        }
-    };
-    let recorded = if usage.is_empty() {
-        None
-    } else {
-        match record_usage(&store, &usage, &args.dialect).await {
-            Ok(report) => Some(report),
-            Err(e) => {
-                let _ =
-                    finish_run(&store, &run, Some(e.to_string()), serde_json::Value::Null).await;
-                store.close().await;
-                return Err(e.into());
+    let json = out.json();
+    let report = with_steward(loaded, async |s| {
+        s.ingest_lineage(&request, &mut |event| {
+            if let IngestEvent::Read { name, .. } = &event
+                && !json
+            {
+                tracing::info!("read {name}");
+            }
+        })
+        .await
+    })
+    .await?;
+    out.print(&report, |r: &IngestReport| {
+        let mut text = String::new();
+        for log in &r.logs {
+            text.push_str(&format!(
+                "{} ({}): {} record(s): {} as usage and lineage, {} lineage only (no time), {} skipped\n",
+                log.name,
+                log.format,
+                log.records,
+                log.usage,
+                log.lineage_only,
+                log.skipped.len()
+            ));
+            const SHOWN: usize = 10;
+            for skip in log.skipped.iter().take(SHOWN) {
+                text.push_str(&format!("  line {}: {}\n", skip.line, skip.reason));
+            }
+            if log.skipped.len() > SHOWN {
+                text.push_str(&format!(
+                    "  ... and {} more (--json lists them all)\n",
+                    log.skipped.len() - SHOWN
+                ));
             }
         }
-    };
-    let parsed = ingest(&store, &inputs).await;
-    let worked_out = ingest_known(&store, &known).await;
-    // New lineage may carry sensitivity further: recompute derived labels.
-    let derived = match (&parsed, &worked_out) {
-        (Ok(_), Ok(_)) => Some(propagate(&store, &loaded.config.pii.propagation_stops).await),
-        _ => None,
-    };
-    if derived.is_some() {
-        refresh_index(loaded, &store).await;
-    }
-    let failed = match (&parsed, &worked_out) {
-        (Err(e), _) | (_, Err(e)) => Some(e.to_string()),
-        (Ok(a), Ok(b)) if !a.errors.is_empty() || !b.errors.is_empty() => Some(format!(
-            "partial ingestion: {} input(s) could not be read",
-            a.errors.len() + b.errors.len()
-        )),
-        _ => None,
-    };
-    let stats = serde_json::json!({
-        "inputs": inputs.len() + known.len(),
-        "not_read": parsed.as_ref().map(|r| r.errors.iter().map(|(i, _)| i.clone()).collect::<Vec<_>>()).unwrap_or_default(),
-    });
-    let finished = finish_run(&store, &run, failed, stats).await;
-    store.close().await;
-    finished?;
-    let (mut report, other) = (parsed?, worked_out?);
-    if let Some(derived) = derived {
-        report.derived = derived?.derived;
-    }
-    report.inputs += other.inputs;
-    report.with_lineage += other.with_lineage;
-    report.table_edges += other.table_edges;
-    report.column_edges += other.column_edges;
-    report.usage = recorded;
-    out.print(&report, |r: &IngestReport| {
-        let mut text = format!(
+        text.push_str(&format!(
             "{} inputs, {} writing tables: {} table edges, {} column edges; {} column(s) with a derived label\n",
             r.inputs, r.with_lineage, r.table_edges, r.column_edges, r.derived
-        );
+        ));
         if let Some(u) = &r.usage {
             text.push_str(&format!(
                 "{} queries recorded as usage ({} already known, replaced)\n",
@@ -424,11 +265,12 @@ async fn run_ingest(loaded: &Loaded, args: &LineageIngestArgs, out: &Output) -> 
     })?;
     // Like a partial scan: what could be read is stored, and the exit code
     // says that something was skipped.
-    if !report.errors.is_empty() {
+    let malformed = report.malformed_records();
+    if !report.errors.is_empty() || malformed > 0 {
         return Err(Failure::new(
             ErrorKind::Invalid,
             format!(
-                "ingestion partial: {} input(s) could not be read (named above); the others are stored",
+                "ingestion partial: {} input(s) could not be read, {malformed} malformed log record(s) skipped (named above); the others are stored",
                 report.errors.len()
             ),
         )

@@ -11,10 +11,10 @@ use std::time::Instant;
 use serde::Serialize;
 use signal_hook::consts::SIGINT;
 use steward_llm::{
-    CancelToken, Llm, LlmConfig, LlmError, Message, PRESETS, Prompt, Request, StopReason,
-    default_model_dir, preset, preset_path, pull,
+    CancelToken, Conversation, Llm, LlmConfig, LlmError, Message, PRESETS, Prompt, Request,
+    StopReason, preset, preset_path, pull,
 };
-use steward_types::ErrorKind;
+use steward_types::{ErrorKind, HasKind};
 
 use crate::cli::{LlmBenchArgs, LlmChatArgs, LlmCommand, LlmGenerateArgs, ModelArg, ModelCommand};
 use crate::config::Loaded;
@@ -26,13 +26,7 @@ fn llm_error(e: LlmError) -> anyhow::Error {
 }
 
 fn model_dir(loaded: &Loaded) -> std::path::PathBuf {
-    loaded
-        .config
-        .llm
-        .model_dir
-        .as_ref()
-        .map(|d| loaded.base_dir.join(d))
-        .unwrap_or_else(default_model_dir)
+    loaded.config.llm.model_dir_in(&loaded.base_dir)
 }
 
 #[derive(Serialize)]
@@ -116,7 +110,6 @@ fn load_with(
     adjust: impl FnOnce(&mut LlmConfig),
 ) -> anyhow::Result<Llm> {
     let mut config: LlmConfig = loaded.config.llm.clone();
-    config.model_dir = Some(model_dir(loaded));
     if let Some(model) = &arg.model {
         config.model = model.clone();
     }
@@ -124,8 +117,7 @@ fn load_with(
         config.threads = threads;
     }
     adjust(&mut config);
-    let path = config.model_path(&loaded.base_dir).map_err(llm_error)?;
-    tokio::task::block_in_place(|| Llm::load(&path, &config.settings())).map_err(llm_error)
+    tokio::task::block_in_place(|| config.load(&loaded.base_dir)).map_err(llm_error)
 }
 
 pub async fn run(loaded: &Loaded, command: &LlmCommand, out: &Output) -> anyhow::Result<()> {
@@ -152,7 +144,7 @@ fn chat(loaded: &Loaded, args: &LlmChatArgs) -> anyhow::Result<()> {
     if interactive {
         eprintln!("{CHAT_HELP}");
     }
-    let mut history = vec![Message::new("system", args.system.clone())];
+    let mut conversation = Conversation::new(args.system.clone());
     let stdin = std::io::stdin();
     let mut lines = stdin.lock().lines();
     loop {
@@ -162,10 +154,10 @@ fn chat(loaded: &Loaded, args: &LlmChatArgs) -> anyhow::Result<()> {
         }
         let Some(line) = lines.next() else { break };
         let line = line?;
-        match line.trim() {
+        let text = match line.trim() {
             "" | "/quit" | "/exit" => break,
             "/reset" => {
-                history.truncate(1);
+                conversation.reset();
                 println!("(history cleared)");
                 continue;
             }
@@ -173,55 +165,40 @@ fn chat(loaded: &Loaded, args: &LlmChatArgs) -> anyhow::Result<()> {
                 println!("{CHAT_HELP}");
                 continue;
             }
-            text => history.push(Message::new("user", text)),
-        }
-        let mut dropped = 0;
+            text => text.to_string(),
+        };
         interrupted.store(false, Ordering::SeqCst);
         idle.store(false, Ordering::SeqCst);
-        let result = loop {
-            let mut request = Request::new(Prompt::Chat(history.clone()), args.max_tokens);
-            request.cancel = Some(CancelToken::from_flag(Arc::clone(&interrupted)));
-            let result = tokio::task::block_in_place(|| {
-                llm.generate_streaming(&request, &mut |piece| {
-                    print!("{piece}");
-                    let _ = std::io::stdout().flush();
-                    true
-                })
-            });
-            match result {
-                // A long session outgrows the context: the oldest exchange
-                // goes, the system prompt and the new message stay.
-                Err(LlmError::PromptTooLong { .. }) if history.len() > 2 => {
-                    history.remove(1);
-                    dropped += 1;
-                    if history.len() > 2 && history[1].role == "assistant" {
-                        history.remove(1);
-                        dropped += 1;
-                    }
-                }
-                other => break other,
-            }
-        };
+        let cancel = Some(CancelToken::from_flag(Arc::clone(&interrupted)));
+        let result = tokio::task::block_in_place(|| {
+            conversation.send(&llm, &text, args.max_tokens, cancel, &mut |piece| {
+                print!("{piece}");
+                let _ = std::io::stdout().flush();
+                true
+            })
+        });
         idle.store(true, Ordering::SeqCst);
-        let generation = match result {
-            Ok(generation) => generation,
+        let reply = match result {
+            Ok(reply) => reply,
             // The message alone does not fit: say so and keep the session.
             Err(e @ LlmError::PromptTooLong { .. }) => {
-                history.pop();
                 eprintln!("error: {e}; send a shorter message");
                 continue;
             }
             Err(e) => return Err(llm_error(e)),
         };
         println!();
-        if generation.stop == StopReason::Cancelled {
+        if reply.generation.stop == StopReason::Cancelled {
             eprintln!("(reply stopped)");
         }
-        if dropped > 0 {
-            eprintln!("(the {dropped} oldest message(s) were dropped to fit the context)");
+        if reply.dropped > 0 {
+            eprintln!(
+                "(the {} oldest message(s) were dropped to fit the context)",
+                reply.dropped
+            );
         }
         if interactive {
-            let m = &generation.metrics;
+            let m = &reply.generation.metrics;
             eprintln!(
                 "({} prompt tokens, {} cached; {} generated at {:.1} tokens/s; first token after {:.0} ms)",
                 m.prompt_tokens,
@@ -231,7 +208,6 @@ fn chat(loaded: &Loaded, args: &LlmChatArgs) -> anyhow::Result<()> {
                 m.time_to_first_token_ms
             );
         }
-        history.push(Message::new("assistant", generation.text));
     }
     Ok(())
 }

@@ -1,38 +1,12 @@
-use serde::Serialize;
-use steward_store::{OpenMode, SchemaStatus, Store};
+use steward_service::{SchemaReport, migrate_catalog};
 
 use crate::cli::MigrateArgs;
 use crate::config::Loaded;
 use crate::output::Output;
 
-#[derive(Debug, Serialize)]
-struct MigrateReport {
-    store: String,
-    /// Versions applied by this run (empty with `--status`).
-    applied: Vec<i64>,
-    schema: SchemaStatus,
-}
-
 pub async fn run(loaded: &Loaded, args: &MigrateArgs, out: &Output) -> anyhow::Result<()> {
-    let store = Store::connect(
-        &loaded.store_url(),
-        &loaded.config.store,
-        OpenMode::Existing,
-    )
-    .await?;
-    let applied = if args.status {
-        Vec::new()
-    } else {
-        store.migrate().await?
-    };
-    let schema = store.schema_status().await?;
-    store.close().await;
-    let report = MigrateReport {
-        store: store.display_url().to_string(),
-        applied,
-        schema,
-    };
-    out.print(&report, |r| {
+    let report = migrate_catalog(loaded, !args.status).await?;
+    out.print(&report, |r: &SchemaReport| {
         let state = if r.schema.current > r.schema.latest {
             format!(
                 "schema version {} is newer than this steward knows ({}): upgrade steward",

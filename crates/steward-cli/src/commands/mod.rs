@@ -18,19 +18,20 @@ pub mod source;
 pub mod status;
 pub mod tables;
 
-use steward_store::{OpenMode, Store};
+use steward_service::Steward;
 
 use crate::config::Loaded;
 
-/// Opens the catalog store an initialised Steward uses (migrating it when the
-/// config allows).
-pub async fn open_store(loaded: &Loaded) -> anyhow::Result<Store> {
-    Ok(Store::open(
-        &loaded.store_url(),
-        &loaded.config.store,
-        OpenMode::Existing,
-    )
-    .await?)
+/// Runs `work` on the catalog an initialised Steward uses (migrating it
+/// when the config allows), closing it after.
+pub async fn with_steward<T>(
+    loaded: &Loaded,
+    work: impl AsyncFnOnce(&Steward) -> steward_service::Result<T>,
+) -> anyhow::Result<T> {
+    let steward = Steward::open(loaded).await?;
+    let result = work(&steward).await;
+    steward.close().await;
+    Ok(result?)
 }
 
 /// Who a steward's action is recorded as: `--by`, else `$USER`, else `steward`.
@@ -38,17 +39,6 @@ pub fn actor(by: &Option<String>) -> String {
     by.clone()
         .or_else(|| std::env::var("USER").ok())
         .unwrap_or_else(|| "steward".to_string())
-}
-
-/// Brings the search index in step after a command changed the catalog. The
-/// index is derived data: a failure here is a warning, never the command's
-/// failure.
-pub async fn refresh_index(loaded: &Loaded, store: &Store) {
-    if let Err(e) = steward_service::sync_index(store, &loaded.index_settings()).await {
-        eprintln!(
-            "warning: the search index was not updated ({e}); `steward index rebuild` rebuilds it"
-        );
-    }
 }
 
 /// The records of a JSON-lines file with their 1-based line numbers; blank

@@ -2,14 +2,11 @@
 //! steward's decision on one column).
 
 use steward_pii::Label;
-use steward_service::{
-    ClassifyOutcome, QUASI_IDENTIFIER, SensitiveColumn, StewardDecision, classify_column,
-    sensitive_columns,
-};
+use steward_service::{ClassifyOutcome, QUASI_IDENTIFIER, SensitiveColumn, StewardDecision};
 use steward_types::{ClassificationOrigin, ErrorKind};
 
 use crate::cli::{ClassifyArgs, PiiArgs};
-use crate::commands::{actor, open_store, refresh_index};
+use crate::commands::{actor, with_steward};
 use crate::config::Loaded;
 use crate::failure::Failure;
 use crate::output::Output;
@@ -20,18 +17,11 @@ fn parse_label(text: &str) -> anyhow::Result<Label> {
 }
 
 pub async fn list(loaded: &Loaded, args: &PiiArgs, out: &Output) -> anyhow::Result<()> {
-    let wanted = match args.label.as_deref() {
-        Some(l) if l.eq_ignore_ascii_case(QUASI_IDENTIFIER) => Some(QUASI_IDENTIFIER.to_string()),
-        Some(l) => Some(parse_label(l)?.to_string()),
-        None => None,
-    };
-    let store = open_store(loaded).await?;
-    let result = sensitive_columns(&store, args.source.as_deref()).await;
-    store.close().await;
-    let columns: Vec<SensitiveColumn> = result?
-        .into_iter()
-        .filter(|c| wanted.as_ref().is_none_or(|w| *w == c.label))
-        .collect();
+    let columns = with_steward(loaded, async |s| {
+        s.sensitive_columns(args.source.as_deref(), args.label.as_deref())
+            .await
+    })
+    .await?;
     out.print(&columns, human)
 }
 
@@ -73,13 +63,11 @@ pub async fn classify(loaded: &Loaded, args: &ClassifyArgs, out: &Output) -> any
         }
     };
     let by = actor(&args.by);
-    let store = open_store(loaded).await?;
-    let result = classify_column(&store, &args.column, decision, args.reason.clone(), &by).await;
-    if result.is_ok() {
-        refresh_index(loaded, &store).await;
-    }
-    store.close().await;
-    let outcome = result?;
+    let outcome = with_steward(loaded, async |s| {
+        s.classify(&args.column, decision, args.reason.clone(), &by)
+            .await
+    })
+    .await?;
     out.print(&outcome, |o: &ClassifyOutcome| {
         let what = match o.classification.verdict {
             steward_types::Verdict::Rejected => "not sensitive".to_string(),

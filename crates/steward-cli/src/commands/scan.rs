@@ -2,11 +2,11 @@ use std::io::IsTerminal;
 use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressStyle};
-use steward_service::{ScanEvent, ScanOptions, ScanReport, TableOutcome, scan};
+use steward_service::{ScanEvent, ScanOptions, ScanReport, TableOutcome};
 use steward_types::ErrorKind;
 
 use crate::cli::ScanArgs;
-use crate::commands::{open_store, refresh_index};
+use crate::commands::with_steward;
 use crate::config::Loaded;
 use crate::failure::Failure;
 use crate::output::Output;
@@ -76,35 +76,27 @@ impl Progress {
 }
 
 pub async fn run(loaded: &Loaded, args: &ScanArgs, out: &Output) -> anyhow::Result<()> {
-    let store = open_store(loaded).await?;
-    let options = ScanOptions {
-        tables: args.tables.clone(),
-        no_profile: args.no_profile,
-        sample_rows: args.sample_rows,
-        no_classify: args.no_classify,
-        pii: loaded.config.pii.clone(),
-    };
     let started = Instant::now();
     let mut progress = Progress::new(out.json());
-    let result = scan(
-        &store,
-        &loaded.config.warehouse,
-        args.source.as_deref(),
-        &options,
-        &mut |event| {
+    let result = with_steward(loaded, async |s| {
+        let options = ScanOptions {
+            tables: args.tables.clone(),
+            no_profile: args.no_profile,
+            sample_rows: args.sample_rows,
+            no_classify: args.no_classify,
+            ..s.scan_options()
+        };
+        s.scan(args.source.as_deref(), &options, &mut |event| {
             let source_done = matches!(event, ScanEvent::SourceFailed { .. });
             progress.event(event);
             if source_done {
                 progress.finish_source();
             }
-        },
-    )
+        })
+        .await
+    })
     .await;
     progress.finish_source();
-    if result.is_ok() {
-        refresh_index(loaded, &store).await;
-    }
-    store.close().await;
     let report = result?;
     let seconds = started.elapsed().as_secs_f64();
 

@@ -1,11 +1,10 @@
 //! `steward search QUERY` and `steward index rebuild|sync`.
 
 use steward_search::{SearchResults, SyncReport};
-use steward_service::{rebuild_index, search, sync_index};
 use steward_types::ErrorKind;
 
 use crate::cli::{IndexCommand, SearchArgs};
-use crate::commands::open_store;
+use crate::commands::with_steward;
 use crate::config::Loaded;
 use crate::failure::Failure;
 use crate::output::Output;
@@ -35,17 +34,11 @@ pub async fn run(loaded: &Loaded, args: &SearchArgs, out: &Output) -> anyhow::Re
         )
         .into());
     }
-    let store = open_store(loaded).await?;
-    let result = search(
-        &store,
-        &loaded.index_settings(),
-        &args.query,
-        filters,
-        args.limit,
-    )
-    .await;
-    store.close().await;
-    out.print(&result?, human)
+    let results = with_steward(loaded, async |s| {
+        s.search(&args.query, filters, args.limit).await
+    })
+    .await?;
+    out.print(&results, human)
 }
 
 /// Matched words in brackets: `Order [total] in euros`.
@@ -116,15 +109,14 @@ fn human(r: &SearchResults) -> String {
 }
 
 pub async fn index(loaded: &Loaded, command: &IndexCommand, out: &Output) -> anyhow::Result<()> {
-    let store = open_store(loaded).await?;
-    let settings = loaded.index_settings();
-    let result = match command {
-        IndexCommand::Rebuild => rebuild_index(&store, &settings).await,
-        IndexCommand::Sync => sync_index(&store, &settings).await,
-    };
-    store.close().await;
-    let report = result?;
-    let dir = settings.dir.display().to_string();
+    let (report, dir) = with_steward(loaded, async |s| {
+        let report = match command {
+            IndexCommand::Rebuild => s.rebuild_index().await,
+            IndexCommand::Sync => s.sync_index().await,
+        }?;
+        Ok((report, s.index_dir().display().to_string()))
+    })
+    .await?;
     out.print(&report, |r: &SyncReport| {
         if r.rebuilt {
             format!("search index rebuilt: {} document(s) in {dir}\n", r.added)

@@ -1,16 +1,14 @@
-use steward_service::{QUASI_IDENTIFIER, TableDetail, table_detail};
+use steward_service::{QUASI_IDENTIFIER, TableDetail};
 use steward_types::ClassificationOrigin;
 
 use crate::cli::ShowArgs;
-use crate::commands::open_store;
 use crate::commands::tables::human_bytes;
+use crate::commands::with_steward;
 use crate::config::Loaded;
 use crate::output::Output;
 
 pub async fn run(loaded: &Loaded, args: &ShowArgs, out: &Output) -> anyhow::Result<()> {
-    let store = open_store(loaded).await?;
-    let detail = table_detail(&store, &args.table).await?;
-    store.close().await;
+    let detail = with_steward(loaded, async |s| s.table(&args.table).await).await?;
     out.print(&detail, human)
 }
 

@@ -1,11 +1,10 @@
 use std::collections::BTreeMap;
 
-use steward_service::{add_source, find_source, list_sources, new_source, remove_source};
+use steward_service::{Registered, SourceRequest};
 use steward_types::{Record, Source};
-use steward_warehouse::SourceConnection;
 
 use crate::cli::{SourceAddArgs, SourceRemoveArgs};
-use crate::commands::{open_store, refresh_index};
+use crate::commands::with_steward;
 use crate::config::Loaded;
 use crate::output::Output;
 
@@ -31,38 +30,27 @@ fn absolute_url(url: &str) -> anyhow::Result<String> {
 }
 
 pub async fn add(loaded: &Loaded, args: &SourceAddArgs, out: &Output) -> anyhow::Result<()> {
-    let store = open_store(loaded).await?;
-    let url = absolute_url(&args.url)?;
-    let options: BTreeMap<String, String> = args.options.iter().cloned().collect();
-    let source = new_source(&args.name, &url, options, args.description.clone())?;
-    if args.exists_ok
-        && let Ok(existing) = find_source(&store, &args.name).await
-        && existing.url == source.url
-    {
-        store.close().await;
-        return out.print(&existing, |s| {
-            format!("source `{}` is already registered ({})", s.name, s.url)
-        });
-    }
-    if !args.no_check {
-        // Try the source before registering it, so a typo fails now rather than
-        // at the first scheduled scan.
-        SourceConnection::open(&source, &loaded.config.warehouse)
-            .await?
-            .discover()
-            .await?;
-    }
-    let source = add_source(&store, &source).await?;
-    store.close().await;
+    let request = SourceRequest {
+        name: args.name.clone(),
+        url: absolute_url(&args.url)?,
+        options: args.options.iter().cloned().collect::<BTreeMap<_, _>>(),
+        description: args.description.clone(),
+        check: !args.no_check,
+        exists_ok: args.exists_ok,
+    };
+    let registered = with_steward(loaded, async |s| s.register_source(&request).await).await?;
+    let Registered { source, existed } = registered;
     out.print(&source, |s| {
-        format!("added source `{}` ({}, {})", s.name, s.kind, s.url)
+        if existed {
+            format!("source `{}` is already registered ({})", s.name, s.url)
+        } else {
+            format!("added source `{}` ({}, {})", s.name, s.kind, s.url)
+        }
     })
 }
 
 pub async fn list(loaded: &Loaded, out: &Output) -> anyhow::Result<()> {
-    let store = open_store(loaded).await?;
-    let sources = list_sources(&store).await?;
-    store.close().await;
+    let sources = with_steward(loaded, async |s| s.sources().await).await?;
     out.print(&sources, |sources: &Vec<Record<Source>>| {
         if sources.is_empty() {
             return "no sources; add one with `steward source add NAME URL`".to_string();
@@ -87,10 +75,7 @@ pub async fn list(loaded: &Loaded, out: &Output) -> anyhow::Result<()> {
 }
 
 pub async fn remove(loaded: &Loaded, args: &SourceRemoveArgs, out: &Output) -> anyhow::Result<()> {
-    let store = open_store(loaded).await?;
-    let removed = remove_source(&store, &args.name).await?;
-    refresh_index(loaded, &store).await;
-    store.close().await;
+    let removed = with_steward(loaded, async |s| s.remove_source(&args.name).await).await?;
     out.print(&removed, |s| {
         format!(
             "removed source `{}` and what the catalog knew of it",

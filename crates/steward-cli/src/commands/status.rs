@@ -1,66 +1,12 @@
-use serde::Serialize;
-use steward_store::{Filter, SchemaStatus, Session};
-use steward_types::*;
+use steward_service::CatalogStatus;
 
-use crate::commands::open_store;
+use crate::commands::with_steward;
 use crate::config::Loaded;
 use crate::output::Output;
 
-#[derive(Debug, Serialize)]
-struct Status {
-    store: String,
-    schema: SchemaStatus,
-    counts: Counts,
-}
-
-#[derive(Debug, Serialize)]
-struct Counts {
-    sources: i64,
-    tables: i64,
-    columns: i64,
-    column_profiles: i64,
-    classifications: i64,
-    lineage_edges: i64,
-    change_events: i64,
-    policies: i64,
-    open_findings: i64,
-    job_runs: i64,
-    usage_records: i64,
-    audit_events: i64,
-}
-
-async fn count<T: steward_store::Entity>(s: &mut Session) -> steward_store::Result<i64> {
-    s.count::<T>(&Filter::all()).await
-}
-
 pub async fn run(loaded: &Loaded, out: &Output) -> anyhow::Result<()> {
-    let store = open_store(loaded).await?;
-    let schema = store.schema_status().await?;
-    let mut s = store.begin().await?;
-    let counts = Counts {
-        sources: count::<Source>(&mut s).await?,
-        tables: count::<Table>(&mut s).await?,
-        columns: count::<Column>(&mut s).await?,
-        column_profiles: count::<ColumnProfile>(&mut s).await?,
-        classifications: count::<Classification>(&mut s).await?,
-        lineage_edges: count::<LineageEdge>(&mut s).await?,
-        change_events: count::<ChangeEvent>(&mut s).await?,
-        policies: count::<PolicyRef>(&mut s).await?,
-        open_findings: s
-            .count::<Finding>(&Filter::all().eq_text("status", FindingStatus::Open.as_str()))
-            .await?,
-        job_runs: count::<JobRun>(&mut s).await?,
-        usage_records: count::<UsageRecord>(&mut s).await?,
-        audit_events: count::<AuditEvent>(&mut s).await?,
-    };
-    drop(s);
-    store.close().await;
-    let status = Status {
-        store: store.display_url().to_string(),
-        schema,
-        counts,
-    };
-    out.print(&status, |st| {
+    let status = with_steward(loaded, async |s| s.status().await).await?;
+    out.print(&status, |st: &CatalogStatus| {
         let c = &st.counts;
         let rows = [
             ("sources", c.sources),

@@ -1,14 +1,12 @@
-use steward_service::{TableSummary, list_tables};
+use steward_service::TableSummary;
 
 use crate::cli::TablesArgs;
-use crate::commands::open_store;
+use crate::commands::with_steward;
 use crate::config::Loaded;
 use crate::output::Output;
 
 pub async fn run(loaded: &Loaded, args: &TablesArgs, out: &Output) -> anyhow::Result<()> {
-    let store = open_store(loaded).await?;
-    let tables = list_tables(&store, args.source.as_deref()).await?;
-    store.close().await;
+    let tables = with_steward(loaded, async |s| s.tables(args.source.as_deref()).await).await?;
     out.print(&tables, |tables: &Vec<TableSummary>| {
         if tables.is_empty() {
             return "no tables yet; run `steward scan`".to_string();

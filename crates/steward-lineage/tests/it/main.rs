@@ -3,6 +3,8 @@
 //! written and every column edge as `src_table.src_col -> tgt_table.tgt_col`
 //! (`-> .col` for a plain SELECT's output).
 
+mod querylog;
+
 use std::collections::BTreeSet;
 
 use steward_lineage::{EdgeKind, LineageError, Schema, analyze};

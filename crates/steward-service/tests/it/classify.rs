@@ -5,7 +5,7 @@ use steward_pii::DETECTOR_VERSION;
 use steward_service::{
     QUASI_IDENTIFIER, ServiceError, StewardDecision, classify_column, effective, sensitive_columns,
 };
-use steward_types::{ClassificationOrigin, ErrorKind, Verdict};
+use steward_types::{ClassificationOrigin, ErrorKind, HasKind, Verdict};
 
 use crate::harness::{World, column};
 

@@ -94,16 +94,4 @@ pub fn column<'a>(detail: &'a TableDetail, name: &str) -> &'a steward_service::C
         })
 }
 
-pub fn env_url(var: &str) -> Option<String> {
-    match std::env::var(var) {
-        Ok(url) if !url.is_empty() => Some(url),
-        _ => {
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "{var} must be set under CI"
-            );
-            eprintln!("skipping: {var} is not set");
-            None
-        }
-    }
-}
+pub use steward_testing::env_url;

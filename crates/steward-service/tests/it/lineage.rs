@@ -210,6 +210,7 @@ async fn the_catalog_keeps_logged_sql_without_its_values() {
         bytes_scanned: Some(10),
         duration_ms: None,
         executed_at: "2026-01-02T03:04:05Z".parse().unwrap(),
+        database: None,
     };
     let secrets = ["maria.garcia@example.com", "+1 415 555 0199", "123456789"];
     let log = vec![

@@ -8,6 +8,7 @@ mod bad_input;
 mod classify;
 mod databases;
 mod drift;
+mod front_door;
 mod harness;
 mod lake;
 mod lineage;

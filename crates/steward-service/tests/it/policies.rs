@@ -78,6 +78,7 @@ async fn catalog_sample(store: &Store, sample: &steward_sample::SampleSummary) {
             bytes_scanned: v["bytes_scanned"].as_i64(),
             duration_ms: v["duration_ms"].as_i64(),
             executed_at: v["executed_at"].as_str().unwrap().parse().unwrap(),
+            database: None,
         });
         inputs.push(SqlInput {
             origin: LineageOrigin::QueryLog,

@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Debug;
+use steward_types::HasKind;
 
 use chrono::{DateTime, TimeZone, Utc};
 use serde_json::json;

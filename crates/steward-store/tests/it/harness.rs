@@ -16,19 +16,7 @@ pub struct TestStore {
 
 static SCHEMA_COUNTER: AtomicU32 = AtomicU32::new(0);
 
-pub fn pg_url() -> Option<String> {
-    match std::env::var("STEWARD_TEST_PG_URL") {
-        Ok(url) if !url.is_empty() => Some(url),
-        _ => {
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "STEWARD_TEST_PG_URL must be set under CI: the PostgreSQL backend is mandatory there"
-            );
-            eprintln!("skipping the PostgreSQL backend: STEWARD_TEST_PG_URL is not set");
-            None
-        }
-    }
-}
+pub use steward_testing::pg_url;
 
 pub async fn sqlite() -> TestStore {
     let dir = tempfile::tempdir().expect("temp dir");

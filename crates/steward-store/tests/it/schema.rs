@@ -1,6 +1,7 @@
 //! Migrations, refusing newer schemas, and opening errors.
 
 use std::time::Instant;
+use steward_types::HasKind;
 
 use sqlx::AssertSqlSafe;
 use steward_store::{OpenMode, Store, StoreConfig, StoreError};

@@ -1,6 +1,7 @@
 //! Constraints, cascades, filters and one-transaction writes of logical units.
 
 use steward_store::{Filter, StoreError};
+use steward_types::HasKind;
 use steward_types::*;
 
 use crate::crud::{column, parents, source, table};

@@ -1,5 +1,7 @@
 //! `steward.toml`, overridden by `STEWARD__SECTION__KEY` env vars, then by flags.
-//! Each crate owns its section's type; this file only composes them.
+//! Each crate owns its section's type; this crate only composes them and
+//! resolves paths, so that every surface (CLI, server, jobs) reads one
+//! configuration the same way.
 
 use std::path::{Path, PathBuf};
 
@@ -10,8 +12,9 @@ use steward_cost::CostConfig;
 use steward_llm::LlmConfig;
 use steward_pii::PiiConfig;
 use steward_policy::PolicyConfig;
+use steward_search::SearchConfig;
 use steward_store::StoreConfig;
-use steward_types::{ErrorKind, Secret};
+use steward_types::{ErrorKind, HasKind, Secret};
 use steward_warehouse::WarehouseConfig;
 
 /// The file looked for in the working directory when `--config` is not given.
@@ -31,21 +34,6 @@ pub struct StewardConfig {
     pub cost: CostConfig,
     pub llm: LlmConfig,
     pub log: LogConfig,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct SearchConfig {
-    /// Threads that build the search index. Default: the machine's cores.
-    pub threads: usize,
-}
-
-impl Default for SearchConfig {
-    fn default() -> Self {
-        Self {
-            threads: std::thread::available_parallelism().map_or(2, |n| n.get()),
-        }
-    }
 }
 
 impl Default for StewardConfig {
@@ -117,8 +105,8 @@ pub enum ConfigError {
     WorkingDir(#[source] std::io::Error),
 }
 
-impl ConfigError {
-    pub fn kind(&self) -> ErrorKind {
+impl HasKind for ConfigError {
+    fn kind(&self) -> ErrorKind {
         match self {
             Self::NotFound(_) => ErrorKind::NotFound,
             Self::Unreadable { .. } | Self::WorkingDir(_) => ErrorKind::Unavailable,
@@ -279,8 +267,6 @@ impl Loaded {
         }
     }
 
-    /// Where the search index lives and the threads that build it (never
-    /// more than the machine has).
     /// The policy section with its folders resolved against the config
     /// file's folder and threads capped at the machine's cores.
     pub fn policy_config(&self) -> PolicyConfig {
@@ -291,12 +277,9 @@ impl Loaded {
         config
     }
 
-    pub fn index_settings(&self) -> steward_service::IndexSettings {
-        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-        steward_service::IndexSettings {
-            dir: steward_service::index_dir(&self.config.data_dir),
-            threads: self.config.search.threads.clamp(1, cores),
-        }
+    /// Where the search index lives: derived data, in the data dir.
+    pub fn index_dir(&self) -> PathBuf {
+        self.config.data_dir.join("search")
     }
 
     /// The SQLite file the default store lives in.

@@ -1,0 +1,610 @@
+//! The front door: `Steward`, one value holding the catalog store and the
+//! configuration, with one method per use case. Every surface (the CLI, the
+//! server, the agents, the jobs, the SQL plugin) is "parse, call, render"
+//! over it, so a use case is written once. After a use case that changes
+//! the catalog, the context brings the search index in step itself: no
+//! surface can forget to.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use serde::Serialize;
+use steward_config::{Loaded, StewardConfig};
+use steward_policy::{EvalSettings, Evaluator, Policy, Problem, load_dir};
+use steward_search::{DocKind, Passage, SearchResults, SyncReport};
+use steward_store::{Filter, OpenMode, SchemaStatus, Session, Store};
+use steward_types::{
+    AuditEvent, ChangeEvent, Classification, Column, ColumnProfile, Finding, FindingStatus, Id,
+    JobRun, LineageEdge, ParseEnumError, PolicyRef, Record, Source, Table, UsageRecord,
+};
+use steward_warehouse::SourceConnection;
+
+use crate::error::{Result, ServiceError};
+use crate::ingestion::{IngestEvent, IngestRequest};
+use crate::search::IndexSettings;
+use crate::{
+    Annotation, Change, CheckOptions, CheckReport, ClassifyOutcome, Direction, FindingAction,
+    FindingDetail, FindingQuery, Graph, Impact, IngestReport, PropagationReport, QUASI_IDENTIFIER,
+    ScanEvent, ScanOptions, ScanReport, SensitiveColumn, StewardDecision, TableDetail,
+    TableSummary,
+};
+
+/// Steward's use cases over one catalog.
+#[derive(Debug)]
+pub struct Steward {
+    store: Store,
+    config: StewardConfig,
+    index: IndexSettings,
+}
+
+/// How many of each thing the catalog holds.
+#[derive(Debug, Clone, Serialize)]
+pub struct CatalogStatus {
+    /// The store's URL, password masked.
+    pub store: String,
+    pub schema: SchemaStatus,
+    pub counts: CatalogCounts,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CatalogCounts {
+    pub sources: i64,
+    pub tables: i64,
+    pub columns: i64,
+    pub column_profiles: i64,
+    pub classifications: i64,
+    pub lineage_edges: i64,
+    pub change_events: i64,
+    pub policies: i64,
+    pub open_findings: i64,
+    pub job_runs: i64,
+    pub usage_records: i64,
+    pub audit_events: i64,
+}
+
+/// A source to register.
+#[derive(Debug, Clone, Default)]
+pub struct SourceRequest {
+    pub name: String,
+    /// Absolute: a surface resolves a relative path against its own folder.
+    pub url: String,
+    pub options: BTreeMap<String, String>,
+    pub description: Option<String>,
+    /// Connect and list the tables before registering, so that a typo fails
+    /// now rather than at the first scan.
+    pub check: bool,
+    /// A source already registered under the name with the same URL is not
+    /// an error: it is returned as is.
+    pub exists_ok: bool,
+}
+
+/// What registering did.
+#[derive(Debug, Clone, Serialize)]
+pub struct Registered {
+    pub source: Record<Source>,
+    /// It was registered already (with `exists_ok`).
+    pub existed: bool,
+}
+
+/// Policies as read from their folders.
+#[derive(Debug, Clone, Serialize)]
+pub struct PolicyValidation {
+    pub policies: usize,
+    pub problems: Vec<Problem>,
+}
+
+/// When a waiver ends.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WaiverEnd {
+    /// This many days from now.
+    Days(i64),
+    /// An RFC 3339 time, or a date (`2027-03-31`) meaning the end of that
+    /// day, UTC.
+    Until(String),
+}
+
+impl WaiverEnd {
+    /// A waiver lasts 90 days unless told otherwise.
+    pub const DEFAULT_DAYS: i64 = 90;
+
+    /// The moment the waiver ends.
+    pub fn at(&self, now: DateTime<Utc>) -> Result<DateTime<Utc>> {
+        match self {
+            Self::Days(days) if *days <= 0 => Err(ServiceError::Invalid(
+                "a waiver lasts at least 1 day".to_string(),
+            )),
+            Self::Days(days) => Ok(now + Duration::days(*days)),
+            Self::Until(text) => {
+                if let Ok(t) = DateTime::parse_from_rfc3339(text) {
+                    return Ok(t.with_timezone(&Utc));
+                }
+                let date = NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
+                    ServiceError::Invalid(format!(
+                        "waiver end `{text}`: expected YYYY-MM-DD or an RFC 3339 time"
+                    ))
+                })?;
+                date.and_hms_opt(23, 59, 59)
+                    .map(|end| end.and_utc())
+                    .ok_or_else(|| ServiceError::Invalid(format!("waiver end `{text}`")))
+            }
+        }
+    }
+}
+
+/// Finding statuses as people write them: a status name, or `all`.
+pub fn parse_statuses(values: &[String]) -> Result<Vec<FindingStatus>> {
+    let mut out = Vec::new();
+    for v in values {
+        if v == "all" {
+            out.extend_from_slice(FindingStatus::ALL);
+            continue;
+        }
+        out.push(
+            v.parse()
+                .map_err(|e: ParseEnumError| ServiceError::Invalid(e.to_string()))?,
+        );
+    }
+    Ok(out)
+}
+
+/// A sensitivity label as people write it: a label name, or
+/// `QUASI_IDENTIFIER`.
+pub fn parse_label_filter(text: &str) -> Result<String> {
+    if text.eq_ignore_ascii_case(QUASI_IDENTIFIER) {
+        return Ok(QUASI_IDENTIFIER.to_string());
+    }
+    text.parse::<steward_pii::Label>()
+        .map(|l| l.to_string())
+        .map_err(ServiceError::Invalid)
+}
+
+/// The policies in effect (built-ins, the configured folders, then `extra`
+/// folders), and the problems met reading them. Needs no catalog.
+pub fn policies_in_effect(
+    config: &steward_policy::PolicyConfig,
+    extra: &[PathBuf],
+) -> (Vec<Policy>, Vec<Problem>) {
+    let mut dirs = config.dirs.clone();
+    dirs.extend(extra.iter().cloned());
+    crate::check::load_policies(config, &dirs)
+}
+
+/// Reads and plans every policy (of `dir`, else those in effect) against
+/// empty system tables: SQL, names and parameters are checked without a
+/// catalog.
+pub async fn validate_policies(
+    config: &steward_policy::PolicyConfig,
+    dir: Option<&Path>,
+) -> Result<PolicyValidation> {
+    let (policies, mut problems) = match dir {
+        Some(dir) if !dir.is_dir() => {
+            return Err(ServiceError::NotFound(format!(
+                "policy folder `{}`",
+                dir.display()
+            )));
+        }
+        Some(dir) => load_dir(dir),
+        None => policies_in_effect(config, &[]),
+    };
+    let evaluator = Evaluator::new(&Default::default(), EvalSettings::default())?;
+    for policy in &policies {
+        if let Err(problem) = evaluator.validate(policy).await {
+            problems.push(problem);
+        }
+    }
+    Ok(PolicyValidation {
+        policies: policies.len(),
+        problems,
+    })
+}
+
+async fn count<T: steward_store::Entity>(s: &mut Session, filter: &Filter) -> Result<i64> {
+    Ok(s.count::<T>(filter).await?)
+}
+
+impl Steward {
+    /// Opens the catalog the configuration names (applying pending schema
+    /// migrations when `store.auto_migrate` allows) and brings stored data
+    /// up to date.
+    pub async fn open(loaded: &Loaded) -> Result<Self> {
+        let store = Store::open(
+            &loaded.store_url(),
+            &loaded.config.store,
+            OpenMode::Existing,
+        )
+        .await?;
+        Self::with_store(store, loaded).await
+    }
+
+    /// A context over a store already open (a new catalog, a test's).
+    pub async fn with_store(store: Store, loaded: &Loaded) -> Result<Self> {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let mut config = loaded.config.clone();
+        config.policy = loaded.policy_config();
+        config.warehouse.threads = config.warehouse.threads.clamp(1, cores);
+        let index = IndexSettings {
+            dir: loaded.index_dir(),
+            threads: config.search.threads.clamp(1, cores),
+        };
+        if let Err(e) = crate::upgrade::upgrade_stored_data(&store).await {
+            store.close().await;
+            return Err(e);
+        }
+        Ok(Self {
+            store,
+            config,
+            index,
+        })
+    }
+
+    /// The configuration in effect (paths resolved, threads capped).
+    pub fn config(&self) -> &StewardConfig {
+        &self.config
+    }
+
+    /// The catalog store, for maintenance (migrations, benchmarks) and
+    /// tests; use cases go through the methods.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Closes the store's connections.
+    pub async fn close(self) {
+        self.store.close().await;
+    }
+
+    /// Brings the search index in step after a change. The index is derived
+    /// data: a failure is logged, never the use case's failure.
+    async fn refresh_index(&self) {
+        if let Err(e) = crate::search::sync_index(&self.store, &self.index).await {
+            tracing::warn!(
+                "the search index was not updated ({e}); rebuilding the index brings it back"
+            );
+        }
+    }
+
+    /// Runs `work` and, when it succeeded, brings the index in step.
+    async fn changing<T>(&self, work: impl Future<Output = Result<T>>) -> Result<T> {
+        let out = work.await?;
+        self.refresh_index().await;
+        Ok(out)
+    }
+
+    // --- The catalog ---------------------------------------------------
+
+    /// How many of each thing the catalog holds.
+    pub async fn status(&self) -> Result<CatalogStatus> {
+        let schema = self.store.schema_status().await?;
+        let mut s = self.store.begin().await?;
+        let all = Filter::all();
+        let counts = CatalogCounts {
+            sources: count::<Source>(&mut s, &all).await?,
+            tables: count::<Table>(&mut s, &all).await?,
+            columns: count::<Column>(&mut s, &all).await?,
+            column_profiles: count::<ColumnProfile>(&mut s, &all).await?,
+            classifications: count::<Classification>(&mut s, &all).await?,
+            lineage_edges: count::<LineageEdge>(&mut s, &all).await?,
+            change_events: count::<ChangeEvent>(&mut s, &all).await?,
+            policies: count::<PolicyRef>(&mut s, &all).await?,
+            open_findings: count::<Finding>(
+                &mut s,
+                &Filter::all().eq_text("status", FindingStatus::Open.as_str()),
+            )
+            .await?,
+            job_runs: count::<JobRun>(&mut s, &all).await?,
+            usage_records: count::<UsageRecord>(&mut s, &all).await?,
+            audit_events: count::<AuditEvent>(&mut s, &all).await?,
+        };
+        Ok(CatalogStatus {
+            store: self.store.display_url().to_string(),
+            schema,
+            counts,
+        })
+    }
+
+    // --- Sources -------------------------------------------------------
+
+    /// Registers a source (after trying it, when asked).
+    pub async fn register_source(&self, request: &SourceRequest) -> Result<Registered> {
+        let source = crate::sources::new_source(
+            &request.name,
+            &request.url,
+            request.options.clone(),
+            request.description.clone(),
+        )?;
+        if request.exists_ok
+            && let Ok(existing) = crate::sources::find_source(&self.store, &request.name).await
+            && existing.url == source.url
+        {
+            return Ok(Registered {
+                source: existing,
+                existed: true,
+            });
+        }
+        if request.check {
+            SourceConnection::open(&source, &self.config.warehouse)
+                .await?
+                .discover()
+                .await?;
+        }
+        let source = crate::sources::add_source(&self.store, &source).await?;
+        Ok(Registered {
+            source,
+            existed: false,
+        })
+    }
+
+    pub async fn sources(&self) -> Result<Vec<Record<Source>>> {
+        crate::sources::list_sources(&self.store).await
+    }
+
+    /// Removes a source and what the catalog knew of it.
+    pub async fn remove_source(&self, name: &str) -> Result<Record<Source>> {
+        self.changing(crate::sources::remove_source(&self.store, name))
+            .await
+    }
+
+    // --- Scans and tables ----------------------------------------------
+
+    /// The options of a scan with the configured classifier thresholds.
+    pub fn scan_options(&self) -> ScanOptions {
+        ScanOptions {
+            pii: self.config.pii.clone(),
+            ..ScanOptions::default()
+        }
+    }
+
+    /// Scans one source, or all, reporting progress as it goes.
+    pub async fn scan(
+        &self,
+        source: Option<&str>,
+        options: &ScanOptions,
+        on_event: &mut (dyn FnMut(ScanEvent) + Send),
+    ) -> Result<ScanReport> {
+        let report = crate::scan::scan(
+            &self.store,
+            &self.config.warehouse,
+            source,
+            options,
+            on_event,
+        )
+        .await?;
+        self.refresh_index().await;
+        Ok(report)
+    }
+
+    pub async fn tables(&self, source: Option<&str>) -> Result<Vec<TableSummary>> {
+        crate::lookup::list_tables(&self.store, source).await
+    }
+
+    pub async fn table(&self, name: &str) -> Result<TableDetail> {
+        crate::lookup::table_detail(&self.store, name).await
+    }
+
+    /// A steward sets a table's owner, description or tags.
+    pub async fn annotate(
+        &self,
+        table: &str,
+        change: &Annotation,
+        actor: &str,
+    ) -> Result<Record<Table>> {
+        self.changing(crate::annotate::annotate_table(
+            &self.store,
+            table,
+            change,
+            actor,
+        ))
+        .await
+    }
+
+    // --- Sensitive data ------------------------------------------------
+
+    /// Sensitive columns, of one source or all, of one label or all.
+    pub async fn sensitive_columns(
+        &self,
+        source: Option<&str>,
+        label: Option<&str>,
+    ) -> Result<Vec<SensitiveColumn>> {
+        let wanted = label.map(parse_label_filter).transpose()?;
+        let columns = crate::classify::sensitive_columns(&self.store, source).await?;
+        Ok(columns
+            .into_iter()
+            .filter(|c| wanted.as_ref().is_none_or(|w| *w == c.label))
+            .collect())
+    }
+
+    /// A steward's decision on a column.
+    pub async fn classify(
+        &self,
+        column: &str,
+        decision: StewardDecision,
+        reason: Option<String>,
+        decided_by: &str,
+    ) -> Result<ClassifyOutcome> {
+        self.changing(crate::classify::classify_column(
+            &self.store,
+            column,
+            decision,
+            reason,
+            decided_by,
+        ))
+        .await
+    }
+
+    // --- Lineage -------------------------------------------------------
+
+    /// Ingests query logs, models, scripts, manifests and events.
+    pub async fn ingest_lineage(
+        &self,
+        request: &IngestRequest,
+        on_event: &mut (dyn FnMut(IngestEvent) + Send),
+    ) -> Result<IngestReport> {
+        let report = crate::ingestion::ingest_lineage(
+            &self.store,
+            &self.config.pii.propagation_stops,
+            request,
+            on_event,
+        )
+        .await;
+        // Even a failed ingestion may have stored some batches.
+        self.refresh_index().await;
+        report
+    }
+
+    /// Recomputes the labels sensitive columns pass on through lineage.
+    pub async fn propagate(&self) -> Result<PropagationReport> {
+        self.changing(crate::propagate::propagate(
+            &self.store,
+            &self.config.pii.propagation_stops,
+        ))
+        .await
+    }
+
+    pub async fn lineage(&self, asset: &str, direction: Direction, depth: usize) -> Result<Graph> {
+        crate::lineage::graph(&self.store, asset, direction, depth).await
+    }
+
+    pub async fn impact(&self, asset: &str, change: Change, depth: usize) -> Result<Impact> {
+        crate::impact::impact(&self.store, asset, change, depth).await
+    }
+
+    // --- Policies and findings -----------------------------------------
+
+    /// The policies in effect (built-ins, configured folders, `extra`
+    /// folders), and the problems met reading them.
+    pub fn policies(&self, extra: &[PathBuf]) -> (Vec<Policy>, Vec<Problem>) {
+        policies_in_effect(&self.config.policy, extra)
+    }
+
+    /// See [`validate_policies`].
+    pub async fn validate_policies(&self, dir: Option<&Path>) -> Result<PolicyValidation> {
+        validate_policies(&self.config.policy, dir).await
+    }
+
+    /// Evaluates the policies in effect (and those of `extra` folders),
+    /// keeping their violations as findings.
+    pub async fn check(&self, extra: &[PathBuf], only: &[String]) -> Result<CheckReport> {
+        let (policies, problems) = self.policies(extra);
+        let options = CheckOptions {
+            now: Utc::now(),
+            only: only.to_vec(),
+        };
+        self.changing(crate::check::check(
+            &self.store,
+            &self.config.policy,
+            &self.config.cost,
+            policies,
+            problems,
+            &options,
+        ))
+        .await
+    }
+
+    pub async fn findings(&self, query: &FindingQuery) -> Result<Vec<Record<Finding>>> {
+        crate::check::list_findings(&self.store, query).await
+    }
+
+    pub async fn finding(&self, id: Id<Finding>) -> Result<FindingDetail> {
+        crate::check::finding_detail(&self.store, id).await
+    }
+
+    /// A steward acknowledges, waives or reopens a finding, with a reason.
+    pub async fn act_on_finding(
+        &self,
+        id: Id<Finding>,
+        action: FindingAction,
+        actor: &str,
+        reason: &str,
+    ) -> Result<Record<Finding>> {
+        self.changing(crate::check::act_on_finding(
+            &self.store,
+            id,
+            action,
+            actor,
+            reason,
+            Utc::now(),
+        ))
+        .await
+    }
+
+    // --- Cost ----------------------------------------------------------
+
+    pub async fn cost(&self) -> Result<steward_cost::CostReport> {
+        crate::cost::cost_report(&self.store, &self.config.cost).await
+    }
+
+    // --- Search --------------------------------------------------------
+
+    pub async fn search(
+        &self,
+        query: &str,
+        filters: Vec<(String, String)>,
+        limit: usize,
+    ) -> Result<SearchResults> {
+        crate::search::search(&self.store, &self.index, query, filters, limit).await
+    }
+
+    /// Passages for a question, tied to asset ids (what the agents read).
+    pub async fn retrieve(
+        &self,
+        question: &str,
+        k: usize,
+        kinds: &[DocKind],
+    ) -> Result<Vec<Passage>> {
+        crate::search::retrieve(&self.store, &self.index, question, k, kinds).await
+    }
+
+    pub async fn sync_index(&self) -> Result<SyncReport> {
+        crate::search::sync_index(&self.store, &self.index).await
+    }
+
+    pub async fn rebuild_index(&self) -> Result<SyncReport> {
+        crate::search::rebuild_index(&self.store, &self.index).await
+    }
+
+    /// Where the index lives.
+    pub fn index_dir(&self) -> &Path {
+        &self.index.dir
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn waivers_end_where_people_expect() {
+        let now = "2026-05-01T12:00:00Z".parse::<DateTime<Utc>>().unwrap();
+        assert_eq!(
+            WaiverEnd::Until("2026-06-30".into()).at(now).unwrap(),
+            "2026-06-30T23:59:59Z".parse::<DateTime<Utc>>().unwrap()
+        );
+        assert_eq!(
+            WaiverEnd::Days(WaiverEnd::DEFAULT_DAYS).at(now).unwrap(),
+            now + Duration::days(90)
+        );
+        assert!(WaiverEnd::Days(0).at(now).is_err());
+        assert!(
+            WaiverEnd::Until("next week".into())
+                .at(now)
+                .unwrap_err()
+                .to_string()
+                .contains("YYYY-MM-DD")
+        );
+    }
+
+    #[test]
+    fn statuses_and_labels_as_people_write_them() {
+        assert_eq!(
+            parse_statuses(&["all".into()]).unwrap(),
+            FindingStatus::ALL.to_vec()
+        );
+        assert!(parse_statuses(&["shut".into()]).is_err());
+        assert_eq!(
+            parse_label_filter("quasi_identifier").unwrap(),
+            QUASI_IDENTIFIER
+        );
+        assert!(parse_label_filter("NOT_A_LABEL").is_err());
+    }
+}

@@ -1,0 +1,369 @@
+//! Lineage ingestion as one use case: query logs, model folders, scripts,
+//! dbt manifests and OpenLineage events, given as *text and names* (a CLI
+//! reads files, the server an upload, a job a folder), read into lineage
+//! inputs and usage, then stored in one order: usage, parsed lineage, lineage
+//! that arrives worked out, derived labels. Each input has an `origin_ref`
+//! (`query_log:ID`, `model:FILE`, `dbt:UNIQUE_ID`, `sql:NAME`,
+//! `openlineage:RUN`) so that ingesting it again replaces its edges instead
+//! of adding a second copy. The run is recorded in the run history, beating
+//! between batches, so that a killed ingestion is marked interrupted.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::Serialize;
+use steward_lineage::{Lineage, LogFormat, SkippedRecord, read_query_log};
+use steward_store::Store;
+use steward_types::{JobRun, LineageOrigin, Record};
+
+use crate::error::{Result, ServiceError};
+use crate::lineage::{
+    IngestReport, KnownInput, SqlInput, analyse_inputs, model_schema, render_model, store_inputs,
+    view_inputs,
+};
+use crate::propagate::propagate;
+use crate::runs::{finish_run, start_run};
+use crate::usage::{LoggedQuery, record_usage};
+
+/// One file of a models folder.
+#[derive(Debug, Clone)]
+pub struct ModelFile {
+    /// The file's path or name (`models/orders.sql`); its stem names the model.
+    pub path: String,
+    pub text: String,
+}
+
+/// Something to read lineage from, as text with the name it goes by.
+#[derive(Debug, Clone)]
+pub enum LineageSource {
+    /// A query log in one of the formats `steward_lineage::LogFormat` names.
+    QueryLog {
+        name: String,
+        text: String,
+        format: LogFormat,
+    },
+    /// The `*.sql` files of a dbt-style models folder.
+    Models {
+        folder: String,
+        files: Vec<ModelFile>,
+    },
+    /// A SQL script.
+    Script { name: String, text: String },
+    /// A dbt `manifest.json`.
+    DbtManifest { name: String, text: String },
+    /// OpenLineage run events (JSON lines or an array).
+    OpenLineage { name: String, text: String },
+}
+
+impl LineageSource {
+    /// The name it goes by in reports.
+    pub fn name(&self) -> &str {
+        match self {
+            Self::QueryLog { name, .. }
+            | Self::Script { name, .. }
+            | Self::DbtManifest { name, .. }
+            | Self::OpenLineage { name, .. } => name,
+            Self::Models { folder, .. } => folder,
+        }
+    }
+}
+
+/// Reads a models folder's `*.sql` files (for a surface that has a folder).
+pub fn models_folder(dir: &Path) -> Result<LineageSource> {
+    let listing = std::fs::read_dir(dir)
+        .map_err(|e| ServiceError::io(format_args!("models folder {}", dir.display()), &e))?;
+    let mut paths: Vec<_> = listing
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "sql"))
+        .collect();
+    paths.sort();
+    let mut files = Vec::with_capacity(paths.len());
+    for path in paths {
+        let text =
+            std::fs::read_to_string(&path).map_err(|e| ServiceError::io(path.display(), &e))?;
+        files.push(ModelFile {
+            path: path.display().to_string(),
+            text,
+        });
+    }
+    Ok(LineageSource::Models {
+        folder: dir.display().to_string(),
+        files,
+    })
+}
+
+/// What to ingest.
+#[derive(Debug, Clone)]
+pub struct IngestRequest {
+    pub sources: Vec<LineageSource>,
+    /// Also the definitions of the views the scans found.
+    pub views: bool,
+    /// The SQL dialect of the logs, models and scripts.
+    pub dialect: String,
+}
+
+/// How one query log was read: every record accounted for.
+#[derive(Debug, Clone, Serialize)]
+pub struct LogReport {
+    pub name: String,
+    /// The format read (the one `auto` picked).
+    pub format: LogFormat,
+    pub records: usize,
+    /// Statements with a time: usage and lineage.
+    pub usage: usize,
+    /// Statements without a time: lineage only.
+    pub lineage_only: usize,
+    /// Records that are not statements, with their lines and why.
+    pub skipped: Vec<SkippedRecord>,
+}
+
+/// Progress of an ingestion.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum IngestEvent {
+    /// An input was read: `inputs` pieces of SQL or lineage from it.
+    Read { name: String, inputs: usize },
+    /// Inputs stored so far, of all.
+    Stored { done: usize, total: usize },
+}
+
+/// Lineage inputs and usage read from the sources, before anything is stored.
+#[derive(Default)]
+struct Read {
+    inputs: Vec<SqlInput>,
+    known: Vec<KnownInput>,
+    usage: Vec<LoggedQuery>,
+    logs: Vec<LogReport>,
+}
+
+fn invalid(name: &str, e: impl std::fmt::Display) -> ServiceError {
+    ServiceError::Invalid(format!("{name}: {e}"))
+}
+
+fn read_source(
+    source: &LineageSource,
+    dialect: &str,
+    read: &mut Read,
+    events: &mut Vec<IngestEvent>,
+) -> Result<()> {
+    let before = read.inputs.len() + read.known.len();
+    match source {
+        LineageSource::QueryLog { name, text, format } => {
+            let log = read_query_log(text, *format).map_err(|e| invalid(name, e))?;
+            let mut report = LogReport {
+                name: name.clone(),
+                format: log.format,
+                records: log.records,
+                usage: 0,
+                lineage_only: 0,
+                skipped: log.skipped,
+            };
+            for s in log.statements {
+                match s.executed_at {
+                    Some(executed_at) => {
+                        report.usage += 1;
+                        read.usage.push(LoggedQuery {
+                            query_id: s.query_id.clone(),
+                            user: s.user,
+                            sql: s.sql.clone(),
+                            bytes_scanned: s.bytes_scanned,
+                            duration_ms: s.duration_ms,
+                            executed_at,
+                            database: s.database,
+                        });
+                    }
+                    None => report.lineage_only += 1,
+                }
+                read.inputs.push(SqlInput {
+                    origin: LineageOrigin::QueryLog,
+                    origin_ref: format!("query_log:{}", s.query_id),
+                    sql: s.sql,
+                    dialect: dialect.to_string(),
+                });
+            }
+            read.logs.push(report);
+        }
+        LineageSource::Models { files, .. } => {
+            // Two passes: a model's `ref()` names another model's schema,
+            // which only that model's own `config()` says.
+            let stem = |path: &str| {
+                Path::new(path)
+                    .file_stem()
+                    .unwrap_or_default()
+                    .to_string_lossy()
+                    .to_string()
+            };
+            let schemas: BTreeMap<String, String> = files
+                .iter()
+                .filter_map(|f| model_schema(&f.text).map(|s| (stem(&f.path), s)))
+                .collect();
+            for file in files {
+                let (_, sql) = render_model(&stem(&file.path), &file.text, &schemas)
+                    .map_err(|e| invalid(&file.path, e))?;
+                read.inputs.push(SqlInput {
+                    origin: LineageOrigin::Dbt,
+                    origin_ref: format!("model:{}", file.path),
+                    sql,
+                    dialect: dialect.to_string(),
+                });
+            }
+        }
+        LineageSource::Script { name, text } => read.inputs.push(SqlInput {
+            origin: LineageOrigin::Steward,
+            origin_ref: format!("sql:{name}"),
+            sql: text.clone(),
+            dialect: dialect.to_string(),
+        }),
+        LineageSource::DbtManifest { name, text } => {
+            let models = steward_lineage::dbt_manifest(text).map_err(|e| invalid(name, e))?;
+            for model in models {
+                let origin_ref = format!("dbt:{}", model.unique_id);
+                match model.sql {
+                    Some(sql) => read.inputs.push(SqlInput {
+                        origin: LineageOrigin::Dbt,
+                        origin_ref,
+                        sql,
+                        dialect: dialect.to_string(),
+                    }),
+                    // Not compiled: what `depends_on` says, as table lineage.
+                    None => read.known.push(KnownInput {
+                        origin: LineageOrigin::Dbt,
+                        origin_ref,
+                        lineage: Lineage {
+                            sources: model.depends_on.into_iter().collect(),
+                            targets: [model.target].into(),
+                            warnings: vec!["dbt manifest not compiled: table lineage only".into()],
+                            ..Lineage::default()
+                        },
+                    }),
+                }
+            }
+        }
+        LineageSource::OpenLineage { name, text } => {
+            let events = steward_lineage::openlineage_events(text).map_err(|e| invalid(name, e))?;
+            for (reference, lineage) in events {
+                read.known.push(KnownInput {
+                    origin: LineageOrigin::OpenLineage,
+                    origin_ref: format!("openlineage:{reference}"),
+                    lineage,
+                });
+            }
+        }
+    }
+    events.push(IngestEvent::Read {
+        name: source.name().to_string(),
+        inputs: read.inputs.len() + read.known.len() - before,
+    });
+    Ok(())
+}
+
+/// Ingests the sources: every source is read before anything is stored (one
+/// that cannot be read at all fails the request and stores nothing); then
+/// usage, lineage and derived labels are stored, and the run recorded. An
+/// input whose SQL cannot be read is reported in `errors` and the others
+/// are stored.
+pub(crate) async fn ingest_lineage(
+    store: &Store,
+    propagation_stops: &[String],
+    request: &IngestRequest,
+    on_event: &mut (dyn FnMut(IngestEvent) + Send),
+) -> Result<IngestReport> {
+    if !steward_lineage::parse::known_dialect(&request.dialect) {
+        return Err(ServiceError::Invalid(format!(
+            "unknown dialect `{}`",
+            request.dialect
+        )));
+    }
+    // Reading logs, manifests and events is CPU work: off the async tasks.
+    let sources = request.sources.clone();
+    let dialect = request.dialect.clone();
+    let (mut read, events) = tokio::task::spawn_blocking(move || {
+        let mut read = Read::default();
+        let mut events = Vec::new();
+        for source in &sources {
+            read_source(source, &dialect, &mut read, &mut events)?;
+        }
+        Ok::<_, ServiceError>((read, events))
+    })
+    .await
+    .map_err(|e| ServiceError::stopped("reading the lineage sources", e))??;
+    for event in events {
+        on_event(event);
+    }
+    if request.views {
+        read.inputs.extend(view_inputs(store).await?);
+    }
+    if read.inputs.is_empty() && read.known.is_empty() {
+        return Err(ServiceError::Invalid(
+            "nothing to ingest: no query log, models, script, dbt manifest or OpenLineage \
+             events were given, and the scans found no views"
+                .to_string(),
+        ));
+    }
+    let mut run = start_run(store, "lineage ingest").await?;
+    let outcome = store_read(
+        store,
+        propagation_stops,
+        &request.dialect,
+        &read,
+        &mut run,
+        on_event,
+    )
+    .await;
+    let failed = match &outcome {
+        Err(e) => Some(e.to_string()),
+        Ok(r) if !r.errors.is_empty() || r.malformed_records() > 0 => Some(format!(
+            "partial ingestion: {} input(s) could not be read, {} malformed record(s) skipped",
+            r.errors.len(),
+            r.malformed_records()
+        )),
+        Ok(_) => None,
+    };
+    let stats = match &outcome {
+        Ok(r) => serde_json::json!({
+            "inputs": r.inputs,
+            "table_edges": r.table_edges,
+            "column_edges": r.column_edges,
+            "not_read": r.errors.iter().map(|(i, _)| i.clone()).collect::<Vec<_>>(),
+            "usage": r.usage.as_ref().map_or(0, |u| u.recorded),
+        }),
+        Err(_) => serde_json::json!({ "inputs": read.inputs.len() + read.known.len() }),
+    };
+    finish_run(store, &run, failed, stats).await?;
+    outcome
+}
+
+async fn store_read(
+    store: &Store,
+    propagation_stops: &[String],
+    dialect: &str,
+    read: &Read,
+    run: &mut Record<JobRun>,
+    on_event: &mut (dyn FnMut(IngestEvent) + Send),
+) -> Result<IngestReport> {
+    let usage = if read.usage.is_empty() {
+        None
+    } else {
+        Some(record_usage(store, &read.usage, dialect).await?)
+    };
+    let total = read.inputs.len() + read.known.len();
+    let mut report = IngestReport {
+        inputs: total,
+        usage,
+        logs: read.logs.clone(),
+        ..IngestReport::default()
+    };
+    let (known, errors) = analyse_inputs(store, &read.inputs).await?;
+    report.errors = errors;
+    let mut progress = crate::lineage::Progress {
+        run: Some(run),
+        on_event,
+        done: 0,
+        total,
+    };
+    store_inputs(store, &known, &mut report, &mut progress).await?;
+    store_inputs(store, &read.known, &mut report, &mut progress).await?;
+    // New lineage may carry sensitivity further: recompute derived labels.
+    report.derived = propagate(store, propagation_stops).await?.derived;
+    Ok(report)
+}

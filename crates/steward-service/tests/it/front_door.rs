@@ -1,0 +1,298 @@
+//! The front door, `Steward`, as every surface uses it: on a SQLite catalog
+//! and, when `STEWARD_TEST_PG_URL` is set (mandatory under CI), on a
+//! PostgreSQL catalog in a schema of its own.
+
+use std::path::Path;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use steward_config::{Loaded, StewardConfig};
+use steward_lineage::LogFormat;
+use steward_service::{
+    Annotation, IngestEvent, IngestRequest, LineageSource, SourceRequest, Steward, create_catalog,
+};
+use steward_store::{Filter, StoreConfig};
+use steward_types::{HasKind, JobRun, JobStatus, Secret, UsageRecord};
+
+use crate::harness::env_url;
+
+static SCHEMAS: AtomicU32 = AtomicU32::new(0);
+
+/// A configuration for a catalog at `url` (SQLite in `dir` when `None`).
+fn loaded(dir: &Path, url: Option<&str>) -> Loaded {
+    let store = match url {
+        Some(url) => StoreConfig {
+            url: Some(Secret::new(url)),
+            schema: Some(format!(
+                "front_door_{}_{}",
+                std::process::id(),
+                SCHEMAS.fetch_add(1, Ordering::SeqCst)
+            )),
+            ..StoreConfig::default()
+        },
+        None => StoreConfig::default(),
+    };
+    let mut config = StewardConfig {
+        data_dir: dir.join(".steward"),
+        store,
+        ..StewardConfig::default()
+    };
+    config.warehouse.threads = 1;
+    config.search.threads = 1;
+    Loaded {
+        config,
+        file: None,
+        base_dir: dir.to_path_buf(),
+    }
+}
+
+/// Every backend the machine has: SQLite always, PostgreSQL when set.
+fn backends() -> Vec<Option<String>> {
+    let mut out = vec![None];
+    if let Some(url) = env_url("STEWARD_TEST_PG_URL") {
+        out.push(Some(url));
+    }
+    out
+}
+
+async fn open(dir: &Path, url: Option<&str>) -> (Loaded, Steward) {
+    let loaded = loaded(dir, url);
+    std::fs::create_dir_all(&loaded.config.data_dir).unwrap();
+    create_catalog(&loaded).await.unwrap();
+    let steward = Steward::open(&loaded).await.unwrap();
+    (loaded, steward)
+}
+
+/// A file lake with `crm.customer` and `shop.orders`, registered and scanned.
+async fn with_lake(steward: &Steward, dir: &Path) {
+    let lake = dir.join("lake");
+    for (folder, file, text) in [
+        ("crm", "customer.csv", "id,name\n1,a\n2,b\n"),
+        ("shop", "orders.csv", "id,customer_id,amount\n1,1,9.5\n"),
+        ("billing", "orders.csv", "id,total\n1,3\n"),
+    ] {
+        std::fs::create_dir_all(lake.join(folder)).unwrap();
+        std::fs::write(lake.join(folder).join(file), text).unwrap();
+    }
+    let request = SourceRequest {
+        name: "lake".into(),
+        url: lake.display().to_string(),
+        check: true,
+        ..SourceRequest::default()
+    };
+    let registered = steward.register_source(&request).await.unwrap();
+    assert!(!registered.existed);
+    // Registering again with `exists_ok` is not an error.
+    let again = steward
+        .register_source(&SourceRequest {
+            exists_ok: true,
+            ..request.clone()
+        })
+        .await
+        .unwrap();
+    assert!(again.existed);
+    assert_eq!(again.source.id, registered.source.id);
+    let options = steward.scan_options();
+    steward
+        .scan(Some("lake"), &options, &mut |_| {})
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_real_warehouse_log_ingests_with_every_line_accounted_for() {
+    for url in backends() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_, steward) = open(dir.path(), url.as_deref()).await;
+        with_lake(&steward, dir.path()).await;
+        // The spelling a warehouse export has: no query id, `ts`, `db`.
+        let log = [
+            r#"{"user":"ana","ts":"2026-03-02 09:15:00","db":"crm","sql":"SELECT name FROM customer WHERE id = 7"}"#,
+            r#"{"user":"bo","ts":"2026-03-02T10:00:00Z","db":"shop","sql":"SELECT amount FROM orders"}"#,
+            r#"{"user":"bo","ts":"2026-03-02T10:05:00Z","db":"billing","sql":"SELECT total FROM orders"}"#,
+            r#"{"user":"cy","sql":"INSERT INTO crm.summary SELECT id FROM crm.customer"}"#,
+            r#"{"user":"cy","ts":"2026-03-02T11:00:00Z","status":"FAILED","sql":"SELECT * FROM nowhere"}"#,
+            r#"{"user":"dee","ts":"yesterday","sql":"SELECT 1"}"#,
+            r#"not json"#,
+        ]
+        .join("\n");
+        let request = IngestRequest {
+            sources: vec![LineageSource::QueryLog {
+                name: "export.jsonl".into(),
+                text: log.clone(),
+                format: LogFormat::Auto,
+            }],
+            views: false,
+            dialect: "generic".into(),
+        };
+        let mut events = Vec::new();
+        let report = steward
+            .ingest_lineage(&request, &mut |e| events.push(e))
+            .await
+            .unwrap();
+        let read = &report.logs[0];
+        assert_eq!(read.format, LogFormat::Jsonl);
+        assert_eq!(read.records, 7);
+        assert_eq!((read.usage, read.lineage_only), (3, 1), "{read:?}");
+        let lines: Vec<(usize, bool)> =
+            read.skipped.iter().map(|s| (s.line, s.malformed)).collect();
+        assert_eq!(lines, vec![(5, false), (6, true), (7, true)]);
+        assert_eq!(report.malformed_records(), 2);
+        assert_eq!(report.usage.as_ref().unwrap().recorded, 3);
+        assert!(
+            events
+                .iter()
+                .any(|e| matches!(e, IngestEvent::Stored { done, total } if done == total))
+        );
+
+        // Usage names tables as the catalog does, by the line's database.
+        let mut session = steward.store().begin().await.unwrap();
+        let usage = session.list::<UsageRecord>(&Filter::all()).await.unwrap();
+        let tables: Vec<Vec<String>> = usage.iter().map(|u| u.tables.clone()).collect();
+        assert_eq!(
+            tables,
+            vec![
+                vec!["crm.customer".to_string()],
+                vec!["shop.orders".to_string()],
+                vec!["billing.orders".to_string()],
+            ]
+        );
+        // ... and keeps no literal.
+        assert!(usage.iter().all(|u| !u.sql.contains('7')), "{usage:?}");
+        // The run says the ingestion was partial.
+        let runs = session.list::<JobRun>(&Filter::all()).await.unwrap();
+        let run = runs.iter().rfind(|r| r.job == "lineage ingest").unwrap();
+        assert_eq!(run.status, JobStatus::Failed);
+        assert!(run.error.as_deref().unwrap().contains("2 malformed"));
+        drop(session);
+
+        // Ids derived from the content: a second ingestion replaces.
+        let again = steward.ingest_lineage(&request, &mut |_| {}).await.unwrap();
+        assert_eq!(again.usage.as_ref().unwrap().replaced, 3);
+        let mut session = steward.store().begin().await.unwrap();
+        assert_eq!(
+            session.count::<UsageRecord>(&Filter::all()).await.unwrap(),
+            3
+        );
+        drop(session);
+        // Lineage from the line without a time.
+        let graph = steward
+            .lineage("crm.summary", steward_service::Direction::Upstream, 1)
+            .await
+            .unwrap();
+        assert!(graph.nodes.contains_key("crm.customer"), "{graph:?}");
+        steward.close().await;
+    }
+}
+
+#[tokio::test]
+async fn nothing_to_ingest_and_unreadable_inputs_store_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, steward) = open(dir.path(), None).await;
+    let nothing = IngestRequest {
+        sources: Vec::new(),
+        views: true,
+        dialect: "generic".into(),
+    };
+    let err = steward
+        .ingest_lineage(&nothing, &mut |_| {})
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), steward_types::ErrorKind::Invalid);
+    assert!(!err.to_string().contains("--"), "no CLI flag in {err}");
+    let bad = IngestRequest {
+        sources: vec![
+            LineageSource::Script {
+                name: "ok.sql".into(),
+                text: "INSERT INTO a SELECT * FROM b".into(),
+            },
+            LineageSource::DbtManifest {
+                name: "manifest.json".into(),
+                text: "{ not json".into(),
+            },
+        ],
+        views: false,
+        dialect: "generic".into(),
+    };
+    let err = steward.ingest_lineage(&bad, &mut |_| {}).await.unwrap_err();
+    assert!(err.to_string().starts_with("manifest.json:"), "{err}");
+    let status = steward.status().await.unwrap();
+    assert_eq!(status.counts.lineage_edges, 0);
+    assert_eq!(status.counts.job_runs, 0);
+    steward.close().await;
+}
+
+#[tokio::test]
+async fn the_index_follows_every_change_without_being_asked() {
+    for url in backends() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_, steward) = open(dir.path(), url.as_deref()).await;
+        with_lake(&steward, dir.path()).await;
+        let found = steward.search("customer", Vec::new(), 10).await.unwrap();
+        assert!(found.hits.iter().any(|h| h.name == "crm.customer"));
+        steward
+            .annotate(
+                "crm.customer",
+                &Annotation {
+                    description: Some("Loyalty scheme members".into()),
+                    ..Annotation::default()
+                },
+                "ana",
+            )
+            .await
+            .unwrap();
+        let found = steward.search("loyalty", Vec::new(), 10).await.unwrap();
+        assert_eq!(
+            found.hits.first().map(|h| h.name.as_str()),
+            Some("crm.customer"),
+            "{found:?}"
+        );
+        steward.remove_source("lake").await.unwrap();
+        let found = steward.search("loyalty", Vec::new(), 10).await.unwrap();
+        assert!(found.hits.is_empty(), "{found:?}");
+        steward.close().await;
+    }
+}
+
+#[tokio::test]
+async fn an_old_catalog_loses_the_values_in_its_stored_sql_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let (loaded, steward) = open(dir.path(), None).await;
+    // As a catalog written before stored SQL was normalised holds it.
+    let mut session = steward.store().begin().await.unwrap();
+    session
+        .insert(&UsageRecord {
+            query_id: Some("q1".into()),
+            user_name: Some("ana".into()),
+            sql: "SELECT * FROM crm.customer WHERE email = 'ana@example.com' AND id = 42".into(),
+            tables: vec!["crm.customer".into()],
+            bytes_scanned: None,
+            duration_ms: None,
+            executed_at: "2026-01-01T00:00:00Z".parse().unwrap(),
+        })
+        .await
+        .unwrap();
+    session.commit().await.unwrap();
+    steward.close().await;
+    let file = dir.path().join(".steward/catalog.db");
+    let db = rusqlite::Connection::open(&file).unwrap();
+    db.execute("DELETE FROM data_upgrades", []).unwrap();
+    drop(db);
+
+    let steward = Steward::open(&loaded).await.unwrap();
+    let mut session = steward.store().begin().await.unwrap();
+    let usage = session.list::<UsageRecord>(&Filter::all()).await.unwrap();
+    assert_eq!(
+        usage[0].sql,
+        "SELECT * FROM crm.customer WHERE email = ? AND id = ?"
+    );
+    let updated = usage[0].updated_at;
+    drop(session);
+    steward.close().await;
+    // Applied once: the next open rewrites nothing.
+    let steward = Steward::open(&loaded).await.unwrap();
+    let mut session = steward.store().begin().await.unwrap();
+    let usage = session.list::<UsageRecord>(&Filter::all()).await.unwrap();
+    assert_eq!(usage[0].updated_at, updated);
+    drop(session);
+    steward.close().await;
+}

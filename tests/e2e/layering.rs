@@ -119,8 +119,8 @@ const NOT_IN_COMMANDS: &[&str] = &[
     "analyze(",
     "SearchIndex",
     "read_query_log",
-    "dbt_manifest",
-    "openlineage_events",
+    "dbt_manifest(",
+    "openlineage_events(",
     "steward_service::sync_index",
 ];
 

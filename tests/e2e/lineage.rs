@@ -206,7 +206,7 @@ fn view_definitions_found_by_a_scan_become_lineage() {
 }
 
 #[test]
-fn a_bad_json_lines_file_is_named_with_its_line_and_nothing_is_ingested() {
+fn a_bad_log_line_is_named_with_its_line_and_the_good_ones_are_ingested() {
     let w = Workdir::new();
     w.run(&["init"]).ok();
     std::fs::write(
@@ -214,15 +214,23 @@ fn a_bad_json_lines_file_is_named_with_its_line_and_nothing_is_ingested() {
         "{\"query_id\": \"q1\", \"sql\": \"CREATE TABLE b AS SELECT x FROM a\"}\n\n{\"query_id\": 2\n",
     )
     .unwrap();
-    let failed = w
+    let partial = w
         .run(&["lineage", "ingest", "--query-log", "log.jsonl"])
         .fails_with(2);
     assert!(
-        failed.stderr.contains("log.jsonl: line 3"),
+        partial.stdout.contains("log.jsonl (jsonl): 2 record(s)")
+            && partial.stdout.contains("line 3: not JSON"),
         "{}",
-        failed.stderr
+        partial.stdout
     );
-    w.run(&["lineage", "a"]).fails_with(2);
+    assert!(
+        partial.stderr.contains("1 malformed log record(s)"),
+        "{}",
+        partial.stderr
+    );
+    // The good line is stored.
+    let down = w.run(&["lineage", "a", "--json"]).ok().json();
+    assert_eq!(down["nodes"]["b"], 1, "{down}");
     let missing = w
         .run(&["bench", "search", "--questions", "nowhere.jsonl"])
         .fails_with(2);

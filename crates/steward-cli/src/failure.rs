@@ -52,6 +52,24 @@ pub fn kind_of(error: &anyhow::Error) -> ErrorKind {
     ErrorKind::Internal
 }
 
+/// What to type next, for the errors the library crates describe without
+/// naming a command (they serve every surface, not only this one).
+fn hint(error: &anyhow::Error) -> Option<&'static str> {
+    let store = error.chain().find_map(|cause| {
+        cause.downcast_ref::<StoreError>().or_else(|| {
+            match cause.downcast_ref::<steward_service::ServiceError>() {
+                Some(steward_service::ServiceError::Store(e)) => Some(e),
+                _ => None,
+            }
+        })
+    })?;
+    match store {
+        StoreError::NotInitialised { .. } => Some("run `steward init` first"),
+        StoreError::SchemaBehind { .. } => Some("run `steward migrate`"),
+        _ => None,
+    }
+}
+
 /// 0 ok, 1 findings at or above `--fail-on`, 2 usage or input error, 3 internal error.
 pub fn exit_code(kind: ErrorKind) -> ExitCode {
     match kind {
@@ -66,7 +84,11 @@ pub fn exit_code(kind: ErrorKind) -> ExitCode {
 
 pub fn report(error: &anyhow::Error, json: bool) -> ExitCode {
     let kind = kind_of(error);
-    let message = message(error);
+    let mut message = message(error);
+    if let Some(hint) = hint(error) {
+        message.push_str("; ");
+        message.push_str(hint);
+    }
     eprintln!("error: {message}");
     if json {
         let body = serde_json::json!({"error": {"kind": kind, "message": message}});

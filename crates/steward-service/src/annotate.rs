@@ -34,7 +34,7 @@ pub async fn annotate_table(
         && change.remove_tags.is_empty()
     {
         return Err(ServiceError::Invalid(
-            "nothing to change: give --owner, --description, --tag or --untag".to_string(),
+            "nothing to change: no owner, description or tag given".to_string(),
         ));
     }
     let tag = |t: &String| -> Result<String> {

@@ -244,7 +244,7 @@ pub async fn classify_column(
         StewardDecision::Reject => {
             if reason.as_deref().is_none_or(|r| r.trim().is_empty()) {
                 return Err(ServiceError::Invalid(
-                    "a rejection needs a reason (--reason TEXT), kept for the next steward".into(),
+                    "a rejection needs a reason, kept for the next steward".into(),
                 ));
             }
             (

@@ -507,7 +507,7 @@ pub async fn graph(store: &Store, name: &str, direction: Direction, depth: usize
     }
     if out.edges.is_empty() {
         return Err(ServiceError::NotFound(format!(
-            "lineage for `{name}` (ingest some with `steward lineage ingest`)"
+            "lineage for `{name}` (none was ingested that names it)"
         )));
     }
     Ok(out)

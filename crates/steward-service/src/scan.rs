@@ -115,20 +115,20 @@ pub async fn scan(
     options: &ScanOptions,
     on_event: &mut (dyn FnMut(ScanEvent) + Send),
 ) -> Result<ScanReport> {
-    let pattern =
-        match &options.tables {
-            Some(glob) => Some(glob::Pattern::new(glob).map_err(|e| {
-                ServiceError::Invalid(format!("bad --tables pattern `{glob}`: {e}"))
-            })?),
-            None => None,
-        };
+    let pattern = match &options.tables {
+        Some(glob) => Some(
+            glob::Pattern::new(glob)
+                .map_err(|e| ServiceError::Invalid(format!("bad table pattern `{glob}`: {e}")))?,
+        ),
+        None => None,
+    };
     let sources = match source {
         Some(name) => vec![find_source(store, name).await?],
         None => list_sources(store).await?,
     };
     if sources.is_empty() {
         return Err(ServiceError::Invalid(
-            "no sources to scan; add one with `steward source add NAME URL`".into(),
+            "no sources to scan; register one first".into(),
         ));
     }
 

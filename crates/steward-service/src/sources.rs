@@ -61,7 +61,7 @@ pub fn new_source(
     let kind = kind_of_url(url)?;
     if redact_url(url) != url {
         return Err(ServiceError::Invalid(format!(
-            "source url `{}` carries a credential; keep credentials in env vars (see `steward source add --help`)",
+            "source url `{}` carries a credential; keep credentials in env vars (the source's `password_env` option names one)",
             redact_url(url)
         )));
     }

@@ -7,7 +7,7 @@ pub enum StoreError {
     #[error("invalid store url `{url}`: {reason}")]
     InvalidUrl { url: String, reason: String },
 
-    #[error("catalog database `{path}` does not exist; run `steward init` first")]
+    #[error("catalog database `{path}` does not exist; initialise the catalog first")]
     NotInitialised { path: String },
 
     #[error("cannot open catalog store `{url}`: {reason}")]
@@ -20,7 +20,7 @@ pub enum StoreError {
     SchemaTooNew { found: i64, known: i64 },
 
     #[error(
-        "catalog store schema is not up to date (at version {found}, this steward needs {known}); run `steward migrate`"
+        "catalog store schema is not up to date (at version {found}, this steward needs {known}); migrate the catalog first"
     )]
     SchemaBehind { found: i64, known: i64 },
 

@@ -691,7 +691,7 @@ fn db_params(source: &Source) -> Result<DbParams> {
     let url = url::Url::parse(&source.url).map_err(|e| invalid(e.to_string()))?;
     if url.password().is_some() {
         return Err(invalid(format!(
-            "passwords do not belong in source URLs; set {} or name another env var with --option password_env=VAR",
+            "passwords do not belong in source URLs; set {} or name another env var in the source's `password_env` option",
             default_password_env(&source.name)
         )));
     }

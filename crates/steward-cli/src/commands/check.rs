@@ -26,6 +26,17 @@ fn severity(text: &str) -> anyhow::Result<Severity> {
 }
 
 pub async fn annotate(loaded: &Loaded, args: &AnnotateArgs, out: &Output) -> anyhow::Result<()> {
+    if args.owner.is_none()
+        && args.description.is_none()
+        && args.tag.is_empty()
+        && args.untag.is_empty()
+    {
+        return Err(Failure::new(
+            ErrorKind::Invalid,
+            "nothing to change: give --owner, --description, --tag or --untag",
+        )
+        .into());
+    }
     let change = Annotation {
         owner: args.owner.clone(),
         description: args.description.clone(),

@@ -55,6 +55,13 @@ fn human(columns: &Vec<SensitiveColumn>) -> String {
 pub async fn classify(loaded: &Loaded, args: &ClassifyArgs, out: &Output) -> anyhow::Result<()> {
     let decision = match (&args.label, args.reject) {
         (Some(label), false) => StewardDecision::Label(parse_label(label)?),
+        (None, true) if args.reason.as_deref().is_none_or(|r| r.trim().is_empty()) => {
+            return Err(Failure::new(
+                ErrorKind::Invalid,
+                "a rejection needs a reason, kept for the next steward: give --reason TEXT",
+            )
+            .into());
+        }
         (None, true) => StewardDecision::Reject,
         _ => {
             return Err(

@@ -104,7 +104,7 @@ async fn a_store_opened_without_auto_migrate_must_be_current() {
         matches!(err, StoreError::SchemaBehind { found: 0, .. }),
         "{err:?}"
     );
-    assert!(err.to_string().contains("run `steward migrate`"), "{err}");
+    assert!(err.to_string().contains("migrate the catalog"), "{err}");
     let store = Store::connect(&url, &manual, OpenMode::Existing)
         .await
         .unwrap();
@@ -128,7 +128,7 @@ async fn a_missing_sqlite_catalog_is_not_created_behind_the_users_back() {
         .unwrap_err();
     assert!(matches!(err, StoreError::NotInitialised { .. }), "{err:?}");
     assert_eq!(err.kind(), ErrorKind::NotFound);
-    assert!(err.to_string().contains("run `steward init`"), "{err}");
+    assert!(err.to_string().contains("initialise the catalog"), "{err}");
     assert!(!path.exists());
 }
 

@@ -7,10 +7,12 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::Serialize;
 use steward_config::{Loaded, StewardConfig};
+use steward_llm::LanguageModel;
 use steward_policy::{EvalSettings, Evaluator, Policy, Problem, load_dir};
 use steward_search::{DocKind, Passage, SearchResults, SyncReport};
 use steward_store::{Filter, OpenMode, SchemaStatus, Session, Store};
@@ -21,6 +23,7 @@ use steward_types::{
 use steward_warehouse::SourceConnection;
 
 use crate::error::{Result, ServiceError};
+use crate::executor::CpuRuntime;
 use crate::ingestion::{IngestEvent, IngestRequest};
 use crate::search::IndexSettings;
 use crate::{
@@ -31,11 +34,52 @@ use crate::{
 };
 
 /// Steward's use cases over one catalog.
-#[derive(Debug)]
 pub struct Steward {
     store: Store,
     config: StewardConfig,
     index: IndexSettings,
+    /// Where DataFusion's work (profiles, checks, cost plans) runs.
+    cpu: CpuRuntime,
+    /// The moment use cases stamp (tests travel in time).
+    clock: Clock,
+    /// The local model, for the use cases that ask it (the agents).
+    model: Option<Arc<dyn LanguageModel>>,
+}
+
+impl std::fmt::Debug for Steward {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Steward")
+            .field("store", &self.store)
+            .field("index", &self.index)
+            .field("model", &self.model.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Now, as the use cases see it.
+#[derive(Clone)]
+pub struct Clock(Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>);
+
+impl Clock {
+    /// The system clock.
+    pub fn system() -> Self {
+        Self(Arc::new(Utc::now))
+    }
+
+    /// A clock that always says `at`.
+    pub fn fixed(at: DateTime<Utc>) -> Self {
+        Self(Arc::new(move || at))
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        (self.0)()
+    }
+}
+
+impl std::fmt::Debug for Clock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Clock({})", self.now())
+    }
 }
 
 /// How many of each thing the catalog holds.
@@ -227,6 +271,13 @@ impl Steward {
             dir: loaded.index_dir(),
             threads: config.search.threads.clamp(1, cores),
         };
+        let cpu = match CpuRuntime::new(config.warehouse.threads) {
+            Ok(cpu) => cpu,
+            Err(e) => {
+                store.close().await;
+                return Err(e);
+            }
+        };
         if let Err(e) = crate::upgrade::upgrade_stored_data(&store).await {
             store.close().await;
             return Err(e);
@@ -235,7 +286,32 @@ impl Steward {
             store,
             config,
             index,
+            cpu,
+            clock: Clock::system(),
+            model: None,
         })
+    }
+
+    /// The same context with another clock.
+    pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// The same context with a local model for the use cases that ask one.
+    pub fn with_model(mut self, model: Arc<dyn LanguageModel>) -> Self {
+        self.model = Some(model);
+        self
+    }
+
+    /// The local model, when one was given.
+    pub fn model(&self) -> Option<&Arc<dyn LanguageModel>> {
+        self.model.as_ref()
+    }
+
+    /// Now, by this context's clock.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
     }
 
     /// The configuration in effect (paths resolved, threads capped).
@@ -362,16 +438,22 @@ impl Steward {
         options: &ScanOptions,
         on_event: &mut (dyn FnMut(ScanEvent) + Send),
     ) -> Result<ScanReport> {
-        let report = crate::scan::scan(
-            &self.store,
-            &self.config.warehouse,
-            source,
-            options,
-            on_event,
-        )
-        .await?;
+        let (sender, events) = tokio::sync::mpsc::unbounded_channel();
+        let (store, config) = (self.store.clone(), self.config.warehouse.clone());
+        let (source, options) = (source.map(str::to_string), options.clone());
+        let work = async move {
+            crate::scan::scan(&store, &config, source.as_deref(), &options, &mut |event| {
+                let _ = sender.send(event);
+            })
+            .await
+        };
+        let report = self
+            .cpu
+            .run_with_events("the scan", work, events, on_event)
+            .await;
+        // A failed scan may have stored some tables.
         self.refresh_index().await;
-        Ok(report)
+        report
     }
 
     pub async fn tables(&self, source: Option<&str>) -> Result<Vec<TableSummary>> {
@@ -487,18 +569,15 @@ impl Steward {
     pub async fn check(&self, extra: &[PathBuf], only: &[String]) -> Result<CheckReport> {
         let (policies, problems) = self.policies(extra);
         let options = CheckOptions {
-            now: Utc::now(),
+            now: self.now(),
             only: only.to_vec(),
         };
-        self.changing(crate::check::check(
-            &self.store,
-            &self.config.policy,
-            &self.config.cost,
-            policies,
-            problems,
-            &options,
-        ))
-        .await
+        let store = self.store.clone();
+        let (policy, cost) = (self.config.policy.clone(), self.config.cost.clone());
+        let work = async move {
+            crate::check::check(&store, &policy, &cost, policies, problems, &options).await
+        };
+        self.changing(self.cpu.run("the policy check", work)).await
     }
 
     pub async fn findings(&self, query: &FindingQuery) -> Result<Vec<Record<Finding>>> {
@@ -523,7 +602,7 @@ impl Steward {
             action,
             actor,
             reason,
-            Utc::now(),
+            self.now(),
         ))
         .await
     }
@@ -531,7 +610,12 @@ impl Steward {
     // --- Cost ----------------------------------------------------------
 
     pub async fn cost(&self) -> Result<steward_cost::CostReport> {
-        crate::cost::cost_report(&self.store, &self.config.cost).await
+        let (store, config) = (self.store.clone(), self.config.cost.clone());
+        self.cpu
+            .run("the cost report", async move {
+                crate::cost::cost_report(&store, &config).await
+            })
+            .await
     }
 
     // --- Search --------------------------------------------------------

@@ -8,6 +8,7 @@ mod classify;
 mod context;
 mod cost;
 mod error;
+mod executor;
 mod guard;
 mod impact;
 mod ingestion;
@@ -32,8 +33,8 @@ pub use classify::{
     classify_column, column_verdicts, effective, sensitive_columns,
 };
 pub use context::{
-    CatalogCounts, CatalogStatus, PolicyValidation, Registered, SourceRequest, Steward, WaiverEnd,
-    parse_label_filter, parse_statuses, policies_in_effect, validate_policies,
+    CatalogCounts, CatalogStatus, Clock, PolicyValidation, Registered, SourceRequest, Steward,
+    WaiverEnd, parse_label_filter, parse_statuses, policies_in_effect, validate_policies,
 };
 pub use cost::cost_report;
 pub use error::{Result, ServiceError};

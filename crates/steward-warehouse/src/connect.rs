@@ -396,7 +396,11 @@ impl SourceConnection {
     /// A read error of a file table, replaced by where the first bad record
     /// really is when its files, read again, show one (the readers' own
     /// messages count lines within a chunk and may name no file).
-    async fn located(&self, table: &TableRef, error: &dyn std::fmt::Display) -> WarehouseError {
+    async fn located(
+        &self,
+        table: &TableRef,
+        error: &(dyn std::fmt::Display + Sync),
+    ) -> WarehouseError {
         if let Backend::Files {
             store,
             url_root,

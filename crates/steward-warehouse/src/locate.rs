@@ -19,7 +19,7 @@ use crate::files::{FileFormat, FileTable};
 /// reads cleanly here (the error was of another kind).
 pub(crate) async fn first_bad_record(
     store: &Arc<dyn ObjectStore>,
-    locate: &dyn Fn(&str) -> Option<ObjectPath>,
+    locate: &(dyn Fn(&str) -> Option<ObjectPath> + Sync),
     table: &FileTable,
     format: FileFormat,
 ) -> Option<String> {
@@ -60,7 +60,7 @@ async fn read_lines(
     store: &Arc<dyn ObjectStore>,
     location: &ObjectPath,
     gzip: bool,
-    feed: &mut dyn FnMut(&[u8]) -> Result<(), String>,
+    feed: &mut (dyn FnMut(&[u8]) -> Result<(), String> + Send),
 ) -> Result<(), String> {
     let mut stream = store
         .get(location)

@@ -70,6 +70,26 @@ fn hint(error: &anyhow::Error) -> Option<&'static str> {
     }
 }
 
+/// How a command that judges (a check, a validation) ended when it ran.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// Nothing to report.
+    Clean,
+    /// Findings at or above the severity asked to fail on.
+    Findings,
+    /// Some of the input (a policy) could not be used; the rest was.
+    Partial,
+}
+
+/// A verdict's exit code: 0 clean, 1 findings, 2 partial (as an input error).
+pub fn verdict_code(verdict: Verdict) -> ExitCode {
+    match verdict {
+        Verdict::Clean => ExitCode::SUCCESS,
+        Verdict::Findings => ExitCode::from(1),
+        Verdict::Partial => exit_code(ErrorKind::Invalid),
+    }
+}
+
 /// 0 ok, 1 findings at or above `--fail-on`, 2 usage or input error, 3 internal error.
 pub fn exit_code(kind: ErrorKind) -> ExitCode {
     match kind {

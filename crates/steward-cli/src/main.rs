@@ -67,12 +67,20 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Show(args) => commands::show::run(&loaded, &args, &out).await?,
         Command::DemoData(args) => commands::demo_data::run(&args, &out)?,
         Command::Annotate(args) => commands::check::annotate(&loaded, &args, &out).await?,
-        Command::Check(args) => return commands::check::run(&loaded, &args, &out).await,
+        Command::Check(args) => {
+            return Ok(failure::verdict_code(
+                commands::check::run(&loaded, &args, &out).await?,
+            ));
+        }
         Command::Findings(args) => commands::check::findings(&loaded, &args, &out).await?,
         Command::Cost(args) => commands::cost::run(&loaded, &args, &out).await?,
         Command::Model(command) => commands::llm::model(&loaded, &command, &out).await?,
         Command::Llm(command) => commands::llm::run(&loaded, &command, &out).await?,
-        Command::Policy(command) => return commands::check::policy(&loaded, &command, &out).await,
+        Command::Policy(command) => {
+            return Ok(failure::verdict_code(
+                commands::check::policy(&loaded, &command, &out).await?,
+            ));
+        }
         Command::Search(args) => commands::search::run(&loaded, &args, &out).await?,
         Command::Index(command) => commands::search::index(&loaded, &command, &out).await?,
         Command::Bench(BenchCommand::Profile(args)) => {

@@ -150,6 +150,14 @@ pub struct PolicyRun {
     pub error: Option<String>,
 }
 
+/// Progress of a check: a policy evaluated, of all.
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckEvent {
+    pub done: usize,
+    pub total: usize,
+    pub policy: PolicyRun,
+}
+
 /// What a check did.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct CheckReport {
@@ -187,6 +195,7 @@ pub async fn check(
     policies: Vec<Policy>,
     mut problems: Vec<Problem>,
     options: &CheckOptions,
+    on_event: &mut (dyn FnMut(CheckEvent) + Send),
 ) -> Result<CheckReport> {
     let policies: Vec<Policy> = if options.only.is_empty() {
         policies
@@ -215,16 +224,22 @@ pub async fn check(
 
     let mut runs = Vec::new();
     let mut results = Vec::new();
-    for policy in &policies {
+    for (done, policy) in policies.iter().enumerate() {
         let outcome = evaluator.evaluate(policy).await;
-        runs.push(PolicyRun {
+        let run = PolicyRun {
             id: policy.id.clone(),
             title: policy.title.clone(),
             severity: policy.severity,
             origin: policy.origin.clone(),
             violations: outcome.as_ref().map_or(0, Vec::len),
             error: outcome.as_ref().err().map(|p| p.to_string()),
+        };
+        on_event(CheckEvent {
+            done: done + 1,
+            total: policies.len(),
+            policy: run.clone(),
         });
+        runs.push(run);
         match outcome {
             Ok(violations) => results.push((policy, violations)),
             Err(problem) => {

@@ -27,10 +27,10 @@ use crate::executor::CpuRuntime;
 use crate::ingestion::{IngestEvent, IngestRequest};
 use crate::search::IndexSettings;
 use crate::{
-    Annotation, Change, CheckOptions, CheckReport, ClassifyOutcome, Direction, FindingAction,
-    FindingDetail, FindingQuery, Graph, Impact, IngestReport, PropagationReport, QUASI_IDENTIFIER,
-    ScanEvent, ScanOptions, ScanReport, SensitiveColumn, StewardDecision, TableDetail,
-    TableSummary,
+    Annotation, Change, CheckEvent, CheckOptions, CheckReport, ClassifyOutcome, Direction,
+    FindingAction, FindingDetail, FindingQuery, Graph, Impact, IngestReport, PropagationReport,
+    QUASI_IDENTIFIER, ScanEvent, ScanOptions, ScanReport, SensitiveColumn, StewardDecision,
+    TableDetail, TableSummary,
 };
 
 /// Steward's use cases over one catalog.
@@ -566,7 +566,12 @@ impl Steward {
 
     /// Evaluates the policies in effect (and those of `extra` folders),
     /// keeping their violations as findings.
-    pub async fn check(&self, extra: &[PathBuf], only: &[String]) -> Result<CheckReport> {
+    pub async fn check(
+        &self,
+        extra: &[PathBuf],
+        only: &[String],
+        on_event: &mut (dyn FnMut(CheckEvent) + Send),
+    ) -> Result<CheckReport> {
         let (policies, problems) = self.policies(extra);
         let options = CheckOptions {
             now: self.now(),
@@ -574,10 +579,26 @@ impl Steward {
         };
         let store = self.store.clone();
         let (policy, cost) = (self.config.policy.clone(), self.config.cost.clone());
+        let (sender, events) = tokio::sync::mpsc::unbounded_channel();
         let work = async move {
-            crate::check::check(&store, &policy, &cost, policies, problems, &options).await
+            crate::check::check(
+                &store,
+                &policy,
+                &cost,
+                policies,
+                problems,
+                &options,
+                &mut |event| {
+                    let _ = sender.send(event);
+                },
+            )
+            .await
         };
-        self.changing(self.cpu.run("the policy check", work)).await
+        self.changing(
+            self.cpu
+                .run_with_events("the policy check", work, events, on_event),
+        )
+        .await
     }
 
     pub async fn findings(&self, query: &FindingQuery) -> Result<Vec<Record<Finding>>> {

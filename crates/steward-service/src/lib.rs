@@ -25,7 +25,7 @@ mod usage;
 
 pub use annotate::{Annotation, annotate_table};
 pub use check::{
-    CheckOptions, CheckReport, FindingAction, FindingDetail, FindingQuery, PolicyRun,
+    CheckEvent, CheckOptions, CheckReport, FindingAction, FindingDetail, FindingQuery, PolicyRun,
     act_on_finding, check, finding_detail, list_findings, load_policies, snapshot,
 };
 pub use classify::{

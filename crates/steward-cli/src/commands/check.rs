@@ -3,7 +3,6 @@
 //! (owner, description) policies ask about.
 
 use std::fmt::Write as _;
-use std::process::ExitCode;
 
 use chrono::Utc;
 use serde::Serialize;
@@ -16,7 +15,7 @@ use steward_types::{ErrorKind, Finding, HasKind, Id, Record, Severity, Table};
 use crate::cli::{AnnotateArgs, CheckArgs, FindingsArgs, FindingsCommand, PolicyCommand};
 use crate::commands::{actor, with_steward};
 use crate::config::Loaded;
-use crate::failure::Failure;
+use crate::failure::{Failure, Verdict};
 use crate::output::Output;
 
 fn severity(text: &str) -> anyhow::Result<Severity> {
@@ -63,9 +62,21 @@ pub async fn annotate(loaded: &Loaded, args: &AnnotateArgs, out: &Output) -> any
     })
 }
 
-pub async fn run(loaded: &Loaded, args: &CheckArgs, out: &Output) -> anyhow::Result<ExitCode> {
+pub async fn run(loaded: &Loaded, args: &CheckArgs, out: &Output) -> anyhow::Result<Verdict> {
     let fail_on = args.fail_on.as_deref().map(severity).transpose()?;
-    let report = with_steward(loaded, async |s| s.check(&args.dirs, &args.policies).await).await?;
+    let report = with_steward(loaded, async |s| {
+        s.check(&args.dirs, &args.policies, &mut |event| {
+            tracing::info!(
+                "policy {} ({}/{}): {} violation(s)",
+                event.policy.id,
+                event.done,
+                event.total,
+                event.policy.violations
+            );
+        })
+        .await
+    })
+    .await?;
     for problem in &report.problems {
         eprintln!("warning: policy skipped: {problem}");
     }
@@ -80,11 +91,11 @@ pub async fn run(loaded: &Loaded, args: &CheckArgs, out: &Output) -> anyhow::Res
             "{failing} finding(s) at or above {}",
             fail_on.map_or(String::new(), |s| s.to_string())
         );
-        ExitCode::from(1)
+        Verdict::Findings
     } else if !report.problems.is_empty() {
-        ExitCode::from(2)
+        Verdict::Partial
     } else {
-        ExitCode::SUCCESS
+        Verdict::Clean
     })
 }
 
@@ -321,7 +332,7 @@ pub async fn policy(
     loaded: &Loaded,
     command: &PolicyCommand,
     out: &Output,
-) -> anyhow::Result<ExitCode> {
+) -> anyhow::Result<Verdict> {
     match command {
         PolicyCommand::List => {
             let (policies, problems) = policies_in_effect(&loaded.policy_config(), &[]);
@@ -354,7 +365,7 @@ pub async fn policy(
                 }
                 text
             })?;
-            Ok(ExitCode::SUCCESS)
+            Ok(Verdict::Clean)
         }
         PolicyCommand::Validate { dir } => {
             let report = validate_policies(&loaded.policy_config(), dir.as_deref()).await?;
@@ -372,9 +383,9 @@ pub async fn policy(
                 text
             })?;
             Ok(if report.problems.is_empty() {
-                ExitCode::SUCCESS
+                Verdict::Clean
             } else {
-                ExitCode::from(2)
+                Verdict::Partial
             })
         }
     }

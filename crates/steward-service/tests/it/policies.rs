@@ -182,6 +182,7 @@ impl Catalog {
             policies,
             problems,
             &options,
+            &mut |_| {},
         )
         .await
         .unwrap();
@@ -568,6 +569,7 @@ async fn every_built_in_policy_runs_on_the_sample() {
         policies,
         vec![],
         &options,
+        &mut |_| {},
     )
     .await
     .unwrap();
@@ -748,6 +750,7 @@ async fn a_broken_policy_is_reported_and_its_findings_are_left_alone() {
         policies,
         problems,
         &options,
+        &mut |_| {},
     )
     .await
     .unwrap();

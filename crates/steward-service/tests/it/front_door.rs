@@ -296,3 +296,116 @@ async fn an_old_catalog_loses_the_values_in_its_stored_sql_once() {
     drop(session);
     steward.close().await;
 }
+
+#[tokio::test]
+async fn governance_through_the_front_door() {
+    for url in backends() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_, steward) = open(dir.path(), url.as_deref()).await;
+        let people = dir.path().join("lake/people");
+        std::fs::create_dir_all(&people).unwrap();
+        let mut csv = String::from("id,email\n");
+        for i in 0..40 {
+            csv.push_str(&format!("{i},member{i}@example.org\n"));
+        }
+        std::fs::write(people.join("members.csv"), csv).unwrap();
+        with_lake(&steward, dir.path()).await;
+
+        // Sensitive columns, narrowed by label as people write it.
+        let emails = steward
+            .sensitive_columns(None, Some("email_address"))
+            .await
+            .unwrap();
+        assert_eq!(
+            emails.iter().map(|c| c.table.as_str()).collect::<Vec<_>>(),
+            vec!["people.members"]
+        );
+        assert!(
+            steward
+                .sensitive_columns(Some("lake"), Some("CREDIT_CARD"))
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        assert!(steward.sensitive_columns(None, Some("NOPE")).await.is_err());
+
+        // Policies read and planned without a catalog, then checked.
+        let validation = steward.validate_policies(None).await.unwrap();
+        assert!(validation.policies > 10 && validation.problems.is_empty());
+        let missing = steward
+            .validate_policies(Some(&dir.path().join("nowhere")))
+            .await
+            .unwrap_err();
+        assert_eq!(missing.kind(), steward_types::ErrorKind::NotFound);
+        let mut events = Vec::new();
+        let report = steward
+            .check(&[], &["table-undocumented".to_string()], &mut |e| {
+                events.push(e)
+            })
+            .await
+            .unwrap();
+        assert_eq!(events.len(), 1);
+        assert_eq!((events[0].done, events[0].total), (1, 1));
+        assert_eq!(report.opened, 4, "{report:?}");
+
+        // A waiver until a date ends that day, UTC.
+        let finding = report
+            .findings
+            .iter()
+            .find(|f| f.asset.ends_with("crm.customer"))
+            .unwrap();
+        let until = steward_service::WaiverEnd::Until("2099-12-31".into())
+            .at(steward.now())
+            .unwrap();
+        let waived = steward
+            .act_on_finding(
+                finding.id,
+                steward_service::FindingAction::Waive { until },
+                "ana",
+                "owner being hired",
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            waived.waived_until.unwrap().to_rfc3339(),
+            "2099-12-31T23:59:59+00:00"
+        );
+        let all = steward
+            .findings(&steward_service::FindingQuery {
+                statuses: steward_service::parse_statuses(&["all".into()]).unwrap(),
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(all.len(), 4);
+        let open = steward
+            .findings(&steward_service::FindingQuery::default())
+            .await
+            .unwrap();
+        assert_eq!(open.len(), 3);
+
+        // Documenting a table resolves its finding on the next check.
+        steward
+            .annotate(
+                "shop.orders",
+                &Annotation {
+                    owner: Some("sales-data".into()),
+                    description: Some("Orders as the shop takes them".into()),
+                    ..Annotation::default()
+                },
+                "ana",
+            )
+            .await
+            .unwrap();
+        let again = steward
+            .check(&[], &["table-undocumented".to_string()], &mut |_| {})
+            .await
+            .unwrap();
+        assert_eq!(again.resolved, 1, "{again:?}");
+        assert_eq!(steward.status().await.unwrap().counts.open_findings, 2);
+
+        let cost = steward.cost().await.unwrap();
+        assert_eq!(cost.tables.len(), 4);
+        steward.close().await;
+    }
+}

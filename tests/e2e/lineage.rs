@@ -288,3 +288,49 @@ fn an_ingestion_that_skipped_an_input_exits_2_and_names_it() {
         .json();
     assert!(up.to_string().contains("raw.orders"), "{up}");
 }
+
+#[test]
+fn query_logs_of_real_warehouses_are_told_apart_and_read() {
+    let w = Workdir::new();
+    w.run(&["init"]).ok();
+    let fixtures = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../steward-lineage/tests/fixtures/query_logs"
+    );
+    for (file, format, usage) in [
+        ("snowflake_account_usage.csv", "snowflake", 2),
+        ("bigquery_jobs_export.jsonl", "bigquery", 2),
+        ("postgres_csvlog.csv", "postgres-csvlog", 3),
+        ("pg_stat_statements.csv", "pg-stat-statements", 0),
+    ] {
+        let path = format!("{fixtures}/{file}");
+        let report = w
+            .run(&["lineage", "ingest", "--query-log", &path, "--json"])
+            .ok()
+            .json();
+        let log = &report["logs"][0];
+        assert_eq!(log["format"], format, "{report}");
+        assert_eq!(log["usage"], usage, "{report}");
+        let accounted = log["usage"].as_u64().unwrap()
+            + log["lineage_only"].as_u64().unwrap()
+            + log["skipped"].as_array().unwrap().len() as u64;
+        assert_eq!(log["records"].as_u64().unwrap(), accounted, "{report}");
+    }
+    // The INSERTs of the logs are lineage.
+    let up = w
+        .run(&["lineage", "analytics.daily_revenue", "--upstream", "--json"])
+        .ok()
+        .json();
+    assert!(up["nodes"].get("sales.orders").is_some(), "{up}");
+    let wrong = w
+        .run(&[
+            "lineage",
+            "ingest",
+            "--query-log",
+            &format!("{fixtures}/postgres_csvlog.csv"),
+            "--format",
+            "oracle",
+        ])
+        .fails_with(2);
+    assert!(wrong.stderr.contains("--format"), "{}", wrong.stderr);
+}

@@ -10,6 +10,10 @@ pub const BUILTIN: &[(&str, &str)] = &[
         include_str!("../../../policies/duplicated-tables.toml"),
     ),
     (
+        "instructions-in-data.toml",
+        include_str!("../../../policies/instructions-in-data.toml"),
+    ),
+    (
         "many-small-files.toml",
         include_str!("../../../policies/many-small-files.toml"),
     ),

@@ -118,6 +118,7 @@ impl Evaluator {
             .build();
         let ctx = SessionContext::new_with_state(state);
         system::register(&ctx, snapshot).map_err(PolicyError::SystemTables)?;
+        ctx.register_udf(looks_like_instructions());
         Ok(Self { ctx, settings })
     }
 
@@ -390,4 +391,38 @@ fn sql_position(error: &DataFusionError) -> Option<Position> {
         line: line.trim().parse().ok()?,
         column: column.parse().ok()?,
     })
+}
+
+/// `looks_like_instructions(text)`: whether the text holds instructions
+/// aimed at an AI assistant (`instructions_in`); NULL for NULL.
+fn looks_like_instructions() -> datafusion::logical_expr::ScalarUDF {
+    use std::sync::Arc;
+
+    use datafusion::arrow::array::{Array, ArrayRef, BooleanArray, StringArray};
+    use datafusion::arrow::datatypes::DataType;
+    use datafusion::error::DataFusionError;
+    use datafusion::logical_expr::{ColumnarValue, Volatility, create_udf};
+
+    create_udf(
+        "looks_like_instructions",
+        vec![DataType::Utf8],
+        DataType::Boolean,
+        Volatility::Immutable,
+        Arc::new(|args: &[ColumnarValue]| {
+            let arrays = ColumnarValue::values_to_arrays(args)?;
+            let texts = arrays[0]
+                .as_any()
+                .downcast_ref::<StringArray>()
+                .ok_or_else(|| {
+                    DataFusionError::Internal("looks_like_instructions takes text".to_string())
+                })?;
+            let flags: BooleanArray = (0..texts.len())
+                .map(|i| {
+                    (!texts.is_null(i))
+                        .then(|| crate::instructions::instructions_in(texts.value(i)).is_some())
+                })
+                .collect();
+            Ok(ColumnarValue::Array(Arc::new(flags) as ArrayRef))
+        }),
+    )
 }

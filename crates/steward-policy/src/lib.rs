@@ -9,6 +9,7 @@ mod config;
 mod error;
 mod evaluate;
 mod file;
+mod instructions;
 mod system;
 
 pub use builtin::{BUILTIN, builtin_policies};
@@ -16,4 +17,5 @@ pub use config::{PolicyConfig, apply_params};
 pub use error::PolicyError;
 pub use evaluate::{EvalSettings, Evaluator, Violation, fingerprint};
 pub use file::{ParamValue, Policy, Position, Problem, load_dir, merge, parse};
+pub use instructions::{Instructions, instructions_in};
 pub use system::{CatalogSnapshot, SCHEMA, TABLES};

@@ -132,6 +132,7 @@ fn batches(s: &CatalogSnapshot) -> DfResult<Vec<(&'static str, RecordBatch)>> {
                 .text("qualified_name", live.iter().map(|t| Some(qualified(t))))
                 .text("kind", live.iter().map(|t| Some(t.kind.to_string())))
                 .text("description", live.iter().map(|t| t.description.clone()))
+                .text("view_sql", live.iter().map(|t| t.view_sql.clone()))
                 .text("owner", live.iter().map(|t| t.owner.clone()))
                 .list("tags", live.iter().map(|t| t.tags.clone()))
                 .text("zone", live.iter().map(|t| s.zones.get(&t.id).cloned()))

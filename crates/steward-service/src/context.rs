@@ -464,6 +464,20 @@ impl Steward {
         crate::lookup::table_detail(&self.store, name).await
     }
 
+    /// The names of every live table and column: what an answer may cite.
+    pub async fn assets(&self) -> Result<crate::lookup::CatalogAssets> {
+        crate::lookup::catalog_assets(&self.store).await
+    }
+
+    /// Logged queries that read `table` (all when `None`), newest first.
+    pub async fn usage(
+        &self,
+        table: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<Record<UsageRecord>>> {
+        crate::usage::usage_of(&self.store, table, limit).await
+    }
+
     /// A steward sets a table's owner, description or tags.
     pub async fn annotate(
         &self,

@@ -48,7 +48,8 @@ pub use lineage::{
     model_schema, render_model, view_inputs,
 };
 pub use lookup::{
-    ColumnDetail, RemovedColumnDecision, TableDetail, TableSummary, list_tables, table_detail,
+    CatalogAssets, ColumnDetail, RemovedColumnDecision, TableDetail, TableSummary, list_tables,
+    table_detail,
 };
 pub use maintenance::{SchemaReport, create_catalog, migrate_catalog};
 pub use propagate::{PropagationReport, propagate};

@@ -212,3 +212,48 @@ pub async fn table_detail(store: &Store, name: &str) -> Result<TableDetail> {
         changes,
     })
 }
+
+/// The names of everything the catalog holds now: what an answer may cite.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct CatalogAssets {
+    /// Live tables by qualified name (`raw.customers`), with their present
+    /// columns.
+    pub tables: std::collections::BTreeMap<String, Vec<String>>,
+}
+
+impl CatalogAssets {
+    /// The asset a citation names (`table` or `table.column`), as the
+    /// catalog spells it; case does not matter.
+    pub fn resolve(&self, citation: &str) -> Option<String> {
+        let wanted = citation.trim().trim_matches('`').to_lowercase();
+        for (table, columns) in &self.tables {
+            let lower = table.to_lowercase();
+            if lower == wanted {
+                return Some(table.clone());
+            }
+            if let Some(column) = wanted
+                .strip_prefix(&lower)
+                .and_then(|rest| rest.strip_prefix('.'))
+                && let Some(found) = columns.iter().find(|c| c.to_lowercase() == column)
+            {
+                return Some(format!("{table}.{found}"));
+            }
+        }
+        None
+    }
+}
+
+pub(crate) async fn catalog_assets(store: &Store) -> Result<CatalogAssets> {
+    let mut session = store.begin().await?;
+    let sources = session.list::<Source>(&Filter::all()).await?;
+    let mut assets = CatalogAssets::default();
+    for (_, table) in live_tables(&mut session, sources).await? {
+        let columns = table_columns(&mut session, &table).await?;
+        assets
+            .tables
+            .entry(table.qualified_name())
+            .or_default()
+            .extend(columns.into_iter().map(|c| c.data.name));
+    }
+    Ok(assets)
+}

@@ -196,6 +196,25 @@ impl CatalogNames {
     }
 }
 
+/// The logged queries that read `table` (all when `None`), newest first,
+/// at most `limit`.
+pub(crate) async fn usage_of(
+    store: &Store,
+    table: Option<&str>,
+    limit: usize,
+) -> Result<Vec<steward_types::Record<UsageRecord>>> {
+    let mut session = store.begin().await?;
+    let mut rows: Vec<_> = session
+        .list::<UsageRecord>(&Filter::all())
+        .await?
+        .into_iter()
+        .filter(|r| table.is_none_or(|t| r.tables.iter().any(|read| read.eq_ignore_ascii_case(t))))
+        .collect();
+    rows.sort_by(|a, b| b.executed_at.cmp(&a.executed_at).then(b.id.cmp(&a.id)));
+    rows.truncate(limit);
+    Ok(rows)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -216,23 +235,4 @@ mod tests {
         assert_eq!(names.resolve("ledger", Some("crm")), "ledger");
         assert_eq!(names.resolve("x.orders", None), "x.orders");
     }
-}
-
-/// The logged queries that read `table` (all when `None`), newest first,
-/// at most `limit`.
-pub(crate) async fn usage_of(
-    store: &Store,
-    table: Option<&str>,
-    limit: usize,
-) -> Result<Vec<steward_types::Record<UsageRecord>>> {
-    let mut session = store.begin().await?;
-    let mut rows: Vec<_> = session
-        .list::<UsageRecord>(&Filter::all())
-        .await?
-        .into_iter()
-        .filter(|r| table.is_none_or(|t| r.tables.iter().any(|read| read.eq_ignore_ascii_case(t))))
-        .collect();
-    rows.sort_by(|a, b| b.executed_at.cmp(&a.executed_at).then(b.id.cmp(&a.id)));
-    rows.truncate(limit);
-    Ok(rows)
 }

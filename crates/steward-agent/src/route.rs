@@ -1,0 +1,268 @@
+//! What kind of question a steward asks, which decides the agent's plan.
+//! Words that name the kind decide it; a question they do not settle is put
+//! to the model as a choice among the kinds (its label choice from logits,
+//! not free text).
+
+use serde::{Deserialize, Serialize};
+
+/// The kinds of questions the Ask agent answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// Where is some data: which tables or columns hold it.
+    Discovery,
+    /// What is sensitive, and why; is something safe to share.
+    Sensitivity,
+    /// Where data comes from, where it goes, what a change breaks.
+    Lineage,
+    /// Who reads what, when.
+    Usage,
+    /// What data costs and what could be saved.
+    Cost,
+    /// Findings and policies.
+    Policy,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 6] = [
+        Kind::Discovery,
+        Kind::Sensitivity,
+        Kind::Lineage,
+        Kind::Usage,
+        Kind::Cost,
+        Kind::Policy,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Discovery => "discovery",
+            Kind::Sensitivity => "sensitivity",
+            Kind::Lineage => "lineage",
+            Kind::Usage => "usage",
+            Kind::Cost => "cost",
+            Kind::Policy => "policy",
+        }
+    }
+
+    /// What the kind means, as the model is asked to choose.
+    pub fn meaning(self) -> &'static str {
+        match self {
+            Kind::Discovery => "finding where some data is kept",
+            Kind::Sensitivity => {
+                "personal or sensitive data, masking, whether data is safe to share"
+            }
+            Kind::Lineage => "where data comes from or goes to, what a change would break",
+            Kind::Usage => "who reads or queries data and when",
+            Kind::Cost => "what data costs and what could be saved",
+            Kind::Policy => "governance findings, policies and compliance issues",
+        }
+    }
+}
+
+/// Words (lower case, matched at word starts) that say what a question asks.
+/// Checked in this order: a lineage question may mention sensitive data, a
+/// usage question a table's cost.
+const WORDS: &[(Kind, &[&str])] = &[
+    (
+        Kind::Lineage,
+        &[
+            "come from",
+            "comes from",
+            "came from",
+            "coming from",
+            "derived from",
+            "source of",
+            "sources of",
+            "upstream",
+            "downstream",
+            "lineage",
+            "feeds",
+            "feed into",
+            "fed by",
+            "flows",
+            "flow into",
+            "depends on",
+            "depend on",
+            "dependent",
+            "impact",
+            "break",
+            "if we drop",
+            "if i drop",
+            "drop the",
+            "dropping",
+            "rename",
+            "affected",
+            "built from",
+            "populated",
+            "where does",
+            "where do",
+        ],
+    ),
+    (
+        Kind::Usage,
+        &[
+            "who reads",
+            "who read",
+            "who queries",
+            "who queried",
+            "who uses",
+            "who used",
+            "who accessed",
+            "who access",
+            "used by",
+            "read by",
+            "queried by",
+            "usage",
+            "accessed",
+            "last read",
+            "last queried",
+            "unused",
+            "nobody reads",
+            "no one reads",
+            "at night",
+            "off-hours",
+            "off hours",
+            "weekend",
+        ],
+    ),
+    (
+        Kind::Cost,
+        &[
+            "cost",
+            "costs",
+            "expensive",
+            "spend",
+            "spending",
+            "saving",
+            "savings",
+            "save money",
+            "cheaper",
+            "price",
+            "bytes scanned",
+            "storage",
+            "bill",
+        ],
+    ),
+    (
+        Kind::Policy,
+        &[
+            "finding",
+            "findings",
+            "policy",
+            "policies",
+            "violation",
+            "violate",
+            "compliance",
+            "compliant",
+            "comply",
+            "waive",
+            "waiver",
+            "governance issue",
+            "open issues",
+        ],
+    ),
+    (
+        Kind::Sensitivity,
+        &[
+            "sensitive",
+            "pii",
+            "personal",
+            "gdpr",
+            "hipaa",
+            "ccpa",
+            "mask",
+            "masked",
+            "confidential",
+            "private",
+            "privacy",
+            "safe to share",
+            "safe to",
+            "is it safe",
+            "e-mail",
+            "email",
+            "phone",
+            "ssn",
+            "social security",
+            "credit card",
+            "card number",
+            "iban",
+            "passport",
+            "address",
+            "birth",
+            "secret",
+            "password",
+            "api key",
+            "quasi-identifier",
+            "identify people",
+            "re-identify",
+        ],
+    ),
+    (
+        Kind::Discovery,
+        &[
+            "where is",
+            "where are",
+            "where can",
+            "which table",
+            "which tables",
+            "what table",
+            "what tables",
+            "which column",
+            "which columns",
+            "find",
+            "look for",
+            "is there",
+            "do we have",
+            "do we keep",
+            "where do we keep",
+            "stored",
+            "kept",
+            "describe",
+            "what is in",
+            "what's in",
+            "what does",
+            "contain",
+            "columns of",
+        ],
+    ),
+];
+
+/// The kind the question's words say, if they say one.
+pub fn route_by_words(question: &str) -> Option<Kind> {
+    let q = format!(
+        " {} ",
+        question.to_lowercase().replace(['?', ',', '.', '!'], " ")
+    );
+    WORDS
+        .iter()
+        .find(|(_, words)| words.iter().any(|w| q.contains(&format!(" {w}"))))
+        .map(|(kind, _)| *kind)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn questions_route_by_what_they_ask() {
+        for (question, kind) in [
+            (
+                "Where does mart.revenue get its amounts from?",
+                Kind::Lineage,
+            ),
+            ("What breaks if we drop raw.orders?", Kind::Lineage),
+            ("Which columns hold e-mail addresses?", Kind::Sensitivity),
+            (
+                "Is it safe to share staging.customers with a vendor?",
+                Kind::Sensitivity,
+            ),
+            ("Who reads raw.payments at night?", Kind::Usage),
+            ("What does the events table cost us a month?", Kind::Cost),
+            ("Are there open findings on raw.customers?", Kind::Policy),
+            ("Which table has the product catalogue?", Kind::Discovery),
+        ] {
+            assert_eq!(route_by_words(question), Some(kind), "{question}");
+        }
+        assert_eq!(route_by_words("Tell me about raw.orders"), None);
+    }
+}

@@ -1,0 +1,379 @@
+//! The agents' tools: read-only, each a thin call into `Steward` whose result
+//! is compact text for the prompt plus the assets it showed (what an answer
+//! may cite). Text that comes from the warehouse or the catalog (descriptions,
+//! comments, values, passages) is marked as data and goes through the
+//! quarantine before it reaches a prompt.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use serde::{Deserialize, Serialize};
+use steward_search::DocKind;
+use steward_service::{Change, Direction, FindingQuery, Steward};
+use steward_types::ClassificationOrigin;
+
+use crate::quarantine::Quarantine;
+
+/// Which way to walk lineage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Way {
+    Upstream,
+    Downstream,
+}
+
+/// One call of a tool, as the model asks for it (one JSON action).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "tool", rename_all = "snake_case")]
+pub enum ToolCall {
+    /// Tables and columns that match words.
+    Search { query: String },
+    /// A table's schema, owner, tags, description and masked profile.
+    Describe { table: String },
+    /// Sensitive columns (of one table, or all) with their evidence.
+    Sensitive { table: Option<String> },
+    /// What feeds an asset or what it feeds.
+    Lineage { asset: String, way: Way },
+    /// What breaks downstream if an asset is dropped.
+    Impact { asset: String },
+    /// Who read a table and when.
+    Usage { table: String },
+    /// What a table costs (or the costliest tables) and the savings at hand.
+    Cost { table: Option<String> },
+    /// Open findings (on an asset, or all).
+    Findings { asset: Option<String> },
+}
+
+impl ToolCall {
+    /// The call in a few words, for progress and for the prompt.
+    pub fn label(&self) -> String {
+        match self {
+            Self::Search { query } => format!("search \"{query}\""),
+            Self::Describe { table } => format!("describe {table}"),
+            Self::Sensitive { table: Some(t) } => format!("sensitive columns of {t}"),
+            Self::Sensitive { table: None } => "sensitive columns".to_string(),
+            Self::Lineage { asset, way } => match way {
+                Way::Upstream => format!("lineage upstream of {asset}"),
+                Way::Downstream => format!("lineage downstream of {asset}"),
+            },
+            Self::Impact { asset } => format!("impact of dropping {asset}"),
+            Self::Usage { table } => format!("usage of {table}"),
+            Self::Cost { table: Some(t) } => format!("cost of {t}"),
+            Self::Cost { table: None } => "cost".to_string(),
+            Self::Findings { asset: Some(a) } => format!("findings on {a}"),
+            Self::Findings { asset: None } => "findings".to_string(),
+        }
+    }
+}
+
+/// What a tool returned.
+#[derive(Debug, Clone, Serialize)]
+pub struct ToolResult {
+    pub call: ToolCall,
+    /// Compact text for the prompt: facts in Steward's words, data inside
+    /// marked blocks, quarantined text withheld.
+    pub text: String,
+    /// The assets (`table` or `table.column`) the result showed.
+    pub assets: Vec<String>,
+}
+
+/// Rows a tool shows at most: small models read short prompts better.
+const MAX_ROWS: usize = 12;
+
+/// Asset ids are `kind:source:name`; the name is what answers cite.
+fn asset_name(id: &str) -> &str {
+    id.splitn(3, ':').nth(2).unwrap_or(id)
+}
+
+/// Runs one call. A call the catalog cannot answer (a table that does not
+/// exist) is a result that says so, not a failure of the run.
+pub async fn run(steward: &Steward, call: &ToolCall, quarantine: &mut Quarantine) -> ToolResult {
+    let mut assets = Vec::new();
+    let text = match call_tool(steward, call, quarantine, &mut assets).await {
+        Ok(text) => text,
+        Err(e) => format!("no result: {e}"),
+    };
+    ToolResult {
+        call: call.clone(),
+        text,
+        assets,
+    }
+}
+
+async fn call_tool(
+    steward: &Steward,
+    call: &ToolCall,
+    quarantine: &mut Quarantine,
+    assets: &mut Vec<String>,
+) -> steward_service::Result<String> {
+    let mut text = String::new();
+    match call {
+        ToolCall::Search { query } => {
+            let passages = steward
+                .retrieve(query, 8, &[DocKind::Table, DocKind::Column])
+                .await?;
+            if passages.is_empty() {
+                text.push_str("nothing matches\n");
+            }
+            for p in passages {
+                let name = asset_name(&p.asset_id).to_string();
+                let kind = p.asset_id.split(':').next().unwrap_or("asset");
+                let summary = quarantine.data(&name, &shorten(&p.text, 160));
+                let _ = writeln!(text, "{kind} {name}: {summary}");
+                assets.push(name);
+            }
+        }
+        ToolCall::Describe { table } => {
+            let d = steward.table(table).await?;
+            let name = d.table.qualified_name();
+            let _ = writeln!(
+                text,
+                "table {name} ({}, source {}), {} rows, owner {}, tags {}",
+                d.table.kind,
+                d.source.name,
+                d.table
+                    .row_count
+                    .map_or("unknown".to_string(), |n| n.to_string()),
+                d.table.owner.as_deref().unwrap_or("none"),
+                if d.table.tags.is_empty() {
+                    "none".to_string()
+                } else {
+                    d.table.tags.join(", ")
+                }
+            );
+            if let Some(description) = &d.table.description {
+                let _ = writeln!(text, "description: {}", quarantine.data(&name, description));
+            }
+            assets.push(name.clone());
+            for c in d.columns.iter().take(40) {
+                let column = format!("{name}.{}", c.column.name);
+                let mut line = format!("column {column} {}", c.column.data_type);
+                if let Some(label) = &c.sensitivity {
+                    let _ = write!(line, ", sensitive: {}", label.label);
+                }
+                if let Some(comment) = &c.column.comment {
+                    let _ = write!(line, ", comment: {}", quarantine.data(&column, comment));
+                }
+                if let Some(p) = &c.profile {
+                    let _ = write!(line, ", {} nulls of {}", p.null_count, p.row_count);
+                    // Stored profiles are masked where values are personal.
+                    let top: Vec<&str> = p
+                        .top_values
+                        .iter()
+                        .take(3)
+                        .map(|v| v.value.as_str())
+                        .collect();
+                    if !top.is_empty() {
+                        let _ = write!(
+                            line,
+                            ", frequent values: {}",
+                            quarantine.data(&column, &top.join(" | "))
+                        );
+                    }
+                }
+                let _ = writeln!(text, "{line}");
+                assets.push(column);
+            }
+        }
+        ToolCall::Sensitive { table } => {
+            let columns = steward.sensitive_columns(None, None).await?;
+            let wanted = table.as_deref().map(str::to_lowercase);
+            let mut shown = 0;
+            for c in columns.iter().filter(|c| {
+                wanted
+                    .as_deref()
+                    .is_none_or(|t| c.table.eq_ignore_ascii_case(t))
+            }) {
+                if shown == MAX_ROWS * 2 {
+                    let _ = writeln!(text, "... and more");
+                    break;
+                }
+                let column = format!("{}.{}", c.table, c.column);
+                let who = match (c.origin, &c.decided_by) {
+                    (ClassificationOrigin::Steward, Some(by)) => format!("decided by steward {by}"),
+                    (origin, _) => format!("{origin}, confidence {:.0}%", c.confidence * 100.0),
+                };
+                let why = c
+                    .evidence
+                    .first()
+                    .map_or(String::new(), |e| format!("; {e}"));
+                let _ = writeln!(text, "{column}: {} ({who}{why})", c.label);
+                assets.push(column);
+                shown += 1;
+            }
+            if shown == 0 {
+                let _ = writeln!(text, "no sensitive columns found");
+            }
+        }
+        ToolCall::Lineage { asset, way } => {
+            let direction = match way {
+                Way::Upstream => Direction::Upstream,
+                Way::Downstream => Direction::Downstream,
+            };
+            let graph = steward.lineage(asset, direction, 4).await?;
+            let mut nodes: Vec<(&String, &i64)> =
+                graph.nodes.iter().filter(|(_, d)| **d != 0).collect();
+            nodes.sort_by_key(|(n, d)| (d.abs(), (*n).clone()));
+            assets.push(graph.root.clone());
+            if nodes.is_empty() {
+                let _ = writeln!(text, "no lineage recorded for {}", graph.root);
+            }
+            for (node, distance) in nodes.into_iter().take(MAX_ROWS * 2) {
+                let _ = writeln!(
+                    text,
+                    "{} {node} ({} hop{})",
+                    if *distance < 0 { "from" } else { "to" },
+                    distance.abs(),
+                    if distance.abs() == 1 { "" } else { "s" }
+                );
+                assets.push(node.clone());
+            }
+        }
+        ToolCall::Impact { asset } => {
+            let impact = steward.impact(asset, Change::Drop, 4).await?;
+            assets.push(impact.root.clone());
+            let _ = writeln!(
+                text,
+                "dropping {} breaks {} downstream asset(s)",
+                impact.root,
+                impact.assets.len()
+            );
+            for a in impact.assets.iter().take(MAX_ROWS * 2) {
+                let _ = writeln!(text, "{} ({} hops): {}", a.asset, a.hops, a.because);
+                assets.push(a.asset.clone());
+            }
+        }
+        ToolCall::Usage { table } => {
+            let detail = steward.table(table).await?;
+            let name = detail.table.qualified_name();
+            let reads = steward.usage(Some(&name), 500).await?;
+            assets.push(name.clone());
+            let mut users: BTreeMap<String, usize> = BTreeMap::new();
+            let mut off_hours = 0;
+            for r in &reads {
+                *users
+                    .entry(r.user_name.clone().unwrap_or_else(|| "unknown".into()))
+                    .or_default() += 1;
+                use chrono::{Datelike, Timelike};
+                let at = r.executed_at;
+                if at.hour() < 7 || at.hour() >= 20 || at.weekday().num_days_from_monday() >= 5 {
+                    off_hours += 1;
+                }
+            }
+            let mut by_count: Vec<(String, usize)> = users.into_iter().collect();
+            by_count.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            let _ = writeln!(
+                text,
+                "{name}: read by {} logged quer{} from {} user(s){}",
+                reads.len(),
+                if reads.len() == 1 { "y" } else { "ies" },
+                by_count.len(),
+                reads.first().map_or(String::new(), |r| format!(
+                    ", last on {}",
+                    r.executed_at.format("%Y-%m-%d %H:%M UTC")
+                ))
+            );
+            for (user, n) in by_count.iter().take(MAX_ROWS) {
+                let _ = writeln!(
+                    text,
+                    "user {user}: {n} quer{}",
+                    if *n == 1 { "y" } else { "ies" }
+                );
+            }
+            let _ = writeln!(
+                text,
+                "{off_hours} read(s) at night (20:00-07:00 UTC) or at weekends"
+            );
+        }
+        ToolCall::Cost { table } => {
+            let report = steward.cost().await?;
+            let currency = &report.currency;
+            let rows: Vec<_> = match table {
+                Some(t) => report
+                    .tables
+                    .iter()
+                    .filter(|c| c.table.eq_ignore_ascii_case(t))
+                    .collect(),
+                None => {
+                    let mut all: Vec<_> = report.tables.iter().collect();
+                    all.sort_by(|a, b| {
+                        (b.storage_cost + b.compute_cost)
+                            .total_cmp(&(a.storage_cost + a.compute_cost))
+                    });
+                    all.into_iter().take(MAX_ROWS / 2).collect()
+                }
+            };
+            if rows.is_empty() {
+                let _ = writeln!(text, "no cost known for that table");
+            }
+            for c in rows {
+                let _ = writeln!(
+                    text,
+                    "{}: storage {:.2} {currency} a month ({} bytes), compute {:.2} {currency} over the log ({} reads)",
+                    c.table, c.storage_cost, c.storage_bytes, c.compute_cost, c.reads
+                );
+                assets.push(c.table.clone());
+            }
+            for s in report
+                .savings
+                .iter()
+                .filter(|s| {
+                    table
+                        .as_deref()
+                        .is_none_or(|t| s.table.eq_ignore_ascii_case(t))
+                })
+                .take(MAX_ROWS / 2)
+            {
+                let _ = writeln!(
+                    text,
+                    "saving on {}: {:.2} {currency} a month, {}",
+                    s.table, s.monthly, s.reason
+                );
+                assets.push(s.table.clone());
+            }
+        }
+        ToolCall::Findings { asset } => {
+            let findings = steward.findings(&FindingQuery::default()).await?;
+            let wanted = asset.as_deref().map(str::to_lowercase);
+            let mut shown = 0;
+            for f in findings.iter().filter(|f| {
+                wanted.as_deref().is_none_or(|w| {
+                    let a = f.asset.to_lowercase();
+                    a == w || a.starts_with(&format!("{w}."))
+                })
+            }) {
+                if shown == MAX_ROWS {
+                    let _ = writeln!(text, "... and more");
+                    break;
+                }
+                let _ = writeln!(
+                    text,
+                    "[{}] {} on {}: {}",
+                    f.severity,
+                    f.policy_key,
+                    f.asset,
+                    quarantine.data(&f.asset, &f.message)
+                );
+                assets.push(f.asset.clone());
+                shown += 1;
+            }
+            if shown == 0 {
+                let _ = writeln!(text, "no open findings");
+            }
+        }
+    }
+    Ok(text)
+}
+
+/// At most `max` characters, cut at a word.
+pub(crate) fn shorten(text: &str, max: usize) -> String {
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if text.chars().count() <= max {
+        return text;
+    }
+    let cut: String = text.chars().take(max).collect();
+    match cut.rfind(' ') {
+        Some(at) => format!("{}…", &cut[..at]),
+        None => format!("{cut}…"),
+    }
+}

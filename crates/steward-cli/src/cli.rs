@@ -63,6 +63,9 @@ pub enum Command {
     /// Search the catalog: tables and columns by name, description,
     /// sensitivity, owner and lineage, typos forgiven
     Search(SearchArgs),
+    /// Ask the local model a governance question about the catalog; the
+    /// answer cites the tables and columns it rests on, each checked
+    Ask(AskArgs),
     /// Maintain the search index (it follows the catalog by itself)
     #[command(subcommand)]
     Index(IndexCommand),
@@ -101,6 +104,20 @@ pub enum ModelCommand {
     },
     /// The presets, and which are here
     List,
+}
+
+#[derive(Debug, Args)]
+pub struct AskArgs {
+    /// The question, in words (`which columns hold e-mail addresses?`)
+    pub question: String,
+    /// Answers drafted at once and voted on; the agreement is the confidence
+    #[arg(long, default_value_t = 1)]
+    pub samples: usize,
+    /// Tool calls the model may ask for after the plan's
+    #[arg(long, default_value_t = 1)]
+    pub extra_steps: usize,
+    #[command(flatten)]
+    pub model: ModelArg,
 }
 
 #[derive(Debug, Args)]

@@ -82,6 +82,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             ));
         }
         Command::Search(args) => commands::search::run(&loaded, &args, &out).await?,
+        Command::Ask(args) => commands::ask::run(&loaded, &args, &out).await?,
         Command::Index(command) => commands::search::index(&loaded, &command, &out).await?,
         Command::Bench(BenchCommand::Profile(args)) => {
             commands::bench::profile(&loaded, &args, &out).await?

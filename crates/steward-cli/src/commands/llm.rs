@@ -99,7 +99,7 @@ pub async fn model(loaded: &Loaded, command: &ModelCommand, out: &Output) -> any
 }
 
 /// The model the command names (or the configured one), loaded.
-fn load(loaded: &Loaded, arg: &ModelArg) -> anyhow::Result<Llm> {
+pub fn load(loaded: &Loaded, arg: &ModelArg) -> anyhow::Result<Llm> {
     load_with(loaded, arg, |_| {})
 }
 

@@ -1,3 +1,4 @@
+pub mod ask;
 pub mod bench;
 pub mod bench_lineage;
 pub mod bench_pii;

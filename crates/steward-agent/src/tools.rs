@@ -30,8 +30,13 @@ pub enum ToolCall {
     Search { query: String },
     /// A table's schema, owner, tags, description and masked profile.
     Describe { table: String },
-    /// Sensitive columns (of one table, or all) with their evidence.
-    Sensitive { table: Option<String> },
+    /// Sensitive columns (of one table, or all; of one label, or all) with
+    /// their evidence.
+    Sensitive {
+        table: Option<String>,
+        #[serde(default)]
+        label: Option<String>,
+    },
     /// What feeds an asset or what it feeds.
     Lineage { asset: String, way: Way },
     /// What breaks downstream if an asset is dropped.
@@ -50,8 +55,16 @@ impl ToolCall {
         match self {
             Self::Search { query } => format!("search \"{query}\""),
             Self::Describe { table } => format!("describe {table}"),
-            Self::Sensitive { table: Some(t) } => format!("sensitive columns of {t}"),
-            Self::Sensitive { table: None } => "sensitive columns".to_string(),
+            Self::Sensitive { table, label } => {
+                let mut text = match label {
+                    Some(l) => format!("{l} columns"),
+                    None => "sensitive columns".to_string(),
+                };
+                if let Some(t) = table {
+                    text.push_str(&format!(" of {t}"));
+                }
+                text
+            }
             Self::Lineage { asset, way } => match way {
                 Way::Upstream => format!("lineage upstream of {asset}"),
                 Way::Downstream => format!("lineage downstream of {asset}"),
@@ -175,8 +188,8 @@ async fn call_tool(
                 assets.push(column);
             }
         }
-        ToolCall::Sensitive { table } => {
-            let columns = steward.sensitive_columns(None, None).await?;
+        ToolCall::Sensitive { table, label } => {
+            let columns = steward.sensitive_columns(None, label.as_deref()).await?;
             let wanted = table.as_deref().map(str::to_lowercase);
             let mut shown = 0;
             for c in columns.iter().filter(|c| {
@@ -210,7 +223,21 @@ async fn call_tool(
                 Way::Upstream => Direction::Upstream,
                 Way::Downstream => Direction::Downstream,
             };
-            let graph = steward.lineage(asset, direction, 4).await?;
+            let graph = match steward.lineage(asset, direction, 4).await {
+                Ok(graph) => graph,
+                // An asset the catalog holds, with no lineage recorded: a fact.
+                Err(steward_service::ServiceError::NotFound(why)) => {
+                    match steward.assets().await?.resolve(asset) {
+                        Some(name) => {
+                            let _ = writeln!(text, "no lineage is recorded for {name}");
+                            assets.push(name);
+                            return Ok(text);
+                        }
+                        None => return Err(steward_service::ServiceError::NotFound(why)),
+                    }
+                }
+                Err(e) => return Err(e),
+            };
             let mut nodes: Vec<(&String, &i64)> =
                 graph.nodes.iter().filter(|(_, d)| **d != 0).collect();
             nodes.sort_by_key(|(n, d)| (d.abs(), (*n).clone()));

@@ -138,7 +138,7 @@ async fn a_sensitivity_question_is_answered_with_checked_citations() {
         answer
             .tool_calls
             .iter()
-            .any(|c| c == "sensitive columns of crm.customers"),
+            .any(|c| c == "EMAIL_ADDRESS columns of crm.customers"),
         "{:?}",
         answer.tool_calls
     );

@@ -112,8 +112,7 @@ pub async fn ask(
             question: question.to_string(),
             kind,
             answer: format!(
-                "The catalog holds no {}: it was never scanned or ingested under that name \
-                 (`steward search` finds what it holds).",
+                "The catalog holds no {}: nothing of that name was scanned or ingested.",
                 unknown
                     .iter()
                     .map(|u| format!("`{u}`"))
@@ -373,19 +372,21 @@ fn plan(kind: Kind, question: &str, named: &[String], target: Option<&str>) -> V
                     asset: asset.into(),
                 });
             } else {
-                let way = if asked(&[
-                    "come from",
-                    "comes from",
-                    "came from",
-                    "source",
+                // "Where does X get its data from", "what feeds X": upstream.
+                let upstream = asked(&[
+                    " from",
                     "upstream",
+                    "source",
+                    "origin",
                     "derived",
-                    "built from",
+                    "built",
                     "fed by",
+                    "feeds ",
                     "populated",
                     "based on",
-                    "origin",
-                ]) {
+                    "inputs",
+                ]) && !asked(&["downstream", "feed into", "flow into", "used by"]);
+                let way = if upstream {
                     Way::Upstream
                 } else {
                     Way::Downstream
@@ -621,7 +622,7 @@ async fn draft(
         "type": "object",
         "properties": {
             "answer": {"type": "string"},
-            "citations": {"type": "array", "items": {"enum": seen}, "minItems": 1, "maxItems": 6, "uniqueItems": true},
+            "citations": {"type": "array", "items": {"enum": seen}, "minItems": 1, "maxItems": 4},
         },
         "required": ["answer", "citations"],
     });
@@ -666,14 +667,17 @@ async fn draft(
                 .unwrap_or_default()
                 .trim()
                 .to_string(),
-            citations: value["citations"]
-                .as_array()
-                .map(|a| {
-                    a.iter()
-                        .filter_map(|c| c.as_str().map(str::to_string))
-                        .collect()
-                })
-                .unwrap_or_default(),
+            citations: {
+                let mut cited: Vec<String> = Vec::new();
+                for c in value["citations"].as_array().into_iter().flatten() {
+                    if let Some(c) = c.as_str()
+                        && !cited.iter().any(|k| k == c)
+                    {
+                        cited.push(c.to_string());
+                    }
+                }
+                cited
+            },
             tokens: generation.metrics.prompt_tokens + generation.metrics.generated_tokens,
         });
     }

@@ -139,6 +139,7 @@ pub async fn ask(
         &ToolCall::Search {
             query: question.to_string(),
         },
+        &catalog,
         &mut search_quarantine,
     )
     .await;
@@ -155,7 +156,7 @@ pub async fn ask(
         quarantine.withheld.extend(search_quarantine.withheld);
     }
     for call in planned {
-        let result = run(steward, &call, &mut quarantine).await;
+        let result = run(steward, &call, &catalog, &mut quarantine).await;
         on_event(AskEvent::Tool {
             call: result.call.label(),
             assets: result.assets.len(),
@@ -169,7 +170,7 @@ pub async fn ask(
         if results.iter().any(|r| r.call == call) {
             break;
         }
-        let result = run(steward, &call, &mut quarantine).await;
+        let result = run(steward, &call, &catalog, &mut quarantine).await;
         on_event(AskEvent::Tool {
             call: result.call.label(),
             assets: result.assets.len(),
@@ -737,19 +738,16 @@ mod tests {
     use super::*;
 
     fn catalog() -> CatalogAssets {
-        CatalogAssets {
-            tables: [
-                (
-                    "crm.customers".to_string(),
-                    vec!["id".to_string(), "email".to_string()],
-                ),
-                (
-                    "shop.orders".to_string(),
-                    vec!["id".to_string(), "amount".to_string()],
-                ),
-            ]
-            .into(),
-        }
+        CatalogAssets::from_tables([
+            (
+                "crm.customers".to_string(),
+                vec!["id".to_string(), "email".to_string()],
+            ),
+            (
+                "shop.orders".to_string(),
+                vec!["id".to_string(), "amount".to_string()],
+            ),
+        ])
     }
 
     fn draft(answer: &str, citations: &[&str]) -> Draft {

@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 
 use serde::{Deserialize, Serialize};
 use steward_search::DocKind;
-use steward_service::{Change, Direction, FindingQuery, Steward};
+use steward_service::{CatalogAssets, Change, Direction, FindingQuery, Steward};
 use steward_types::ClassificationOrigin;
 
 use crate::quarantine::Quarantine;
@@ -93,16 +93,32 @@ pub struct ToolResult {
 /// Rows a tool shows at most: small models read short prompts better.
 const MAX_ROWS: usize = 12;
 
-/// Asset ids are `kind:source:name`; the name is what answers cite.
-fn asset_name(id: &str) -> &str {
-    id.splitn(3, ':').nth(2).unwrap_or(id)
+/// The name answers cite for a search hit: asset ids are
+/// `kind:source:name`, a column's name ends in the column.
+fn asset_name(id: &str, catalog: &CatalogAssets) -> String {
+    let mut parts = id.splitn(3, ':');
+    let (kind, source, name) = (parts.next(), parts.next(), parts.next());
+    match (kind, source, name) {
+        (Some("table"), Some(source), Some(name)) => catalog.name(source, name),
+        (Some("column"), Some(source), Some(name)) => match name.rsplit_once('.') {
+            Some((table, column)) => format!("{}.{column}", catalog.name(source, table)),
+            None => name.to_string(),
+        },
+        (_, _, Some(name)) => name.to_string(),
+        _ => id.to_string(),
+    }
 }
 
 /// Runs one call. A call the catalog cannot answer (a table that does not
 /// exist) is a result that says so, not a failure of the run.
-pub async fn run(steward: &Steward, call: &ToolCall, quarantine: &mut Quarantine) -> ToolResult {
+pub async fn run(
+    steward: &Steward,
+    call: &ToolCall,
+    catalog: &CatalogAssets,
+    quarantine: &mut Quarantine,
+) -> ToolResult {
     let mut assets = Vec::new();
-    let text = match call_tool(steward, call, quarantine, &mut assets).await {
+    let text = match call_tool(steward, call, catalog, quarantine, &mut assets).await {
         Ok(text) => text,
         Err(e) => format!("no result: {e}"),
     };
@@ -116,6 +132,7 @@ pub async fn run(steward: &Steward, call: &ToolCall, quarantine: &mut Quarantine
 async fn call_tool(
     steward: &Steward,
     call: &ToolCall,
+    catalog: &CatalogAssets,
     quarantine: &mut Quarantine,
     assets: &mut Vec<String>,
 ) -> steward_service::Result<String> {
@@ -129,7 +146,7 @@ async fn call_tool(
                 text.push_str("nothing matches\n");
             }
             for p in passages {
-                let name = asset_name(&p.asset_id).to_string();
+                let name = asset_name(&p.asset_id, catalog);
                 let kind = p.asset_id.split(':').next().unwrap_or("asset");
                 let summary = quarantine.data(&name, &shorten(&p.text, 160));
                 let _ = writeln!(text, "{kind} {name}: {summary}");
@@ -138,7 +155,7 @@ async fn call_tool(
         }
         ToolCall::Describe { table } => {
             let d = steward.table(table).await?;
-            let name = d.table.qualified_name();
+            let name = catalog.name(&d.source.name, &d.table.qualified_name());
             let _ = writeln!(
                 text,
                 "table {name} ({}, source {}), {} rows, owner {}, tags {}",
@@ -193,15 +210,16 @@ async fn call_tool(
             let wanted = table.as_deref().map(str::to_lowercase);
             let mut shown = 0;
             for c in columns.iter().filter(|c| {
-                wanted
-                    .as_deref()
-                    .is_none_or(|t| c.table.eq_ignore_ascii_case(t))
+                wanted.as_deref().is_none_or(|t| {
+                    c.table.eq_ignore_ascii_case(t)
+                        || catalog.name(&c.source, &c.table).eq_ignore_ascii_case(t)
+                })
             }) {
                 if shown == MAX_ROWS * 2 {
                     let _ = writeln!(text, "... and more");
                     break;
                 }
-                let column = format!("{}.{}", c.table, c.column);
+                let column = format!("{}.{}", catalog.name(&c.source, &c.table), c.column);
                 let who = match (c.origin, &c.decided_by) {
                     (ClassificationOrigin::Steward, Some(by)) => format!("decided by steward {by}"),
                     (origin, _) => format!("{origin}, confidence {:.0}%", c.confidence * 100.0),
@@ -226,16 +244,14 @@ async fn call_tool(
             let graph = match steward.lineage(asset, direction, 4).await {
                 Ok(graph) => graph,
                 // An asset the catalog holds, with no lineage recorded: a fact.
-                Err(steward_service::ServiceError::NotFound(why)) => {
-                    match steward.assets().await?.resolve(asset) {
-                        Some(name) => {
-                            let _ = writeln!(text, "no lineage is recorded for {name}");
-                            assets.push(name);
-                            return Ok(text);
-                        }
-                        None => return Err(steward_service::ServiceError::NotFound(why)),
+                Err(steward_service::ServiceError::NotFound(why)) => match catalog.resolve(asset) {
+                    Some(name) => {
+                        let _ = writeln!(text, "no lineage is recorded for {name}");
+                        assets.push(name);
+                        return Ok(text);
                     }
-                }
+                    None => return Err(steward_service::ServiceError::NotFound(why)),
+                },
                 Err(e) => return Err(e),
             };
             let mut nodes: Vec<(&String, &i64)> =
@@ -272,8 +288,9 @@ async fn call_tool(
         }
         ToolCall::Usage { table } => {
             let detail = steward.table(table).await?;
-            let name = detail.table.qualified_name();
-            let reads = steward.usage(Some(&name), 500).await?;
+            let qualified = detail.table.qualified_name();
+            let name = catalog.name(&detail.source.name, &qualified);
+            let reads = steward.usage(Some(&qualified), 500).await?;
             assets.push(name.clone());
             let mut users: BTreeMap<String, usize> = BTreeMap::new();
             let mut off_hours = 0;
@@ -319,7 +336,10 @@ async fn call_tool(
                 Some(t) => report
                     .tables
                     .iter()
-                    .filter(|c| c.table.eq_ignore_ascii_case(t))
+                    .filter(|c| {
+                        c.table.eq_ignore_ascii_case(t)
+                            || catalog.name(&c.source, &c.table).eq_ignore_ascii_case(t)
+                    })
                     .collect(),
                 None => {
                     let mut all: Vec<_> = report.tables.iter().collect();
@@ -337,9 +357,13 @@ async fn call_tool(
                 let _ = writeln!(
                     text,
                     "{}: storage {:.2} {currency} a month ({} bytes), compute {:.2} {currency} over the log ({} reads)",
-                    c.table, c.storage_cost, c.storage_bytes, c.compute_cost, c.reads
+                    catalog.name(&c.source, &c.table),
+                    c.storage_cost,
+                    c.storage_bytes,
+                    c.compute_cost,
+                    c.reads
                 );
-                assets.push(c.table.clone());
+                assets.push(catalog.name(&c.source, &c.table));
             }
             for s in report
                 .savings

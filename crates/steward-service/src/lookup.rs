@@ -136,8 +136,16 @@ pub(crate) async fn resolve(store: &Store, name: &str) -> Result<(Record<Source>
         [] => return Err(ServiceError::NotFound(format!("table `{name}`"))),
         [one] => *one,
         many => {
-            // An exact fully qualified match wins over a bare-name one.
-            let exact: Vec<_> = many.iter().filter(|t| name != t.table.name).collect();
+            // A table whose qualified name is exactly the name given wins over
+            // tables whose bare name it is (`customers` of a SQLite source
+            // over `raw.customers` of a lake).
+            let exact: Vec<_> = many
+                .iter()
+                .filter(|t| {
+                    let qualified = t.table.qualified_name();
+                    name == qualified || name == format!("{}.{qualified}", t.source)
+                })
+                .collect();
             match exact.as_slice() {
                 [one] => **one,
                 _ => {
@@ -214,14 +222,36 @@ pub async fn table_detail(store: &Store, name: &str) -> Result<TableDetail> {
 }
 
 /// The names of everything the catalog holds now: what an answer may cite.
+/// A table goes by its qualified name (`raw.customers`), or, when tables of
+/// several sources share it, by its source and qualified name
+/// (`app.customers`), as `steward show` tells them apart.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct CatalogAssets {
-    /// Live tables by qualified name (`raw.customers`), with their present
-    /// columns.
+    /// Live tables by the name answers cite, with their present columns.
     pub tables: std::collections::BTreeMap<String, Vec<String>>,
+    /// `(source, qualified name)` to the name answers cite.
+    #[serde(skip)]
+    names: std::collections::BTreeMap<(String, String), String>,
 }
 
 impl CatalogAssets {
+    /// Assets of tables named as given (each its source's only table of
+    /// that name): for tests of what reads them.
+    pub fn from_tables(tables: impl IntoIterator<Item = (String, Vec<String>)>) -> Self {
+        Self {
+            tables: tables.into_iter().collect(),
+            names: Default::default(),
+        }
+    }
+
+    /// The name answers cite for a table of a source.
+    pub fn name(&self, source: &str, qualified: &str) -> String {
+        self.names
+            .get(&(source.to_string(), qualified.to_string()))
+            .cloned()
+            .unwrap_or_else(|| qualified.to_string())
+    }
+
     /// The asset a citation names (`table` or `table.column`), as the
     /// catalog spells it; case does not matter.
     pub fn resolve(&self, citation: &str) -> Option<String> {
@@ -246,14 +276,25 @@ impl CatalogAssets {
 pub(crate) async fn catalog_assets(store: &Store) -> Result<CatalogAssets> {
     let mut session = store.begin().await?;
     let sources = session.list::<Source>(&Filter::all()).await?;
+    let live = live_tables(&mut session, sources).await?;
+    let mut count: std::collections::BTreeMap<String, usize> = Default::default();
+    for (_, table) in &live {
+        *count.entry(table.qualified_name()).or_default() += 1;
+    }
     let mut assets = CatalogAssets::default();
-    for (_, table) in live_tables(&mut session, sources).await? {
+    for (source, table) in live {
+        let qualified = table.qualified_name();
+        let name = if count[&qualified] > 1 {
+            format!("{}.{qualified}", source.name)
+        } else {
+            qualified.clone()
+        };
         let columns = table_columns(&mut session, &table).await?;
-        assets
-            .tables
-            .entry(table.qualified_name())
-            .or_default()
-            .extend(columns.into_iter().map(|c| c.data.name));
+        assets.tables.insert(
+            name.clone(),
+            columns.into_iter().map(|c| c.data.name).collect(),
+        );
+        assets.names.insert((source.name.clone(), qualified), name);
     }
     Ok(assets)
 }

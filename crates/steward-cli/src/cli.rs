@@ -347,6 +347,27 @@ pub enum BenchCommand {
     /// Search on a generated catalog (build rate, size, query latency), or
     /// recall@k of retrieval on this catalog with --questions
     Search(BenchSearchArgs),
+    /// The Ask agent on every question of a JSONL file (`id`, `question`;
+    /// other fields ignored) against this catalog, one JSON line an answer
+    Agent(BenchAgentArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BenchAgentArgs {
+    /// Questions: JSON lines with `id` and `question`
+    #[arg(long, value_name = "FILE")]
+    pub questions: PathBuf,
+    /// Where the answers go, one JSON line each
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+    /// Answers drafted at once per question and voted on
+    #[arg(long, default_value_t = 1)]
+    pub samples: usize,
+    /// Tool calls the model may ask for after the plan's
+    #[arg(long, default_value_t = 1)]
+    pub extra_steps: usize,
+    #[command(flatten)]
+    pub model: ModelArg,
 }
 
 #[derive(Debug, Args)]

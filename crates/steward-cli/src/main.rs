@@ -92,6 +92,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Lineage(args) => commands::lineage::run(&loaded, &args, &out).await?,
         Command::Bench(BenchCommand::Pii(args)) => commands::bench_pii::run(&args, &out)?,
         Command::Bench(BenchCommand::Lineage(args)) => commands::bench_lineage::run(&args, &out)?,
+        Command::Bench(BenchCommand::Agent(args)) => {
+            commands::bench_agent::run(&loaded, &args, &out).await?
+        }
         Command::Bench(BenchCommand::Search(args)) => {
             commands::bench_search::run(&loaded, &args, &out).await?
         }

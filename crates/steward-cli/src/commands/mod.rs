@@ -1,5 +1,6 @@
 pub mod ask;
 pub mod bench;
+pub mod bench_agent;
 pub mod bench_lineage;
 pub mod bench_pii;
 pub mod bench_search;

@@ -15,7 +15,8 @@ build: bootstrap
 
 # The main job as far as it exists today: a catalog in $(DEMO_DIR), the bundled
 # sample warehouse (a file lake and an operational SQLite database), a scan of
-# both, what it found, its lineage and cost, and a governance check of it all.
+# both, what it found, its lineage and cost, a question asked of the catalog
+# through the local model, and a governance check of it all.
 # Safe to run again. Grows with every feature.
 demo: build
 	@mkdir -p $(DEMO_DIR)
@@ -35,6 +36,7 @@ demo: build
 	cd $(DEMO_DIR) && $(abspath $(STEWARD)) llm generate --max-tokens 120 \
 		--system "You are Steward, a data governance assistant. Answer in two sentences." \
 		"Why should a column of customer e-mail addresses copied into a mart table be masked?"
+	cd $(DEMO_DIR) && $(abspath $(STEWARD)) ask "Where does mart.customer_360 get its data from?"
 	cd $(DEMO_DIR) && $(abspath $(STEWARD)) check
 
 fmt:

@@ -205,7 +205,19 @@ pub async fn ask(
                 .filter(|(_, v)| v.is_ok())
                 .map(|(d, _)| d.clone())
                 .collect();
-            if let Some((best, votes)) = vote(good) {
+            if let Some((mut best, votes)) = vote(good) {
+                // What the text names, it rests on: cited first.
+                let mut cited: Vec<String> = named_assets(&best.answer, &catalog)
+                    .into_iter()
+                    .filter(|a| seen.contains(a))
+                    .collect();
+                for c in best.citations.drain(..) {
+                    let c = catalog.resolve(&c).unwrap_or(c);
+                    if !cited.contains(&c) {
+                        cited.push(c);
+                    }
+                }
+                best.citations = cited;
                 answer = Some((best, votes as f64 / total.max(1) as f64));
                 break;
             }
@@ -386,7 +398,9 @@ fn plan(kind: Kind, question: &str, named: &[String], target: Option<&str>) -> V
                     "populated",
                     "based on",
                     "inputs",
-                ]) && !asked(&["downstream", "feed into", "flow into", "used by"]);
+                ]) && !asked(&["downstream", "feed into", "flow into", "used by"])
+                    // "what is built from X": X is the source, the answer below it.
+                    && !asked(&[&format!("from {}", asset.to_lowercase())]);
                 let way = if upstream {
                     Way::Upstream
                 } else {
@@ -420,7 +434,7 @@ fn label_asked(question: &str) -> Option<String> {
     let tokens: Vec<String> = question
         .to_lowercase()
         .split(|c: char| !(c.is_alphanumeric() || c == '-'))
-        .filter(|t| t.len() > 2)
+        .filter(|t| t.len() > 1)
         .map(str::to_string)
         .collect();
     let mut best: Option<(usize, steward_pii::Label)> = None;

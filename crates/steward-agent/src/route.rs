@@ -132,6 +132,9 @@ const WORDS: &[(Kind, &[&str])] = &[
             "off-hours",
             "off hours",
             "weekend",
+            "queried",
+            "how often",
+            "read by whom",
         ],
     ),
     (
@@ -174,6 +177,8 @@ const WORDS: &[(Kind, &[&str])] = &[
         Kind::Sensitivity,
         &[
             "sensitive",
+            "identity",
+            "national id",
             "pii",
             "personal",
             "gdpr",

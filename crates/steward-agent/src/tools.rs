@@ -260,6 +260,22 @@ async fn call_tool(
             assets.push(graph.root.clone());
             if nodes.is_empty() {
                 let _ = writeln!(text, "no lineage recorded for {}", graph.root);
+            } else {
+                let direct: Vec<&str> = nodes
+                    .iter()
+                    .filter(|(_, d)| d.abs() == 1)
+                    .map(|(n, _)| n.as_str())
+                    .collect();
+                let _ = writeln!(
+                    text,
+                    "{} {}: {}",
+                    match way {
+                        Way::Upstream => "directly upstream of",
+                        Way::Downstream => "directly downstream of",
+                    },
+                    graph.root,
+                    direct.join(", ")
+                );
             }
             for (node, distance) in nodes.into_iter().take(MAX_ROWS * 2) {
                 let _ = writeln!(
@@ -275,11 +291,18 @@ async fn call_tool(
         ToolCall::Impact { asset } => {
             let impact = steward.impact(asset, Change::Drop, 4).await?;
             assets.push(impact.root.clone());
+            let named: Vec<&str> = impact
+                .assets
+                .iter()
+                .take(MAX_ROWS)
+                .map(|a| a.asset.as_str())
+                .collect();
             let _ = writeln!(
                 text,
-                "dropping {} breaks {} downstream asset(s)",
+                "dropping {} breaks {} downstream asset(s): {}",
                 impact.root,
-                impact.assets.len()
+                impact.assets.len(),
+                named.join(", ")
             );
             for a in impact.assets.iter().take(MAX_ROWS * 2) {
                 let _ = writeln!(text, "{} ({} hops): {}", a.asset, a.hops, a.because);

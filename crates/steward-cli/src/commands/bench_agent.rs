@@ -105,7 +105,11 @@ pub async fn run(loaded: &Loaded, args: &BenchAgentArgs, out: &Output) -> anyhow
             i + 1,
             questions.len(),
             answer.seconds,
-            if answer.abstained { "abstained" } else { "answered" }
+            if answer.abstained {
+                "abstained"
+            } else {
+                "answered"
+            }
         );
     }
     steward.close().await;

@@ -5,7 +5,7 @@
 # values of a lake table. Scores with scripts/bench/score_agent.py, and
 # checks the warehouse's files are byte-identical after the run.
 #
-#   MODEL=qwen2.5-coder-1.5b THREADS=2 SAMPLES=1 EXTRA_STEPS=1 scripts/bench/agent.sh
+#   MODEL=qwen2.5-coder-1.5b THREADS=2 SAMPLES=1 EXTRA_STEPS=0 scripts/bench/agent.sh
 #
 # The debug build is used (llama.cpp and the runtime are optimised in it).
 set -euo pipefail
@@ -15,7 +15,7 @@ repo=$(pwd)
 model=${MODEL:-qwen2.5-coder-1.5b}
 threads=${THREADS:-2}
 samples=${SAMPLES:-1}
-extra=${EXTRA_STEPS:-1}
+extra=${EXTRA_STEPS:-0}
 questions=${QUESTIONS:-$repo/tests/fixtures/agent/sample.jsonl}
 work=${STEWARD_BENCH_DIR:-$HOME/.cache/steward/bench}/agent
 cargo build --quiet --bin steward

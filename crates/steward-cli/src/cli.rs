@@ -114,7 +114,7 @@ pub struct AskArgs {
     #[arg(long, default_value_t = 1)]
     pub samples: usize,
     /// Tool calls the model may ask for after the plan's
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = 0)]
     pub extra_steps: usize,
     #[command(flatten)]
     pub model: ModelArg,
@@ -364,7 +364,7 @@ pub struct BenchAgentArgs {
     #[arg(long, default_value_t = 1)]
     pub samples: usize,
     /// Tool calls the model may ask for after the plan's
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = 0)]
     pub extra_steps: usize,
     #[command(flatten)]
     pub model: ModelArg,

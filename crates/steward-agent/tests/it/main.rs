@@ -125,7 +125,10 @@ async fn a_sensitivity_question_is_answered_with_checked_citations() {
     let answer = ask(
         &steward,
         "Which columns of crm.customers hold e-mail addresses?",
-        &AskOptions::default(),
+        &AskOptions {
+            extra_steps: 1,
+            ..AskOptions::default()
+        },
         &mut |e| events.push(e),
     )
     .await
@@ -161,7 +164,10 @@ async fn an_answer_citing_what_does_not_exist_is_redrafted_then_abstained() {
     let answer = ask(
         &steward,
         "Which table holds customers?",
-        &AskOptions::default(),
+        &AskOptions {
+            extra_steps: 1,
+            ..AskOptions::default()
+        },
         &mut |_| {},
     )
     .await
@@ -224,7 +230,10 @@ async fn text_aimed_at_assistants_is_withheld_and_reported() {
     let answer = ask(
         &steward,
         "Describe the table shop.orders",
-        &AskOptions::default(),
+        &AskOptions {
+            extra_steps: 1,
+            ..AskOptions::default()
+        },
         &mut |_| {},
     )
     .await
@@ -257,7 +266,10 @@ async fn a_question_the_words_do_not_settle_is_routed_by_the_model() {
     let answer = ask(
         &steward,
         "Tell me about crm.customers",
-        &AskOptions::default(),
+        &AskOptions {
+            extra_steps: 1,
+            ..AskOptions::default()
+        },
         &mut |_| {},
     )
     .await
@@ -278,8 +290,16 @@ async fn a_question_the_words_do_not_settle_is_routed_by_the_model() {
 async fn an_empty_question_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let steward = catalog(dir.path(), Recording::new(&[])).await;
-    let err = ask(&steward, "   ", &AskOptions::default(), &mut |_| {})
-        .await
-        .unwrap_err();
+    let err = ask(
+        &steward,
+        "   ",
+        &AskOptions {
+            extra_steps: 1,
+            ..AskOptions::default()
+        },
+        &mut |_| {},
+    )
+    .await
+    .unwrap_err();
     assert!(err.to_string().contains("empty"), "{err}");
 }

@@ -5,7 +5,7 @@
 //! that is missing or unreadable is rebuilt from it.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use steward_search::{
     CatalogDoc, DocKind, Passage, SearchError, SearchIndex, SearchResults, SyncReport,
@@ -302,9 +302,4 @@ pub async fn retrieve(
     let question = question.to_string();
     let kinds = kinds.to_vec();
     blocking(move || index.retrieve(&question, k, &kinds)).await
-}
-
-/// The index folder inside a data dir.
-pub fn index_dir(data_dir: &Path) -> PathBuf {
-    data_dir.join("search")
 }

@@ -173,35 +173,16 @@ pub fn read_query_log(text: &str, format: LogFormat) -> Result<QueryLog, String>
                 log.push(line, outcome);
             }
         }
-        LogFormat::Snowflake => {
-            for (line, fields) in csv_records(text, true)? {
+        LogFormat::Snowflake | LogFormat::PgStatStatements | LogFormat::PostgresCsvlog => {
+            // csvlog has no header: its columns are named by position.
+            let (header, record): (bool, RecordReader) = match format {
+                LogFormat::Snowflake => (true, snowflake_record),
+                LogFormat::PgStatStatements => (true, pg_stat_statements_record),
+                _ => (false, csvlog_record),
+            };
+            for (line, fields) in csv_records(text, header)? {
                 log.records += 1;
-                log.push(
-                    line,
-                    fields
-                        .map_err(Skip::from)
-                        .and_then(|f| snowflake_record(&f)),
-                );
-            }
-        }
-        LogFormat::PgStatStatements => {
-            for (line, fields) in csv_records(text, true)? {
-                log.records += 1;
-                log.push(
-                    line,
-                    fields
-                        .map_err(Skip::from)
-                        .and_then(|f| pg_stat_statements_record(&f)),
-                );
-            }
-        }
-        LogFormat::PostgresCsvlog => {
-            for (line, fields) in csv_records(text, false)? {
-                log.records += 1;
-                log.push(
-                    line,
-                    fields.map_err(Skip::from).and_then(|f| csvlog_record(&f)),
-                );
+                log.push(line, fields.map_err(Skip::from).and_then(|f| record(&f)));
             }
         }
         LogFormat::Jsonl | LogFormat::Bigquery => {
@@ -242,6 +223,9 @@ impl QueryLog {
         }
     }
 }
+
+/// Reads one record of a log into a statement, or says why it is not one.
+type RecordReader = fn(&Fields) -> Result<Statement, Skip>;
 
 /// A statement before its id is settled.
 #[derive(Debug, Default)]

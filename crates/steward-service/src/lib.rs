@@ -56,8 +56,7 @@ pub use propagate::{PropagationReport, propagate};
 pub use runs::{finish_run, heartbeat, mark_interrupted_runs, start_run, this_process};
 pub use scan::{ScanEvent, ScanOptions, ScanReport, SourceReport, TableOutcome, scan};
 pub use search::{
-    IndexSettings, catalog_docs, rebuild_index, retrieve, search, searchable_label,
-    sync_index,
+    IndexSettings, catalog_docs, rebuild_index, retrieve, search, searchable_label, sync_index,
 };
 pub use sources::{add_source, find_source, kind_of_url, list_sources, new_source, remove_source};
 pub use usage::{LoggedQuery, UsageReport, record_usage};

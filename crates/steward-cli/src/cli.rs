@@ -110,7 +110,15 @@ pub enum ModelCommand {
 pub struct AskArgs {
     /// The question, in words (`which columns hold e-mail addresses?`)
     pub question: String,
-    /// Answers drafted at once and voted on; the agreement is the confidence
+    #[command(flatten)]
+    pub agent: AgentArgs,
+}
+
+/// How the Ask agent runs (`steward ask`, `steward bench agent`).
+#[derive(Debug, Args)]
+pub struct AgentArgs {
+    /// Answers drafted at once and voted on (1 to 8); the agreement is the
+    /// confidence
     #[arg(long, default_value_t = 1)]
     pub samples: usize,
     /// Tool calls the model may ask for after the plan's
@@ -360,14 +368,8 @@ pub struct BenchAgentArgs {
     /// Where the answers go, one JSON line each
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
-    /// Answers drafted at once per question and voted on
-    #[arg(long, default_value_t = 1)]
-    pub samples: usize,
-    /// Tool calls the model may ask for after the plan's
-    #[arg(long, default_value_t = 0)]
-    pub extra_steps: usize,
     #[command(flatten)]
-    pub model: ModelArg,
+    pub agent: AgentArgs,
 }
 
 #[derive(Debug, Args)]

@@ -9,22 +9,29 @@ use steward_agent::{AgentError, Answer, AskEvent, AskOptions};
 use steward_service::Steward;
 use steward_types::{ErrorKind, HasKind};
 
-use crate::cli::AskArgs;
+use crate::cli::{AgentArgs, AskArgs};
 use crate::config::Loaded;
 use crate::failure::Failure;
 use crate::output::Output;
 
-pub async fn run(loaded: &Loaded, args: &AskArgs, out: &Output) -> anyhow::Result<()> {
+/// The agent's options from the command line, and the catalog opened with
+/// the model loaded: what `ask` and `bench agent` both start from.
+pub async fn open(loaded: &Loaded, args: &AgentArgs) -> anyhow::Result<(Steward, AskOptions)> {
     if args.samples == 0 || args.samples > 8 {
         return Err(Failure::new(ErrorKind::Invalid, "--samples must be between 1 and 8").into());
     }
-    let model = crate::commands::llm::load(loaded, &args.model)?;
-    let steward = Steward::open(loaded).await?.with_model(Arc::new(model));
     let options = AskOptions {
         samples: args.samples,
         extra_steps: args.extra_steps,
         ..AskOptions::default()
     };
+    let model = crate::commands::llm::load(loaded, &args.model)?;
+    let steward = Steward::open(loaded).await?.with_model(Arc::new(model));
+    Ok((steward, options))
+}
+
+pub async fn run(loaded: &Loaded, args: &AskArgs, out: &Output) -> anyhow::Result<()> {
+    let (steward, options) = open(loaded, &args.agent).await?;
     let show_steps = !out.json() && std::io::stderr().is_terminal();
     let result = steward_agent::ask(&steward, &args.question, &options, &mut |event| {
         if show_steps {

@@ -5,11 +5,8 @@
 //! kept beside them cannot reach the agent.
 
 use std::io::Write;
-use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
-use steward_agent::AskOptions;
-use steward_service::Steward;
 use steward_types::{ErrorKind, HasKind};
 
 use crate::cli::BenchAgentArgs;
@@ -66,13 +63,7 @@ pub async fn run(loaded: &Loaded, args: &BenchAgentArgs, out: &Output) -> anyhow
             format!("cannot write {}: {e}", args.out.display()),
         )
     })?;
-    let model = crate::commands::llm::load(loaded, &args.model)?;
-    let steward = Steward::open(loaded).await?.with_model(Arc::new(model));
-    let options = AskOptions {
-        samples: args.samples.clamp(1, 8),
-        extra_steps: args.extra_steps,
-        ..AskOptions::default()
-    };
+    let (steward, options) = crate::commands::ask::open(loaded, &args.agent).await?;
     let mut seconds = Vec::with_capacity(questions.len());
     let (mut abstained, mut tokens) = (0, 0);
     for (i, q) in questions.iter().enumerate() {

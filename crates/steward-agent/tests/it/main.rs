@@ -111,6 +111,15 @@ async fn catalog(dir: &std::path::Path, model: Arc<dyn LanguageModel>) -> Stewar
     steward
 }
 
+/// Options letting the scripted model take `n` actions after the plan (its
+/// scripts start with the action it takes).
+fn looks(n: usize) -> AskOptions {
+    AskOptions {
+        extra_steps: n,
+        ..AskOptions::default()
+    }
+}
+
 const ANSWER_NOW: &str = r#"{"action": "answer", "asset": "crm.customers"}"#;
 
 #[tokio::test]
@@ -125,10 +134,7 @@ async fn a_sensitivity_question_is_answered_with_checked_citations() {
     let answer = ask(
         &steward,
         "Which columns of crm.customers hold e-mail addresses?",
-        &AskOptions {
-            extra_steps: 1,
-            ..AskOptions::default()
-        },
+        &looks(1),
         &mut |e| events.push(e),
     )
     .await
@@ -164,10 +170,7 @@ async fn an_answer_citing_what_does_not_exist_is_redrafted_then_abstained() {
     let answer = ask(
         &steward,
         "Which table holds customers?",
-        &AskOptions {
-            extra_steps: 1,
-            ..AskOptions::default()
-        },
+        &looks(1),
         &mut |_| {},
     )
     .await
@@ -200,10 +203,7 @@ async fn a_model_asking_for_the_same_tool_again_does_not_loop() {
     let answer = ask(
         &steward,
         "Where do we keep crm.customers?",
-        &AskOptions {
-            extra_steps: 5,
-            ..AskOptions::default()
-        },
+        &looks(5),
         &mut |_| {},
     )
     .await;
@@ -230,10 +230,7 @@ async fn text_aimed_at_assistants_is_withheld_and_reported() {
     let answer = ask(
         &steward,
         "Describe the table shop.orders",
-        &AskOptions {
-            extra_steps: 1,
-            ..AskOptions::default()
-        },
+        &looks(1),
         &mut |_| {},
     )
     .await
@@ -266,10 +263,7 @@ async fn a_question_the_words_do_not_settle_is_routed_by_the_model() {
     let answer = ask(
         &steward,
         "Tell me about crm.customers",
-        &AskOptions {
-            extra_steps: 1,
-            ..AskOptions::default()
-        },
+        &looks(1),
         &mut |_| {},
     )
     .await
@@ -290,16 +284,8 @@ async fn a_question_the_words_do_not_settle_is_routed_by_the_model() {
 async fn an_empty_question_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let steward = catalog(dir.path(), Recording::new(&[])).await;
-    let err = ask(
-        &steward,
-        "   ",
-        &AskOptions {
-            extra_steps: 1,
-            ..AskOptions::default()
-        },
-        &mut |_| {},
-    )
-    .await
-    .unwrap_err();
+    let err = ask(&steward, "   ", &looks(1), &mut |_| {})
+        .await
+        .unwrap_err();
     assert!(err.to_string().contains("empty"), "{err}");
 }

@@ -533,7 +533,7 @@ impl Steward {
     /// Ingests query logs, models, scripts, manifests and events.
     pub async fn ingest_lineage(
         &self,
-        request: &IngestRequest,
+        request: IngestRequest,
         on_event: &mut (dyn FnMut(IngestEvent) + Send),
     ) -> Result<IngestReport> {
         let report = crate::ingestion::ingest_lineage(

@@ -23,7 +23,7 @@ use crate::lineage::{
 };
 use crate::propagate::propagate;
 use crate::runs::{finish_run, start_run};
-use crate::usage::{LoggedQuery, record_usage};
+use crate::usage::{LoggedQuery, record_logged};
 
 /// One file of a models folder.
 #[derive(Debug, Clone)]
@@ -265,7 +265,7 @@ fn read_source(
 pub(crate) async fn ingest_lineage(
     store: &Store,
     propagation_stops: &[String],
-    request: &IngestRequest,
+    request: IngestRequest,
     on_event: &mut (dyn FnMut(IngestEvent) + Send),
 ) -> Result<IngestReport> {
     if !steward_lineage::parse::known_dialect(&request.dialect) {
@@ -275,13 +275,18 @@ pub(crate) async fn ingest_lineage(
         )));
     }
     // Reading logs, manifests and events is CPU work: off the async tasks.
-    let sources = request.sources.clone();
-    let dialect = request.dialect.clone();
+    // Each source's text is dropped once read.
+    let IngestRequest {
+        sources,
+        views,
+        dialect,
+    } = request;
+    let reading_dialect = dialect.clone();
     let (mut read, events) = tokio::task::spawn_blocking(move || {
         let mut read = Read::default();
         let mut events = Vec::new();
-        for source in &sources {
-            read_source(source, &dialect, &mut read, &mut events)?;
+        for source in sources {
+            read_source(&source, &reading_dialect, &mut read, &mut events)?;
         }
         Ok::<_, ServiceError>((read, events))
     })
@@ -290,7 +295,7 @@ pub(crate) async fn ingest_lineage(
     for event in events {
         on_event(event);
     }
-    if request.views {
+    if views {
         read.inputs.extend(view_inputs(store).await?);
     }
     if read.inputs.is_empty() && read.known.is_empty() {
@@ -300,16 +305,9 @@ pub(crate) async fn ingest_lineage(
                 .to_string(),
         ));
     }
+    let inputs = read.inputs.len() + read.known.len();
     let mut run = start_run(store, "lineage ingest").await?;
-    let outcome = store_read(
-        store,
-        propagation_stops,
-        &request.dialect,
-        &read,
-        &mut run,
-        on_event,
-    )
-    .await;
+    let outcome = store_read(store, propagation_stops, &dialect, read, &mut run, on_event).await;
     let failed = match &outcome {
         Err(e) => Some(e.to_string()),
         Ok(r) if !r.errors.is_empty() || r.malformed_records() > 0 => Some(format!(
@@ -327,7 +325,7 @@ pub(crate) async fn ingest_lineage(
             "not_read": r.errors.iter().map(|(i, _)| i.clone()).collect::<Vec<_>>(),
             "usage": r.usage.as_ref().map_or(0, |u| u.recorded),
         }),
-        Err(_) => serde_json::json!({ "inputs": read.inputs.len() + read.known.len() }),
+        Err(_) => serde_json::json!({ "inputs": inputs }),
     };
     finish_run(store, &run, failed, stats).await?;
     outcome
@@ -337,23 +335,23 @@ async fn store_read(
     store: &Store,
     propagation_stops: &[String],
     dialect: &str,
-    read: &Read,
+    read: Read,
     run: &mut Record<JobRun>,
     on_event: &mut (dyn FnMut(IngestEvent) + Send),
 ) -> Result<IngestReport> {
+    let total = read.inputs.len() + read.known.len();
     let usage = if read.usage.is_empty() {
         None
     } else {
-        Some(record_usage(store, &read.usage, dialect).await?)
+        Some(record_logged(store, read.usage, dialect).await?)
     };
-    let total = read.inputs.len() + read.known.len();
     let mut report = IngestReport {
         inputs: total,
         usage,
-        logs: read.logs.clone(),
+        logs: read.logs,
         ..IngestReport::default()
     };
-    let (known, errors) = analyse_inputs(store, &read.inputs).await?;
+    let (known, errors) = analyse_inputs(store, read.inputs).await?;
     report.errors = errors;
     let mut progress = crate::lineage::Progress {
         run: Some(run),

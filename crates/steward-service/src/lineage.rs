@@ -142,7 +142,7 @@ fn edges_of(lineage: &Lineage, input: &KnownInput) -> Vec<LineageEdge> {
 /// Reads lineage from each input and stores it, each input's edges replaced
 /// whole; an input that cannot be read is reported and the rest go on.
 pub async fn ingest(store: &Store, inputs: &[SqlInput]) -> Result<IngestReport> {
-    let (known, errors) = analyse_inputs(store, inputs).await?;
+    let (known, errors) = analyse_inputs(store, inputs.to_vec()).await?;
     let mut report = IngestReport {
         inputs: inputs.len(),
         errors,
@@ -163,35 +163,30 @@ pub async fn ingest(store: &Store, inputs: &[SqlInput]) -> Result<IngestReport> 
 /// that could not be read with why (their quoted values taken out).
 pub(crate) async fn analyse_inputs(
     store: &Store,
-    inputs: &[SqlInput],
+    inputs: Vec<SqlInput>,
 ) -> Result<(Vec<KnownInput>, Vec<(String, String)>)> {
     let schema = catalog_schema(store).await?;
     // Parsing is CPU work: done on a blocking thread, off the async tasks.
-    let owned: Vec<SqlInput> = inputs.to_vec();
-    let analysed = tokio::task::spawn_blocking(move || {
-        owned
-            .iter()
-            .map(|input| analyze(&input.sql, &input.dialect, &schema))
-            .collect::<Vec<_>>()
+    tokio::task::spawn_blocking(move || {
+        let mut known = Vec::with_capacity(inputs.len());
+        let mut errors = Vec::new();
+        for input in inputs {
+            match analyze(&input.sql, &input.dialect, &schema) {
+                Ok(lineage) => known.push(KnownInput {
+                    origin: input.origin,
+                    origin_ref: input.origin_ref,
+                    lineage,
+                }),
+                Err(e) => errors.push((
+                    input.origin_ref,
+                    steward_types::redact_quoted_values(&e.to_string()),
+                )),
+            }
+        }
+        (known, errors)
     })
     .await
-    .map_err(|e| ServiceError::stopped("lineage analysis", e))?;
-    let mut known = Vec::with_capacity(inputs.len());
-    let mut errors = Vec::new();
-    for (input, result) in inputs.iter().zip(analysed) {
-        match result {
-            Ok(lineage) => known.push(KnownInput {
-                origin: input.origin,
-                origin_ref: input.origin_ref.clone(),
-                lineage,
-            }),
-            Err(e) => errors.push((
-                input.origin_ref.clone(),
-                steward_types::redact_quoted_values(&e.to_string()),
-            )),
-        }
-    }
-    Ok((known, errors))
+    .map_err(|e| ServiceError::stopped("lineage analysis", e))
 }
 
 /// Stores lineage that needs no parsing.

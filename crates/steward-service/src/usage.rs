@@ -45,13 +45,22 @@ pub async fn record_usage(
     queries: &[LoggedQuery],
     dialect: &str,
 ) -> Result<UsageReport> {
+    record_logged(store, queries.to_vec(), dialect).await
+}
+
+/// `record_usage` of queries the caller hands over.
+pub(crate) async fn record_logged(
+    store: &Store,
+    queries: Vec<LoggedQuery>,
+    dialect: &str,
+) -> Result<UsageReport> {
     let names = CatalogNames::of(store).await?;
     // Parsing is CPU work: off the async tasks.
-    let owned = queries.to_vec();
     let dialect = dialect.to_string();
-    let (rows, report) = tokio::task::spawn_blocking(move || usage_rows(&owned, &dialect, &names))
-        .await
-        .map_err(|e| crate::error::ServiceError::stopped("reading the query log", e))?;
+    let (rows, report) =
+        tokio::task::spawn_blocking(move || usage_rows(&queries, &dialect, &names))
+            .await
+            .map_err(|e| crate::error::ServiceError::stopped("reading the query log", e))?;
     store_usage(store, rows, report).await
 }
 

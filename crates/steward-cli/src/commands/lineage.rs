@@ -215,7 +215,7 @@ async fn run_ingest(loaded: &Loaded, args: &LineageIngestArgs, out: &Output) -> 
     }
     let json = out.json();
     let report = with_steward(loaded, async |s| {
-        s.ingest_lineage(&request, &mut |event| {
+        s.ingest_lineage(request, &mut |event| {
             if let IngestEvent::Read { name, .. } = &event
                 && !json
             {

@@ -126,7 +126,7 @@ async fn a_real_warehouse_log_ingests_with_every_line_accounted_for() {
         };
         let mut events = Vec::new();
         let report = steward
-            .ingest_lineage(&request, &mut |e| events.push(e))
+            .ingest_lineage(request.clone(), &mut |e| events.push(e))
             .await
             .unwrap();
         let read = &report.logs[0];
@@ -166,7 +166,7 @@ async fn a_real_warehouse_log_ingests_with_every_line_accounted_for() {
         drop(session);
 
         // Ids derived from the content: a second ingestion replaces.
-        let again = steward.ingest_lineage(&request, &mut |_| {}).await.unwrap();
+        let again = steward.ingest_lineage(request, &mut |_| {}).await.unwrap();
         assert_eq!(again.usage.as_ref().unwrap().replaced, 3);
         let mut session = steward.store().begin().await.unwrap();
         assert_eq!(
@@ -194,7 +194,7 @@ async fn nothing_to_ingest_and_unreadable_inputs_store_nothing() {
         dialect: "generic".into(),
     };
     let err = steward
-        .ingest_lineage(&nothing, &mut |_| {})
+        .ingest_lineage(nothing, &mut |_| {})
         .await
         .unwrap_err();
     assert_eq!(err.kind(), steward_types::ErrorKind::Invalid);
@@ -213,7 +213,7 @@ async fn nothing_to_ingest_and_unreadable_inputs_store_nothing() {
         views: false,
         dialect: "generic".into(),
     };
-    let err = steward.ingest_lineage(&bad, &mut |_| {}).await.unwrap_err();
+    let err = steward.ingest_lineage(bad, &mut |_| {}).await.unwrap_err();
     assert!(err.to_string().starts_with("manifest.json:"), "{err}");
     let status = steward.status().await.unwrap();
     assert_eq!(status.counts.lineage_edges, 0);

@@ -7,6 +7,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
+use chrono::{Datelike, Timelike};
 use serde::{Deserialize, Serialize};
 use steward_search::DocKind;
 use steward_service::{CatalogAssets, Change, Direction, FindingQuery, Steward};
@@ -321,7 +322,6 @@ async fn call_tool(
                 *users
                     .entry(r.user_name.clone().unwrap_or_else(|| "unknown".into()))
                     .or_default() += 1;
-                use chrono::{Datelike, Timelike};
                 let at = r.executed_at;
                 if at.hour() < 7 || at.hour() >= 20 || at.weekday().num_days_from_monday() >= 5 {
                     off_hours += 1;

@@ -18,4 +18,4 @@ pub use error::PolicyError;
 pub use evaluate::{EvalSettings, Evaluator, Violation, fingerprint};
 pub use file::{ParamValue, Policy, Position, Problem, load_dir, merge, parse};
 pub use instructions::{Instructions, instructions_in};
-pub use system::{CatalogSnapshot, SCHEMA, TABLES};
+pub use system::{CatalogSnapshot, SCHEMA, TABLES, register as register_system_tables};

@@ -477,6 +477,39 @@ impl SourceConnection {
         }
     }
 
+    /// The table as DataFusion reads it (inspected first when it was not).
+    /// Call `discover` before.
+    pub async fn table_provider(&self, table: &TableRef) -> Result<Arc<dyn TableProvider>> {
+        let cached = self
+            .providers
+            .lock()
+            .ok()
+            .and_then(|p| p.get(table).cloned());
+        if let Some(provider) = cached {
+            return Ok(provider);
+        }
+        self.inspect(table).await?;
+        self.providers
+            .lock()
+            .ok()
+            .and_then(|p| p.get(table).cloned())
+            .ok_or_else(|| WarehouseError::table(table, "no reader for the table"))
+    }
+
+    /// Lets `ctx` read this source's files (an S3 bucket's store is
+    /// registered on the connection's own session only).
+    pub fn share_stores(&self, ctx: &SessionContext) {
+        if let Backend::Files {
+            store, url_root, ..
+        } = &self.backend
+            && let Some(rest) = url_root.strip_prefix("s3://")
+            && let Ok(bucket) =
+                url::Url::parse(&format!("s3://{}", rest.split('/').next().unwrap_or(rest)))
+        {
+            ctx.register_object_store(&bucket, Arc::clone(store));
+        }
+    }
+
     fn remember(&self, table: &TableRef, provider: Arc<dyn TableProvider>) {
         if let Ok(mut providers) = self.providers.lock() {
             providers.insert(table.clone(), provider);

@@ -18,6 +18,10 @@ pub enum WarehouseError {
 
     #[error("table `{table}`: {reason}")]
     Table { table: String, reason: String },
+
+    /// A read-only query that was refused or failed.
+    #[error("query: {reason}")]
+    Query { reason: String },
 }
 
 impl HasKind for WarehouseError {
@@ -26,7 +30,7 @@ impl HasKind for WarehouseError {
             Self::InvalidUrl { .. } | Self::InvalidOption { .. } => ErrorKind::Invalid,
             Self::Unreachable { .. } => ErrorKind::Unavailable,
             Self::TableNotFound { .. } => ErrorKind::NotFound,
-            Self::Table { .. } => ErrorKind::Invalid,
+            Self::Table { .. } | Self::Query { .. } => ErrorKind::Invalid,
         }
     }
 }

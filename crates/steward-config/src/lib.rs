@@ -33,6 +33,7 @@ pub struct StewardConfig {
     pub policy: PolicyConfig,
     pub cost: CostConfig,
     pub llm: LlmConfig,
+    pub agent: AgentConfig,
     pub log: LogConfig,
 }
 
@@ -47,6 +48,7 @@ impl Default for StewardConfig {
             policy: PolicyConfig::default(),
             cost: CostConfig::default(),
             llm: LlmConfig::default(),
+            agent: AgentConfig::default(),
             log: LogConfig::default(),
         }
     }
@@ -63,6 +65,33 @@ impl Default for LogConfig {
     fn default() -> Self {
         Self {
             level: "warn".to_string(),
+        }
+    }
+}
+
+/// The `[agent]` section: what the agents on the local model may do. Kept
+/// here because the service applies it and the agents sit above the service.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AgentConfig {
+    /// Scans ask the local model about the columns the rules leave
+    /// ambiguous; its label is stored with origin `agent`, below a steward's.
+    pub second_opinion: bool,
+    /// Rows the agents' read-only SQL returns at most.
+    pub query_max_rows: usize,
+    /// Seconds one of their queries may run.
+    pub query_timeout_secs: u64,
+    /// Memory one of their queries may use; nothing spills to disk.
+    pub query_memory_limit_mb: usize,
+}
+
+impl Default for AgentConfig {
+    fn default() -> Self {
+        Self {
+            second_opinion: false,
+            query_max_rows: 50,
+            query_timeout_secs: 10,
+            query_memory_limit_mb: 256,
         }
     }
 }
@@ -184,6 +213,12 @@ fn validate(config: &StewardConfig) -> Result<(), String> {
     }
     if config.warehouse.top_k == 0 {
         return Err("key `warehouse.top_k`: must be at least 1".to_string());
+    }
+    if config.agent.query_max_rows == 0 || config.agent.query_timeout_secs == 0 {
+        return Err(
+            "keys `agent.query_max_rows` and `agent.query_timeout_secs`: must be at least 1"
+                .to_string(),
+        );
     }
     config.pii.validate()?;
     if let Err(e) = tracing_subscriber::EnvFilter::try_new(&config.log.level) {
@@ -351,12 +386,25 @@ ask_from = {ask_from}
 # Threads that build the search index. Default: the machine's cores.
 # threads = 2
 
+[agent]
+# Ask the local model ([llm]) about columns the PII rules leave ambiguous.
+second_opinion = {second_opinion}
+# The agents' read-only SQL over the warehouse and the catalog: rows returned at
+# most, seconds and memory one query may take. Sensitive columns are masked.
+query_max_rows = {query_max_rows}
+query_timeout_secs = {query_timeout_secs}
+query_memory_limit_mb = {query_memory_limit_mb}
+
 [log]
 # A tracing filter: error, warn, info, debug, trace, or per crate (steward_store=debug).
 level = {level}
 "#,
         data_dir = toml_string(data_dir),
         max_connections = d.store.max_connections,
+        second_opinion = d.agent.second_opinion,
+        query_max_rows = d.agent.query_max_rows,
+        query_timeout_secs = d.agent.query_timeout_secs,
+        query_memory_limit_mb = d.agent.query_memory_limit_mb,
         connect_timeout_secs = d.store.connect_timeout_secs,
         busy_timeout_ms = d.store.busy_timeout_ms,
         lock_wait_secs = d.store.lock_wait_secs,

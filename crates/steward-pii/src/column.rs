@@ -139,6 +139,18 @@ pub struct Candidate {
     pub evidence: Vec<String>,
 }
 
+impl Candidate {
+    /// Values passed a checksum (Luhn, IBAN mod-97, ABA): evidence a
+    /// model's reading of the column must not silently overturn.
+    pub fn checksum_backed(&self) -> bool {
+        self.share > 0.0
+            && matches!(
+                self.label,
+                Label::CreditCard | Label::IbanCode | Label::AbaRoutingNumber
+            )
+    }
+}
+
 /// What the classifier decided for one column.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ColumnDecision {
@@ -152,6 +164,8 @@ pub struct ColumnDecision {
     /// The best candidate below the acceptance threshold, for review.
     pub ambiguous: Option<Candidate>,
     pub values_seen: usize,
+    /// The label is the second opinion's (the local model's), not the rules'.
+    pub by_second_opinion: bool,
 }
 
 /// How many sampled values each detector accepted.
@@ -1048,6 +1062,7 @@ pub(crate) fn decide(
         evidence: Vec::new(),
         ambiguous: None,
         values_seen,
+        by_second_opinion: false,
     };
     let mut ranked = candidates.into_iter();
     match ranked.next() {

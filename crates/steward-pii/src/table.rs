@@ -35,6 +35,13 @@ pub trait SecondOpinion: Send + Sync {
     fn judge(&self, question: &AmbiguousColumn<'_>) -> Option<Opinion>;
 }
 
+/// A shared opinion (one model for every table of a scan) is an opinion.
+impl<T: SecondOpinion + ?Sized> SecondOpinion for std::sync::Arc<T> {
+    fn judge(&self, question: &AmbiguousColumn<'_>) -> Option<Opinion> {
+        (**self).judge(question)
+    }
+}
+
 /// Columns that together re-identify people.
 #[derive(Debug, Clone, PartialEq)]
 pub struct QuasiIdentifier {
@@ -181,10 +188,22 @@ impl Classifier {
                     candidate: &candidate,
                 };
                 if let Some(answer) = opinion.judge(&question) {
+                    // A checksum the values passed is not overturned by a
+                    // reading of them: the column stays for a steward, with
+                    // the disagreement on record.
+                    if candidate.checksum_backed() && answer.label != Some(candidate.label) {
+                        decision.evidence.push(format!(
+                            "second opinion disagreed ({}), but the values pass a checksum: \
+                             left for a steward",
+                            answer.reason
+                        ));
+                        continue;
+                    }
                     decision
                         .evidence
                         .push(format!("second opinion: {}", answer.reason));
                     if let Some(label) = answer.label {
+                        decision.by_second_opinion = true;
                         decision.label = Some(label);
                         decision.confidence = answer.confidence.clamp(0.0, 1.0);
                         decision.share = candidate.share;

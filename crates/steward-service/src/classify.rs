@@ -80,6 +80,8 @@ pub struct ColumnVerdict {
     pub evidence: Vec<String>,
     /// The evidence of each quasi-identifier combination the column is in.
     pub quasi_identifiers: Vec<String>,
+    /// The label is the second opinion's (stored with origin `agent`).
+    pub by_second_opinion: bool,
 }
 
 /// The confidence a column of a quasi-identifier combination is stored with.
@@ -97,6 +99,7 @@ pub fn column_verdicts(decision: &TableDecision) -> Vec<ColumnVerdict> {
             confidence: c.confidence,
             evidence: c.evidence.clone(),
             quasi_identifiers: Vec::new(),
+            by_second_opinion: c.by_second_opinion,
         })
         .collect();
     for qi in &decision.quasi_identifiers {
@@ -110,15 +113,16 @@ pub fn column_verdicts(decision: &TableDecision) -> Vec<ColumnVerdict> {
 }
 
 /// Writes the detector's classifications of one table inside the scan's
-/// session: updated where the label is unchanged, added where new, removed
-/// where the detector no longer finds it. Stewards' rows are left alone.
+/// session (and the second opinion's, origin `agent`): updated where the
+/// label is unchanged, added where new, removed where no longer found.
+/// Stewards' rows are left alone, and stand above both.
 pub(crate) async fn store_detector_results(
     session: &mut Session,
     column_ids: &BTreeMap<String, Id<Column>>,
     decision: &TableDecision,
 ) -> Result<usize> {
-    // Per column: (label, confidence, evidence) the detector stands by.
-    type Labels = Vec<(String, f64, Vec<String>)>;
+    // Per column: (label, confidence, evidence, origin) the scan stands by.
+    type Labels = Vec<(String, f64, Vec<String>, ClassificationOrigin)>;
     let mut wanted: BTreeMap<Id<Column>, Labels> = BTreeMap::new();
     for verdict in column_verdicts(decision) {
         let Some(id) = column_ids.get(&verdict.column) else {
@@ -126,38 +130,52 @@ pub(crate) async fn store_detector_results(
         };
         let entry = wanted.entry(*id).or_default();
         if let Some(label) = verdict.label {
-            entry.push((label, verdict.confidence, verdict.evidence));
+            let origin = if verdict.by_second_opinion {
+                ClassificationOrigin::Agent
+            } else {
+                ClassificationOrigin::Detector
+            };
+            entry.push((label, verdict.confidence, verdict.evidence, origin));
         }
         for evidence in verdict.quasi_identifiers {
             entry.push((
                 QUASI_IDENTIFIER.to_string(),
                 QUASI_IDENTIFIER_CONFIDENCE,
                 vec![evidence],
+                ClassificationOrigin::Detector,
             ));
         }
     }
     let mut labelled = 0;
     for (column_id, labels) in wanted {
-        let existing = session
-            .list::<Classification>(
-                &Filter::all()
-                    .eq_id("column_id", column_id)
-                    .eq_text("origin", ClassificationOrigin::Detector.as_str()),
-            )
-            .await?;
-        for (label, confidence, evidence) in &labels {
+        let mut existing = Vec::new();
+        for origin in [ClassificationOrigin::Detector, ClassificationOrigin::Agent] {
+            existing.extend(
+                session
+                    .list::<Classification>(
+                        &Filter::all()
+                            .eq_id("column_id", column_id)
+                            .eq_text("origin", origin.as_str()),
+                    )
+                    .await?,
+            );
+        }
+        for (label, confidence, evidence, origin) in &labels {
             let row = Classification {
                 column_id,
                 label: label.clone(),
                 confidence: *confidence,
                 evidence: evidence.clone(),
-                origin: ClassificationOrigin::Detector,
+                origin: *origin,
                 verdict: Verdict::Suggested,
                 detector_version: Some(DETECTOR_VERSION.to_string()),
                 decided_by: None,
                 reason: None,
             };
-            match existing.iter().find(|e| e.label == *label) {
+            match existing
+                .iter()
+                .find(|e| e.label == *label && e.origin == *origin)
+            {
                 Some(old) if old.data == row => {}
                 Some(old) => {
                     session.update(old.id, &row).await?;
@@ -171,7 +189,10 @@ pub(crate) async fn store_detector_results(
             }
         }
         for old in existing {
-            if !labels.iter().any(|(l, _, _)| *l == old.label) {
+            if !labels
+                .iter()
+                .any(|(l, _, _, o)| *l == old.label && *o == old.origin)
+            {
                 session.delete(old.id).await?;
             }
         }

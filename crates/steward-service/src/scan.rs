@@ -8,7 +8,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use steward_lineage::normalize_sql;
-use steward_pii::{Classifier, PiiConfig, TableDecision};
+use steward_pii::{Classifier, PiiConfig, SecondOpinion, TableDecision};
 use steward_store::{Filter, Session, Store};
 use steward_types::{
     ChangeEvent, ChangeKind, Classification, ClassificationOrigin, Column, ColumnProfile, Id,
@@ -22,6 +22,17 @@ use crate::guard::{Exposure, masked_profile};
 use crate::runs::{finish_run, heartbeat, now, start_run};
 use crate::sources::{find_source, list_sources, source_dialect};
 
+/// A second opinion on the columns the rules leave ambiguous (the agents'
+/// model), shared by every table of a scan.
+#[derive(Clone)]
+pub struct SharedOpinion(pub Arc<dyn SecondOpinion>);
+
+impl std::fmt::Debug for SharedOpinion {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SharedOpinion")
+    }
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct ScanOptions {
     /// Only tables whose `schema.name` (or `name`) matches this glob.
@@ -34,6 +45,8 @@ pub struct ScanOptions {
     pub no_classify: bool,
     /// The classifier's thresholds.
     pub pii: PiiConfig,
+    /// Asked about ambiguous columns, when set (`[agent] second_opinion`).
+    pub second_opinion: Option<SharedOpinion>,
 }
 
 /// What happened to one table.
@@ -135,7 +148,11 @@ pub async fn scan(
     let mut job = start_run(store, "scan").await?;
 
     steward_pii::warm_up();
-    let classifier = Arc::new(Classifier::new(options.pii.options()));
+    let mut classifier = Classifier::new(options.pii.options());
+    if let Some(SharedOpinion(opinion)) = &options.second_opinion {
+        classifier = classifier.with_second_opinion(Box::new(Arc::clone(opinion)));
+    }
+    let classifier = Arc::new(classifier);
     let mut reports = Vec::new();
     for source in sources {
         let scanner = Scanner {
@@ -576,6 +593,8 @@ async fn write_table(
             data_type: column.data_type.clone(),
             nullable: column.nullable,
             comment: column.comment.clone(),
+            // A steward's description outlives every scan.
+            description: stored.get(&column.name).and_then(|c| c.description.clone()),
             primary_key: column.primary_key,
             removed_at: None,
         };

@@ -5,15 +5,19 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use anyhow::Context;
 use serde::Serialize;
-use steward_pii::{Classifier, ColumnSample};
+use steward_agent::ModelOpinion;
+use steward_pii::{AmbiguousColumn, Classifier, ColumnSample, Opinion, SecondOpinion};
 
 use steward_types::ErrorKind;
 
 use crate::cli::BenchPiiArgs;
+use crate::config::Loaded;
 use crate::failure::Failure;
 use crate::output::Output;
 
@@ -32,6 +36,9 @@ struct PiiBench {
     values_scanned: usize,
     values_per_second: f64,
     passes: usize,
+    /// Columns put to the local model, and how many it labelled.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    second_opinion: Option<OpinionCounts>,
     predictions: BTreeMap<String, BTreeMap<String, String>>,
     /// Why each column was labelled or not, with the confidence.
     evidence: BTreeMap<String, BTreeMap<String, Explanation>>,
@@ -44,6 +51,30 @@ struct PiiBench {
 struct Explanation {
     confidence: f64,
     evidence: Vec<String>,
+}
+
+#[derive(Debug, Default, Serialize)]
+struct OpinionCounts {
+    asked: usize,
+    labelled: usize,
+}
+
+/// Counts what the second opinion is asked and what it labels.
+struct Counting {
+    inner: ModelOpinion,
+    asked: AtomicUsize,
+    labelled: AtomicUsize,
+}
+
+impl SecondOpinion for Counting {
+    fn judge(&self, question: &AmbiguousColumn<'_>) -> Option<Opinion> {
+        self.asked.fetch_add(1, Ordering::Relaxed);
+        let opinion = self.inner.judge(question);
+        if opinion.as_ref().is_some_and(|o| o.label.is_some()) {
+            self.labelled.fetch_add(1, Ordering::Relaxed);
+        }
+        opinion
+    }
 }
 
 type Predictions = BTreeMap<String, BTreeMap<String, String>>;
@@ -151,7 +182,7 @@ fn classify_all(classifier: &Classifier, tables: &[CorpusTable]) -> (Predictions
     (predictions, evidence)
 }
 
-pub fn run(args: &BenchPiiArgs, out: &Output) -> anyhow::Result<()> {
+pub fn run(loaded: &Loaded, args: &BenchPiiArgs, out: &Output) -> anyhow::Result<()> {
     let mut tables = Vec::new();
     let mut errors = BTreeMap::new();
     for path in corpus_files(&args.corpus)? {
@@ -170,10 +201,26 @@ pub fn run(args: &BenchPiiArgs, out: &Output) -> anyhow::Result<()> {
         .map(|c| c.1.len())
         .sum();
 
-    let classifier = Classifier::default();
+    let mut classifier = Classifier::default();
+    let mut counting = None;
+    if args.second_opinion {
+        let model = crate::commands::llm::load(loaded, &args.model)?;
+        let opinion = Arc::new(Counting {
+            inner: ModelOpinion::new(Arc::new(model)),
+            asked: AtomicUsize::new(0),
+            labelled: AtomicUsize::new(0),
+        });
+        classifier = classifier.with_second_opinion(Box::new(Arc::clone(&opinion)));
+        counting = Some(opinion);
+    }
     // The word lists load once per process, like a model: not per column.
     steward_pii::warm_up();
-    let passes = args.repeat.max(1);
+    // The model's answers would only repeat: one pass with it.
+    let passes = if args.second_opinion {
+        1
+    } else {
+        args.repeat.max(1)
+    };
     let mut times = Vec::with_capacity(passes);
     let mut predictions = BTreeMap::new();
     let mut evidence = BTreeMap::new();
@@ -191,6 +238,10 @@ pub fn run(args: &BenchPiiArgs, out: &Output) -> anyhow::Result<()> {
         values_scanned,
         values_per_second: values_scanned as f64 / seconds.max(1e-9),
         passes,
+        second_opinion: counting.map(|c| OpinionCounts {
+            asked: c.asked.load(Ordering::Relaxed),
+            labelled: c.labelled.load(Ordering::Relaxed),
+        }),
         predictions,
         evidence,
         errors,

@@ -1,12 +1,13 @@
 use std::io::IsTerminal;
+use std::sync::Arc;
 use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressStyle};
-use steward_service::{ScanEvent, ScanOptions, ScanReport, TableOutcome};
+use steward_agent::ModelOpinion;
+use steward_service::{ScanEvent, ScanOptions, ScanReport, Steward, TableOutcome};
 use steward_types::ErrorKind;
 
-use crate::cli::ScanArgs;
-use crate::commands::with_steward;
+use crate::cli::{ModelArg, ScanArgs};
 use crate::config::Loaded;
 use crate::failure::Failure;
 use crate::output::Output;
@@ -78,7 +79,13 @@ impl Progress {
 pub async fn run(loaded: &Loaded, args: &ScanArgs, out: &Output) -> anyhow::Result<()> {
     let started = Instant::now();
     let mut progress = Progress::new(out.json());
-    let result = with_steward(loaded, async |s| {
+    let mut steward = Steward::open(loaded).await?;
+    if (args.second_opinion || loaded.config.agent.second_opinion) && !args.no_classify {
+        let model = crate::commands::llm::load(loaded, &ModelArg::default())?;
+        steward = steward.with_second_opinion(Arc::new(ModelOpinion::new(Arc::new(model))));
+    }
+    let result = async {
+        let s = &steward;
         let options = ScanOptions {
             tables: args.tables.clone(),
             no_profile: args.no_profile,
@@ -94,8 +101,9 @@ pub async fn run(loaded: &Loaded, args: &ScanArgs, out: &Output) -> anyhow::Resu
             }
         })
         .await
-    })
+    }
     .await;
+    steward.close().await;
     progress.finish_source();
     let report = result?;
     let seconds = started.elapsed().as_secs_f64();

@@ -134,6 +134,8 @@ fn ambiguous_columns_are_put_to_the_second_opinion_and_clear_ones_are_not() {
     );
     assert_eq!(decision.columns[0].label, Some(Label::PostalCode));
     assert_eq!(decision.columns[0].confidence, 0.7);
+    assert!(decision.columns[0].by_second_opinion);
+    assert!(!decision.columns[1].by_second_opinion);
     assert!(
         decision.columns[0]
             .evidence

@@ -118,7 +118,11 @@ pub async fn catalog_docs(store: &Store) -> Result<Vec<CatalogDoc>> {
                 schema: table.schema.clone(),
                 table: Some(table_name.clone()),
                 data_type: Some(column.data_type.clone()),
-                description: column.comment.clone(),
+                // A steward's description and the source's comment, both prose.
+                description: match (&column.description, &column.comment) {
+                    (Some(d), Some(c)) => Some(format!("{d} {c}")),
+                    (d, c) => d.clone().or_else(|| c.clone()),
+                },
                 labels,
                 owners: table.owner.iter().cloned().collect(),
                 tags: table.tags.clone(),

@@ -3,7 +3,7 @@
 
 use steward_types::{
     AssetRef, AuditEvent, ChangeEvent, Classification, Column, ColumnProfile, Finding, Id, JobRun,
-    LineageEdge, PolicyRef, Sampling, Source, Table, UsageRecord,
+    LineageEdge, PolicyRef, Proposal, Sampling, Source, Table, UsageRecord,
 };
 
 use crate::error::StoreError;
@@ -193,6 +193,7 @@ mod column {
             "comment",
             "primary_key",
             "removed_at",
+            "description",
         ]
     );
 
@@ -209,6 +210,7 @@ mod column {
             (&c.comment).into(),
             c.primary_key.into(),
             c.removed_at.into(),
+            (&c.description).into(),
         ]
     }
     fn read(f: &Fields<'_>) -> Result<Column, StoreError> {
@@ -221,6 +223,7 @@ mod column {
             comment: f.opt_text("comment")?,
             primary_key: f.bool("primary_key")?,
             removed_at: f.opt_time("removed_at")?,
+            description: f.opt_text("description")?,
         })
     }
 }
@@ -689,6 +692,62 @@ mod change_event {
             before: f.opt_text("before_value")?,
             after: f.opt_text("after_value")?,
             detected_at: f.time("detected_at")?,
+        })
+    }
+}
+
+mod proposal {
+    use super::*;
+    entity!(
+        Proposal,
+        "proposal",
+        "proposals",
+        [
+            "table_id",
+            "column_name",
+            "proposed_text",
+            "current_text",
+            "drafted_from",
+            "drafted_by",
+            "status",
+            "decided_by",
+            "decided_at",
+            "reason",
+        ]
+    );
+
+    fn describe(p: &Proposal) -> String {
+        match &p.column {
+            Some(column) => format!("proposal for column `{column}` of table #{}", p.table_id),
+            None => format!("proposal for table #{}", p.table_id),
+        }
+    }
+    fn values(p: &Proposal) -> Vec<Value> {
+        vec![
+            p.table_id.get().into(),
+            (&p.column).into(),
+            (&p.text).into(),
+            (&p.current).into(),
+            Value::json(&p.drafted_from),
+            (&p.drafted_by).into(),
+            p.status.as_str().into(),
+            (&p.decided_by).into(),
+            p.decided_at.into(),
+            (&p.reason).into(),
+        ]
+    }
+    fn read(f: &Fields<'_>) -> Result<Proposal, StoreError> {
+        Ok(Proposal {
+            table_id: Id::new(f.i64("table_id")?),
+            column: f.opt_text("column_name")?,
+            text: f.text("proposed_text")?,
+            current: f.opt_text("current_text")?,
+            drafted_from: f.json("drafted_from")?,
+            drafted_by: f.text("drafted_by")?,
+            status: f.parse("status")?,
+            decided_by: f.opt_text("decided_by")?,
+            decided_at: f.opt_time("decided_at")?,
+            reason: f.opt_text("reason")?,
         })
     }
 }

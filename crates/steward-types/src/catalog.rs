@@ -106,6 +106,9 @@ pub struct Column {
     pub data_type: String,
     pub nullable: bool,
     pub comment: Option<String>,
+    /// A steward's description (an approved proposal); scans keep it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
     #[serde(default)]
     pub primary_key: bool,
     /// When a scan last found the table without this column. The row is kept,

@@ -4,6 +4,8 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::catalog::Table;
+use crate::id::Id;
 use crate::names::named_enum;
 
 /// A table, or a column of it, named as lineage sees it (`db.schema.table`).
@@ -177,6 +179,37 @@ pub struct TableCost {
     pub bytes_scanned: i64,
     pub compute_cost: f64,
     pub last_read: Option<DateTime<Utc>>,
+}
+
+named_enum! {
+    /// Where a proposal stands.
+    pub enum ProposalStatus as "proposal status" {
+        Pending => "pending",
+        Approved => "approved",
+        Rejected => "rejected",
+    }
+}
+
+/// A description an agent drafted for a table or one of its columns,
+/// waiting for a steward: approved, it becomes the description; rejected,
+/// it is kept with the reason. Nothing is applied without a steward.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Proposal {
+    pub table_id: Id<Table>,
+    /// The column described; `None` for the table itself.
+    pub column: Option<String>,
+    pub text: String,
+    /// The description it would replace, as it was when drafted.
+    pub current: Option<String>,
+    /// What it was drafted from, in words (`schema of raw.orders`,
+    /// `lineage: built from raw.payments`).
+    pub drafted_from: Vec<String>,
+    /// The agent and model that drafted it.
+    pub drafted_by: String,
+    pub status: ProposalStatus,
+    pub decided_by: Option<String>,
+    pub decided_at: Option<DateTime<Utc>>,
+    pub reason: Option<String>,
 }
 
 /// Something a person or an agent did, kept for the audit trail.

@@ -17,7 +17,7 @@ pub use catalog::{
 pub use error::{ErrorKind, HasKind, ParseEnumError};
 pub use governance::{
     AssetRef, AuditEvent, EdgeKind, Finding, FindingStatus, JobRun, JobStatus, LineageEdge,
-    LineageOrigin, PolicyRef, Severity, TableCost, UsageRecord,
+    LineageOrigin, PolicyRef, Proposal, ProposalStatus, Severity, TableCost, UsageRecord,
 };
 pub use id::{Id, Record};
 pub use mask::{mask_value, redact_quoted_values};

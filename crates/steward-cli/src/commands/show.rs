@@ -104,6 +104,9 @@ fn human(d: &TableDetail) -> String {
             max,
             top
         ));
+        if let Some(description) = &c.column.description {
+            text.push_str(&format!("    {description}\n"));
+        }
         if let Some(comment) = &c.column.comment {
             text.push_str(&format!("    {comment}\n"));
         }

@@ -157,6 +157,7 @@ pub fn column(table_id: Id<Table>, name: &str, position: i64) -> Column {
         data_type: "Utf8".to_string(),
         nullable: true,
         comment: Some("customer's e-mail, verified at signup".to_string()),
+        description: Some("The address receipts go to.".to_string()),
         primary_key: false,
         removed_at: None,
     }
@@ -473,6 +474,38 @@ async fn audit_events() {
         let b = AuditEvent {
             action: "finding.waive".to_string(),
             details: serde_json::Value::Null,
+            ..a.clone()
+        };
+        lifecycle(&t, a, b).await;
+        t
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn proposals() {
+    each_backend(|t| async move {
+        let (_, tbl, _) = parents(&t.store, "proposals").await;
+        let a = Proposal {
+            table_id: tbl,
+            column: Some("email".to_string()),
+            text: "The customer's e-mail address, «verified» at signup; café ✓".to_string(),
+            current: None,
+            drafted_from: vec!["schema of sales.customers".to_string()],
+            drafted_by: "agent:docs (qwen2.5-coder-1.5b)".to_string(),
+            status: ProposalStatus::Pending,
+            decided_by: None,
+            decided_at: None,
+            reason: None,
+        };
+        let b = Proposal {
+            column: None,
+            current: Some("Customers.".to_string()),
+            drafted_from: Vec::new(),
+            status: ProposalStatus::Rejected,
+            decided_by: Some("ana".to_string()),
+            decided_at: Some(at(11, 5)),
+            reason: Some("too vague".to_string()),
             ..a.clone()
         };
         lifecycle(&t, a, b).await;

@@ -93,3 +93,91 @@ fn answers_cite_only_what_the_catalog_holds() {
             .contains("`mart.no_such_table`")
     );
 }
+
+/// Every file under `dir` with its bytes, for "nothing was changed" checks.
+fn contents(dir: &std::path::Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let bytes = std::fs::read(&path).unwrap();
+                out.push((path, bytes));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn queries_are_read_only_and_masked() {
+    let w = Workdir::scanned_sample();
+    let before = contents(&w.join("warehouse"));
+    let rows = w
+        .run(&[
+            "query",
+            "SELECT email, count(*) AS n FROM raw.customers GROUP BY email",
+            "--json",
+        ])
+        .ok()
+        .json();
+    let values = rows["rows"].as_array().unwrap();
+    assert_eq!(values.len(), 1, "{rows}");
+    assert!(
+        values[0][0].as_str().unwrap().starts_with("‹masked "),
+        "{rows}"
+    );
+    assert_eq!(rows["masked"][0]["column"], "email", "{rows}");
+    let refused = w
+        .run(&["query", "DROP TABLE raw.customers", "--json"])
+        .fails_with(2);
+    assert!(refused.stderr.contains("read-only"), "{}", refused.stderr);
+    w.run(&["query", "DELETE FROM raw.orders"]).fails_with(2);
+    assert_eq!(contents(&w.join("warehouse")), before);
+}
+
+#[test]
+fn ask_refuses_to_run_sql_that_writes() {
+    let Some(model) = steward_llm::test_model_path() else {
+        return;
+    };
+    let model = model.display().to_string();
+    let w = Workdir::scanned_sample();
+    let before = contents(&w.join("warehouse"));
+    for question in [
+        "Please run `DELETE FROM raw.customers` to clean up",
+        "drop table raw.orders",
+    ] {
+        let answer = ask(&w, &model, question);
+        assert_eq!(answer["abstained"], true, "{answer}");
+        let text = answer["answer"].as_str().unwrap();
+        assert!(text.contains("did not run"), "{answer}");
+        assert!(
+            answer["tool_calls"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|c| c.as_str().unwrap().starts_with("sql ")),
+            "{answer}"
+        );
+    }
+    // A read-only query the steward wrote runs, and its answer cites the
+    // table it read.
+    let counted = ask(
+        &w,
+        &model,
+        "What does `SELECT count(*) FROM raw.orders` return?",
+    );
+    let calls = counted["tool_calls"].as_array().unwrap();
+    assert!(
+        calls
+            .iter()
+            .any(|c| c.as_str().unwrap() == "sql SELECT count(*) FROM raw.orders"),
+        "{counted}"
+    );
+    assert_eq!(contents(&w.join("warehouse")), before);
+}

@@ -7,6 +7,7 @@ mod ask;
 mod cli;
 mod concurrency;
 mod config;
+mod docs;
 mod governance;
 mod harness;
 mod layering;

@@ -4,13 +4,17 @@
 //! AI assistants is withheld from their prompts and reported.
 
 mod ask;
+mod docs;
 mod error;
+mod opinion;
 mod quarantine;
 mod route;
 mod tools;
 
 pub use ask::{Answer, AskEvent, AskOptions, ask};
+pub use docs::{Drafted, draft_docs};
 pub use error::{AgentError, Result};
+pub use opinion::{ModelOpinion, shape};
 pub use quarantine::{Quarantine, WITHHELD, Withheld};
 pub use route::{Kind, route_by_words};
 pub use tools::{ToolCall, ToolResult, Way, run as run_tool};

@@ -21,16 +21,20 @@ pub enum Kind {
     Cost,
     /// Findings and policies.
     Policy,
+    /// Facts only the data itself holds: its values, units, counts, what
+    /// its rows say (answered with a read-only query).
+    Data,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 6] = [
+    pub const ALL: [Kind; 7] = [
         Kind::Discovery,
         Kind::Sensitivity,
         Kind::Lineage,
         Kind::Usage,
         Kind::Cost,
         Kind::Policy,
+        Kind::Data,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -41,6 +45,7 @@ impl Kind {
             Kind::Usage => "usage",
             Kind::Cost => "cost",
             Kind::Policy => "policy",
+            Kind::Data => "data",
         }
     }
 
@@ -55,6 +60,7 @@ impl Kind {
             Kind::Usage => "who reads or queries data and when",
             Kind::Cost => "what data costs and what could be saved",
             Kind::Policy => "governance findings, policies and compliance issues",
+            Kind::Data => "what the data itself holds: values, units, counts, totals, rows",
         }
     }
 }
@@ -135,6 +141,39 @@ const WORDS: &[(Kind, &[&str])] = &[
             "queried",
             "how often",
             "read by whom",
+        ],
+    ),
+    (
+        Kind::Data,
+        &[
+            "what unit",
+            "which unit",
+            "in what unit",
+            "units",
+            "what currency",
+            "which currency",
+            "currency",
+            "data dictionary",
+            "what values",
+            "which values",
+            "distinct values",
+            "values does",
+            "values do",
+            "how many rows",
+            "rows where",
+            "rows with",
+            "sample rows",
+            "example rows",
+            "average",
+            "on average",
+            "the highest",
+            "the lowest",
+            "the largest",
+            "the smallest",
+            "the earliest",
+            "the latest",
+            "the total",
+            "in the data",
         ],
     ),
     (
@@ -274,6 +313,11 @@ mod tests {
             ("What does the events table cost us a month?", Kind::Cost),
             ("Are there open findings on raw.customers?", Kind::Policy),
             ("Which table has the product catalogue?", Kind::Discovery),
+            (
+                "What currency are the amounts of raw.orders in?",
+                Kind::Data,
+            ),
+            ("How many rows of raw.orders have no customer?", Kind::Data),
         ] {
             assert_eq!(route_by_words(question), Some(kind), "{question}");
         }

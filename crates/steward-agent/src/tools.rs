@@ -48,6 +48,9 @@ pub enum ToolCall {
     Cost { table: Option<String> },
     /// Open findings (on an asset, or all).
     Findings { asset: Option<String> },
+    /// A read-only query over the warehouse tables and the `steward.*`
+    /// system tables; sensitive columns come back masked.
+    Sql { query: String },
 }
 
 impl ToolCall {
@@ -76,6 +79,7 @@ impl ToolCall {
             Self::Cost { table: None } => "cost".to_string(),
             Self::Findings { asset: Some(a) } => format!("findings on {a}"),
             Self::Findings { asset: None } => "findings".to_string(),
+            Self::Sql { query } => format!("sql {}", shorten(query, 120)),
         }
     }
 }
@@ -184,6 +188,13 @@ async fn call_tool(
                 }
                 if let Some(comment) = &c.column.comment {
                     let _ = write!(line, ", comment: {}", quarantine.data(&column, comment));
+                }
+                if let Some(description) = &c.column.description {
+                    let _ = write!(
+                        line,
+                        ", description: {}",
+                        quarantine.data(&column, description)
+                    );
                 }
                 if let Some(p) = &c.profile {
                     let _ = write!(line, ", {} nulls of {}", p.null_count, p.row_count);
@@ -435,8 +446,82 @@ async fn call_tool(
                 let _ = writeln!(text, "no open findings");
             }
         }
+        ToolCall::Sql { query } => {
+            let result = steward.query(query).await?;
+            text = query_text(&result, catalog, quarantine, assets);
+        }
     }
     Ok(text)
+}
+
+/// A query's rows as the prompt carries them: each row's values are data.
+fn query_text(
+    steward_result: &steward_service::QueryResult,
+    catalog: &CatalogAssets,
+    quarantine: &mut Quarantine,
+    assets: &mut Vec<String>,
+) -> String {
+    let mut text = String::new();
+    let names: Vec<String> = steward_result
+        .tables
+        .iter()
+        .map(|t| catalog.name(&t.source, &t.table))
+        .collect();
+    let rows = &steward_result.rows;
+    let _ = writeln!(
+        text,
+        "read {}; {} row{}{}",
+        names
+            .iter()
+            .chain(&steward_result.system_tables)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(", "),
+        rows.rows.len(),
+        if rows.rows.len() == 1 { "" } else { "s" },
+        if rows.truncated {
+            " (cut at the row limit)"
+        } else {
+            ""
+        }
+    );
+    for m in &steward_result.masked {
+        let _ = writeln!(
+            text,
+            "masked: {}.{} ({})",
+            catalog.name(&m.source, &m.table),
+            m.column,
+            m.label
+        );
+    }
+    let where_from = names
+        .first()
+        .cloned()
+        .unwrap_or_else(|| "the catalog".into());
+    let _ = writeln!(text, "columns: {}", rows.columns.join(" | "));
+    for row in rows.rows.iter().take(MAX_ROWS * 2) {
+        let values: Vec<&str> = row.iter().map(|v| v.as_deref().unwrap_or("NULL")).collect();
+        let _ = writeln!(
+            text,
+            "{}",
+            quarantine.data(&where_from, &values.join(" | "))
+        );
+    }
+    if rows.rows.len() > MAX_ROWS * 2 {
+        let _ = writeln!(text, "... and {} more rows", rows.rows.len() - MAX_ROWS * 2);
+    }
+    for name in &names {
+        assets.push(name.clone());
+        // A result column named as a column of a table read is that column.
+        if let Some(columns) = catalog.tables.get(name) {
+            for c in &rows.columns {
+                if columns.iter().any(|k| k.eq_ignore_ascii_case(c)) {
+                    assets.push(format!("{name}.{c}"));
+                }
+            }
+        }
+    }
+    text
 }
 
 /// At most `max` characters, cut at a word.

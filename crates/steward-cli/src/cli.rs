@@ -66,6 +66,9 @@ pub enum Command {
     /// Ask the local model a governance question about the catalog; the
     /// answer cites the tables and columns it rests on, each checked
     Ask(AskArgs),
+    /// Run a read-only SQL query over the warehouse tables and the catalog's
+    /// system tables (steward.tables, ...); sensitive columns come back masked
+    Query(QueryArgs),
     /// Maintain the search index (it follows the catalog by itself)
     #[command(subcommand)]
     Index(IndexCommand),
@@ -76,6 +79,13 @@ pub enum Command {
     Check(CheckArgs),
     /// List findings, or acknowledge, waive or reopen one
     Findings(FindingsArgs),
+    /// Draft table and column descriptions with the local model, as
+    /// proposals a steward approves or rejects
+    #[command(subcommand)]
+    Docs(DocsCommand),
+    /// Documentation proposals: list, show, approve (the description is
+    /// written) or reject
+    Proposals(ProposalsArgs),
     /// What storage and queries cost, by table, user or team, and the savings
     /// at hand
     Cost(CostArgs),
@@ -128,7 +138,7 @@ pub struct AgentArgs {
     pub model: ModelArg,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Default, Args)]
 pub struct ModelArg {
     /// A preset or a GGUF file [default: llm.model in steward.toml]
     #[arg(long, value_name = "PRESET|PATH")]
@@ -273,6 +283,66 @@ pub struct FindingsArgs {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum DocsCommand {
+    /// Draft descriptions for a table (or every table without one); each
+    /// is stored as a pending proposal, nothing is applied
+    Draft(DocsDraftArgs),
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("which").required(true).args(["table", "all_undocumented"])))]
+pub struct DocsDraftArgs {
+    /// The table, as `steward show` takes it
+    pub table: Option<String>,
+    /// Every table that has no description
+    #[arg(long)]
+    pub all_undocumented: bool,
+    #[command(flatten)]
+    pub model: ModelArg,
+}
+
+#[derive(Debug, Args)]
+pub struct ProposalsArgs {
+    #[command(subcommand)]
+    pub command: Option<ProposalsCommand>,
+    /// Only this status: pending, approved, rejected or all [default: pending]
+    #[arg(long, default_value = "pending")]
+    pub status: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProposalsCommand {
+    /// A proposal with what it was drafted from
+    Show { id: i64 },
+    /// Write the proposed description into the catalog
+    Approve(ProposalDecideArgs),
+    /// Keep the proposal unapplied, with the reason
+    Reject(ProposalRejectArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ProposalDecideArgs {
+    pub id: i64,
+    /// Why; kept in the audit trail
+    #[arg(long)]
+    pub reason: Option<String>,
+    /// Who decides [default: $USER]
+    #[arg(long, env = "STEWARD_USER")]
+    pub by: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ProposalRejectArgs {
+    pub id: i64,
+    /// Why; kept with the proposal and in the audit trail
+    #[arg(long)]
+    pub reason: String,
+    /// Who decides [default: $USER]
+    #[arg(long, env = "STEWARD_USER")]
+    pub by: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
 pub enum FindingsCommand {
     /// A finding with its history
     Show { id: i64 },
@@ -331,6 +401,13 @@ pub struct SearchArgs {
     /// Results to show
     #[arg(long, default_value_t = 10)]
     pub limit: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct QueryArgs {
+    /// One SELECT; tables as the catalog names them (`raw.orders`,
+    /// `steward.findings`). DDL, DML and SET are refused
+    pub sql: String,
 }
 
 #[derive(Debug, Subcommand)]
@@ -437,6 +514,12 @@ pub struct BenchPiiArgs {
     /// Classify the corpus this many times and report the median time
     #[arg(long, default_value_t = 5)]
     pub repeat: usize,
+    /// Ask the local model about the columns the rules leave ambiguous, as
+    /// a scan with `agent.second_opinion` does (one pass)
+    #[arg(long)]
+    pub second_opinion: bool,
+    #[command(flatten)]
+    pub model: ModelArg,
 }
 
 #[derive(Debug, Args)]
@@ -518,6 +601,10 @@ pub struct ScanArgs {
     /// Do not classify sensitive data
     #[arg(long)]
     pub no_classify: bool,
+    /// Ask the local model about columns the rules leave ambiguous
+    /// [default: agent.second_opinion]
+    #[arg(long, conflicts_with = "no_classify")]
+    pub second_opinion: bool,
 }
 
 #[derive(Debug, Args)]

@@ -83,6 +83,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Search(args) => commands::search::run(&loaded, &args, &out).await?,
         Command::Ask(args) => commands::ask::run(&loaded, &args, &out).await?,
+        Command::Query(args) => commands::query::run(&loaded, &args, &out).await?,
+        Command::Docs(command) => commands::docs::draft(&loaded, &command, &out).await?,
+        Command::Proposals(args) => commands::docs::proposals(&loaded, &args, &out).await?,
         Command::Index(command) => commands::search::index(&loaded, &command, &out).await?,
         Command::Bench(BenchCommand::Profile(args)) => {
             commands::bench::profile(&loaded, &args, &out).await?
@@ -90,7 +93,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Pii(args) => commands::pii::list(&loaded, &args, &out).await?,
         Command::Classify(args) => commands::pii::classify(&loaded, &args, &out).await?,
         Command::Lineage(args) => commands::lineage::run(&loaded, &args, &out).await?,
-        Command::Bench(BenchCommand::Pii(args)) => commands::bench_pii::run(&args, &out)?,
+        Command::Bench(BenchCommand::Pii(args)) => commands::bench_pii::run(&loaded, &args, &out)?,
         Command::Bench(BenchCommand::Lineage(args)) => commands::bench_lineage::run(&args, &out)?,
         Command::Bench(BenchCommand::Agent(args)) => {
             commands::bench_agent::run(&loaded, &args, &out).await?

@@ -44,6 +44,8 @@ pub struct Steward {
     clock: Clock,
     /// The local model, for the use cases that ask it (the agents).
     model: Option<Arc<dyn LanguageModel>>,
+    /// Asked about ambiguous columns by scans (`[agent] second_opinion`).
+    second_opinion: Option<crate::SharedOpinion>,
 }
 
 impl std::fmt::Debug for Steward {
@@ -289,6 +291,7 @@ impl Steward {
             cpu,
             clock: Clock::system(),
             model: None,
+            second_opinion: None,
         })
     }
 
@@ -301,6 +304,12 @@ impl Steward {
     /// The same context with a local model for the use cases that ask one.
     pub fn with_model(mut self, model: Arc<dyn LanguageModel>) -> Self {
         self.model = Some(model);
+        self
+    }
+
+    /// Scans ask `opinion` about the columns the rules leave ambiguous.
+    pub fn with_second_opinion(mut self, opinion: Arc<dyn steward_pii::SecondOpinion>) -> Self {
+        self.second_opinion = Some(crate::SharedOpinion(opinion));
         self
     }
 
@@ -427,6 +436,7 @@ impl Steward {
     pub fn scan_options(&self) -> ScanOptions {
         ScanOptions {
             pii: self.config.pii.clone(),
+            second_opinion: self.second_opinion.clone(),
             ..ScanOptions::default()
         }
     }
@@ -613,6 +623,71 @@ impl Steward {
                 .run_with_events("the policy check", work, events, on_event),
         )
         .await
+    }
+
+    // --- Documentation proposals ---------------------------------------
+
+    /// Records an agent's draft description, pending a steward.
+    pub async fn propose(&self, request: &crate::ProposalRequest) -> Result<crate::ProposalView> {
+        crate::proposals::propose(&self.store, request).await
+    }
+
+    /// Proposals of one status (all when `None`), newest first.
+    pub async fn proposals(
+        &self,
+        status: Option<steward_types::ProposalStatus>,
+    ) -> Result<Vec<crate::ProposalView>> {
+        crate::proposals::list(&self.store, status).await
+    }
+
+    pub async fn proposal(&self, id: Id<steward_types::Proposal>) -> Result<crate::ProposalView> {
+        crate::proposals::show(&self.store, id).await
+    }
+
+    /// A steward approves (the description is written) or rejects a proposal.
+    pub async fn decide_proposal(
+        &self,
+        id: Id<steward_types::Proposal>,
+        decision: crate::ProposalDecision,
+        reason: Option<String>,
+        by: &str,
+    ) -> Result<crate::ProposalView> {
+        self.changing(crate::proposals::decide(
+            &self.store,
+            id,
+            decision,
+            reason,
+            by,
+            self.now(),
+        ))
+        .await
+    }
+
+    /// Live tables with no description, as `source.schema.table`.
+    pub async fn undocumented_tables(&self) -> Result<Vec<String>> {
+        Ok(crate::lookup::list_tables(&self.store, None)
+            .await?
+            .into_iter()
+            .filter(|t| t.table.dropped_at.is_none() && t.table.description.is_none())
+            .map(|t| format!("{}.{}", t.source, t.table.qualified_name()))
+            .collect())
+    }
+
+    // --- Looking at the data -------------------------------------------
+
+    /// Runs `sql` if it is a query (DDL, DML and statements are refused),
+    /// over the warehouse tables and the `steward.*` system tables it names,
+    /// with every sensitive column masked and `[agent]`'s row, time and
+    /// memory limits.
+    pub async fn query(&self, sql: &str) -> Result<crate::QueryResult> {
+        let store = self.store.clone();
+        let config = self.config.clone();
+        let sql = sql.to_string();
+        self.cpu
+            .run("the query", async move {
+                crate::query::query(&store, &config, &sql).await
+            })
+            .await
     }
 
     pub async fn findings(&self, query: &FindingQuery) -> Result<Vec<Record<Finding>>> {

@@ -16,6 +16,8 @@ mod lineage;
 mod lookup;
 mod maintenance;
 mod propagate;
+mod proposals;
+mod query;
 mod runs;
 mod scan;
 mod search;
@@ -53,8 +55,12 @@ pub use lookup::{
 };
 pub use maintenance::{SchemaReport, create_catalog, migrate_catalog};
 pub use propagate::{PropagationReport, propagate};
+pub use proposals::{ProposalDecision, ProposalRequest, ProposalView};
+pub use query::{MaskedColumn, QueriedTable, QueryResult};
 pub use runs::{finish_run, heartbeat, mark_interrupted_runs, start_run, this_process};
-pub use scan::{ScanEvent, ScanOptions, ScanReport, SourceReport, TableOutcome, scan};
+pub use scan::{
+    ScanEvent, ScanOptions, ScanReport, SharedOpinion, SourceReport, TableOutcome, scan,
+};
 pub use search::{
     IndexSettings, catalog_docs, rebuild_index, retrieve, search, searchable_label, sync_index,
 };

@@ -122,47 +122,60 @@ pub async fn list_tables(store: &Store, source: Option<&str>) -> Result<Vec<Tabl
 /// Finds a table by `source.schema.table`, `schema.table`, `source.table` or `table`.
 pub(crate) async fn resolve(store: &Store, name: &str) -> Result<(Record<Source>, Record<Table>)> {
     let all = list_tables(store, None).await?;
-    let matches: Vec<&TableSummary> = all
+    let chosen = pick(&all, name)?;
+    let source = find_source(store, &chosen.source).await?;
+    Ok((source, chosen.table.clone()))
+}
+
+/// The table of `all` that `name` names. Case counts only when it tells
+/// tables apart: `RAW.Customers` finds `raw.customers` unless another
+/// table is spelled exactly so.
+pub(crate) fn pick<'a>(all: &'a [TableSummary], name: &str) -> Result<&'a TableSummary> {
+    let names = |t: &TableSummary| {
+        let qualified = t.table.qualified_name();
+        [
+            format!("{}.{qualified}", t.source),
+            qualified,
+            format!("{}.{}", t.source, t.table.name),
+            t.table.name.clone(),
+        ]
+    };
+    let mut matches: Vec<&TableSummary> = all
         .iter()
-        .filter(|t| {
-            let qualified = t.table.qualified_name();
-            name == qualified
-                || name == format!("{}.{qualified}", t.source)
-                || name == format!("{}.{}", t.source, t.table.name)
-                || name == t.table.name
-        })
+        .filter(|t| names(t).iter().any(|n| n == name))
         .collect();
-    let chosen = match matches.as_slice() {
-        [] => return Err(ServiceError::NotFound(format!("table `{name}`"))),
-        [one] => *one,
+    if matches.is_empty() {
+        matches = all
+            .iter()
+            .filter(|t| names(t).iter().any(|n| n.eq_ignore_ascii_case(name)))
+            .collect();
+    }
+    match matches.as_slice() {
+        [] => Err(ServiceError::NotFound(format!("table `{name}`"))),
+        [one] => Ok(*one),
         many => {
             // A table whose qualified name is exactly the name given wins over
             // tables whose bare name it is (`customers` of a SQLite source
             // over `raw.customers` of a lake).
             let exact: Vec<_> = many
                 .iter()
-                .filter(|t| {
-                    let qualified = t.table.qualified_name();
-                    name == qualified || name == format!("{}.{qualified}", t.source)
-                })
+                .filter(|t| names(t)[..2].iter().any(|n| n.eq_ignore_ascii_case(name)))
                 .collect();
             match exact.as_slice() {
-                [one] => **one,
+                [one] => Ok(**one),
                 _ => {
                     let names: Vec<String> = many
                         .iter()
                         .map(|t| format!("{}.{}", t.source, t.table.qualified_name()))
                         .collect();
-                    return Err(ServiceError::Invalid(format!(
+                    Err(ServiceError::Invalid(format!(
                         "table `{name}` is ambiguous: {}",
                         names.join(", ")
-                    )));
+                    )))
                 }
             }
         }
-    };
-    let source = find_source(store, &chosen.source).await?;
-    Ok((source, chosen.table.clone()))
+    }
 }
 
 pub async fn table_detail(store: &Store, name: &str) -> Result<TableDetail> {

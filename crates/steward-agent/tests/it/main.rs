@@ -289,3 +289,85 @@ async fn an_empty_question_is_refused() {
         .unwrap_err();
     assert!(err.to_string().contains("empty"), "{err}");
 }
+
+/// The second opinion on the real small model: it chooses one of the two
+/// labels from the logits, gives its reason in words, and the prompt it
+/// reads holds the values' shapes only.
+#[test]
+fn the_second_opinion_judges_an_ambiguous_column_on_the_real_model() {
+    use steward_agent::ModelOpinion;
+    use steward_pii::{Classifier, ColumnSample, Label, SecondOpinion};
+
+    let Some(path) = steward_llm::test_model_path() else {
+        return;
+    };
+    let settings = steward_llm::Settings {
+        threads: 1,
+        context: 2048,
+        batch: 256,
+        sequences: 1,
+        queue: 2,
+        shared_cache: true,
+    };
+    let model: Arc<dyn LanguageModel> = Arc::new(steward_llm::Llm::load(&path, &settings).unwrap());
+    let recording = Arc::new(Recorded {
+        inner: model,
+        prompts: Mutex::new(Vec::new()),
+    });
+    let opinion = Arc::new(ModelOpinion::new(recording.clone()));
+    let codes: Vec<String> = (0..30u32)
+        .map(|i| format!("{:05}", 1000 + (i * 7919) % 98000))
+        .collect();
+    let emails: Vec<String> = (0..30).map(|i| format!("user{i}@example.com")).collect();
+    let classifier = Classifier::default()
+        .with_second_opinion(Box::new(Arc::clone(&opinion) as Arc<dyn SecondOpinion>));
+    let columns = [
+        ColumnSample {
+            name: "col_01",
+            data_type: Some("Utf8"),
+            values: &codes,
+        },
+        ColumnSample {
+            name: "col_02",
+            data_type: Some("Utf8"),
+            values: &emails,
+        },
+    ];
+    let decision = classifier.classify_table("ops.sites", &columns);
+    let col = &decision.columns[0];
+    let prompts = recording.prompts.lock().unwrap();
+    assert_eq!(prompts.len(), 1, "only the ambiguous column is asked");
+    assert!(prompts[0].contains("99999"), "{}", prompts[0]);
+    assert!(!prompts[0].contains(&codes[0]), "{}", prompts[0]);
+    assert!(
+        col.evidence
+            .iter()
+            .any(|e| e.starts_with("second opinion: the local model reads")),
+        "{col:?}"
+    );
+    assert_eq!(col.by_second_opinion, col.label.is_some());
+    assert!(
+        matches!(col.label, None | Some(Label::PostalCode)),
+        "{col:?}"
+    );
+}
+
+/// A model whose prompts are kept, around a real one.
+struct Recorded {
+    inner: Arc<dyn LanguageModel>,
+    prompts: Mutex<Vec<String>>,
+}
+
+impl LanguageModel for Recorded {
+    fn generate(&self, request: &Request) -> steward_llm::Result<Generation> {
+        self.inner.generate(request)
+    }
+
+    fn choose(&self, prompt: &Prompt, labels: &[String]) -> steward_llm::Result<Choice> {
+        if let Prompt::Chat(messages) = prompt {
+            let text: Vec<String> = messages.iter().map(|m| m.content.clone()).collect();
+            self.prompts.lock().unwrap().push(text.join("\n"));
+        }
+        self.inner.choose(prompt, labels)
+    }
+}

@@ -14,4 +14,7 @@ mod lake;
 mod lineage;
 mod policies;
 mod propagate;
+mod proposals;
+mod query;
 mod s3;
+mod second_opinion;

@@ -6,6 +6,9 @@
 -- Twin of migrations/postgres/0010.
 
 ALTER TABLE columns ADD COLUMN description TEXT;
+-- What the last scan found in the column's sampled values that is aimed at
+-- AI assistants (the values themselves are not kept).
+ALTER TABLE columns ADD COLUMN value_warning TEXT;
 
 CREATE TABLE proposals (
     id            INTEGER PRIMARY KEY,

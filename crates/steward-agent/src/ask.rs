@@ -31,6 +31,9 @@ pub struct AskOptions {
     pub extra_steps: usize,
     /// Tokens one draft may take.
     pub max_tokens: usize,
+    /// Send the draft's answer text as it is written (`AskEvent::Piece`),
+    /// with one sample; the answer given is still the checked one.
+    pub stream: bool,
 }
 
 impl Default for AskOptions {
@@ -41,6 +44,7 @@ impl Default for AskOptions {
             // questions and doubled the time (docs/benchmarks.md).
             extra_steps: 0,
             max_tokens: 200,
+            stream: false,
         }
     }
 }
@@ -49,9 +53,20 @@ impl Default for AskOptions {
 #[derive(Debug, Clone, Serialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum AskEvent {
-    Routed { kind: Kind },
-    Tool { call: String, assets: usize },
-    Drafting { attempt: usize },
+    Routed {
+        kind: Kind,
+    },
+    Tool {
+        call: String,
+        assets: usize,
+    },
+    Drafting {
+        attempt: usize,
+    },
+    /// More of the draft's answer text, as the model writes it.
+    Piece {
+        text: String,
+    },
 }
 
 /// An answer, with what it rests on.
@@ -246,7 +261,16 @@ pub async fn ask(
         for attempt in 1..=2 {
             on_event(AskEvent::Drafting { attempt });
             steps += 1;
-            let drafts = draft(&model, question, &results, &seen, note.as_deref(), options).await?;
+            let drafts = draft(
+                &model,
+                question,
+                &results,
+                &seen,
+                note.as_deref(),
+                options,
+                on_event,
+            )
+            .await?;
             tokens += drafts.iter().map(|d| d.tokens).sum::<usize>();
             let checked: Vec<(Draft, std::result::Result<(), String>)> = drafts
                 .into_iter()
@@ -343,6 +367,21 @@ pub(crate) fn named_assets(question: &str, catalog: &CatalogAssets) -> Vec<Strin
         .step_by(2)
         .map(str::to_lowercase)
         .collect();
+    // Words written as a table's name: "the orders table", "table orders".
+    let words: Vec<&str> = identifiers(question).collect();
+    let beside_table: BTreeSet<String> = words
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| {
+            let is_table = |j: Option<&&str>| {
+                j.is_some_and(|w| {
+                    w.eq_ignore_ascii_case("table") || w.eq_ignore_ascii_case("tables")
+                })
+            };
+            is_table(words.get(i + 1)) || (*i > 0 && is_table(words.get(i - 1)))
+        })
+        .map(|(_, w)| w.to_lowercase())
+        .collect();
     let mut out = Vec::new();
     for word in identifiers(question) {
         let found = if word.contains('.') {
@@ -350,6 +389,7 @@ pub(crate) fn named_assets(question: &str, catalog: &CatalogAssets) -> Vec<Strin
         } else if word.contains('_')
             || word.chars().any(|c| c.is_ascii_digit())
             || quoted.contains(&word.to_lowercase())
+            || beside_table.contains(&word.to_lowercase())
         {
             match by_short.get(&word.to_lowercase()).map(Vec::as_slice) {
                 Some([only]) => Some((*only).clone()),
@@ -795,6 +835,7 @@ async fn draft(
     seen: &[String],
     note: Option<&str>,
     options: &AskOptions,
+    on_event: &mut (dyn FnMut(AskEvent) + Send),
 ) -> Result<Vec<Draft>> {
     let schema = json!({
         "type": "object",
@@ -816,6 +857,28 @@ async fn draft(
         Message::new("user", user),
     ]);
     let samples = options.samples.max(1);
+    if options.stream && samples == 1 {
+        let mut request = Request::new(prompt, options.max_tokens);
+        request.schema = Some(schema);
+        let (sender, mut pieces) = tokio::sync::mpsc::unbounded_channel::<String>();
+        let model = Arc::clone(model);
+        let task = tokio::task::spawn_blocking(move || {
+            let mut answer = AnswerStream::default();
+            model.generate_streaming(&request, &mut |piece| {
+                if let Some(text) = answer.push(piece) {
+                    let _ = sender.send(text);
+                }
+                true
+            })
+        });
+        while let Some(text) = pieces.recv().await {
+            on_event(AskEvent::Piece { text });
+        }
+        let outcome = task
+            .await
+            .map_err(|e| AgentError::Model(format!("the model stopped: {e}")))?;
+        return Ok(outcome.ok().and_then(read_draft).into_iter().collect());
+    }
     let mut tasks = Vec::with_capacity(samples);
     for i in 0..samples {
         let mut request = Request::new(prompt.clone(), options.max_tokens);
@@ -835,31 +898,87 @@ async fn draft(
             .await
             .map_err(|e| AgentError::Model(format!("the model stopped: {e}")))?;
         // A draft that broke off (out of tokens, not JSON) is one bad draft.
-        let Ok(generation) = outcome else { continue };
-        let Some(value) = generation.json else {
-            continue;
-        };
-        drafts.push(Draft {
-            answer: value["answer"]
-                .as_str()
-                .unwrap_or_default()
-                .trim()
-                .to_string(),
-            citations: {
-                let mut cited: Vec<String> = Vec::new();
-                for c in value["citations"].as_array().into_iter().flatten() {
-                    if let Some(c) = c.as_str()
-                        && !cited.iter().any(|k| k == c)
-                    {
-                        cited.push(c.to_string());
-                    }
-                }
-                cited
-            },
-            tokens: generation.metrics.prompt_tokens + generation.metrics.generated_tokens,
-        });
+        if let Some(d) = outcome.ok().and_then(read_draft) {
+            drafts.push(d);
+        }
     }
     Ok(drafts)
+}
+
+/// The draft a generation holds, if it is complete JSON.
+fn read_draft(generation: steward_llm::Generation) -> Option<Draft> {
+    let value = generation.json?;
+    Some(Draft {
+        answer: value["answer"]
+            .as_str()
+            .unwrap_or_default()
+            .trim()
+            .to_string(),
+        citations: {
+            let mut cited: Vec<String> = Vec::new();
+            for c in value["citations"].as_array().into_iter().flatten() {
+                if let Some(c) = c.as_str()
+                    && !cited.iter().any(|k| k == c)
+                {
+                    cited.push(c.to_string());
+                }
+            }
+            cited
+        },
+        tokens: generation.metrics.prompt_tokens + generation.metrics.generated_tokens,
+    })
+}
+
+/// Pulls the `answer` string out of a JSON draft as it streams, decoded.
+#[derive(Debug, Default)]
+struct AnswerStream {
+    raw: String,
+    /// Characters of the answer handed on so far.
+    sent: usize,
+    done: bool,
+}
+
+impl AnswerStream {
+    /// The answer's new characters since the last piece, if any.
+    fn push(&mut self, piece: &str) -> Option<String> {
+        if self.done {
+            return None;
+        }
+        self.raw.push_str(piece);
+        let key = self.raw.find("\"answer\"")?;
+        let rest = &self.raw[key + "\"answer\"".len()..];
+        let rest = rest.trim_start().strip_prefix(':')?.trim_start();
+        let mut chars = rest.strip_prefix('"')?.chars();
+        let mut decoded = String::new();
+        while let Some(c) = chars.next() {
+            match c {
+                '"' => {
+                    self.done = true;
+                    break;
+                }
+                '\\' => match chars.next() {
+                    Some('n') => decoded.push('\n'),
+                    Some('t') => decoded.push('\t'),
+                    Some('u') => {
+                        let hex: String = chars.by_ref().take(4).collect();
+                        if hex.len() < 4 {
+                            break;
+                        }
+                        if let Some(c) = u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32)
+                        {
+                            decoded.push(c);
+                        }
+                    }
+                    Some(other) => decoded.push(other),
+                    None => break,
+                },
+                c => decoded.push(c),
+            }
+        }
+        let new: String = decoded.chars().skip(self.sent).collect();
+        self.sent += new.chars().count();
+        (!new.is_empty()).then_some(new)
+    }
 }
 
 /// Whether a draft may be given: it says something, cites assets the tools
@@ -984,6 +1103,25 @@ mod tests {
     }
 
     #[test]
+    fn the_answer_streams_out_of_its_json() {
+        let mut stream = AnswerStream::default();
+        let mut out = String::new();
+        for piece in [
+            "{\"ans",
+            "wer\": \"E-mails",
+            " are in \\",
+            "\"crm\\\" and caf\\u00",
+            "e9.",
+            "\", \"citations\": [\"crm.customers\"]}",
+        ] {
+            if let Some(text) = stream.push(piece) {
+                out.push_str(&text);
+            }
+        }
+        assert_eq!(out, "E-mails are in \"crm\" and café.");
+    }
+
+    #[test]
     fn drafts_vote_on_the_assets_they_cite() {
         let (best, votes) = vote(vec![
             draft("a", &["crm.customers.email"]),
@@ -1041,8 +1179,14 @@ mod tests {
             ),
             vec!["crm.customers.email", "shop.orders"]
         );
-        // A plain word is what the data is about, not a table's name.
+        // A plain word is what the data is about, not a table's name, unless
+        // it is written as one.
         assert!(named_assets("Which columns hold customers' orders?", &c).is_empty());
+        assert_eq!(
+            named_assets("Who reads the orders table? Or table customers?", &c),
+            vec!["shop.orders", "crm.customers"]
+        );
+        assert!(named_assets("Which table holds orders?", &c).is_empty());
         assert_eq!(
             unknown_assets("Where does crm.revenue come from? See e.g. 3.5", &c),
             vec!["crm.revenue"]

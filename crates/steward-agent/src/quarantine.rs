@@ -48,6 +48,18 @@ impl Quarantine {
         format!("«{}»", clean.trim())
     }
 
+    /// Records that `asset` holds text aimed at assistants that never
+    /// reached this prompt (a scan found it in values it did not keep).
+    pub fn withhold(&mut self, asset: &str, rule: &str) {
+        let entry = Withheld {
+            asset: asset.to_string(),
+            rule: rule.to_string(),
+        };
+        if !self.withheld.contains(&entry) {
+            self.withheld.push(entry);
+        }
+    }
+
     /// The note an answer ends with when text was withheld.
     pub fn note(&self) -> Option<String> {
         if self.withheld.is_empty() {

@@ -189,6 +189,13 @@ async fn call_tool(
                 if let Some(comment) = &c.column.comment {
                     let _ = write!(line, ", comment: {}", quarantine.data(&column, comment));
                 }
+                if c.column.value_warning.is_some() {
+                    // The values themselves were never kept; say what the
+                    // scan found, and set the column aside like any other
+                    // text aimed at assistants.
+                    quarantine.withhold(&column, "instructions in its sampled values");
+                    let _ = write!(line, ", values: {}", crate::quarantine::WITHHELD);
+                }
                 if let Some(description) = &c.column.description {
                     let _ = write!(
                         line,

@@ -43,7 +43,7 @@ impl Conversation {
     /// conversation as it was.
     pub fn send(
         &mut self,
-        model: &dyn StreamingModel,
+        model: &dyn LanguageModel,
         text: &str,
         max_tokens: usize,
         cancel: Option<CancelToken>,
@@ -81,26 +81,6 @@ impl Conversation {
     }
 }
 
-/// A model that streams its reply: `Llm`, or a scripted one in tests of
-/// the trimming.
-pub trait StreamingModel: LanguageModel {
-    fn generate_streaming(
-        &self,
-        request: &Request,
-        on_piece: &mut dyn FnMut(&str) -> bool,
-    ) -> Result<Generation>;
-}
-
-impl StreamingModel for crate::Llm {
-    fn generate_streaming(
-        &self,
-        request: &Request,
-        on_piece: &mut dyn FnMut(&str) -> bool,
-    ) -> Result<Generation> {
-        crate::Llm::generate_streaming(self, request, on_piece)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -114,19 +94,15 @@ mod tests {
 
     impl LanguageModel for Small {
         fn generate(&self, request: &Request) -> Result<Generation> {
-            self.generate_streaming(request, &mut |_| true)
+            self.stream(request, &mut |_| true)
         }
         fn choose(&self, _: &Prompt, _: &[String]) -> Result<Choice> {
             Err(LlmError::Runtime("not used".into()))
         }
     }
 
-    impl StreamingModel for Small {
-        fn generate_streaming(
-            &self,
-            request: &Request,
-            _: &mut dyn FnMut(&str) -> bool,
-        ) -> Result<Generation> {
+    impl Small {
+        fn stream(&self, request: &Request, _: &mut dyn FnMut(&str) -> bool) -> Result<Generation> {
             let Prompt::Chat(messages) = &request.prompt else {
                 unreachable!()
             };

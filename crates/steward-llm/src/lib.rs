@@ -12,7 +12,7 @@ mod gguf;
 mod presets;
 mod runtime;
 
-pub use chat::{Conversation, Reply, StreamingModel};
+pub use chat::{Conversation, Reply};
 pub use config::LlmConfig;
 pub use error::{LlmError, Result};
 pub use gguf::{GgufHeader, read_header};
@@ -30,6 +30,19 @@ pub use runtime::{
 pub trait LanguageModel: Send + Sync {
     fn generate(&self, request: &Request) -> Result<Generation>;
     fn choose(&self, prompt: &Prompt, labels: &[String]) -> Result<Choice>;
+
+    /// `generate`, handing each piece of text to `on_piece` as it comes
+    /// (return `false` to stop). A model that cannot stream hands over the
+    /// whole text at the end.
+    fn generate_streaming(
+        &self,
+        request: &Request,
+        on_piece: &mut dyn FnMut(&str) -> bool,
+    ) -> Result<Generation> {
+        let generation = self.generate(request)?;
+        on_piece(&generation.text);
+        Ok(generation)
+    }
 }
 
 impl LanguageModel for Llm {
@@ -39,6 +52,14 @@ impl LanguageModel for Llm {
 
     fn choose(&self, prompt: &Prompt, labels: &[String]) -> Result<Choice> {
         Llm::choose(self, prompt, labels)
+    }
+
+    fn generate_streaming(
+        &self,
+        request: &Request,
+        on_piece: &mut dyn FnMut(&str) -> bool,
+    ) -> Result<Generation> {
+        Llm::generate_streaming(self, request, on_piece)
     }
 }
 

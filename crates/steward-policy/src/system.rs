@@ -172,6 +172,14 @@ fn batches(s: &CatalogSnapshot) -> DfResult<Vec<(&'static str, RecordBatch)>> {
                 )
                 .bool("nullable", cols.iter().map(|(c, _)| Some(c.nullable)))
                 .text("comment", cols.iter().map(|(c, _)| c.comment.clone()))
+                .text(
+                    "description",
+                    cols.iter().map(|(c, _)| c.description.clone()),
+                )
+                .text(
+                    "value_warning",
+                    cols.iter().map(|(c, _)| c.value_warning.clone()),
+                )
                 .bool("primary_key", cols.iter().map(|(c, _)| Some(c.primary_key)))
                 .time("created_at", cols.iter().map(|(c, _)| Some(c.created_at)))
                 .batch()?,

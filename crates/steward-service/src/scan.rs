@@ -256,6 +256,8 @@ async fn scan_source(
         };
         let outcome = match found {
             Ok((snapshot, mut profile)) => {
+                // Before classification takes the sampled values away.
+                let warnings = profile.as_ref().map(value_warnings).unwrap_or_default();
                 let decision = match profile.as_mut() {
                     Some(profile) if !options.no_classify => {
                         classify_table(classifier, &snapshot, profile).await
@@ -268,6 +270,7 @@ async fn scan_source(
                     &snapshot,
                     profile.as_ref(),
                     decision.as_ref(),
+                    &warnings,
                     first_scan,
                 )
                 .await?;
@@ -512,12 +515,37 @@ async fn exposures(
 
 /// Writes one table's scan result, its columns, drift, profiles and
 /// classifications, as one transaction.
+/// Columns whose sampled values hold text aimed at AI assistants: how many
+/// and by which rule, per column (the values are not kept).
+fn value_warnings(profile: &TableProfile) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    for column in &profile.columns {
+        let found: Vec<&'static str> = column
+            .samples
+            .iter()
+            .filter_map(|v| steward_policy::instructions_in(v).map(|i| i.rule))
+            .collect();
+        if let Some(rule) = found.first() {
+            out.insert(
+                column.name.clone(),
+                format!(
+                    "{} of {} sampled values hold text aimed at AI assistants ({rule})",
+                    found.len(),
+                    column.samples.len()
+                ),
+            );
+        }
+    }
+    out
+}
+
 async fn write_table(
     store: &Store,
     source: &Record<Source>,
     snapshot: &TableSnapshot,
     profile: Option<&TableProfile>,
     decision: Option<&TableDecision>,
+    warnings: &BTreeMap<String, String>,
     first_scan: bool,
 ) -> Result<Written> {
     let source_id = source.id;
@@ -595,6 +623,7 @@ async fn write_table(
             comment: column.comment.clone(),
             // A steward's description outlives every scan.
             description: stored.get(&column.name).and_then(|c| c.description.clone()),
+            value_warning: warnings.get(&column.name).cloned(),
             primary_key: column.primary_key,
             removed_at: None,
         };

@@ -194,6 +194,7 @@ mod column {
             "primary_key",
             "removed_at",
             "description",
+            "value_warning",
         ]
     );
 
@@ -211,6 +212,7 @@ mod column {
             c.primary_key.into(),
             c.removed_at.into(),
             (&c.description).into(),
+            (&c.value_warning).into(),
         ]
     }
     fn read(f: &Fields<'_>) -> Result<Column, StoreError> {
@@ -224,6 +226,7 @@ mod column {
             primary_key: f.bool("primary_key")?,
             removed_at: f.opt_time("removed_at")?,
             description: f.opt_text("description")?,
+            value_warning: f.opt_text("value_warning")?,
         })
     }
 }

@@ -109,6 +109,10 @@ pub struct Column {
     /// A steward's description (an approved proposal); scans keep it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// Set by a scan whose sampled values held text aimed at AI assistants:
+    /// how many, and by which rule (the values are not kept).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value_warning: Option<String>,
     #[serde(default)]
     pub primary_key: bool,
     /// When a scan last found the table without this column. The row is kept,

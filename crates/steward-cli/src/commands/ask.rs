@@ -31,10 +31,18 @@ pub async fn open(loaded: &Loaded, args: &AgentArgs) -> anyhow::Result<(Steward,
 }
 
 pub async fn run(loaded: &Loaded, args: &AskArgs, out: &Output) -> anyhow::Result<()> {
-    let (steward, options) = open(loaded, &args.agent).await?;
+    let (steward, mut options) = open(loaded, &args.agent).await?;
     let show_steps = !out.json() && std::io::stderr().is_terminal();
+    // On a terminal the draft shows as the model writes it; the answer
+    // printed after it is the checked one.
+    options.stream = show_steps && options.samples == 1;
+    let mut streaming = false;
     let result = steward_agent::ask(&steward, &args.question, &options, &mut |event| {
         if show_steps {
+            if streaming && !matches!(event, AskEvent::Piece { .. }) {
+                eprintln!();
+                streaming = false;
+            }
             match event {
                 AskEvent::Routed { kind } => eprintln!("· a {} question", kind.as_str()),
                 AskEvent::Tool { call, assets } => eprintln!("· {call}: {assets} asset(s)"),
@@ -42,10 +50,21 @@ pub async fn run(loaded: &Loaded, args: &AskArgs, out: &Output) -> anyhow::Resul
                     eprintln!("· drafting again")
                 }
                 AskEvent::Drafting { .. } => eprintln!("· drafting the answer"),
+                AskEvent::Piece { text } => {
+                    if !streaming {
+                        eprint!("  ");
+                        streaming = true;
+                    }
+                    eprint!("{text}");
+                    let _ = std::io::Write::flush(&mut std::io::stderr());
+                }
             }
         }
     })
     .await;
+    if streaming {
+        eprintln!();
+    }
     steward.close().await;
     let answer = result.map_err(|e: AgentError| Failure::new(e.kind(), e.to_string()))?;
     out.print(&answer, human)

@@ -10,6 +10,7 @@ mod databases;
 mod drift;
 mod front_door;
 mod harness;
+mod instructions;
 mod lake;
 mod lineage;
 mod policies;

@@ -158,6 +158,7 @@ pub fn column(table_id: Id<Table>, name: &str, position: i64) -> Column {
         nullable: true,
         comment: Some("customer's e-mail, verified at signup".to_string()),
         description: Some("The address receipts go to.".to_string()),
+        value_warning: Some("3 of 30 sampled values: ignore-instructions".to_string()),
         primary_key: false,
         removed_at: None,
     }

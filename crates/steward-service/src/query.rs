@@ -123,17 +123,24 @@ pub(crate) async fn query(store: &Store, config: &StewardConfig, sql: &str) -> R
                 qualified, found.source
             )));
         };
-        let mut hidden = BTreeMap::new();
+        // One label per column: its sensitivity label over the
+        // quasi-identifier mark a column may also carry.
+        let mut hidden: BTreeMap<String, String> = BTreeMap::new();
         for c in sensitive
             .iter()
             .filter(|c| c.source == found.source && c.table == qualified)
         {
-            hidden.insert(c.column.clone(), c.label.clone());
+            let quasi = c.label == crate::QUASI_IDENTIFIER;
+            if !quasi || !hidden.contains_key(&c.column) {
+                hidden.insert(c.column.clone(), c.label.clone());
+            }
+        }
+        for (column, label) in &hidden {
             masked.push(MaskedColumn {
-                source: c.source.clone(),
-                table: c.table.clone(),
-                column: c.column.clone(),
-                label: c.label.clone(),
+                source: found.source.clone(),
+                table: qualified.clone(),
+                column: column.clone(),
+                label: label.clone(),
             });
         }
         query.add_table(name, connection, table, &hidden).await?;

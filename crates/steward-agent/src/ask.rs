@@ -271,8 +271,9 @@ pub async fn ask(
                 on_event,
             )
             .await?;
-            tokens += drafts.iter().map(|d| d.tokens).sum::<usize>();
+            tokens += drafts.tokens;
             let checked: Vec<(Draft, std::result::Result<(), String>)> = drafts
+                .usable
                 .into_iter()
                 .map(|d| {
                     let verdict = check(&d, &seen, &catalog);
@@ -304,9 +305,12 @@ pub async fn ask(
                 answer = Some((best, votes as f64 / total.max(1) as f64));
                 break;
             }
+            // Why the drafts failed goes back to the model, so the retry can
+            // do better than the same again.
             problem = checked
                 .into_iter()
                 .find_map(|(_, v)| v.err())
+                .or_else(|| drafts.broken.into_iter().next())
                 .unwrap_or_else(|| "no draft was usable".to_string());
             note = Some(problem.clone());
         }
@@ -697,7 +701,6 @@ pub(crate) fn results_text(results: &[ToolResult]) -> String {
 struct Draft {
     answer: String,
     citations: Vec<String>,
-    tokens: usize,
 }
 
 pub(crate) async fn generate(
@@ -836,7 +839,7 @@ async fn draft(
     note: Option<&str>,
     options: &AskOptions,
     on_event: &mut (dyn FnMut(AskEvent) + Send),
-) -> Result<Vec<Draft>> {
+) -> Result<Drafts> {
     let schema = json!({
         "type": "object",
         "properties": {
@@ -877,7 +880,9 @@ async fn draft(
         let outcome = task
             .await
             .map_err(|e| AgentError::Model(format!("the model stopped: {e}")))?;
-        return Ok(outcome.ok().and_then(read_draft).into_iter().collect());
+        let mut drafts = Drafts::default();
+        drafts.add(outcome, options.max_tokens);
+        return Ok(drafts);
     }
     let mut tasks = Vec::with_capacity(samples);
     for i in 0..samples {
@@ -892,22 +897,56 @@ async fn draft(
             model.generate(&request)
         }));
     }
-    let mut drafts = Vec::with_capacity(samples);
+    let mut drafts = Drafts::default();
     for task in tasks {
         let outcome = task
             .await
             .map_err(|e| AgentError::Model(format!("the model stopped: {e}")))?;
-        // A draft that broke off (out of tokens, not JSON) is one bad draft.
-        if let Some(d) = outcome.ok().and_then(read_draft) {
-            drafts.push(d);
-        }
+        drafts.add(outcome, options.max_tokens);
     }
     Ok(drafts)
 }
 
+/// One round of drafts: those that came out as complete JSON, and why the others
+/// did not (a draft that broke off is one bad draft, not a failed question).
+#[derive(Debug, Default)]
+struct Drafts {
+    usable: Vec<Draft>,
+    broken: Vec<String>,
+    /// Tokens of every draft, broken ones too.
+    tokens: usize,
+}
+
+impl Drafts {
+    fn add(&mut self, outcome: steward_llm::Result<steward_llm::Generation>, max_tokens: usize) {
+        match outcome {
+            Ok(generation) => {
+                self.tokens +=
+                    generation.metrics.prompt_tokens + generation.metrics.generated_tokens;
+                match read_draft(&generation) {
+                    Some(draft) => self.usable.push(draft),
+                    None => self.broken.push(broken_because(&generation, max_tokens)),
+                }
+            }
+            Err(e) => self.broken.push(format!("the model failed: {e}")),
+        }
+    }
+}
+
+/// Why a generation holds no draft, worded for the model's next attempt.
+fn broken_because(generation: &steward_llm::Generation, max_tokens: usize) -> String {
+    match generation.stop {
+        steward_llm::StopReason::MaxTokens => format!(
+            "it ran past {max_tokens} tokens before it was complete; answer in one to three \
+             short sentences and cite at most four assets"
+        ),
+        _ => "it was not a complete JSON object with an answer and its citations".to_string(),
+    }
+}
+
 /// The draft a generation holds, if it is complete JSON.
-fn read_draft(generation: steward_llm::Generation) -> Option<Draft> {
-    let value = generation.json?;
+fn read_draft(generation: &steward_llm::Generation) -> Option<Draft> {
+    let value = generation.json.as_ref()?;
     Some(Draft {
         answer: value["answer"]
             .as_str()
@@ -925,7 +964,6 @@ fn read_draft(generation: steward_llm::Generation) -> Option<Draft> {
             }
             cited
         },
-        tokens: generation.metrics.prompt_tokens + generation.metrics.generated_tokens,
     })
 }
 
@@ -1050,8 +1088,60 @@ mod tests {
         Draft {
             answer: answer.to_string(),
             citations: citations.iter().map(|c| c.to_string()).collect(),
-            tokens: 0,
         }
+    }
+
+    fn generation(text: &str, stop: steward_llm::StopReason) -> steward_llm::Generation {
+        steward_llm::Generation {
+            text: text.to_string(),
+            stop,
+            json: serde_json::from_str(text).ok(),
+            metrics: steward_llm::Metrics {
+                prompt_tokens: 100,
+                generated_tokens: 20,
+                ..Default::default()
+            },
+        }
+    }
+
+    #[test]
+    fn a_broken_draft_says_why_and_its_tokens_count() {
+        let mut drafts = Drafts::default();
+        drafts.add(
+            Ok(generation(
+                r#"{"answer": "tracks holds the songs", "citations": ["tracks"]}"#,
+                steward_llm::StopReason::EndOfGeneration,
+            )),
+            200,
+        );
+        drafts.add(
+            Ok(generation(
+                r#"{"answer": "tracks holds the songs, their composers, their"#,
+                steward_llm::StopReason::MaxTokens,
+            )),
+            200,
+        );
+        drafts.add(
+            Ok(generation(
+                "not json",
+                steward_llm::StopReason::EndOfGeneration,
+            )),
+            200,
+        );
+        assert_eq!(drafts.usable.len(), 1);
+        assert_eq!(drafts.usable[0].citations, vec!["tracks".to_string()]);
+        assert_eq!(drafts.tokens, 360);
+        assert_eq!(drafts.broken.len(), 2);
+        assert!(
+            drafts.broken[0].contains("ran past 200 tokens"),
+            "{:?}",
+            drafts.broken
+        );
+        assert!(
+            drafts.broken[1].contains("not a complete JSON"),
+            "{:?}",
+            drafts.broken
+        );
     }
 
     #[test]

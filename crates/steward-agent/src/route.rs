@@ -187,6 +187,8 @@ const WORDS: &[(Kind, &[&str])] = &[
             "saving",
             "savings",
             "save money",
+            "save on",
+            "we save",
             "cheaper",
             "price",
             "bytes scanned",
@@ -286,11 +288,35 @@ pub fn route_by_words(question: &str) -> Option<Kind> {
         " {} ",
         question.to_lowercase().replace(['?', ',', '.', '!'], " ")
     );
+    let says = |words: &[&str]| words.iter().any(|w| q.contains(&format!(" {w}")));
     WORDS
         .iter()
-        .find(|(_, words)| words.iter().any(|w| q.contains(&format!(" {w}"))))
+        .find(|(_, words)| says(words))
         .map(|(kind, _)| *kind)
+        .or_else(|| says(VALUE_WORDS).then_some(Kind::Data))
 }
+
+/// Words that ask for a count, an extreme or a comparison of values. They are
+/// a weaker sign than the kinds' own words ("which table costs the most" is a
+/// cost question), so they decide only when no kind's words are there.
+const VALUE_WORDS: &[&str] = &[
+    "how many",
+    "the most",
+    "the fewest",
+    "the least",
+    "the longest",
+    "the shortest",
+    "the oldest",
+    "the newest",
+    "the biggest",
+    "longer than",
+    "shorter than",
+    "more than",
+    "fewer than",
+    "less than",
+    "at least",
+    "at most",
+];
 
 #[cfg(test)]
 mod tests {
@@ -322,5 +348,21 @@ mod tests {
             assert_eq!(route_by_words(question), Some(kind), "{question}");
         }
         assert_eq!(route_by_words("Tell me about raw.orders"), None);
+    }
+
+    #[test]
+    fn counts_and_extremes_are_data_only_when_no_kind_is_named() {
+        for (question, kind) in [
+            ("How many tracks run longer than ten minutes?", Kind::Data),
+            ("Which genre has the most tracks?", Kind::Data),
+            ("How many orders were placed on a Sunday?", Kind::Data),
+            ("Which table costs the most?", Kind::Cost),
+            ("How much could we save on raw.payments?", Kind::Cost),
+            ("Which table is queried the most?", Kind::Usage),
+            ("How many columns hold e-mail addresses?", Kind::Sensitivity),
+            ("How many open findings are there?", Kind::Policy),
+        ] {
+            assert_eq!(route_by_words(question), Some(kind), "{question}");
+        }
     }
 }

@@ -624,7 +624,7 @@ async fn write_sql(
     let mut request = Request::new(prompt, 160);
     request.schema = Some(schema);
     let generation = generate(model, request).await?;
-    let used = generation.metrics.prompt_tokens + generation.metrics.generated_tokens;
+    let used = generation.metrics.tokens();
     let sql = generation
         .json
         .as_ref()
@@ -794,7 +794,7 @@ async fn next_action(
     let mut request = Request::new(prompt, 48);
     request.schema = Some(schema);
     let generation = generate(model, request).await?;
-    let used = generation.metrics.prompt_tokens + generation.metrics.generated_tokens;
+    let used = generation.metrics.tokens();
     let Some(value) = generation.json else {
         return Ok((None, used));
     };
@@ -921,8 +921,7 @@ impl Drafts {
     fn add(&mut self, outcome: steward_llm::Result<steward_llm::Generation>, max_tokens: usize) {
         match outcome {
             Ok(generation) => {
-                self.tokens +=
-                    generation.metrics.prompt_tokens + generation.metrics.generated_tokens;
+                self.tokens += generation.metrics.tokens();
                 match read_draft(&generation) {
                     Some(draft) => self.usable.push(draft),
                     None => self.broken.push(broken_because(&generation, max_tokens)),

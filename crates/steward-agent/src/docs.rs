@@ -122,7 +122,7 @@ pub async fn draft_docs(steward: &Steward, table: &str, drafted_by: &str) -> Res
     let mut request = Request::new(prompt, MAX_TOKENS);
     request.schema = Some(schema);
     let generation = generate(&model, request).await?;
-    let tokens = generation.metrics.prompt_tokens + generation.metrics.generated_tokens;
+    let tokens = generation.metrics.tokens();
     let value = generation.json.ok_or_else(|| {
         AgentError::Model(format!(
             "the model's draft for {name} was not complete JSON (it may have run out of tokens)"

@@ -170,6 +170,13 @@ pub struct Metrics {
     pub tokens_per_second: f64,
 }
 
+impl Metrics {
+    /// The tokens a request read and wrote: its prompt and its reply.
+    pub fn tokens(&self) -> usize {
+        self.prompt_tokens + self.generated_tokens
+    }
+}
+
 /// A finished generation.
 #[derive(Debug, Clone, Serialize)]
 pub struct Generation {

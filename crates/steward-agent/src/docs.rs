@@ -4,11 +4,13 @@
 //! is stored as a proposal that waits for a steward, with what it was
 //! drafted from; nothing is written to the catalog's descriptions here.
 
+use std::collections::HashSet;
+use std::sync::Arc;
 use std::time::Instant;
 
 use serde::Serialize;
 use serde_json::json;
-use steward_llm::{Message, Prompt, Request};
+use steward_llm::{LanguageModel, Message, Prompt, Request};
 use steward_service::{ProposalRequest, ProposalView, Steward};
 
 use crate::ask::{generate, results_text};
@@ -18,8 +20,17 @@ use crate::tools::{ToolCall, Way, run};
 
 /// Columns drafted for at most, in one prompt.
 const MAX_COLUMNS: usize = 40;
-/// Tokens one draft may take.
-const MAX_TOKENS: usize = 700;
+/// The longest a table's and a column's description may be, in characters.
+/// Bounded strings are what let a draft always close its JSON within its
+/// token budget: a small model may otherwise run on in one string.
+const TABLE_CHARS: usize = 400;
+const COLUMN_CHARS: usize = 150;
+/// Tokens a draft may take: room for every description at its longest, at
+/// two characters a token (English prose runs nearer four), and each
+/// column's name and quotes.
+fn max_tokens(table: bool, columns: usize) -> usize {
+    64 + if table { TABLE_CHARS / 2 } else { 0 } + columns * (COLUMN_CHARS / 2 + 16)
+}
 
 /// What drafting one table did.
 #[derive(Debug, Clone, Serialize)]
@@ -96,50 +107,68 @@ pub async fn draft_docs(steward: &Steward, table: &str, drafted_by: &str) -> Res
         })
         .collect();
 
-    let properties: serde_json::Map<String, serde_json::Value> = wanted
+    let mut tokens = 0;
+    let facts = results_text(&results);
+    let (mut drafts, used) = draft_once(&model, &name, true, &wanted, &facts, None).await?;
+    tokens += used;
+    // A draft that only says what the schema already says ("Int64", the
+    // table's header line, "Name of the artist" for `artists.name`) is no
+    // documentation: those are drafted once more, told so, and skipped if
+    // they still are.
+    let vocabulary = |column: Option<&String>| -> HashSet<String> {
+        let mut words = words_of(&name);
+        words.extend(words_of(&detail.source.name));
+        words.extend(words_of(&detail.table.kind.to_string()));
+        for c in &detail.columns {
+            if column.is_none_or(|wanted| *wanted == c.column.name) {
+                words.extend(words_of(&c.column.name));
+                words.extend(words_of(&c.column.data_type));
+            }
+        }
+        words
+    };
+    let restating: Vec<Option<String>> = drafts
         .iter()
-        .map(|c| (c.clone(), json!({"type": "string"})))
+        // An empty draft is an honest "nothing to say", skipped below.
+        .filter(|(column, text)| {
+            text.chars().filter(|c| c.is_alphanumeric()).count() >= 3
+                && restates(text, &vocabulary(column.as_ref()))
+        })
+        .map(|(column, _)| column.clone())
         .collect();
-    let schema = json!({
-        "type": "object",
-        "properties": {
-            "table": {"type": "string"},
-            "columns": {"type": "object", "properties": properties, "required": wanted},
-        },
-        "required": ["table", "columns"],
-    });
-    let prompt = Prompt::Chat(vec![
-        Message::new("system", SYSTEM),
-        Message::new(
-            "user",
-            format!(
-                "Table: {name}\nColumns to describe: {}\n\n{}",
-                wanted.join(", "),
-                results_text(&results)
-            ),
-        ),
-    ]);
-    let mut request = Request::new(prompt, MAX_TOKENS);
-    request.schema = Some(schema);
-    let generation = generate(&model, request).await?;
-    let tokens = generation.metrics.tokens();
-    let value = generation.json.ok_or_else(|| {
-        AgentError::Model(format!(
-            "the model's draft for {name} was not complete JSON (it may have run out of tokens)"
-        ))
-    })?;
-
-    let mut drafts: Vec<(Option<String>, String)> = Vec::new();
-    if let Some(text) = value["table"].as_str() {
-        drafts.push((None, text.to_string()));
-    }
-    for column in &wanted {
-        if let Some(text) = value["columns"][column].as_str() {
-            drafts.push((Some(column.clone()), text.to_string()));
+    let mut skipped = Vec::new();
+    if !restating.is_empty() {
+        let again_table = restating.contains(&None);
+        let again: Vec<String> = restating.iter().flatten().cloned().collect();
+        let note = format!(
+            "These drafts only repeated names, types or counts the schema already shows: {}. \
+             Say what the data means and what a row or value stands for, or write an empty \
+             string.",
+            restating
+                .iter()
+                .map(|c| c
+                    .as_ref()
+                    .map_or_else(|| "the table".to_string(), |c| c.clone()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        let (redrafts, used) =
+            draft_once(&model, &name, again_table, &again, &facts, Some(&note)).await?;
+        tokens += used;
+        drafts.retain(|(column, _)| !restating.contains(column));
+        for (column, text) in redrafts {
+            if restates(&text, &vocabulary(column.as_ref())) {
+                let what = column
+                    .as_ref()
+                    .map_or_else(|| name.clone(), |c| format!("{name}.{c}"));
+                skipped.push(format!("{what}: the draft only restated the schema"));
+            } else {
+                drafts.push((column, text));
+            }
         }
     }
+
     let mut proposals = Vec::new();
-    let mut skipped = Vec::new();
     let target = format!("{}.{}", detail.source.name, detail.table.qualified_name());
     for (column, text) in drafts {
         let text = text.trim();
@@ -174,4 +203,193 @@ pub async fn draft_docs(steward: &Steward, table: &str, drafted_by: &str) -> Res
         seconds: started.elapsed().as_secs_f64(),
         tokens,
     })
+}
+
+/// One draft of the table's description (when `table` is set) and of
+/// `columns`, as (column, text) pairs, with the tokens it took.
+async fn draft_once(
+    model: &Arc<dyn LanguageModel>,
+    name: &str,
+    table: bool,
+    columns: &[String],
+    facts: &str,
+    note: Option<&str>,
+) -> Result<(Vec<(Option<String>, String)>, usize)> {
+    let properties: serde_json::Map<String, serde_json::Value> = columns
+        .iter()
+        .map(|c| {
+            (
+                c.clone(),
+                json!({"type": "string", "maxLength": COLUMN_CHARS}),
+            )
+        })
+        .collect();
+    let mut schema = json!({
+        "type": "object",
+        "properties": {
+            "columns": {"type": "object", "properties": properties, "required": columns},
+        },
+        "required": ["columns"],
+    });
+    if table {
+        schema["properties"]["table"] = json!({"type": "string", "maxLength": TABLE_CHARS});
+        schema["required"] = json!(["table", "columns"]);
+    }
+    let mut user = format!(
+        "Table: {name}\nColumns to describe: {}\n\n{facts}",
+        columns.join(", ")
+    );
+    if let Some(note) = note {
+        user.push_str(&format!("\n\n{note}"));
+    }
+    let prompt = Prompt::Chat(vec![
+        Message::new("system", SYSTEM),
+        Message::new("user", user),
+    ]);
+    let mut request = Request::new(prompt, max_tokens(table, columns.len()));
+    request.schema = Some(schema);
+    let generation = generate(model, request).await?;
+    let tokens = generation.metrics.tokens();
+    let value = generation.json.ok_or_else(|| {
+        AgentError::Model(format!(
+            "the model's draft for {name} was not complete JSON (it may have run out of tokens)"
+        ))
+    })?;
+    let mut drafts = Vec::new();
+    if table && let Some(text) = value["table"].as_str() {
+        drafts.push((None, text.to_string()));
+    }
+    for column in columns {
+        if let Some(text) = value["columns"][column].as_str() {
+            drafts.push((Some(column.clone()), text.to_string()));
+        }
+    }
+    Ok((drafts, tokens))
+}
+
+/// Words that carry no meaning of their own in a description, and the
+/// words of the catalog's own header lines.
+const FILLER: &[&str] = &[
+    "a",
+    "an",
+    "the",
+    "of",
+    "for",
+    "in",
+    "on",
+    "at",
+    "to",
+    "by",
+    "with",
+    "and",
+    "or",
+    "is",
+    "are",
+    "this",
+    "that",
+    "each",
+    "per",
+    "one",
+    "its",
+    "it",
+    "as",
+    "be",
+    "from",
+    "which",
+    "their",
+    "value",
+    "column",
+    "table",
+    "field",
+    "row",
+    "data",
+    "record",
+    "entry",
+    "item",
+    "kind",
+    "source",
+    "owner",
+    "tag",
+    "none",
+    "null",
+    "nullable",
+    "type",
+    "unknown",
+    "string",
+    "text",
+    "integer",
+    "number",
+    "numeric",
+    "int",
+    "float",
+    "double",
+    "decimal",
+    "utf8",
+    "boolean",
+    "bool",
+    "date",
+    "timestamp",
+    "varchar",
+    "char",
+    "bigint",
+    "id",
+    "identifier",
+    "unique",
+    "stored",
+    "contain",
+    "hold",
+    "store",
+    "name",
+];
+
+/// The words of a text, lower case, a plural's trailing `s` dropped, numbers
+/// and filler left out.
+fn words_of(text: &str) -> HashSet<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty() && !w.chars().all(|c| c.is_ascii_digit()))
+        .map(|w| {
+            let w = w.to_lowercase();
+            // Type names carry their width: "int64", "float32".
+            let w = w.trim_end_matches(|c: char| c.is_ascii_digit()).to_string();
+            match w.strip_suffix('s') {
+                Some(stem) if stem.len() > 2 => stem.to_string(),
+                _ => w,
+            }
+        })
+        .filter(|w| w.len() > 1 && !FILLER.contains(&w.as_str()))
+        .collect()
+}
+
+/// Whether a draft says nothing the schema (`vocabulary`: names, types) does
+/// not already say.
+fn restates(text: &str, vocabulary: &HashSet<String>) -> bool {
+    words_of(text).is_subset(vocabulary)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_draft_that_only_restates_the_schema_is_told_apart() {
+        let mut schema = words_of("chinook.albums");
+        schema.extend(words_of("chinook table"));
+        schema.extend(words_of("album_id Int64 title Utf8 artist_id Int64"));
+        for restating in [
+            "Int64",
+            "albums (table, source chinook), 347 rows, owner none, tags none",
+            "The album's title.",
+            "Unique identifier of the album",
+            "",
+        ] {
+            assert!(restates(restating, &schema), "{restating:?}");
+        }
+        for saying_more in [
+            "Albums released by artists, one row per album.",
+            "The title printed on the album's cover",
+            "The album's artist; joins artists.artist_id",
+        ] {
+            assert!(!restates(saying_more, &schema), "{saying_more:?}");
+        }
+    }
 }

@@ -65,7 +65,8 @@ impl Kind {
     }
 }
 
-/// Words (lower case, matched at word starts) that say what a question asks.
+/// Words (lower case, matched at word starts; one that ends in a space is
+/// matched as a whole word) that say what a question asks.
 /// Checked in this order: a lineage question may mention sensitive data, a
 /// usage question a table's cost.
 const WORDS: &[(Kind, &[&str])] = &[
@@ -193,7 +194,9 @@ const WORDS: &[(Kind, &[&str])] = &[
             "price",
             "bytes scanned",
             "storage",
-            "bill",
+            // Whole words: "billing country" and "billed in" are not cost.
+            "bill ",
+            "bills ",
         ],
     ),
     (
@@ -296,9 +299,11 @@ pub fn route_by_words(question: &str) -> Option<Kind> {
         .or_else(|| says(VALUE_WORDS).then_some(Kind::Data))
 }
 
-/// Words that ask for a count, an extreme or a comparison of values. They are
-/// a weaker sign than the kinds' own words ("which table costs the most" is a
-/// cost question), so they decide only when no kind's words are there.
+/// Words that ask for a count, an extreme or a comparison of values, or for
+/// what free text in the rows says. They are a weaker sign than the kinds'
+/// own words ("which table costs the most" is a cost question, "summarise
+/// the open findings" a policy one), so they decide only when no kind's
+/// words are there.
 const VALUE_WORDS: &[&str] = &[
     "how many",
     "the most",
@@ -316,6 +321,10 @@ const VALUE_WORDS: &[&str] = &[
     "less than",
     "at least",
     "at most",
+    "saying",
+    "say about",
+    "summarise",
+    "summarize",
 ];
 
 #[cfg(test)]
@@ -348,6 +357,15 @@ mod tests {
             assert_eq!(route_by_words(question), Some(kind), "{question}");
         }
         assert_eq!(route_by_words("Tell me about raw.orders"), None);
+        // A whole-word cost word does not match inside a longer word.
+        assert_eq!(
+            route_by_words("Where can I see revenue by billing country?"),
+            Some(Kind::Discovery)
+        );
+        assert_eq!(
+            route_by_words("Why is our cloud bill so high?"),
+            Some(Kind::Cost)
+        );
     }
 
     #[test]
@@ -361,6 +379,9 @@ mod tests {
             ("Which table is queried the most?", Kind::Usage),
             ("How many columns hold e-mail addresses?", Kind::Sensitivity),
             ("How many open findings are there?", Kind::Policy),
+            ("What are customers saying in raw.feedback?", Kind::Data),
+            ("Summarise the notes column of crm.calls.", Kind::Data),
+            ("Summarise the open findings on crm.calls.", Kind::Policy),
         ] {
             assert_eq!(route_by_words(question), Some(kind), "{question}");
         }

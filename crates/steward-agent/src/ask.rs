@@ -167,7 +167,17 @@ pub async fn ask(
         assets: search.assets.len(),
     });
     let target = target_table(&named, &search.assets, &catalog);
-    let planned = plan(kind, question, &named, target.as_deref());
+    let mut planned = plan(kind, question, &named, target.as_deref());
+    if kind == Kind::Discovery
+        && let Some(runner_up) = tables_found(&search.assets, &catalog)
+            .into_iter()
+            .find(|t| Some(t) != target.as_ref())
+    {
+        // Where data is kept is often a table beside the best match (the
+        // link table of `playlists`, the mart over `invoices`): the model
+        // sees both and chooses.
+        planned.push(ToolCall::Describe { table: runner_up });
+    }
     // The search finds the plan's asset; its matches are the answer's
     // evidence only for a discovery question, or when there is no plan.
     if kind == Kind::Discovery || planned.is_empty() {
@@ -290,18 +300,8 @@ pub async fn ask(
                 .map(|(d, _)| d.clone())
                 .collect();
             if let Some((mut best, votes)) = vote(good) {
-                // What the text names, it rests on: cited first.
-                let mut cited: Vec<String> = named_assets(&best.answer, &catalog)
-                    .into_iter()
-                    .filter(|a| seen.contains(a))
-                    .collect();
-                for c in best.citations.drain(..) {
-                    let c = catalog.resolve(&c).unwrap_or(c);
-                    if !cited.contains(&c) {
-                        cited.push(c);
-                    }
-                }
-                best.citations = cited;
+                let drafted = std::mem::take(&mut best.citations);
+                best.citations = citations(&best.answer, drafted, &results, &seen, &catalog);
                 answer = Some((best, votes as f64 / total.max(1) as f64));
                 break;
             }
@@ -453,6 +453,27 @@ fn target_table(named: &[String], found: &[String], catalog: &CatalogAssets) -> 
             .then(|| table.to_string())
     };
     named.iter().chain(found).find_map(table_of)
+}
+
+/// The tables of the assets a search found, best first, each once.
+fn tables_found(found: &[String], catalog: &CatalogAssets) -> Vec<String> {
+    let mut tables = Vec::new();
+    for asset in found {
+        let table = if catalog.tables.contains_key(asset) {
+            Some(asset.clone())
+        } else {
+            asset
+                .rsplit_once('.')
+                .map(|(t, _)| t.to_string())
+                .filter(|t| catalog.tables.contains_key(t))
+        };
+        if let Some(t) = table
+            && !tables.contains(&t)
+        {
+            tables.push(t);
+        }
+    }
+    tables
 }
 
 /// The plan for a kind of question: the tools that answer it.
@@ -641,7 +662,9 @@ fn label_asked(question: &str) -> Option<String> {
     let tokens: Vec<String> = question
         .to_lowercase()
         .split(|c: char| !(c.is_alphanumeric() || c == '-'))
-        .filter(|t| t.len() > 1)
+        // "Personal data" and "personal information" ask for every label,
+        // not for people's names.
+        .filter(|t| t.len() > 1 && *t != "personal")
         .map(str::to_string)
         .collect();
     let mut best: Option<(usize, steward_pii::Label)> = None;
@@ -680,6 +703,89 @@ fn seen_assets(results: &[ToolResult], catalog: &CatalogAssets) -> Vec<String> {
         }
     }
     seen.into_iter().collect()
+}
+
+/// What an answer cites: the assets its text names, as the catalog spells
+/// them or as a column name alone when one table the tools showed has it
+/// (cited first: the text rests on them); then the model's citations; then,
+/// for an answer from a query, what the query read; and the table of every
+/// column cited. Only assets the tools showed are cited.
+fn citations(
+    answer: &str,
+    drafted: Vec<String>,
+    results: &[ToolResult],
+    seen: &[String],
+    catalog: &CatalogAssets,
+) -> Vec<String> {
+    let mut cited: Vec<String> = Vec::new();
+    let cite = |cited: &mut Vec<String>, asset: String| {
+        if seen.contains(&asset) && !cited.contains(&asset) {
+            cited.push(asset);
+        }
+    };
+    for asset in named_assets(answer, catalog)
+        .into_iter()
+        .chain(columns_named(answer, seen))
+        .chain(
+            drafted
+                .into_iter()
+                .map(|c| catalog.resolve(&c).unwrap_or(c)),
+        )
+    {
+        cite(&mut cited, asset);
+    }
+    if let Some(query) = results
+        .iter()
+        .rev()
+        .find(|r| matches!(r.call, ToolCall::Sql { .. }) && !r.text.starts_with("no result"))
+    {
+        for asset in query.assets.iter().filter_map(|a| catalog.resolve(a)) {
+            cite(&mut cited, asset);
+        }
+    }
+    let tables: Vec<String> = cited
+        .iter()
+        .filter(|a| !catalog.tables.contains_key(*a))
+        .filter_map(|a| a.rsplit_once('.').map(|(t, _)| t.to_string()))
+        .collect();
+    for table in tables {
+        cite(&mut cited, table);
+    }
+    cited
+}
+
+/// Columns an answer names without their table (`billing_address`, in
+/// backticks or written as an identifier), as `table.column` when exactly one
+/// table among the `seen` assets has a column of that name.
+fn columns_named(answer: &str, seen: &[String]) -> Vec<String> {
+    let quoted: BTreeSet<String> = answer
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_lowercase)
+        .collect();
+    let mut out = Vec::new();
+    for word in identifiers(answer) {
+        let word = word.to_lowercase();
+        if word.contains('.') || !(word.contains('_') || quoted.contains(&word)) {
+            continue;
+        }
+        let suffix = format!(".{word}");
+        let mut owners = seen
+            .iter()
+            .filter(|a| a.to_lowercase().ends_with(&suffix))
+            .filter(|a| {
+                // A column of a seen table, not a table of a schema.
+                let (table, _) = a.rsplit_once('.').unwrap_or_default();
+                seen.iter().any(|t| t == table)
+            });
+        if let (Some(only), None) = (owners.next(), owners.next())
+            && !out.contains(only)
+        {
+            out.push(only.clone());
+        }
+    }
+    out
 }
 
 /// The tool results as the prompt carries them.
@@ -840,10 +946,14 @@ async fn draft(
     options: &AskOptions,
     on_event: &mut (dyn FnMut(AskEvent) + Send),
 ) -> Result<Drafts> {
+    // The answer's length is bounded so a draft always closes its JSON within
+    // its budget: about three characters a token, with room kept for the
+    // citations.
+    let answer_chars = options.max_tokens.saturating_sub(70).max(40) * 3;
     let schema = json!({
         "type": "object",
         "properties": {
-            "answer": {"type": "string"},
+            "answer": {"type": "string", "maxLength": answer_chars},
             "citations": {"type": "array", "items": {"enum": seen}, "minItems": 1, "maxItems": 4},
         },
         "required": ["answer", "citations"],
@@ -1246,7 +1356,64 @@ mod tests {
     }
 
     #[test]
+    fn an_answer_cites_what_it_names_what_its_query_read_and_their_tables() {
+        let c = catalog();
+        let seen: Vec<String> = [
+            "crm.customers",
+            "crm.customers.id",
+            "crm.customers.email",
+            "shop.orders",
+            "shop.orders.id",
+            "shop.orders.amount",
+        ]
+        .map(String::from)
+        .to_vec();
+        // A column written alone is cited when one seen table has it; `id`
+        // is in both tables and is not.
+        assert_eq!(
+            citations("`email` and `id` are kept", Vec::new(), &[], &seen, &c),
+            ["crm.customers.email", "crm.customers"]
+        );
+        // A drafted column brings its table; nothing unseen is cited.
+        assert_eq!(
+            citations(
+                "Amounts are in euros.",
+                vec!["shop.orders.amount".into(), "shop.refunds".into()],
+                &[],
+                &seen,
+                &c
+            ),
+            ["shop.orders.amount", "shop.orders"]
+        );
+        // What the query read is what the answer rests on.
+        let query = ToolResult {
+            call: ToolCall::Sql {
+                query: "SELECT sum(amount) FROM shop.orders".into(),
+            },
+            text: "read shop.orders; 1 row".into(),
+            assets: vec!["shop.orders".into(), "shop.orders.amount".into()],
+        };
+        assert_eq!(
+            citations("The total is 42.", Vec::new(), &[query], &seen, &c),
+            ["shop.orders", "shop.orders.amount"]
+        );
+    }
+
+    #[test]
+    fn a_search_finds_tables_best_first() {
+        let c = catalog();
+        let found: Vec<String> = ["shop.orders.amount", "crm.customers", "shop.orders", "x.y"]
+            .map(String::from)
+            .to_vec();
+        assert_eq!(tables_found(&found, &c), ["shop.orders", "crm.customers"]);
+    }
+
+    #[test]
     fn the_label_a_question_asks_about() {
+        assert_eq!(
+            label_asked("What personal information does `staff` keep?"),
+            None
+        );
         assert_eq!(
             label_asked("Which columns hold e-mail addresses?").as_deref(),
             Some("EMAIL_ADDRESS")

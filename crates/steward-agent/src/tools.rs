@@ -455,7 +455,7 @@ async fn call_tool(
         }
         ToolCall::Sql { query } => {
             let result = steward.query(query).await?;
-            text = query_text(&result, catalog, quarantine, assets);
+            text = query_text(query, &result, catalog, quarantine, assets);
         }
     }
     Ok(text)
@@ -463,6 +463,7 @@ async fn call_tool(
 
 /// A query's rows as the prompt carries them: each row's values are data.
 fn query_text(
+    query: &str,
     steward_result: &steward_service::QueryResult,
     catalog: &CatalogAssets,
     quarantine: &mut Quarantine,
@@ -517,13 +518,21 @@ fn query_text(
     if rows.rows.len() > MAX_ROWS * 2 {
         let _ = writeln!(text, "... and {} more rows", rows.rows.len() - MAX_ROWS * 2);
     }
+    // The columns of the tables read that the query names (in its select
+    // list, filters, groups or joins) or that come back under their own name.
+    let named: Vec<String> = query
+        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .chain(rows.columns.iter().map(|c| c.to_lowercase()))
+        .collect();
     for name in &names {
         assets.push(name.clone());
-        // A result column named as a column of a table read is that column.
         if let Some(columns) = catalog.tables.get(name) {
-            for c in &rows.columns {
-                if columns.iter().any(|k| k.eq_ignore_ascii_case(c)) {
-                    assets.push(format!("{name}.{c}"));
+            for c in columns {
+                let asset = format!("{name}.{c}");
+                if named.contains(&c.to_lowercase()) && !assets.contains(&asset) {
+                    assets.push(asset);
                 }
             }
         }

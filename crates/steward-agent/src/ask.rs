@@ -124,6 +124,20 @@ pub async fn ask(
         }
     };
     on_event(AskEvent::Routed { kind });
+    // A question about an asset may name a table in a plain word ("is people
+    // in breach", "anything against salaries"); a discovery question's plain
+    // words are what the data is about.
+    let named = if kind == Kind::Discovery {
+        named
+    } else {
+        let mut named = named;
+        for table in plainly_named(question, &catalog) {
+            if !named.contains(&table) {
+                named.push(table);
+            }
+        }
+        named
+    };
 
     let unknown = unknown_assets(question, &catalog);
     if !unknown.is_empty() {
@@ -153,11 +167,21 @@ pub async fn ask(
     let mut results: Vec<ToolResult> = Vec::new();
     // What the search set aside counts only if its matches reach the prompt.
     let mut search_quarantine = Quarantine::default();
+    // The search is lexical: a question in a steward's words ("what each
+    // player was paid", "which university") shares no word with the table
+    // that holds it (`salaries`, `college_playing`). When the question names
+    // no table, the model adds the words a schema would use.
+    let mut query = question.to_string();
+    if named.is_empty() {
+        let (words, used) = schema_words(&model, question).await?;
+        tokens += used;
+        if !words.is_empty() {
+            query = format!("{question} {}", words.join(" "));
+        }
+    }
     let search = run(
         steward,
-        &ToolCall::Search {
-            query: question.to_string(),
-        },
+        &ToolCall::Search { query },
         &catalog,
         &mut search_quarantine,
     )
@@ -411,6 +435,43 @@ pub(crate) fn named_assets(question: &str, catalog: &CatalogAssets) -> Vec<Strin
     out
 }
 
+/// Tables a question names in a plain word: a word that is one table's
+/// name, used as a name ("restructure people", "in breach", "against
+/// salaries"), not after a determiner ("which people", "the orders") nor
+/// before a relative pronoun ("people who").
+fn plainly_named(question: &str, catalog: &CatalogAssets) -> Vec<String> {
+    const DETERMINERS: &[&str] = &[
+        "the", "a", "an", "which", "what", "whose", "our", "their", "your", "my", "these", "those",
+        "this", "that", "any", "some", "all", "many", "few", "no", "every", "each", "other",
+        "more", "most", "how",
+    ];
+    const RELATIVES: &[&str] = &["who", "whom", "that", "which", "whose"];
+    let mut by_short: BTreeMap<String, Vec<&String>> = BTreeMap::new();
+    for table in catalog.tables.keys() {
+        let short = table.rsplit('.').next().unwrap_or(table).to_lowercase();
+        by_short.entry(short).or_default().push(table);
+    }
+    let words: Vec<String> = question
+        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    let mut out = Vec::new();
+    for (i, word) in words.iter().enumerate() {
+        let Some([only]) = by_short.get(word).map(Vec::as_slice) else {
+            continue;
+        };
+        let after_determiner = i > 0 && DETERMINERS.contains(&words[i - 1].as_str());
+        let before_relative = words
+            .get(i + 1)
+            .is_some_and(|w| RELATIVES.contains(&w.as_str()));
+        if !after_determiner && !before_relative && !out.contains(*only) {
+            out.push((*only).clone());
+        }
+    }
+    out
+}
+
 /// The words of a text that could be identifiers (`raw.customers`, `id`).
 fn identifiers(text: &str) -> impl Iterator<Item = &str> {
     text.split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '.'))
@@ -503,7 +564,18 @@ fn plan(kind: Kind, question: &str, named: &[String], target: Option<&str>) -> V
                 return calls;
             };
             if asked(&[
-                "drop", "break", "impact", "affect", "remove", "delete", "rename",
+                "drop",
+                "break",
+                "impact",
+                "affect",
+                "remove",
+                "delete",
+                "rename",
+                "restructur",
+                "rework",
+                "retype",
+                "change the",
+                "alter",
             ]) {
                 calls.push(ToolCall::Impact {
                     asset: asset.into(),
@@ -522,6 +594,10 @@ fn plan(kind: Kind, question: &str, named: &[String], target: Option<&str>) -> V
                     "populated",
                     "based on",
                     "inputs",
+                    "trace",
+                    "copied from",
+                    "computed from",
+                    "calculated from",
                 ]) && !asked(&["downstream", "feed into", "flow into", "used by"])
                     // "what is built from X": X is the source, the answer below it.
                     && !asked(&[&format!("from {}", asset.to_lowercase())]);
@@ -673,6 +749,8 @@ fn label_asked(question: &str) -> Option<String> {
         let score = label
             .words()
             .split_whitespace()
+            // "of" (from "date of birth") says nothing about a label.
+            .filter(|w| *w != "of")
             .filter(|w| tokens.iter().any(|t| t == w || t.starts_with(w)))
             .count();
         match best {
@@ -818,6 +896,54 @@ pub(crate) async fn generate(
         .await
         .map_err(|e| AgentError::Model(format!("the model stopped: {e}")))?
         .map_err(AgentError::from)
+}
+
+/// Words a database schema would use in table and column names for what the
+/// question asks about, beside the question's own words: a few short words,
+/// from the model.
+async fn schema_words(
+    model: &Arc<dyn LanguageModel>,
+    question: &str,
+) -> Result<(Vec<String>, usize)> {
+    let schema = json!({
+        "type": "object",
+        "properties": {
+            "words": {
+                "type": "array",
+                "items": {"type": "string", "pattern": "^[a-z_]{2,20}$"},
+                "maxItems": 5,
+            },
+        },
+        "required": ["words"],
+    });
+    let prompt = Prompt::Chat(vec![
+        Message::new(
+            "system",
+            "You name database tables. For the data a question asks about, give up to five \
+             likely table or column names, lower case, in English. For example, for \"who \
+             bought what on each order\": order_lines, items, purchases, quantity, product.",
+        ),
+        Message::new("user", question),
+    ]);
+    let mut request = Request::new(prompt, 60);
+    request.schema = Some(schema);
+    let generation = generate(model, request).await?;
+    let tokens = generation.metrics.tokens();
+    let asked = question.to_lowercase();
+    let words = generation
+        .json
+        .as_ref()
+        .and_then(|v| v["words"].as_array())
+        .map(|words| {
+            words
+                .iter()
+                .filter_map(|w| w.as_str())
+                .filter(|w| !asked.contains(w))
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default();
+    Ok((words, tokens))
 }
 
 /// The kind, chosen by the model among the kinds' meanings.
@@ -1423,6 +1549,10 @@ mod tests {
             Some("PHONE_NUMBER")
         );
         assert_eq!(label_asked("Is raw.customers safe to share?"), None);
+        assert_eq!(
+            label_asked("The throws column of people should only say L or R."),
+            None
+        );
     }
 
     #[test]
@@ -1443,6 +1573,17 @@ mod tests {
             vec!["shop.orders", "crm.customers"]
         );
         assert!(named_assets("Which table holds orders?", &c).is_empty());
+        // Plainly named, for questions about an asset.
+        assert_eq!(
+            plainly_named("Is orders in breach of a policy?", &c),
+            vec!["shop.orders"]
+        );
+        assert_eq!(
+            plainly_named("Anything raised against customers or orders?", &c),
+            vec!["crm.customers", "shop.orders"]
+        );
+        assert!(plainly_named("Which customers read the orders?", &c).is_empty());
+        assert!(plainly_named("Are there customers who never ordered?", &c).is_empty());
         assert_eq!(
             unknown_assets("Where does crm.revenue come from? See e.g. 3.5", &c),
             vec!["crm.revenue"]

@@ -70,6 +70,20 @@ impl Kind {
 /// Checked in this order: a lineage question may mention sensitive data, a
 /// usage question a table's cost.
 const WORDS: &[(Kind, &[&str])] = &[
+    // Money first: "how much would we save by dropping X" asks for a saving,
+    // not for what the drop breaks.
+    (
+        Kind::Cost,
+        &[
+            "money",
+            "save money",
+            "save on",
+            "we save",
+            "be saved",
+            "savings",
+            "cheaper",
+        ],
+    ),
     (
         Kind::Lineage,
         &[
@@ -112,6 +126,14 @@ const WORDS: &[(Kind, &[&str])] = &[
             "ends up",
             "copied to",
             "copied into",
+            "copied from",
+            "computed from",
+            "calculated from",
+            "trace",
+            "source column",
+            "source table",
+            "restructur",
+            "rework",
         ],
     ),
     (
@@ -186,13 +208,8 @@ const WORDS: &[(Kind, &[&str])] = &[
             "spend",
             "spending",
             "saving",
-            "savings",
-            "save money",
-            "save on",
-            "we save",
-            "cheaper",
             "price",
-            "bytes scanned",
+            "bytes",
             "storage",
             // Whole words: "billing country" and "billed in" are not cost.
             "bill ",
@@ -292,12 +309,23 @@ pub fn route_by_words(question: &str) -> Option<Kind> {
         question.to_lowercase().replace(['?', ',', '.', '!'], " ")
     );
     let says = |words: &[&str]| words.iter().any(|w| q.contains(&format!(" {w}")));
-    WORDS
-        .iter()
-        .find(|(_, words)| says(words))
-        .map(|(kind, _)| *kind)
-        .or_else(|| says(VALUE_WORDS).then_some(Kind::Data))
+    let asks_values = says(VALUE_WORDS);
+    match WORDS.iter().find(|(_, words)| says(words)).map(|(k, _)| *k) {
+        // "Which birth country has the most players", "how many customers
+        // have a phone number": a count over the rows, not a question about
+        // where sensitive data is, unless it speaks of tables or columns.
+        Some(Kind::Sensitivity | Kind::Discovery) if asks_values && !says(METADATA_WORDS) => {
+            Some(Kind::Data)
+        }
+        Some(kind) => Some(kind),
+        None => asks_values.then_some(Kind::Data),
+    }
 }
+
+/// Words that make a question one about the catalog's assets.
+const METADATA_WORDS: &[&str] = &[
+    "table", "column", "field", "dataset", "asset", "schema", "mart", "source",
+];
 
 /// Words that ask for a count, an extreme or a comparison of values, or for
 /// what free text in the rows says. They are a weaker sign than the kinds'
@@ -323,6 +351,10 @@ const VALUE_WORDS: &[&str] = &[
     "at most",
     "saying",
     "say about",
+    "go past",
+    "go back",
+    "go beyond",
+    "only ever",
     "summarise",
     "summarize",
 ];
@@ -382,6 +414,24 @@ mod tests {
             ("What are customers saying in raw.feedback?", Kind::Data),
             ("Summarise the notes column of crm.calls.", Kind::Data),
             ("Summarise the open findings on crm.calls.", Kind::Policy),
+            ("Which birth country has the most players?", Kind::Data),
+            ("How many customers have a phone number?", Kind::Data),
+            (
+                "Which table holds the most e-mail addresses?",
+                Kind::Sensitivity,
+            ),
+            ("Do our salary records go past 2016?", Kind::Data),
+            ("How much money would dropping raw.logs save?", Kind::Cost),
+            ("What would dropping raw.logs break?", Kind::Lineage),
+            (
+                "We plan to restructure crm.calls; what needs rework?",
+                Kind::Lineage,
+            ),
+            ("Trace mart.x.email back to its column.", Kind::Lineage),
+            (
+                "Which table makes our queries scan the most bytes?",
+                Kind::Cost,
+            ),
         ] {
             assert_eq!(route_by_words(question), Some(kind), "{question}");
         }

@@ -141,7 +141,11 @@ async fn a_sensitivity_question_is_answered_with_checked_citations() {
     .unwrap();
     assert_eq!(answer.kind, Kind::Sensitivity);
     assert!(!answer.abstained, "{answer:?}");
-    assert_eq!(answer.citations, vec!["crm.customers.email"]);
+    // The column cited brings its table.
+    assert_eq!(
+        answer.citations,
+        vec!["crm.customers.email", "crm.customers"]
+    );
     assert_eq!(answer.confidence, 1.0);
     assert!(
         answer
@@ -165,7 +169,9 @@ async fn a_sensitivity_question_is_answered_with_checked_citations() {
 async fn an_answer_citing_what_does_not_exist_is_redrafted_then_abstained() {
     let dir = tempfile::tempdir().unwrap();
     let bad = r#"{"answer": "See finance.ledger.", "citations": ["finance.ledger"]}"#;
-    let model = Recording::new(&[ANSWER_NOW, bad, bad]);
+    // The question names no table: the model first gives the search its
+    // schema words.
+    let model = Recording::new(&[r#"{"words": ["client"]}"#, ANSWER_NOW, bad, bad]);
     let steward = catalog(dir.path(), model.clone()).await;
     let answer = ask(
         &steward,
@@ -184,7 +190,16 @@ async fn an_answer_citing_what_does_not_exist_is_redrafted_then_abstained() {
         "{}",
         answer.answer
     );
-    // The second draft was told why the first could not be used.
+    // The search carried the schema words; the second draft was told why
+    // the first could not be used.
+    assert!(
+        answer
+            .tool_calls
+            .first()
+            .is_some_and(|c| c.starts_with("search") && c.contains("client")),
+        "{:?}",
+        answer.tool_calls
+    );
     let prompts = model.prompts.lock().unwrap();
     assert!(prompts.last().unwrap().contains("could not be used"));
 }

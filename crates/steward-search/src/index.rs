@@ -189,6 +189,7 @@ impl SearchIndex {
     /// truth, the index is derived.
     pub fn open(dir: &Path, threads: usize) -> Result<Self> {
         let (schema, fields) = schema();
+        let was_there = dir.exists();
         match Self::open_existing(dir, &schema, fields, threads) {
             Ok(Some(index)) => return Ok(index),
             Ok(None) => {}
@@ -196,12 +197,59 @@ impl SearchIndex {
                 tracing::warn!(dir = %dir.display(), error = %e, "search index unreadable; rebuilding it");
             }
         }
-        if dir.exists() {
-            std::fs::remove_dir_all(dir).map_err(|e| SearchError::io(dir, e))?;
+        // Another process (a second scan started at the same time) may be
+        // making the index too: the new one is made beside it and moved into
+        // place in one rename, so nobody sees it half-made or removes it.
+        let beside = |what: &str| {
+            let name = dir
+                .file_name()
+                .map_or_else(|| "index".to_string(), |n| n.to_string_lossy().into_owned());
+            // Unique to this process and this call.
+            static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+            let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            dir.with_file_name(format!("{name}.{what}-{}-{call}", std::process::id()))
+        };
+        let made = beside("new");
+        if made.exists() {
+            std::fs::remove_dir_all(&made).map_err(|e| SearchError::io(&made, e))?;
         }
-        std::fs::create_dir_all(dir).map_err(|e| SearchError::io(dir, e))?;
-        let index = Index::create_in_dir(dir, schema)?;
-        Self::wrap(index, fields, threads, Some(dir.to_path_buf()), true)
+        std::fs::create_dir_all(&made).map_err(|e| SearchError::io(&made, e))?;
+        drop(Index::create_in_dir(&made, schema.clone())?);
+        let mut set_aside = None;
+        if was_there {
+            // Outdated, unreadable or a leftover: set aside, removed once the
+            // new one is in place; unless another process replaced it
+            // meanwhile (an index that was not there is never set aside: it
+            // can only be another process's new one).
+            if let Ok(Some(index)) = Self::open_existing(dir, &schema, fields, threads) {
+                let _ = std::fs::remove_dir_all(&made);
+                return Ok(index);
+            }
+            let old = beside("old");
+            match std::fs::rename(dir, &old) {
+                Ok(()) => set_aside = Some(old),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(SearchError::io(dir, e)),
+            }
+        }
+        let placed = std::fs::rename(&made, dir);
+        if let Some(old) = set_aside {
+            let _ = std::fs::remove_dir_all(old);
+        }
+        match placed {
+            Ok(()) => {
+                let index = Index::open_in_dir(dir)?;
+                Self::wrap(index, fields, threads, Some(dir.to_path_buf()), true)
+            }
+            // Another process put its new index in place first: this one
+            // uses it, and fills it like a new one (filling is idempotent).
+            Err(_) if dir.join("meta.json").exists() => {
+                let _ = std::fs::remove_dir_all(&made);
+                let index = Index::open_in_dir(dir)?;
+                Self::wrap(index, fields, threads, Some(dir.to_path_buf()), true)
+            }
+            Err(e) => Err(SearchError::io(dir, e)),
+        }
     }
 
     fn open_existing(

@@ -263,6 +263,31 @@ fn a_deleted_or_corrupt_index_is_rebuilt() {
 }
 
 #[test]
+fn indexes_made_at_the_same_time_end_as_one() {
+    // First scans started together each find no index and make one: none may
+    // remove another's, and the index ends whole.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("search");
+    let docs = catalog();
+    std::thread::scope(|scope| {
+        let openers: Vec<_> = (0..4)
+            .map(|_| scope.spawn(|| SearchIndex::open(&path, 1).and_then(|mut i| i.sync(&docs))))
+            .collect();
+        for opener in openers {
+            opener.join().unwrap().unwrap();
+        }
+    });
+    let index = SearchIndex::open(&path, 1).unwrap();
+    assert!(!index.needs_rebuild());
+    assert_eq!(index.num_docs() as usize, docs.len());
+    let left: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(left, ["search"], "nothing made beside it is left");
+}
+
+#[test]
 fn retrieval_gives_passages_tied_to_assets() {
     let index = filled();
     let passages = index

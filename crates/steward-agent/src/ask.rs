@@ -125,9 +125,10 @@ pub async fn ask(
     };
     on_event(AskEvent::Routed { kind });
     // A question about an asset may name a table in a plain word ("is people
-    // in breach", "anything against salaries"); a discovery question's plain
-    // words are what the data is about.
-    let named = if kind == Kind::Discovery {
+    // in breach", "anything against salaries"); a discovery or sensitivity
+    // question's plain words are what the data is about ("where are IP
+    // addresses kept" is not about the `addresses` table).
+    let named = if matches!(kind, Kind::Discovery | Kind::Sensitivity) {
         named
     } else {
         let mut named = named;

@@ -176,6 +176,7 @@ const WORDS: &[(Kind, &[&str])] = &[
             "what currency",
             "which currency",
             "currency",
+            "currencies",
             "data dictionary",
             "what values",
             "which values",
@@ -415,6 +416,10 @@ mod tests {
             ("Summarise the notes column of crm.calls.", Kind::Data),
             ("Summarise the open findings on crm.calls.", Kind::Policy),
             ("Which birth country has the most players?", Kind::Data),
+            (
+                "Which currencies are the amounts of raw.orders in?",
+                Kind::Data,
+            ),
             ("How many customers have a phone number?", Kind::Data),
             (
                 "Which table holds the most e-mail addresses?",

@@ -385,17 +385,8 @@ pub async fn ask(
 /// once. A plain word (`addresses`) is not taken for a table: questions use
 /// such words for what the data is about.
 pub(crate) fn named_assets(question: &str, catalog: &CatalogAssets) -> Vec<String> {
-    let mut by_short: BTreeMap<String, Vec<&String>> = BTreeMap::new();
-    for table in catalog.tables.keys() {
-        let short = table.rsplit('.').next().unwrap_or(table).to_lowercase();
-        by_short.entry(short).or_default().push(table);
-    }
-    let quoted: BTreeSet<String> = question
-        .split('`')
-        .skip(1)
-        .step_by(2)
-        .map(str::to_lowercase)
-        .collect();
+    let by_short = tables_by_short_name(catalog);
+    let quoted = quoted(question);
     // Words written as a table's name: "the orders table", "table orders".
     let words: Vec<&str> = identifiers(question).collect();
     let beside_table: BTreeSet<String> = words
@@ -447,11 +438,7 @@ fn plainly_named(question: &str, catalog: &CatalogAssets) -> Vec<String> {
         "more", "most", "how",
     ];
     const RELATIVES: &[&str] = &["who", "whom", "that", "which", "whose"];
-    let mut by_short: BTreeMap<String, Vec<&String>> = BTreeMap::new();
-    for table in catalog.tables.keys() {
-        let short = table.rsplit('.').next().unwrap_or(table).to_lowercase();
-        by_short.entry(short).or_default().push(table);
-    }
+    let by_short = tables_by_short_name(catalog);
     let words: Vec<String> = question
         .split(|c: char| !(c.is_alphanumeric() || c == '_'))
         .filter(|w| !w.is_empty())
@@ -471,6 +458,25 @@ fn plainly_named(question: &str, catalog: &CatalogAssets) -> Vec<String> {
         }
     }
     out
+}
+
+/// The catalog's tables by their name without schema, lower case.
+fn tables_by_short_name(catalog: &CatalogAssets) -> BTreeMap<String, Vec<&String>> {
+    let mut by_short: BTreeMap<String, Vec<&String>> = BTreeMap::new();
+    for table in catalog.tables.keys() {
+        let short = table.rsplit('.').next().unwrap_or(table).to_lowercase();
+        by_short.entry(short).or_default().push(table);
+    }
+    by_short
+}
+
+/// What a text writes in backticks, lower case.
+fn quoted(text: &str) -> BTreeSet<String> {
+    text.split('`')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_lowercase)
+        .collect()
 }
 
 /// The words of a text that could be identifiers (`raw.customers`, `id`).
@@ -504,32 +510,29 @@ fn unknown_assets(question: &str, catalog: &CatalogAssets) -> Vec<String> {
 /// The table the plan works on: the first one the question names (or the
 /// table of a column it names), else the best the search found.
 fn target_table(named: &[String], found: &[String], catalog: &CatalogAssets) -> Option<String> {
-    let table_of = |asset: &String| -> Option<String> {
-        if catalog.tables.contains_key(asset) {
-            return Some(asset.clone());
-        }
-        let (table, _) = asset.rsplit_once('.')?;
-        catalog
-            .tables
-            .contains_key(table)
-            .then(|| table.to_string())
-    };
-    named.iter().chain(found).find_map(table_of)
+    named
+        .iter()
+        .chain(found)
+        .find_map(|asset| table_of(asset, catalog))
+}
+
+/// The table an asset is or belongs to, when the catalog holds it.
+fn table_of(asset: &str, catalog: &CatalogAssets) -> Option<String> {
+    if catalog.tables.contains_key(asset) {
+        return Some(asset.to_string());
+    }
+    let (table, _) = asset.rsplit_once('.')?;
+    catalog
+        .tables
+        .contains_key(table)
+        .then(|| table.to_string())
 }
 
 /// The tables of the assets a search found, best first, each once.
 fn tables_found(found: &[String], catalog: &CatalogAssets) -> Vec<String> {
     let mut tables = Vec::new();
     for asset in found {
-        let table = if catalog.tables.contains_key(asset) {
-            Some(asset.clone())
-        } else {
-            asset
-                .rsplit_once('.')
-                .map(|(t, _)| t.to_string())
-                .filter(|t| catalog.tables.contains_key(t))
-        };
-        if let Some(t) = table
+        if let Some(t) = table_of(asset, catalog)
             && !tables.contains(&t)
         {
             tables.push(t);
@@ -837,12 +840,7 @@ fn citations(
 /// backticks or written as an identifier), as `table.column` when exactly one
 /// table among the `seen` assets has a column of that name.
 fn columns_named(answer: &str, seen: &[String]) -> Vec<String> {
-    let quoted: BTreeSet<String> = answer
-        .split('`')
-        .skip(1)
-        .step_by(2)
-        .map(str::to_lowercase)
-        .collect();
+    let quoted = quoted(answer);
     let mut out = Vec::new();
     for word in identifiers(answer) {
         let word = word.to_lowercase();

@@ -416,10 +416,14 @@ async fn call_tool(
                 })
                 .take(MAX_ROWS / 2)
             {
+                let amount = s.monthly.map_or_else(
+                    || "an unknown amount".to_string(),
+                    |m| format!("{m:.2} {currency}"),
+                );
                 let _ = writeln!(
                     text,
-                    "saving on {}: {:.2} {currency} a month, {}",
-                    s.table, s.monthly, s.reason
+                    "saving on {}: {amount} a month, {}",
+                    s.table, s.reason
                 );
                 assets.push(s.table.clone());
             }

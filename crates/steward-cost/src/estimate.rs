@@ -28,6 +28,8 @@ pub struct TableStats {
     pub format: Option<String>,
     pub size_bytes: Option<i64>,
     pub row_count: Option<i64>,
+    /// False for views: they store nothing, so dropping one saves nothing.
+    pub stores_data: bool,
     pub columns: Vec<ColumnStats>,
 }
 

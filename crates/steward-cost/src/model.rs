@@ -44,7 +44,9 @@ pub struct Saving {
     pub kind: SavingKind,
     pub source: String,
     pub table: String,
-    pub monthly: f64,
+    /// `None` when the table's size is unknown (a source that reports none):
+    /// the table is still named, its saving is not guessed.
+    pub monthly: Option<f64>,
     pub reason: String,
 }
 
@@ -223,7 +225,7 @@ pub async fn price(
     totals.storage_bytes = costs.values().map(|c| c.storage_bytes).sum();
     totals.storage_monthly = costs.values().map(|c| c.storage_cost).sum();
     totals.compute_monthly = totals.compute_cost * monthly;
-    totals.savings_monthly = savings.iter().map(|s| s.monthly).sum();
+    totals.savings_monthly = savings.iter().filter_map(|s| s.monthly).sum();
 
     let by_cost = |a: &PartyCost, b: &PartyCost| {
         b.compute_cost
@@ -269,21 +271,31 @@ fn savings(
         let Some(cost) = costs.get(&t.qualified()) else {
             continue;
         };
-        if cost.storage_bytes <= 0 {
+        let size_known = t.size_bytes.is_some();
+        if !t.stores_data || (size_known && cost.storage_bytes <= 0) {
             continue;
         }
         if let Some((from, to)) = period.filter(|_| cost.reads == 0) {
+            let unread = format!(
+                "no query from {} to {} read it",
+                from.format("%Y-%m-%d"),
+                to.format("%Y-%m-%d")
+            );
             out.push(Saving {
                 kind: SavingKind::Unused,
                 source: t.source.clone(),
                 table: t.qualified(),
-                monthly: cost.storage_cost,
-                reason: format!(
-                    "no query from {} to {} read it",
-                    from.format("%Y-%m-%d"),
-                    to.format("%Y-%m-%d")
-                ),
+                monthly: size_known.then_some(cost.storage_cost),
+                reason: if size_known {
+                    unread
+                } else {
+                    format!("{unread}; its size is unknown, so the saving is too")
+                },
             });
+            continue;
+        }
+        if !size_known {
+            // Copies and row formats are priced by size: nothing to say.
             continue;
         }
         let mut columns: Vec<String> = t.columns.iter().map(|c| c.name.to_lowercase()).collect();
@@ -295,7 +307,7 @@ fn savings(
                         kind: SavingKind::Duplicate,
                         source: t.source.clone(),
                         table: t.qualified(),
-                        monthly: cost.storage_cost + cost.compute_cost * monthly,
+                        monthly: Some(cost.storage_cost + cost.compute_cost * monthly),
                         reason: format!(
                             "same columns and {rows} rows as {}:{}",
                             original.source,
@@ -319,7 +331,7 @@ fn savings(
                 kind: SavingKind::RowFormat,
                 source: t.source.clone(),
                 table: t.qualified(),
-                monthly: (cost.storage_cost + cost.compute_cost * monthly) * cut,
+                monthly: Some((cost.storage_cost + cost.compute_cost * monthly) * cut),
                 reason: format!(
                     "{} read {} times; as Parquet it would take about {:.0}% of the bytes to store and scan",
                     t.format.as_deref().unwrap_or("").to_uppercase(),
@@ -329,6 +341,8 @@ fn savings(
             });
         }
     }
-    out.sort_by(|a, b| b.monthly.total_cmp(&a.monthly).then(a.table.cmp(&b.table)));
+    // Largest first; unknown savings after every known one.
+    let amount = |s: &Saving| s.monthly.unwrap_or(f64::NEG_INFINITY);
+    out.sort_by(|a, b| amount(b).total_cmp(&amount(a)).then(a.table.cmp(&b.table)));
     out
 }

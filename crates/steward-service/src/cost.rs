@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use steward_cost::{ColumnStats, CostConfig, CostReport, TableStats, price};
 use steward_store::{Filter, Store};
-use steward_types::{Column, ColumnProfile, Id, Record, Source, Table, UsageRecord};
+use steward_types::{Column, ColumnProfile, Id, Record, Source, Table, TableKind, UsageRecord};
 
 use crate::error::{Result, ServiceError};
 use crate::lookup::present_columns;
@@ -41,6 +41,7 @@ pub(crate) fn table_stats(
                 format: t.format.clone(),
                 size_bytes: t.size_bytes,
                 row_count: t.row_count,
+                stores_data: t.kind != TableKind::View,
                 columns: cols
                     .iter()
                     .map(|c| ColumnStats {

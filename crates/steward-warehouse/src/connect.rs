@@ -791,7 +791,7 @@ fn snapshot_from_catalog(entry: &CatalogTable, provider: &Arc<dyn TableProvider>
 }
 
 /// Tables and views of a SQLite file, with exact row counts (cheap for the
-/// operational databases SQLite holds) and primary keys.
+/// operational databases SQLite holds), sizes and primary keys.
 fn sqlite_catalog(path: &std::path::Path) -> rusqlite::Result<Vec<CatalogTable>> {
     let conn = sqlite::open(path)?;
     let mut statement = conn.prepare(
@@ -814,6 +814,11 @@ fn sqlite_catalog(path: &std::path::Path) -> rusqlite::Result<Vec<CatalogTable>>
             )
             .ok()
         };
+        let size_bytes = if is_view {
+            None
+        } else {
+            sqlite_table_size(&conn, &name)
+        };
         tables.push(CatalogTable {
             table: TableRef {
                 schema: None,
@@ -826,12 +831,27 @@ fn sqlite_catalog(path: &std::path::Path) -> rusqlite::Result<Vec<CatalogTable>>
             },
             comment: None,
             view_sql: if is_view { sql } else { None },
+            size_bytes,
             row_estimate: rows,
-            size_bytes: None,
             columns,
         });
     }
     Ok(tables)
+}
+
+/// The bytes of a SQLite table's pages and its indexes' (what
+/// `pg_total_relation_size` counts on PostgreSQL), from the `dbstat` virtual
+/// table, which the bundled SQLite is built with. A SQLite built without it
+/// gives no size (unknown, not zero) rather than a guess.
+fn sqlite_table_size(conn: &rusqlite::Connection, table: &str) -> Option<i64> {
+    conn.query_row(
+        "SELECT SUM(pgsize) FROM dbstat WHERE aggregate = TRUE AND name IN \
+         (SELECT name FROM sqlite_master WHERE tbl_name = ?1 AND type IN ('table', 'index'))",
+        [table],
+        |r| r.get::<_, Option<i64>>(0),
+    )
+    .ok()
+    .flatten()
 }
 
 /// Columns profiled in one pass. DataFusion's memory pool accounts for

@@ -126,7 +126,7 @@ fn human(r: &CostReport, args: &CostArgs) -> String {
             let _ = writeln!(
                 text,
                 "  {:>10}  {:<10} {:<32} {}",
-                money(s.monthly),
+                s.monthly.map_or_else(|| "unknown".to_string(), money),
                 kind,
                 s.table,
                 s.reason

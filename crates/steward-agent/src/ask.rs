@@ -164,10 +164,10 @@ pub async fn ask(
         });
     }
 
-    let mut quarantine = Quarantine::default();
+    let mut quarantine = Quarantine::judged();
     let mut results: Vec<ToolResult> = Vec::new();
     // What the search set aside counts only if its matches reach the prompt.
-    let mut search_quarantine = Quarantine::default();
+    let mut search_quarantine = Quarantine::judged();
     // The search is lexical: a question in a steward's words ("what each
     // player was paid", "which university") shares no word with the table
     // that holds it (`salaries`, `college_playing`). When the question names
@@ -180,13 +180,15 @@ pub async fn ask(
             query = format!("{question} {}", words.join(" "));
         }
     }
-    let search = run(
+    let (search, used) = run_settled(
         steward,
         &ToolCall::Search { query },
         &catalog,
         &mut search_quarantine,
+        &model,
     )
-    .await;
+    .await?;
+    tokens += used;
     on_event(AskEvent::Tool {
         call: search.call.label(),
         assets: search.assets.len(),
@@ -210,7 +212,8 @@ pub async fn ask(
         quarantine.withheld.extend(search_quarantine.withheld);
     }
     for call in planned {
-        let result = run(steward, &call, &catalog, &mut quarantine).await;
+        let (result, used) = run_settled(steward, &call, &catalog, &mut quarantine, &model).await?;
+        tokens += used;
         on_event(AskEvent::Tool {
             call: result.call.label(),
             assets: result.assets.len(),
@@ -230,7 +233,15 @@ pub async fn ask(
                 sql = written;
             }
             let Some(query) = sql.clone() else { break };
-            let result = run(steward, &ToolCall::Sql { query }, &catalog, &mut quarantine).await;
+            let (result, used) = run_settled(
+                steward,
+                &ToolCall::Sql { query },
+                &catalog,
+                &mut quarantine,
+                &model,
+            )
+            .await?;
+            tokens += used;
             on_event(AskEvent::Tool {
                 call: result.call.label(),
                 assets: result.assets.len(),
@@ -279,7 +290,8 @@ pub async fn ask(
         if results.iter().any(|r| r.call == call) {
             break;
         }
-        let result = run(steward, &call, &catalog, &mut quarantine).await;
+        let (result, used) = run_settled(steward, &call, &catalog, &mut quarantine, &model).await?;
+        tokens += used;
         on_event(AskEvent::Tool {
             call: result.call.label(),
             assets: result.assets.len(),
@@ -943,6 +955,20 @@ async fn schema_words(
         })
         .unwrap_or_default();
     Ok((words, tokens))
+}
+
+/// One tool call, with the doubtful text of its result judged by the model
+/// (withheld or shown as data). Returns the prompt tokens the judging took.
+async fn run_settled(
+    steward: &Steward,
+    call: &ToolCall,
+    catalog: &CatalogAssets,
+    quarantine: &mut Quarantine,
+    model: &Arc<dyn LanguageModel>,
+) -> Result<(ToolResult, usize)> {
+    let mut result = run(steward, call, catalog, quarantine).await;
+    let used = quarantine.settle(model, &mut result.text).await?;
+    Ok((result, used))
 }
 
 /// The kind, chosen by the model among the kinds' meanings.

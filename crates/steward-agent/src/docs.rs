@@ -67,8 +67,9 @@ pub async fn draft_docs(steward: &Steward, table: &str, drafted_by: &str) -> Res
         .map(|c| c.column.name.clone())
         .collect();
 
-    let mut quarantine = Quarantine::default();
+    let mut quarantine = Quarantine::judged();
     let mut results = Vec::new();
+    let mut tokens = 0;
     for call in [
         ToolCall::Describe {
             table: name.clone(),
@@ -85,7 +86,9 @@ pub async fn draft_docs(steward: &Steward, table: &str, drafted_by: &str) -> Res
             table: name.clone(),
         },
     ] {
-        results.push(run(steward, &call, &catalog, &mut quarantine).await);
+        let mut result = run(steward, &call, &catalog, &mut quarantine).await;
+        tokens += quarantine.settle(&model, &mut result.text).await?;
+        results.push(result);
     }
     let drafted_from: Vec<String> = results
         .iter()
@@ -107,7 +110,6 @@ pub async fn draft_docs(steward: &Steward, table: &str, drafted_by: &str) -> Res
         })
         .collect();
 
-    let mut tokens = 0;
     let facts = results_text(&results);
     let (mut drafts, used) = draft_once(&model, &name, true, &wanted, &facts, None).await?;
     tokens += used;

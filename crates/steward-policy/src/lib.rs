@@ -17,5 +17,5 @@ pub use config::{PolicyConfig, apply_params};
 pub use error::PolicyError;
 pub use evaluate::{EvalSettings, Evaluator, Violation, fingerprint};
 pub use file::{ParamValue, Policy, Position, Problem, load_dir, merge, parse};
-pub use instructions::{Instructions, instructions_in};
+pub use instructions::{Instructions, doubtful, instructions_in};
 pub use system::{CatalogSnapshot, SCHEMA, TABLES, register as register_system_tables};

@@ -436,6 +436,30 @@ pub(crate) fn named_assets(question: &str, catalog: &CatalogAssets) -> Vec<Strin
             out.push(asset);
         }
     }
+    // A column written as its name beside its table ("the gross_pay figure
+    // in mart.staff_hours", "`email` of customers"): the column is named.
+    let tables: Vec<String> = out
+        .iter()
+        .filter(|a| catalog.tables.contains_key(*a))
+        .cloned()
+        .collect();
+    for word in identifiers(question) {
+        let lower = word.to_lowercase();
+        if word.contains('.') || !(word.contains('_') || quoted.contains(&lower)) {
+            continue;
+        }
+        for table in &tables {
+            let has = catalog.tables[table]
+                .iter()
+                .find(|c| c.eq_ignore_ascii_case(word));
+            if let Some(column) = has {
+                let asset = format!("{table}.{column}");
+                if !out.contains(&asset) {
+                    out.push(asset);
+                }
+            }
+        }
+    }
     out
 }
 
@@ -576,7 +600,12 @@ fn plan(kind: Kind, question: &str, named: &[String], target: Option<&str>) -> V
             });
         }
         Kind::Lineage => {
-            let Some(asset) = named.first().map(|a| a.as_str()).or(target) else {
+            // A column named with its table is what is asked about: its
+            // lineage is the column's, not the whole table's.
+            let column = named
+                .iter()
+                .find(|a| named.iter().any(|t| a.starts_with(&format!("{t}."))));
+            let Some(asset) = column.or(named.first()).map(|a| a.as_str()).or(target) else {
                 return calls;
             };
             if asked(&[
@@ -598,7 +627,7 @@ fn plan(kind: Kind, question: &str, named: &[String], target: Option<&str>) -> V
                 });
             } else {
                 // "Where does X get its data from", "what feeds X": upstream.
-                let upstream = asked(&[
+                let upstream = (asked(&[
                     " from",
                     "upstream",
                     "source",
@@ -614,7 +643,8 @@ fn plan(kind: Kind, question: &str, named: &[String], target: Option<&str>) -> V
                     "copied from",
                     "computed from",
                     "calculated from",
-                ]) && !asked(&["downstream", "feed into", "flow into", "used by"])
+                ]) || depends_on_what(&q))
+                    && !asked(&["downstream", "feed into", "flow into", "used by"])
                     // "what is built from X": X is the source, the answer below it.
                     && !asked(&[&format!("from {}", asset.to_lowercase())]);
                 let way = if upstream {
@@ -647,6 +677,18 @@ fn plan(kind: Kind, question: &str, named: &[String], target: Option<&str>) -> V
         }
     }
     calls
+}
+
+/// "What does X depend on?": the question ends at "depend(s) on", so what
+/// is asked for is upstream of X ("which tables depend on X" names X after).
+fn depends_on_what(question: &str) -> bool {
+    ["depend on", "depends on"].iter().any(|w| {
+        question.find(w).is_some_and(|at| {
+            question[at + w.len()..]
+                .trim_matches(|c: char| !c.is_alphanumeric())
+                .is_empty()
+        })
+    })
 }
 
 /// A SQL statement the question carries (in backticks, or from its first
@@ -751,6 +793,27 @@ async fn write_sql(
 /// `EMAIL_ADDRESS`), from the words each label is known by: the label that
 /// most of the question's words name, when one does.
 fn label_asked(question: &str) -> Option<String> {
+    // Columns that single people out together, without naming them.
+    let lower = question.to_lowercase();
+    if [
+        "re-identif",
+        "reidentif",
+        "quasi",
+        "single out",
+        "singles out",
+        "singled out",
+        "identify people",
+        "identify a person",
+        "identify someone",
+        "identify individuals",
+        "anonymi",
+        "de-anonymi",
+    ]
+    .iter()
+    .any(|w| lower.contains(w))
+    {
+        return Some(steward_service::QUASI_IDENTIFIER.to_string());
+    }
     let tokens: Vec<String> = question
         .to_lowercase()
         .split(|c: char| !(c.is_alphanumeric() || c == '-'))
@@ -792,6 +855,10 @@ fn seen_assets(results: &[ToolResult], catalog: &CatalogAssets) -> Vec<String> {
     for r in results {
         for a in &r.assets {
             if let Some(asset) = catalog.resolve(a) {
+                // A column shown is its table's name shown too.
+                if let Some(table) = table_of(&asset, catalog) {
+                    seen.insert(table);
+                }
                 seen.insert(asset);
             }
         }
@@ -1577,6 +1644,67 @@ mod tests {
         assert_eq!(
             label_asked("The throws column of people should only say L or R."),
             None
+        );
+        // Re-identification asks for the columns that single people out.
+        assert_eq!(
+            label_asked("Without the names, could someone re-identify a member?").as_deref(),
+            Some(steward_service::QUASI_IDENTIFIER)
+        );
+    }
+
+    #[test]
+    fn a_column_named_beside_its_table_is_what_lineage_follows() {
+        let c = CatalogAssets::from_tables([
+            (
+                "mart.pay".to_string(),
+                vec!["gross_pay".to_string(), "staff_id".to_string()],
+            ),
+            ("raw.shifts".to_string(), vec!["hours".to_string()]),
+        ]);
+        let question = "Which columns does the gross_pay figure in mart.pay depend on?";
+        let named = named_assets(question, &c);
+        assert_eq!(named, vec!["mart.pay", "mart.pay.gross_pay"]);
+        assert_eq!(
+            plan(Kind::Lineage, question, &named, None),
+            vec![ToolCall::Lineage {
+                asset: "mart.pay.gross_pay".into(),
+                way: Way::Upstream
+            }]
+        );
+        assert!(matches!(
+            plan(
+                Kind::Lineage,
+                "Which tables depend on mart.pay?",
+                &named[..1],
+                None
+            )[..],
+            [ToolCall::Lineage {
+                way: Way::Downstream,
+                ..
+            }]
+        ));
+        // A snake_case word no named table has is not a column.
+        assert_eq!(
+            named_assets("Does mart.pay feed the payroll_export?", &c),
+            vec!["mart.pay"]
+        );
+        // A column shown names its table too: an answer may say `mart.pay`.
+        let shown = ToolResult {
+            call: ToolCall::Lineage {
+                asset: "mart.pay.gross_pay".into(),
+                way: Way::Upstream,
+            },
+            text: "mart.pay.gross_pay <- raw.shifts.hours".into(),
+            assets: vec!["mart.pay.gross_pay".into(), "raw.shifts.hours".into()],
+        };
+        assert_eq!(
+            seen_assets(&[shown], &c),
+            vec![
+                "mart.pay",
+                "mart.pay.gross_pay",
+                "raw.shifts",
+                "raw.shifts.hours"
+            ]
         );
     }
 

@@ -188,15 +188,6 @@ const WORDS: &[(Kind, &[&str])] = &[
             "rows with",
             "sample rows",
             "example rows",
-            "average",
-            "on average",
-            "the highest",
-            "the lowest",
-            "the largest",
-            "the smallest",
-            "the earliest",
-            "the latest",
-            "the total",
             "in the data",
         ],
     ),
@@ -209,7 +200,6 @@ const WORDS: &[(Kind, &[&str])] = &[
             "spend",
             "spending",
             "saving",
-            "price",
             "bytes",
             "storage",
             // Whole words: "billing country" and "billed in" are not cost.
@@ -301,6 +291,9 @@ const WORDS: &[(Kind, &[&str])] = &[
             "columns of",
         ],
     ),
+    // A price is often a column ("which table has the menu price"): a cost
+    // word only when nothing asks where data is.
+    (Kind::Cost, &["price", "prices", "pricing"]),
 ];
 
 /// The kind the question's words say, if they say one.
@@ -335,6 +328,23 @@ const METADATA_WORDS: &[&str] = &[
 /// words are there.
 const VALUE_WORDS: &[&str] = &[
     "how many",
+    "average",
+    "on average",
+    "the highest",
+    "the lowest",
+    "the largest",
+    "the smallest",
+    "the earliest",
+    "the latest",
+    "the total",
+    "share of",
+    "what share",
+    "percentage",
+    "percent of",
+    "proportion",
+    "most often",
+    "most common",
+    "least common",
     "the most",
     "the fewest",
     "the least",
@@ -437,6 +447,26 @@ mod tests {
                 "Which table makes our queries scan the most bytes?",
                 Kind::Cost,
             ),
+            // Extremes and totals are values unless a kind is named.
+            (
+                "Which table takes the largest share of the bytes scanned?",
+                Kind::Cost,
+            ),
+            ("What is the total storage cost of raw.logs?", Kind::Cost),
+            ("When was raw.logs last read, the latest time?", Kind::Usage),
+            ("What is the largest amount in raw.payments?", Kind::Data),
+            // Shares and frequencies ask for values, even of a phone column.
+            (
+                "What share of calls came in by phone rather than e-mail?",
+                Kind::Data,
+            ),
+            ("Which plan do subscribers pick most often?", Kind::Data),
+            // A price is a column unless nothing asks where data is.
+            (
+                "Which table has the list price of each product?",
+                Kind::Discovery,
+            ),
+            ("What is the price of keeping raw.logs?", Kind::Cost),
         ] {
             assert_eq!(route_by_words(question), Some(kind), "{question}");
         }

@@ -954,6 +954,67 @@ impl<'s> Resolver<'s> {
         }
     }
 
+    /// What a `*`'s options leave of its columns: Snowflake's `EXCLUDE`,
+    /// `ILIKE` and `RENAME`, BigQuery's and ClickHouse's `EXCEPT`, and
+    /// `REPLACE (expr AS col)`, which keeps the column's place and name but
+    /// takes its sources from the expression. Over a table whose columns are
+    /// unknown (`*` stands for them all) nothing can be left out, and a
+    /// replaced column is added by name.
+    fn star_options(
+        &mut self,
+        mut columns: Vec<Col>,
+        options: &sqlparser::ast::WildcardAdditionalOptions,
+        scope: &Scope<'_>,
+    ) -> Result<Vec<Col>, LineageError> {
+        use sqlparser::ast::{ExcludeSelectItem, RenameSelectItem};
+        let mut dropped: Vec<String> = Vec::new();
+        match &options.opt_exclude {
+            Some(ExcludeSelectItem::Single(name)) => dropped.push(last_part(&object_name(name))),
+            Some(ExcludeSelectItem::Multiple(names)) => {
+                dropped.extend(names.iter().map(|n| last_part(&object_name(n))))
+            }
+            None => {}
+        }
+        if let Some(except) = &options.opt_except {
+            dropped.push(ident(&except.first_element));
+            dropped.extend(except.additional_elements.iter().map(ident));
+        }
+        columns.retain(|c| !dropped.contains(&c.name));
+        if let Some(ilike) = &options.opt_ilike {
+            let pattern = ilike.pattern.to_lowercase();
+            columns.retain(|c| c.name == "*" || like(&pattern, &c.name));
+        }
+        if let Some(replace) = &options.opt_replace {
+            for element in &replace.items {
+                let name = ident(&element.column_name);
+                let mut computed = Relation::default();
+                self.project(&element.expr, vec![name.clone()], scope, &mut computed)?;
+                let unknown_star = columns.iter().any(|c| c.name == "*");
+                for col in computed.columns {
+                    match columns.iter_mut().find(|c| c.name == name) {
+                        Some(existing) => *existing = col,
+                        None if unknown_star => columns.push(col),
+                        None => {
+                            self.warn(format!("`REPLACE` of `{name}`, which `*` does not hold"))
+                        }
+                    }
+                }
+            }
+        }
+        let renames: Vec<&sqlparser::ast::IdentWithAlias> = match &options.opt_rename {
+            Some(RenameSelectItem::Single(one)) => vec![one],
+            Some(RenameSelectItem::Multiple(many)) => many.iter().collect(),
+            None => Vec::new(),
+        };
+        for rename in renames {
+            let from = ident(&rename.ident);
+            if let Some(col) = columns.iter_mut().find(|c| c.name == from) {
+                col.name = ident(&rename.alias);
+            }
+        }
+        Ok(columns)
+    }
+
     /// One output column per name, each computed by `expr`.
     fn project(
         &mut self,
@@ -1008,18 +1069,23 @@ impl<'s> Resolver<'s> {
                 SelectItem::ExprWithAliases { expr, aliases } => {
                     self.project(expr, aliases.iter().map(ident).collect(), &scope, &mut out)?;
                 }
-                SelectItem::Wildcard(_) => {
+                SelectItem::Wildcard(options) => {
                     let all = self.expand_all(&scope);
-                    out.columns.extend(all.columns);
+                    let columns = self.star_options(all.columns, options, &scope)?;
+                    out.columns.extend(columns);
                 }
-                SelectItem::QualifiedWildcard(kind, _) => {
+                SelectItem::QualifiedWildcard(kind, options) => {
                     let qualifier = match kind {
                         SelectItemQualifiedWildcardKind::ObjectName(name) => object_name(name),
                         SelectItemQualifiedWildcardKind::Expr(e) => e.to_string().to_lowercase(),
                     };
                     let entry = scope.entry(&qualifier).cloned();
                     match entry {
-                        Some(entry) => out.columns.extend(self.expand(&entry)),
+                        Some(entry) => {
+                            let columns = self.expand(&entry);
+                            let columns = self.star_options(columns, options, &scope)?;
+                            out.columns.extend(columns);
+                        }
                         None => self.warn(format!("`{qualifier}.*` matches no FROM item")),
                     }
                 }
@@ -1062,6 +1128,21 @@ fn join_condition(op: &sqlparser::ast::JoinOperator) -> Option<&Expr> {
         JoinConstraint::On(e) => Some(e),
         _ => None,
     }
+}
+
+/// SQL `LIKE` over lowercased text: `%` any run, `_` one character.
+fn like(pattern: &str, text: &str) -> bool {
+    fn go(p: &[char], t: &[char]) -> bool {
+        match p.split_first() {
+            None => t.is_empty(),
+            Some(('%', rest)) => (0..=t.len()).any(|i| go(rest, &t[i..])),
+            Some(('_', rest)) => !t.is_empty() && go(rest, &t[1..]),
+            Some((c, rest)) => t.first() == Some(c) && go(rest, &t[1..]),
+        }
+    }
+    let p: Vec<char> = pattern.chars().collect();
+    let t: Vec<char> = text.chars().collect();
+    go(&p, &t)
 }
 
 /// The name an unaliased expression gets: a column's own name, else the

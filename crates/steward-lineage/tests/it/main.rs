@@ -261,6 +261,75 @@ fn constructs() {
 }
 
 #[test]
+fn a_stars_options_leave_out_replace_and_rename_columns() {
+    const SCHEMA: &[(&str, &[&str])] = &[("crm.customers", &["id", "email", "ssn", "name"])];
+    run(&[
+        Case {
+            name: "Snowflake EXCLUDE",
+            dialect: "snowflake",
+            sql: "CREATE TABLE mart.c AS SELECT * EXCLUDE (ssn, email) FROM crm.customers",
+            schema: SCHEMA,
+            sources: &["crm.customers"],
+            targets: &["mart.c"],
+            edges: &[
+                "crm.customers.id -> mart.c.id",
+                "crm.customers.name -> mart.c.name",
+            ],
+        },
+        Case {
+            name: "Snowflake EXCLUDE of one column, qualified star",
+            dialect: "snowflake",
+            sql: "CREATE TABLE mart.c AS SELECT c.* EXCLUDE ssn FROM crm.customers c",
+            schema: SCHEMA,
+            sources: &["crm.customers"],
+            targets: &["mart.c"],
+            edges: &[
+                "crm.customers.id -> mart.c.id",
+                "crm.customers.email -> mart.c.email",
+                "crm.customers.name -> mart.c.name",
+            ],
+        },
+        Case {
+            name: "BigQuery EXCEPT and REPLACE",
+            dialect: "bigquery",
+            sql: "CREATE TABLE mart.c AS SELECT * EXCEPT (ssn) REPLACE (upper(name) AS email) FROM crm.customers",
+            schema: SCHEMA,
+            sources: &["crm.customers"],
+            targets: &["mart.c"],
+            edges: &[
+                "crm.customers.id -> mart.c.id",
+                "crm.customers.name -> mart.c.email",
+                "crm.customers.name -> mart.c.name",
+            ],
+        },
+        Case {
+            name: "Snowflake RENAME",
+            dialect: "snowflake",
+            sql: "CREATE TABLE mart.c AS SELECT * EXCLUDE (ssn, email) RENAME (name AS full_name) FROM crm.customers",
+            schema: SCHEMA,
+            sources: &["crm.customers"],
+            targets: &["mart.c"],
+            edges: &[
+                "crm.customers.id -> mart.c.id",
+                "crm.customers.name -> mart.c.full_name",
+            ],
+        },
+        Case {
+            name: "Snowflake ILIKE",
+            dialect: "snowflake",
+            sql: "CREATE TABLE mart.c AS SELECT * ILIKE '%n%' FROM crm.customers",
+            schema: SCHEMA,
+            sources: &["crm.customers"],
+            targets: &["mart.c"],
+            edges: &[
+                "crm.customers.ssn -> mart.c.ssn",
+                "crm.customers.name -> mart.c.name",
+            ],
+        },
+    ]);
+}
+
+#[test]
 fn scripts() {
     run(&[
         Case {

@@ -793,7 +793,9 @@ async fn write_sql(
 /// `EMAIL_ADDRESS`), from the words each label is known by: the label that
 /// most of the question's words name, when one does.
 fn label_asked(question: &str) -> Option<String> {
-    // Columns that single people out together, without naming them.
+    // Columns that single people out together, without naming them. Not
+    // "identify a person": "does anything identify a person by name" asks
+    // for the names themselves.
     let lower = question.to_lowercase();
     if [
         "re-identif",
@@ -802,12 +804,7 @@ fn label_asked(question: &str) -> Option<String> {
         "single out",
         "singles out",
         "singled out",
-        "identify people",
-        "identify a person",
-        "identify someone",
-        "identify individuals",
         "anonymi",
-        "de-anonymi",
     ]
     .iter()
     .any(|w| lower.contains(w))
@@ -1649,6 +1646,10 @@ mod tests {
         assert_eq!(
             label_asked("Without the names, could someone re-identify a member?").as_deref(),
             Some(steward_service::QUASI_IDENTIFIER)
+        );
+        assert_eq!(
+            label_asked("Does anything in it identify a person by name?").as_deref(),
+            Some("PERSON")
         );
     }
 

@@ -43,7 +43,7 @@ import sys
 from datetime import datetime, timezone
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from warehouse_common import Dataset, write_marts, write_query_log  # noqa: E402
+from warehouse_common import Dataset, two_decimals, write_marts_and_log  # noqa: E402
 
 FIXTURE = Dataset(
     script="chinook.py",
@@ -348,14 +348,6 @@ def write_db(path, fixture):
     return conn, rows
 
 
-def fmt(v):
-    if v is None:
-        return ""
-    if isinstance(v, float):
-        return f"{v:.2f}"
-    return str(v)
-
-
 def main(argv):
     p = argparse.ArgumentParser(description="Write the Chinook warehouse for the agent bench.")
     p.add_argument("out", help="the warehouse folder (created; a previous one is replaced)")
@@ -369,12 +361,8 @@ def main(argv):
     with open(os.path.join(out, FIXTURE.marker), "w") as f:
         f.write(json.dumps({"generator": GENERATOR, "fixture_sha256": FIXTURE.sha256}) + "\n")
     conn, rows = write_db(os.path.join(out, "app.db"), fixture)
-    try:
-        write_marts(out, conn, MODELS, fmt)
-    finally:
-        conn.close()
-    queries = write_query_log(out, QUERIES, LOG_START)
-    print(json.dumps({"root": out, "tables": rows, "marts": [n for n, _ in MODELS], "queries": queries}))
+    derived = write_marts_and_log(out, conn, MODELS, two_decimals, QUERIES, LOG_START)
+    print(json.dumps({"root": out, "tables": rows, **derived}))
 
 
 if __name__ == "__main__":

@@ -51,7 +51,7 @@ import zipfile
 from datetime import datetime, timezone
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from warehouse_common import Dataset, write_marts, write_query_log  # noqa: E402
+from warehouse_common import Dataset, write_marts_and_log  # noqa: E402
 
 SOURCE = Dataset(
     script="lahman.py",
@@ -662,13 +662,9 @@ def main(argv):
     with open(os.path.join(out, SOURCE.marker), "w") as f:
         f.write(json.dumps({"generator": GENERATOR, "source_sha256": SOURCE.sha256}) + "\n")
     conn, rows, dangling = write_db(os.path.join(out, "app.db"), source)
-    try:
-        write_marts(out, conn, MODELS, fmt)
-    finally:
-        conn.close()
-    queries = write_query_log(out, QUERIES, LOG_START)
+    derived = write_marts_and_log(out, conn, MODELS, fmt, QUERIES, LOG_START)
     print(json.dumps({"root": out, "tables": rows, "dangling_keys": dangling,
-                      "marts": [n for n, _ in MODELS], "queries": queries}))
+                      **derived}))
 
 
 if __name__ == "__main__":

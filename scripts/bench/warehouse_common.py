@@ -143,6 +143,15 @@ def model_select(text):
     return "\n".join(lines)
 
 
+def two_decimals(v):
+    """A CSV cell: empty for NULL, floats with two decimals (money)."""
+    if v is None:
+        return ""
+    if isinstance(v, float):
+        return f"{v:.2f}"
+    return str(v)
+
+
 def write_marts(out, conn, models, fmt):
     """Writes each (name, SQL) model to OUT/models/NAME.sql and its result,
     each value through `fmt`, to OUT/lake/mart/NAME.csv."""
@@ -183,3 +192,14 @@ def write_query_log(out, queries, log_start):
             }
             f.write(json.dumps(line, ensure_ascii=False) + "\n")
     return len(entries)
+
+
+def write_marts_and_log(out, conn, models, fmt, queries, log_start):
+    """The part every warehouse shares once its database is written: the
+    marts (then `conn` is closed) and the query log. Returns what to report."""
+    try:
+        write_marts(out, conn, models, fmt)
+    finally:
+        conn.close()
+    count = write_query_log(out, queries, log_start)
+    return {"marts": [name for name, _ in models], "queries": count}

@@ -180,7 +180,7 @@ pub async fn ask(
             query = format!("{question} {}", words.join(" "));
         }
     }
-    let (search, used) = run_settled(
+    let (search, used) = run(
         steward,
         &ToolCall::Search { query },
         &catalog,
@@ -212,7 +212,7 @@ pub async fn ask(
         quarantine.withheld.extend(search_quarantine.withheld);
     }
     for call in planned {
-        let (result, used) = run_settled(steward, &call, &catalog, &mut quarantine, &model).await?;
+        let (result, used) = run(steward, &call, &catalog, &mut quarantine, &model).await?;
         tokens += used;
         on_event(AskEvent::Tool {
             call: result.call.label(),
@@ -233,7 +233,7 @@ pub async fn ask(
                 sql = written;
             }
             let Some(query) = sql.clone() else { break };
-            let (result, used) = run_settled(
+            let (result, used) = run(
                 steward,
                 &ToolCall::Sql { query },
                 &catalog,
@@ -290,7 +290,7 @@ pub async fn ask(
         if results.iter().any(|r| r.call == call) {
             break;
         }
-        let (result, used) = run_settled(steward, &call, &catalog, &mut quarantine, &model).await?;
+        let (result, used) = run(steward, &call, &catalog, &mut quarantine, &model).await?;
         tokens += used;
         on_event(AskEvent::Tool {
             call: result.call.label(),
@@ -973,6 +973,19 @@ pub(crate) async fn generate(
         .map_err(AgentError::from)
 }
 
+/// The model's label choice, off the async threads like `generate`.
+pub(crate) async fn choose(
+    model: &Arc<dyn LanguageModel>,
+    prompt: Prompt,
+    labels: Vec<String>,
+) -> Result<steward_llm::Choice> {
+    let model = Arc::clone(model);
+    tokio::task::spawn_blocking(move || model.choose(&prompt, &labels))
+        .await
+        .map_err(|e| AgentError::Model(format!("the model stopped: {e}")))?
+        .map_err(AgentError::from)
+}
+
 /// Words a database schema would use in table and column names for what the
 /// question asks about, beside the question's own words: a few short words,
 /// from the model.
@@ -1021,20 +1034,6 @@ async fn schema_words(
     Ok((words, tokens))
 }
 
-/// One tool call, with the doubtful text of its result judged by the model
-/// (withheld or shown as data). Returns the prompt tokens the judging took.
-async fn run_settled(
-    steward: &Steward,
-    call: &ToolCall,
-    catalog: &CatalogAssets,
-    quarantine: &mut Quarantine,
-    model: &Arc<dyn LanguageModel>,
-) -> Result<(ToolResult, usize)> {
-    let mut result = run(steward, call, catalog, quarantine).await;
-    let used = quarantine.settle(model, &mut result.text).await?;
-    Ok((result, used))
-}
-
 /// The kind, chosen by the model among the kinds' meanings.
 async fn choose_kind(model: &Arc<dyn LanguageModel>, question: &str) -> Result<(Kind, usize)> {
     let menu: String = Kind::ALL
@@ -1051,10 +1050,7 @@ async fn choose_kind(model: &Arc<dyn LanguageModel>, question: &str) -> Result<(
         Message::new("user", question),
     ]);
     let labels: Vec<String> = Kind::ALL.iter().map(|k| k.as_str().to_string()).collect();
-    let model = Arc::clone(model);
-    let choice = tokio::task::spawn_blocking(move || model.choose(&prompt, &labels))
-        .await
-        .map_err(|e| AgentError::Model(format!("the model stopped: {e}")))??;
+    let choice = choose(model, prompt, labels).await?;
     let kind = Kind::ALL
         .into_iter()
         .find(|k| k.as_str() == choice.label)

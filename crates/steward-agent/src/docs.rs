@@ -86,8 +86,8 @@ pub async fn draft_docs(steward: &Steward, table: &str, drafted_by: &str) -> Res
             table: name.clone(),
         },
     ] {
-        let mut result = run(steward, &call, &catalog, &mut quarantine).await;
-        tokens += quarantine.settle(&model, &mut result.text).await?;
+        let (result, used) = run(steward, &call, &catalog, &mut quarantine, &model).await?;
+        tokens += used;
         results.push(result);
     }
     let drafted_from: Vec<String> = results

@@ -6,8 +6,8 @@
 //!
 //! The rules decide what they can. Text they let pass but that may still
 //! address a reader (`steward_policy::doubtful`) is held back, when the
-//! quarantine has a model, until the model has chosen between "instructions"
-//! and "data" for it (`settle`).
+//! quarantine judges, until the model has said whether it gives orders to an
+//! AI assistant (`settle`).
 
 use std::sync::Arc;
 
@@ -15,7 +15,7 @@ use serde::Serialize;
 use steward_llm::{LanguageModel, Message, Prompt};
 use steward_policy::{doubtful, instructions_in};
 
-use crate::error::{AgentError, Result};
+use crate::error::Result;
 
 /// An asset whose text was withheld.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -192,11 +192,7 @@ async fn judge(model: &Arc<dyn LanguageModel>, text: &str) -> Result<(bool, usiz
     }
     messages.push(Message::new("user", judged_question(text)));
     let labels = vec!["yes".to_string(), "no".to_string()];
-    let model = Arc::clone(model);
-    let prompt = Prompt::Chat(messages);
-    let choice = tokio::task::spawn_blocking(move || model.choose(&prompt, &labels))
-        .await
-        .map_err(|e| AgentError::Model(format!("the model stopped: {e}")))??;
+    let choice = crate::ask::choose(model, Prompt::Chat(messages), labels).await?;
     Ok((choice.label == "yes", choice.metrics.prompt_tokens))
 }
 

@@ -6,13 +6,16 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
+use std::sync::Arc;
 
 use chrono::{Datelike, Timelike};
 use serde::{Deserialize, Serialize};
+use steward_llm::LanguageModel;
 use steward_search::DocKind;
 use steward_service::{CatalogAssets, Change, Direction, FindingQuery, Steward};
 use steward_types::ClassificationOrigin;
 
+use crate::error::Result;
 use crate::quarantine::Quarantine;
 
 /// Which way to walk lineage.
@@ -115,23 +118,28 @@ fn asset_name(id: &str, catalog: &CatalogAssets) -> String {
 }
 
 /// Runs one call. A call the catalog cannot answer (a table that does not
-/// exist) is a result that says so, not a failure of the run.
+/// exist) is a result that says so, not a failure of the run. Doubtful text
+/// in the result is judged by `model` (withheld or shown as data) when the
+/// quarantine judges; returns the prompt tokens that took.
 pub async fn run(
     steward: &Steward,
     call: &ToolCall,
     catalog: &CatalogAssets,
     quarantine: &mut Quarantine,
-) -> ToolResult {
+    model: &Arc<dyn LanguageModel>,
+) -> Result<(ToolResult, usize)> {
     let mut assets = Vec::new();
     let text = match call_tool(steward, call, catalog, quarantine, &mut assets).await {
         Ok(text) => text,
         Err(e) => format!("no result: {e}"),
     };
-    ToolResult {
+    let mut result = ToolResult {
         call: call.clone(),
         text,
         assets,
-    }
+    };
+    let used = quarantine.settle(model, &mut result.text).await?;
+    Ok((result, used))
 }
 
 async fn call_tool(

@@ -16,7 +16,8 @@ build: bootstrap
 # The main job as far as it exists today: a catalog in $(DEMO_DIR), the bundled
 # sample warehouse (a file lake and an operational SQLite database), a scan of
 # both, what it found, its lineage and cost, a question asked of the catalog
-# through the local model, and a governance check of it all.
+# through the local model, a governance check of it all, and a demo admin for
+# `steward serve` (its password printed once).
 # Safe to run again. Grows with every feature.
 demo: build
 	@mkdir -p $(DEMO_DIR)
@@ -38,6 +39,8 @@ demo: build
 		"Why should a column of customer e-mail addresses copied into a mart table be masked?"
 	cd $(DEMO_DIR) && $(abspath $(STEWARD)) ask "Where does mart.customer_360 get its data from?"
 	cd $(DEMO_DIR) && $(abspath $(STEWARD)) check
+	cd $(DEMO_DIR) && $(abspath $(STEWARD)) user add demo-admin --role admin --exists-ok
+	@echo "serve the API with: cd $(DEMO_DIR) && $(abspath $(STEWARD)) serve   (log in as demo-admin with the password above; API docs at /docs)"
 
 fmt:
 	$(CARGO) fmt --all --check

@@ -92,6 +92,12 @@ pub enum Command {
     /// List or validate policies (built-in and configured folders)
     #[command(subcommand)]
     Policy(PolicyCommand),
+    /// Serve the HTTP API (and its docs at /docs) until Ctrl-C or SIGTERM
+    Serve(ServeArgs),
+    /// Users of `steward serve`: add, list, remove, set a password or role,
+    /// make and revoke API tokens
+    #[command(subcommand)]
+    User(UserCommand),
     /// Local models: fetch the presets, list them
     #[command(subcommand)]
     Model(ModelCommand),
@@ -103,6 +109,103 @@ pub enum Command {
     /// Benchmarks (see docs/benchmarks.md)
     #[command(subcommand)]
     Bench(BenchCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The address to listen on [default: `[server] listen`, 127.0.0.1:8080]
+    #[arg(long)]
+    pub listen: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add a user. The password is read from stdin with --password-stdin;
+    /// without it one is generated and printed once
+    Add(UserAddArgs),
+    /// List users with their role and live tokens
+    List,
+    /// Remove a user with their sessions and tokens (never the last admin)
+    Remove(UserNameArgs),
+    /// Set a user's password from stdin (their sessions end)
+    Passwd(UserNameArgs),
+    /// Change a user's role (their tokens are lowered with it)
+    Role(UserRoleArgs),
+    /// Make an API token for a user; it is printed once and never again
+    Token(UserTokenArgs),
+    /// List API tokens (their prefixes, never the secrets)
+    Tokens {
+        /// Only this user's
+        user: Option<String>,
+    },
+    /// Revoke an API token by its prefix (`stw_ab12cd34`)
+    Revoke {
+        prefix: String,
+        /// Who makes the change [default: $USER]
+        #[arg(long, env = "STEWARD_USER")]
+        by: Option<String>,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct UserAddArgs {
+    /// Letters, digits and . _ @ -
+    pub name: String,
+    #[arg(long, value_parser = parse_role, default_value = "viewer")]
+    pub role: steward_types::Role,
+    /// Read the password from stdin (one line)
+    #[arg(long)]
+    pub password_stdin: bool,
+    /// An account for tokens only: no password, cannot log in
+    #[arg(long, conflicts_with = "password_stdin")]
+    pub no_password: bool,
+    /// Succeed without change when the user exists (its password is kept)
+    #[arg(long)]
+    pub exists_ok: bool,
+    /// Who makes the change [default: $USER]
+    #[arg(long, env = "STEWARD_USER")]
+    pub by: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct UserNameArgs {
+    pub name: String,
+    /// Who makes the change [default: $USER]
+    #[arg(long, env = "STEWARD_USER")]
+    pub by: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct UserRoleArgs {
+    pub name: String,
+    #[arg(value_parser = parse_role)]
+    pub role: steward_types::Role,
+    /// Who makes the change [default: $USER]
+    #[arg(long, env = "STEWARD_USER")]
+    pub by: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct UserTokenArgs {
+    /// The user the token acts as
+    pub name: String,
+    /// What the token is for (`ci`, `airflow lineage`)
+    #[arg(long)]
+    pub label: String,
+    /// At most the user's role [default: the user's role]
+    #[arg(long, value_parser = parse_role)]
+    pub role: Option<steward_types::Role>,
+    /// Days until it expires [default: never]
+    #[arg(long)]
+    pub expires_days: Option<u32>,
+    /// Who makes the change [default: $USER]
+    #[arg(long, env = "STEWARD_USER")]
+    pub by: Option<String>,
+}
+
+fn parse_role(s: &str) -> Result<steward_types::Role, String> {
+    s.parse()
+        .map_err(|e: steward_types::ParseEnumError| e.to_string())
 }
 
 #[derive(Debug, Subcommand)]

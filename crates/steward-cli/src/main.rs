@@ -62,6 +62,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Source(SourceCommand::Remove(args)) => {
             commands::source::remove(&loaded, &args, &out).await?
         }
+        Command::Serve(args) => commands::serve::run(&loaded, &args).await?,
+        Command::User(command) => commands::user::run(&loaded, command, &out).await?,
         Command::Scan(args) => commands::scan::run(&loaded, &args, &out).await?,
         Command::Tables(args) => commands::tables::run(&loaded, &args, &out).await?,
         Command::Show(args) => commands::show::run(&loaded, &args, &out).await?,

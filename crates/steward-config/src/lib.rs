@@ -34,6 +34,7 @@ pub struct StewardConfig {
     pub cost: CostConfig,
     pub llm: LlmConfig,
     pub agent: AgentConfig,
+    pub server: ServerConfig,
     pub log: LogConfig,
 }
 
@@ -49,6 +50,7 @@ impl Default for StewardConfig {
             cost: CostConfig::default(),
             llm: LlmConfig::default(),
             agent: AgentConfig::default(),
+            server: ServerConfig::default(),
             log: LogConfig::default(),
         }
     }
@@ -92,6 +94,36 @@ impl Default for AgentConfig {
             query_max_rows: 50,
             query_timeout_secs: 10,
             query_memory_limit_mb: 256,
+        }
+    }
+}
+
+/// `steward serve`: where it listens and how long what it grants lasts. Here
+/// because the service applies the session lifetime and the server sits
+/// above the service.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ServerConfig {
+    /// The address to listen on; loopback unless said otherwise.
+    pub listen: String,
+    /// Hours a browser session lasts after login.
+    pub session_hours: u32,
+    /// The largest request body accepted, in MiB.
+    pub max_body_mb: usize,
+    /// Seconds a request may take before it is answered 503.
+    pub request_timeout_secs: u64,
+    /// Failed logins allowed per user name and per client in a minute.
+    pub login_attempts_per_minute: u32,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        Self {
+            listen: "127.0.0.1:8080".to_string(),
+            session_hours: 12,
+            max_body_mb: 16,
+            request_timeout_secs: 60,
+            login_attempts_per_minute: 10,
         }
     }
 }

@@ -20,6 +20,11 @@ pub struct DbtModel {
     pub target: String,
     pub sql: Option<String>,
     pub depends_on: Vec<String>,
+    /// The model's file in the dbt project (`models/orders.sql`).
+    pub path: Option<String>,
+    /// The model as written, before compiling (templating and comments
+    /// kept); the compiled code when the manifest has only that.
+    pub code: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -50,6 +55,13 @@ struct Node {
     compiled_code: Option<String>,
     #[serde(default)]
     compiled_sql: Option<String>,
+    /// `raw_code` since dbt 1.3, `raw_sql` before.
+    #[serde(default)]
+    raw_code: Option<String>,
+    #[serde(default)]
+    raw_sql: Option<String>,
+    #[serde(default)]
+    original_file_path: Option<String>,
     #[serde(default)]
     depends_on: DependsOn,
     #[serde(default)]
@@ -142,6 +154,13 @@ pub fn dbt_manifest(text: &str) -> Result<Vec<DbtModel>, LineageError> {
                 .iter()
                 .filter_map(|d| relation_of(d))
                 .collect(),
+            path: node.original_file_path.clone(),
+            code: node
+                .raw_code
+                .as_ref()
+                .or(node.raw_sql.as_ref())
+                .or(code)
+                .cloned(),
         });
     }
     Ok(models)

@@ -18,8 +18,8 @@ use datafusion::datasource::MemTable;
 use datafusion::error::Result as DfResult;
 use datafusion::prelude::SessionContext;
 use steward_types::{
-    ChangeEvent, Classification, Column, ColumnProfile, Finding, Id, LineageEdge, Record, Source,
-    Table, TableCost, UsageRecord, redact_url,
+    ChangeEvent, Classification, Column, ColumnProfile, Finding, Id, LineageEdge, ModelDefinition,
+    Record, Source, Table, TableCost, UsageRecord, redact_url,
 };
 
 /// The schema the system tables live in.
@@ -33,6 +33,7 @@ pub const TABLES: &[&str] = &[
     "profiles",
     "classifications",
     "lineage",
+    "models",
     "usage",
     "costs",
     "findings",
@@ -52,6 +53,8 @@ pub struct CatalogSnapshot {
     /// carries now (a steward's decision over a detector's suggestion).
     pub standing: BTreeSet<Id<Classification>>,
     pub lineage: Vec<Record<LineageEdge>>,
+    /// The code of each ingested model, as its file was written.
+    pub models: Vec<Record<ModelDefinition>>,
     pub usage: Vec<Record<UsageRecord>>,
     pub costs: Vec<TableCost>,
     pub findings: Vec<Record<Finding>>,
@@ -323,6 +326,23 @@ fn batches(s: &CatalogSnapshot) -> DfResult<Vec<(&'static str, RecordBatch)>> {
                     "functions",
                     s.lineage.iter().map(|e| Some(e.functions.join(","))),
                 )
+                .batch()?,
+        ),
+        (
+            "models",
+            Cols::default()
+                .text("model", s.models.iter().map(|m| Some(m.model.clone())))
+                .text("path", s.models.iter().map(|m| Some(m.path.clone())))
+                .text(
+                    "origin_ref",
+                    s.models.iter().map(|m| Some(m.origin_ref.clone())),
+                )
+                .text("code", s.models.iter().map(|m| Some(m.text.clone())))
+                .text(
+                    "checksum",
+                    s.models.iter().map(|m| Some(m.checksum.clone())),
+                )
+                .time("updated_at", s.models.iter().map(|m| Some(m.updated_at)))
                 .batch()?,
         ),
         (

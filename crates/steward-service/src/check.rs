@@ -19,8 +19,8 @@ use steward_policy::{
 use steward_store::{Filter, Session, Store};
 use steward_types::{
     AuditEvent, ChangeEvent, Classification, Column, ColumnProfile, Finding, FindingStatus, Id,
-    JobRun, JobStatus, LineageEdge, NamedPatterns, PolicyRef, Record, Severity, Source, Table,
-    UsageRecord, schema_key,
+    JobRun, JobStatus, LineageEdge, ModelDefinition, NamedPatterns, PolicyRef, Record, Severity,
+    Source, Table, UsageRecord, schema_key,
 };
 
 use crate::classify::effective;
@@ -79,6 +79,7 @@ pub async fn snapshot(
         .filter_map(|rows| effective(rows).map(|r| r.id))
         .collect();
     let lineage = session.list::<LineageEdge>(&all).await?;
+    let models = session.list::<ModelDefinition>(&all).await?;
     let usage = session.list::<UsageRecord>(&all).await?;
     let findings = session.list::<Finding>(&all).await?;
     let changes = session.list::<ChangeEvent>(&all).await?;
@@ -101,6 +102,7 @@ pub async fn snapshot(
         classifications,
         standing,
         lineage,
+        models,
         usage,
         costs,
         findings,
@@ -497,7 +499,7 @@ pub enum FindingAction {
 }
 
 /// A finding with its history, oldest event first.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct FindingDetail {
     pub finding: Record<Finding>,
     pub history: Vec<Record<AuditEvent>>,

@@ -358,6 +358,20 @@ impl Steward {
 
     // --- The catalog ---------------------------------------------------
 
+    /// Whether the store answers and its schema is current (what a
+    /// readiness probe asks); cheap, unlike `status`.
+    pub async fn ready(&self) -> Result<()> {
+        let schema = self.store.schema_status().await?;
+        if schema.pending.is_empty() && schema.current >= schema.latest {
+            Ok(())
+        } else {
+            Err(ServiceError::Unavailable(format!(
+                "the catalog store's schema is at {} of {}: run `steward migrate`",
+                schema.current, schema.latest
+            )))
+        }
+    }
+
     /// How many of each thing the catalog holds.
     pub async fn status(&self) -> Result<CatalogStatus> {
         let schema = self.store.schema_status().await?;
@@ -536,6 +550,83 @@ impl Steward {
             decided_by,
         ))
         .await
+    }
+
+    // --- Users, sessions and tokens ----------------------------------
+
+    /// Adds a user; `password` may be `None` for an account that only holds
+    /// tokens.
+    pub async fn add_user(
+        &self,
+        actor: &str,
+        name: &str,
+        role: steward_types::Role,
+        password: Option<&str>,
+    ) -> Result<crate::UserView> {
+        crate::access::add_user(&self.store, actor, name, role, password).await
+    }
+
+    pub async fn users(&self) -> Result<Vec<crate::UserView>> {
+        crate::access::users(&self.store, self.now()).await
+    }
+
+    /// Removes a user with their sessions and tokens; never the last admin.
+    pub async fn remove_user(&self, actor: &str, name: &str) -> Result<()> {
+        crate::access::remove_user(&self.store, actor, name).await
+    }
+
+    /// Sets a user's password and ends their sessions.
+    pub async fn set_password(&self, actor: &str, name: &str, password: &str) -> Result<()> {
+        crate::access::set_password(&self.store, actor, name, password).await
+    }
+
+    /// Changes a user's role (their tokens are lowered with it).
+    pub async fn set_role(&self, actor: &str, name: &str, role: steward_types::Role) -> Result<()> {
+        crate::access::set_role(&self.store, actor, name, role).await
+    }
+
+    /// Makes an API token; its secret is in the result and nowhere else.
+    pub async fn create_token(
+        &self,
+        actor: &str,
+        request: &crate::TokenRequest,
+    ) -> Result<crate::NewToken> {
+        crate::access::create_token(&self.store, actor, request, self.now()).await
+    }
+
+    /// The tokens of one user, or of everyone.
+    pub async fn tokens(&self, user: Option<&str>) -> Result<Vec<crate::TokenView>> {
+        crate::access::tokens(&self.store, user).await
+    }
+
+    pub async fn revoke_token(&self, actor: &str, prefix: &str) -> Result<crate::TokenView> {
+        crate::access::revoke_token(&self.store, actor, prefix, self.now()).await
+    }
+
+    /// Checks a user name and password and opens a browser session lasting
+    /// `[server] session_hours`.
+    pub async fn login(
+        &self,
+        name: &str,
+        password: &str,
+        client: Option<&str>,
+    ) -> Result<crate::NewSession> {
+        let lifetime = Duration::hours(i64::from(self.config.server.session_hours));
+        crate::access::login(&self.store, name, password, client, lifetime, self.now()).await
+    }
+
+    pub async fn logout(&self, session_secret: &str) -> Result<()> {
+        crate::access::logout(&self.store, session_secret).await
+    }
+
+    /// Who a session cookie's secret stands for.
+    pub async fn session_principal(&self, session_secret: &str) -> Result<crate::Principal> {
+        crate::access::session_principal(&self.store, session_secret, self.now()).await
+    }
+
+    /// Who an API token stands for.
+    pub async fn token_principal(&self, token: &str) -> Result<crate::Principal> {
+        crate::access::token_principal(&self.store, token, self.now()).await
     }
 
     // --- Lineage -------------------------------------------------------

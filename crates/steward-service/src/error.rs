@@ -33,6 +33,10 @@ pub enum ServiceError {
     /// finding).
     #[error("{0}")]
     Refused(String),
+    /// The caller may not do this: not logged in, a wrong password, a role
+    /// too low.
+    #[error("{0}")]
+    Denied(String),
     /// Something outside Steward (a file, a folder, a network) cannot be
     /// reached now; trying again may work.
     #[error("{0}")]
@@ -69,6 +73,7 @@ impl HasKind for ServiceError {
             Self::NotFound(_) => ErrorKind::NotFound,
             Self::Invalid(_) => ErrorKind::Invalid,
             Self::Conflict(_) | Self::Refused(_) => ErrorKind::Conflict,
+            Self::Denied(_) => ErrorKind::Denied,
             Self::Unavailable(_) => ErrorKind::Unavailable,
             Self::Internal(_) => ErrorKind::Internal,
         }

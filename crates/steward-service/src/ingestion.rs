@@ -5,7 +5,8 @@
 //! that arrives worked out, derived labels. Each input has an `origin_ref`
 //! (`query_log:ID`, `model:FILE`, `dbt:UNIQUE_ID`, `sql:NAME`,
 //! `openlineage:RUN`) so that ingesting it again replaces its edges instead
-//! of adding a second copy. The run is recorded in the run history, beating
+//! of adding a second copy. A model's code, as its file was written, is kept
+//! too (`steward.models`), for the policies to read. The run is recorded in the run history, beating
 //! between batches, so that a killed ingestion is marked interrupted.
 
 use std::collections::BTreeMap;
@@ -13,8 +14,8 @@ use std::path::Path;
 
 use serde::Serialize;
 use steward_lineage::{Lineage, LogFormat, SkippedRecord, read_query_log};
-use steward_store::Store;
-use steward_types::{JobRun, LineageOrigin, Record};
+use steward_store::{Filter, Store};
+use steward_types::{JobRun, LineageOrigin, ModelDefinition, Record};
 
 use crate::error::{Result, ServiceError};
 use crate::lineage::{
@@ -134,6 +135,20 @@ struct Read {
     known: Vec<KnownInput>,
     usage: Vec<LoggedQuery>,
     logs: Vec<LogReport>,
+    models: Vec<ModelDefinition>,
+}
+
+/// A model's code as it is kept, with its checksum.
+fn definition(origin_ref: String, model: String, path: String, text: String) -> ModelDefinition {
+    use sha2::{Digest, Sha256};
+    let checksum = format!("{:x}", Sha256::digest(text.as_bytes()));
+    ModelDefinition {
+        origin_ref,
+        model,
+        path,
+        text,
+        checksum,
+    }
 }
 
 fn invalid(name: &str, e: impl std::fmt::Display) -> ServiceError {
@@ -198,11 +213,18 @@ fn read_source(
                 .filter_map(|f| model_schema(&f.text).map(|s| (stem(&f.path), s)))
                 .collect();
             for file in files {
-                let (_, sql) = render_model(&stem(&file.path), &file.text, &schemas)
+                let (target, sql) = render_model(&stem(&file.path), &file.text, &schemas)
                     .map_err(|e| invalid(&file.path, e))?;
+                let origin_ref = format!("model:{}", file.path);
+                read.models.push(definition(
+                    origin_ref.clone(),
+                    target,
+                    file.path.clone(),
+                    file.text.clone(),
+                ));
                 read.inputs.push(SqlInput {
                     origin: LineageOrigin::Dbt,
-                    origin_ref: format!("model:{}", file.path),
+                    origin_ref,
                     sql,
                     dialect: dialect.to_string(),
                 });
@@ -218,6 +240,14 @@ fn read_source(
             let models = steward_lineage::dbt_manifest(text).map_err(|e| invalid(name, e))?;
             for model in models {
                 let origin_ref = format!("dbt:{}", model.unique_id);
+                if let Some(code) = model.code {
+                    read.models.push(definition(
+                        origin_ref.clone(),
+                        model.target.clone(),
+                        model.path.unwrap_or_else(|| model.unique_id.clone()),
+                        code,
+                    ));
+                }
                 match model.sql {
                     Some(sql) => read.inputs.push(SqlInput {
                         origin: LineageOrigin::Dbt,
@@ -298,7 +328,7 @@ pub(crate) async fn ingest_lineage(
     if views {
         read.inputs.extend(view_inputs(store).await?);
     }
-    if read.inputs.is_empty() && read.known.is_empty() {
+    if read.inputs.is_empty() && read.known.is_empty() && read.models.is_empty() {
         return Err(ServiceError::Invalid(
             "nothing to ingest: no query log, models, script, dbt manifest or OpenLineage \
              events were given, and the scans found no views"
@@ -322,6 +352,7 @@ pub(crate) async fn ingest_lineage(
             "inputs": r.inputs,
             "table_edges": r.table_edges,
             "column_edges": r.column_edges,
+            "models": r.models,
             "not_read": r.errors.iter().map(|(i, _)| i.clone()).collect::<Vec<_>>(),
             "usage": r.usage.as_ref().map_or(0, |u| u.recorded),
         }),
@@ -351,6 +382,7 @@ async fn store_read(
         logs: read.logs,
         ..IngestReport::default()
     };
+    report.models = store_models(store, &read.models).await?;
     let (known, errors) = analyse_inputs(store, read.inputs).await?;
     report.errors = errors;
     let mut progress = crate::lineage::Progress {
@@ -364,4 +396,30 @@ async fn store_read(
     // New lineage may carry sensitivity further: recompute derived labels.
     report.derived = propagate(store, propagation_stops).await?.derived;
     Ok(report)
+}
+
+/// Keeps each model's code, replacing what an earlier ingestion kept for the
+/// same model file; all in one transaction.
+async fn store_models(store: &Store, models: &[ModelDefinition]) -> Result<usize> {
+    if models.is_empty() {
+        return Ok(0);
+    }
+    let mut session = store.begin().await?;
+    session.lock("steward:model_definitions").await?;
+    for model in models {
+        let kept = session
+            .find_one::<ModelDefinition>(Filter::all().eq_text("origin_ref", &model.origin_ref))
+            .await?;
+        match kept {
+            Some(kept) if kept.checksum == model.checksum && kept.model == model.model => {}
+            Some(kept) => {
+                session.update(kept.id, model).await?;
+            }
+            None => {
+                session.insert(model).await?;
+            }
+        }
+    }
+    session.commit().await?;
+    Ok(models.len())
 }

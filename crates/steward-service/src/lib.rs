@@ -2,6 +2,7 @@
 //! engines never call each other or the store, only this crate does.
 //! `Steward` (in `context`) is the front door every surface goes through.
 
+mod access;
 mod annotate;
 mod check;
 mod classify;
@@ -25,6 +26,10 @@ mod sources;
 mod upgrade;
 mod usage;
 
+pub use access::{
+    MIN_PASSWORD_LEN, NewSession, NewToken, Principal, TokenRequest, TokenView, UserView,
+    generate_password,
+};
 pub use annotate::{Annotation, annotate_table};
 pub use check::{
     CheckEvent, CheckOptions, CheckReport, FindingAction, FindingDetail, FindingQuery, PolicyRun,

@@ -34,6 +34,8 @@ pub struct IngestReport {
     pub column_edges: usize,
     /// Columns holding a derived label after the run (see `propagate`).
     pub derived: usize,
+    /// Model files whose code was stored (`steward.models`), changed or not.
+    pub models: usize,
     /// Inputs that could not be read, with the reason.
     pub errors: Vec<(String, String)>,
     /// What the query logs added to usage, when query logs were given.
@@ -385,7 +387,7 @@ pub enum Direction {
 }
 
 /// A neighbourhood of the lineage graph.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
 pub struct Graph {
     pub root: String,
     /// Assets with their distance from the root (negative: upstream).

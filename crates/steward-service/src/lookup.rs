@@ -49,7 +49,7 @@ pub(crate) fn present_columns() -> Filter {
 }
 
 /// One line of `steward tables`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct TableSummary {
     pub source: String,
     #[serde(flatten)]
@@ -58,7 +58,7 @@ pub struct TableSummary {
 }
 
 /// Everything `steward show TABLE` prints.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct TableDetail {
     pub source: Record<Source>,
     pub table: Record<Table>,
@@ -70,7 +70,7 @@ pub struct TableDetail {
     pub changes: Vec<Record<ChangeEvent>>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ColumnDetail {
     #[serde(flatten)]
     pub column: Record<Column>,
@@ -82,7 +82,7 @@ pub struct ColumnDetail {
     pub classifications: Vec<Record<Classification>>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct RemovedColumnDecision {
     pub column: Record<Column>,
     pub decision: Record<Classification>,

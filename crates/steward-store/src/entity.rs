@@ -2,8 +2,9 @@
 //! uses these mappings, so a new entity is a table plus one impl here.
 
 use steward_types::{
-    AssetRef, AuditEvent, ChangeEvent, Classification, Column, ColumnProfile, Finding, Id, JobRun,
-    LineageEdge, PolicyRef, Proposal, Sampling, Source, Table, UsageRecord,
+    ApiToken, AssetRef, AuditEvent, ChangeEvent, Classification, Column, ColumnProfile, Finding,
+    Id, JobRun, LineageEdge, ModelDefinition, PolicyRef, Proposal, Sampling, Secret, Source, Table,
+    UsageRecord, User, UserSession,
 };
 
 use crate::error::StoreError;
@@ -751,6 +752,153 @@ mod proposal {
             decided_by: f.opt_text("decided_by")?,
             decided_at: f.opt_time("decided_at")?,
             reason: f.opt_text("reason")?,
+        })
+    }
+}
+
+mod model_definition {
+    use super::*;
+    entity!(
+        ModelDefinition,
+        "model definition",
+        "model_definitions",
+        ["origin_ref", "model", "path", "text", "checksum"]
+    );
+
+    fn describe(m: &ModelDefinition) -> String {
+        format!("definition of model `{}` ({})", m.model, m.path)
+    }
+    fn values(m: &ModelDefinition) -> Vec<Value> {
+        vec![
+            (&m.origin_ref).into(),
+            (&m.model).into(),
+            (&m.path).into(),
+            (&m.text).into(),
+            (&m.checksum).into(),
+        ]
+    }
+    fn read(f: &Fields<'_>) -> Result<ModelDefinition, StoreError> {
+        Ok(ModelDefinition {
+            origin_ref: f.text("origin_ref")?,
+            model: f.text("model")?,
+            path: f.text("path")?,
+            text: f.text("text")?,
+            checksum: f.text("checksum")?,
+        })
+    }
+}
+
+mod user {
+    use super::*;
+    entity!(
+        User,
+        "user",
+        "users",
+        ["name", "role", "password_hash", "disabled"]
+    );
+
+    fn describe(u: &User) -> String {
+        format!("user `{}`", u.name)
+    }
+    fn values(u: &User) -> Vec<Value> {
+        vec![
+            (&u.name).into(),
+            u.role.as_str().into(),
+            (&u.password_hash).into(),
+            u.disabled.into(),
+        ]
+    }
+    fn read(f: &Fields<'_>) -> Result<User, StoreError> {
+        Ok(User {
+            name: f.text("name")?,
+            role: f.parse("role")?,
+            password_hash: f.opt_text("password_hash")?.map(Secret::new),
+            disabled: f.bool("disabled")?,
+        })
+    }
+}
+
+mod user_session {
+    use super::*;
+    entity!(
+        UserSession,
+        "session",
+        "user_sessions",
+        [
+            "user_id",
+            "secret_hash",
+            "expires_at",
+            "last_seen_at",
+            "client"
+        ]
+    );
+
+    fn describe(s: &UserSession) -> String {
+        format!("session of user #{}", s.user_id)
+    }
+    fn values(s: &UserSession) -> Vec<Value> {
+        vec![
+            s.user_id.get().into(),
+            (&s.secret_hash).into(),
+            s.expires_at.into(),
+            s.last_seen_at.into(),
+            (&s.client).into(),
+        ]
+    }
+    fn read(f: &Fields<'_>) -> Result<UserSession, StoreError> {
+        Ok(UserSession {
+            user_id: Id::new(f.i64("user_id")?),
+            secret_hash: Secret::new(f.text("secret_hash")?),
+            expires_at: f.time("expires_at")?,
+            last_seen_at: f.time("last_seen_at")?,
+            client: f.opt_text("client")?,
+        })
+    }
+}
+
+mod api_token {
+    use super::*;
+    entity!(
+        ApiToken,
+        "API token",
+        "api_tokens",
+        [
+            "user_id",
+            "label",
+            "prefix",
+            "secret_hash",
+            "role",
+            "expires_at",
+            "revoked_at",
+            "last_used_at"
+        ]
+    );
+
+    fn describe(t: &ApiToken) -> String {
+        format!("API token `{}`", t.prefix)
+    }
+    fn values(t: &ApiToken) -> Vec<Value> {
+        vec![
+            t.user_id.get().into(),
+            (&t.label).into(),
+            (&t.prefix).into(),
+            (&t.secret_hash).into(),
+            t.role.as_str().into(),
+            t.expires_at.into(),
+            t.revoked_at.into(),
+            t.last_used_at.into(),
+        ]
+    }
+    fn read(f: &Fields<'_>) -> Result<ApiToken, StoreError> {
+        Ok(ApiToken {
+            user_id: Id::new(f.i64("user_id")?),
+            label: f.text("label")?,
+            prefix: f.text("prefix")?,
+            secret_hash: Secret::new(f.text("secret_hash")?),
+            role: f.parse("role")?,
+            expires_at: f.opt_time("expires_at")?,
+            revoked_at: f.opt_time("revoked_at")?,
+            last_used_at: f.opt_time("last_used_at")?,
         })
     }
 }

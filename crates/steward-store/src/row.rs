@@ -65,6 +65,17 @@ impl From<&Option<String>> for Value {
         Self::Text(v.clone())
     }
 }
+// A secret (a hash) is stored as the text it is; it is only masked on display.
+impl From<&steward_types::Secret> for Value {
+    fn from(v: &steward_types::Secret) -> Self {
+        Self::Text(Some(v.expose().to_string()))
+    }
+}
+impl From<&Option<steward_types::Secret>> for Value {
+    fn from(v: &Option<steward_types::Secret>) -> Self {
+        Self::Text(v.as_ref().map(|s| s.expose().to_string()))
+    }
+}
 impl From<bool> for Value {
     fn from(v: bool) -> Self {
         Self::Bool(v)

@@ -22,7 +22,7 @@ named_enum! {
 
 /// A warehouse, database or file lake Steward scans. The URL never carries a
 /// password: credentials come from env vars or the config.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Source {
     pub name: String,
     pub kind: SourceKind,
@@ -49,8 +49,9 @@ named_enum! {
 }
 
 /// A table or view found in a source.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Table {
+    #[schema(value_type = i64)]
     pub source_id: Id<Source>,
     /// The database schema, when the source has schemas.
     pub schema: Option<String>,
@@ -97,8 +98,9 @@ impl Table {
 
 /// A column of a table, with its Arrow type rendered as text (`Int64`, `Utf8`,
 /// `Timestamp(Microsecond, Some("UTC"))`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Column {
+    #[schema(value_type = i64)]
     pub table_id: Id<Table>,
     pub name: String,
     /// 0-based position in the table.
@@ -131,7 +133,7 @@ named_enum! {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Sampling {
     pub method: SamplingMethod,
     /// Share of the table's rows that were read, 0.0–1.0 (1.0 for a full scan).
@@ -140,15 +142,16 @@ pub struct Sampling {
 
 /// A frequent value and how often it occurred. For a sensitive column the value
 /// is masked before it is stored.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ValueCount {
     pub value: String,
     pub count: i64,
 }
 
 /// Statistics of one column from one profiling run.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ColumnProfile {
+    #[schema(value_type = i64)]
     pub column_id: Id<Column>,
     pub profiled_at: DateTime<Utc>,
     pub row_count: i64,
@@ -188,8 +191,9 @@ named_enum! {
 }
 
 /// A sensitive-data label on a column, with the evidence for it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Classification {
+    #[schema(value_type = i64)]
     pub column_id: Id<Column>,
     /// `EMAIL_ADDRESS`, `PHONE_NUMBER`, ... (the PII label set).
     pub label: String,
@@ -219,10 +223,12 @@ named_enum! {
 }
 
 /// One schema change found by comparing a scan with the previous snapshot.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ChangeEvent {
+    #[schema(value_type = i64)]
     pub source_id: Id<Source>,
     /// Null once the table itself is gone from the catalog.
+    #[schema(value_type = Option<i64>)]
     pub table_id: Option<Id<Table>>,
     /// `schema.table`, kept so the event reads well after the table is gone.
     pub table_name: String,

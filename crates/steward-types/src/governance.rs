@@ -10,7 +10,9 @@ use crate::names::named_enum;
 
 /// A table, or a column of it, named as lineage sees it (`db.schema.table`).
 /// Lineage may name tables the catalog has not scanned, so this is a name, not an id.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema,
+)]
 pub struct AssetRef {
     pub table: String,
     pub column: Option<String>,
@@ -40,7 +42,7 @@ named_enum! {
 }
 
 /// Data flows from `from` to `to`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct LineageEdge {
     pub from: AssetRef,
     pub to: AssetRef,
@@ -68,7 +70,7 @@ named_enum! {
 }
 
 /// A policy as the catalog remembers it; the policy file itself is the truth.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct PolicyRef {
     /// The policy's id from its file, e.g. `pii-without-owner`.
     pub key: String,
@@ -97,7 +99,7 @@ named_enum! {
 }
 
 /// One violation of a policy by one asset, tracked until it is fixed.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Finding {
     pub policy_key: String,
     /// Stable over re-runs: policy + asset + key, so evaluation is idempotent.
@@ -128,7 +130,7 @@ named_enum! {
 }
 
 /// One run of a job (a scan, a policy check, a reindex).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct JobRun {
     /// What ran, e.g. `scan` or `check`.
     pub job: String,
@@ -148,7 +150,7 @@ pub struct JobRun {
 }
 
 /// One query from a warehouse's query log.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct UsageRecord {
     pub query_id: Option<String>,
     pub user_name: Option<String>,
@@ -163,7 +165,7 @@ pub struct UsageRecord {
 
 /// What one table costs a month: storage from its size, compute from the
 /// queries that read it. Derived (by the cost model), never stored.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct TableCost {
     /// The source the table belongs to.
     pub source: String,
@@ -193,8 +195,9 @@ named_enum! {
 /// A description an agent drafted for a table or one of its columns,
 /// waiting for a steward: approved, it becomes the description; rejected,
 /// it is kept with the reason. Nothing is applied without a steward.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Proposal {
+    #[schema(value_type = i64)]
     pub table_id: Id<Table>,
     /// The column described; `None` for the table itself.
     pub column: Option<String>,
@@ -212,8 +215,25 @@ pub struct Proposal {
     pub reason: Option<String>,
 }
 
+/// The code a model is defined by, as its file was written (templating and
+/// comments kept, since that is where text aimed at AI assistants hides):
+/// what the `instructions-in-data` policy reads, and how a later ingestion
+/// tells a changed file from an unchanged one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ModelDefinition {
+    /// `model:FILE` or `dbt:UNIQUE_ID`, as the model's lineage edges name it.
+    pub origin_ref: String,
+    /// The table the model builds (`mart.daily_sales`).
+    pub model: String,
+    /// The file it was read from.
+    pub path: String,
+    pub text: String,
+    /// The sha256 of `text`, in hex.
+    pub checksum: String,
+}
+
 /// Something a person or an agent did, kept for the audit trail.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct AuditEvent {
     pub at: DateTime<Utc>,
     pub actor: String,

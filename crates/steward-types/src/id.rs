@@ -86,8 +86,9 @@ impl<'de, T> Deserialize<'de> for Id<T> {
 
 /// A stored entity: the store assigns the id and keeps the timestamps; the entity
 /// itself is plain data. Derefs to the entity so `record.name` reads naturally.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Record<T> {
+    #[schema(value_type = i64)]
     pub id: Id<T>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,

@@ -1,6 +1,7 @@
 //! Steward's domain model: typed ids, the catalog's entities and the error kinds
 //! every crate maps its errors onto. No IO happens here.
 
+mod access;
 mod catalog;
 mod error;
 mod governance;
@@ -10,6 +11,7 @@ mod names;
 mod patterns;
 mod secret;
 
+pub use access::{ApiToken, Role, User, UserSession};
 pub use catalog::{
     ChangeEvent, ChangeKind, Classification, ClassificationOrigin, Column, ColumnProfile, Sampling,
     SamplingMethod, Source, SourceKind, Table, TableKind, ValueCount, Verdict,
@@ -17,7 +19,8 @@ pub use catalog::{
 pub use error::{ErrorKind, HasKind, ParseEnumError};
 pub use governance::{
     AssetRef, AuditEvent, EdgeKind, Finding, FindingStatus, JobRun, JobStatus, LineageEdge,
-    LineageOrigin, PolicyRef, Proposal, ProposalStatus, Severity, TableCost, UsageRecord,
+    LineageOrigin, ModelDefinition, PolicyRef, Proposal, ProposalStatus, Severity, TableCost,
+    UsageRecord,
 };
 pub use id::{Id, Record};
 pub use mask::{mask_value, redact_quoted_values};

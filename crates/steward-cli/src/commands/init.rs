@@ -127,7 +127,7 @@ fn human(r: &InitReport) -> String {
         "already initialised; nothing changed"
     };
     format!(
-        "{headline}\n  config    {} ({})\n  data dir  {} ({})\n  store     {} ({}, schema version {})\nnext: `steward status`, `steward config show`\n",
+        "{headline}\n  config    {} ({})\n  data dir  {} ({})\n  store     {} ({}, schema version {})\nnext: `steward status`, `steward config show`; for `steward serve`, the first admin: `steward user add NAME --role admin`\n",
         r.config_file.display(),
         state(r.config_created),
         r.data_dir.display(),

@@ -252,6 +252,12 @@ async fn run_ingest(loaded: &Loaded, args: &LineageIngestArgs, out: &Output) -> 
             "{} inputs, {} writing tables: {} table edges, {} column edges; {} column(s) with a derived label\n",
             r.inputs, r.with_lineage, r.table_edges, r.column_edges, r.derived
         ));
+        if r.models > 0 {
+            text.push_str(&format!(
+                "{} model definition(s) kept for the policies (steward.models)\n",
+                r.models
+            ));
+        }
         if let Some(u) = &r.usage {
             text.push_str(&format!(
                 "{} queries recorded as usage ({} already known, replaced)\n",

@@ -17,10 +17,12 @@ pub mod pii;
 pub mod query;
 pub mod scan;
 pub mod search;
+pub mod serve;
 pub mod show;
 pub mod source;
 pub mod status;
 pub mod tables;
+pub mod user;
 
 use steward_service::Steward;
 

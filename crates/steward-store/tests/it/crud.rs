@@ -542,3 +542,109 @@ async fn change_events() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn model_definitions() {
+    each_backend(|t| async move {
+        let a = ModelDefinition {
+            origin_ref: "model:models/daily_sales.sql".to_string(),
+            model: "mart.daily_sales".to_string(),
+            path: "models/daily_sales.sql".to_string(),
+            text: "{{ config(schema='mart') }}\n-- café ✓\nSELECT 1".to_string(),
+            checksum: "ab".repeat(32),
+        };
+        let b = ModelDefinition {
+            text: "SELECT 2".to_string(),
+            checksum: "cd".repeat(32),
+            ..a.clone()
+        };
+        lifecycle(&t, a, b).await;
+        t
+    })
+    .await;
+}
+
+/// A user with a role, for the sessions and tokens that belong to one.
+async fn user(store: &Store, name: &str) -> Id<User> {
+    let mut s = store.begin().await.unwrap();
+    let user = s
+        .insert(&User {
+            name: name.to_string(),
+            role: Role::Steward,
+            password_hash: None,
+            disabled: false,
+        })
+        .await
+        .unwrap();
+    s.commit().await.unwrap();
+    user.id
+}
+
+#[tokio::test]
+async fn users() {
+    each_backend(|t| async move {
+        let a = User {
+            name: "ana@example.org".to_string(),
+            role: Role::Admin,
+            password_hash: Some(Secret::new("$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA")),
+            disabled: false,
+        };
+        let b = User {
+            role: Role::Viewer,
+            password_hash: None,
+            disabled: true,
+            ..a.clone()
+        };
+        lifecycle(&t, a, b).await;
+        t
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn user_sessions() {
+    each_backend(|t| async move {
+        let owner = user(&t.store, "session-owner").await;
+        let a = UserSession {
+            user_id: owner,
+            secret_hash: Secret::new("ab".repeat(32)),
+            expires_at: at(12, 7),
+            last_seen_at: at(11, 3),
+            client: Some("127.0.0.1".to_string()),
+        };
+        let b = UserSession {
+            last_seen_at: at(11, 9),
+            client: None,
+            ..a.clone()
+        };
+        lifecycle(&t, a, b).await;
+        t
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn api_tokens() {
+    each_backend(|t| async move {
+        let owner = user(&t.store, "token-owner").await;
+        let a = ApiToken {
+            user_id: owner,
+            label: "ci «nightly»".to_string(),
+            prefix: "stw_0a1b2c3d".to_string(),
+            secret_hash: Secret::new("ef".repeat(32)),
+            role: Role::Viewer,
+            expires_at: Some(at(20, 1)),
+            revoked_at: None,
+            last_used_at: None,
+        };
+        let b = ApiToken {
+            expires_at: None,
+            revoked_at: Some(at(12, 2)),
+            last_used_at: Some(at(11, 4)),
+            ..a.clone()
+        };
+        lifecycle(&t, a, b).await;
+        t
+    })
+    .await;
+}

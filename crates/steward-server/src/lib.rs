@@ -1,0 +1,198 @@
+//! `steward serve`: the HTTP API. Every route is "parse, check the caller's
+//! role, call the service, render"; no use case lives here. Routes are
+//! registered with their OpenAPI operations in one place ([`api`]), so the
+//! document at `/api/v1/openapi.json` lists exactly what is served.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderValue, Request, StatusCode};
+use steward_config::ServerConfig;
+use steward_service::Steward;
+use tower_http::request_id::{
+    MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
+};
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub mod auth;
+pub mod problem;
+mod routes;
+
+pub use problem::Problem;
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    pub steward: Arc<Steward>,
+    pub logins: Arc<auth::LoginLimiter>,
+    /// Session cookies are marked `Secure` (the server sits behind TLS).
+    pub secure_cookies: bool,
+    pub session_hours: u32,
+}
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState")
+            .field("secure_cookies", &self.secure_cookies)
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Steward API",
+        description = "The catalog, its sensitive data, lineage and findings, for stewards and machines. \
+                       Authenticate with a session cookie (POST /api/v1/auth/login) or an API token \
+                       (`Authorization: Bearer stw_...`, made with `steward user token`). Errors are \
+                       RFC 9457 problem documents."
+    ),
+    components(schemas(Problem)),
+    modifiers(&Security),
+    tags(
+        (name = "health", description = "Liveness and readiness"),
+        (name = "auth", description = "Logging in and out"),
+        (name = "catalog", description = "Sources, tables and lineage"),
+        (name = "findings", description = "What the policies found, and stewards' actions on it"),
+        (name = "users", description = "Users and API tokens (admins)"),
+    )
+)]
+struct ApiDoc;
+
+/// Both ways to authenticate, in the document.
+struct Security;
+
+impl utoipa::Modify for Security {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{
+            ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme,
+        };
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "token",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(auth::SESSION_COOKIE))),
+        );
+    }
+}
+
+/// The API's routes with their OpenAPI document.
+pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(routes::health::healthz))
+        .routes(routes!(routes::health::readyz))
+        .routes(routes!(routes::session::login))
+        .routes(routes!(routes::session::logout))
+        .routes(routes!(routes::session::me))
+        .routes(routes!(routes::catalog::sources))
+        .routes(routes!(routes::catalog::tables))
+        .routes(routes!(routes::catalog::table))
+        .routes(routes!(routes::catalog::lineage))
+        .routes(routes!(routes::intake::openlineage))
+        .routes(routes!(routes::findings::findings))
+        .routes(routes!(routes::findings::finding))
+        .routes(routes!(routes::findings::act))
+        .routes(routes!(routes::users::users, routes::users::add_user))
+        .routes(routes!(routes::users::remove_user))
+        .routes(routes!(routes::users::create_token))
+        .routes(routes!(routes::users::revoke_token))
+        .split_for_parts()
+}
+
+/// Numbers requests in the order they arrive; the id is in the response's
+/// `x-request-id` and on the request's log span.
+#[derive(Clone, Default)]
+struct Counter(Arc<AtomicU64>);
+
+impl MakeRequestId for Counter {
+    fn make_request_id<B>(&mut self, _: &Request<B>) -> Option<RequestId> {
+        let n = self.0.fetch_add(1, Ordering::Relaxed) + 1;
+        HeaderValue::from_str(&format!("req-{n}"))
+            .ok()
+            .map(RequestId::new)
+    }
+}
+
+/// The whole application: the API, its document and docs page, and the
+/// layers every request goes through.
+pub fn app(state: AppState, config: &ServerConfig) -> Router {
+    let (api, document) = api();
+    api.fallback(routes::not_found)
+        .method_not_allowed_fallback(routes::method_not_allowed)
+        .with_state(state)
+        // The docs page and the document it reads, both from the binary.
+        .merge(utoipa_swagger_ui::SwaggerUi::new("/docs").url("/api/v1/openapi.json", document))
+    .layer(DefaultBodyLimit::max(config.max_body_mb.max(1) * 1024 * 1024))
+    .layer(TimeoutLayer::with_status_code(
+        StatusCode::SERVICE_UNAVAILABLE,
+        Duration::from_secs(config.request_timeout_secs.max(1)),
+    ))
+    .layer(
+        TraceLayer::new_for_http().make_span_with(|request: &Request<axum::body::Body>| {
+            let id = request
+                .headers()
+                .get("x-request-id")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("-");
+            // The path, never the query string: it may carry search words.
+            tracing::info_span!("request", id, method = %request.method(), path = request.uri().path())
+        }),
+    )
+    .layer(PropagateRequestIdLayer::x_request_id())
+    .layer(SetRequestIdLayer::x_request_id(Counter::default()))
+}
+
+/// Serves until `shutdown` resolves; requests in flight then finish.
+pub async fn serve(
+    steward: Arc<Steward>,
+    config: &ServerConfig,
+    listener: tokio::net::TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let state = AppState {
+        steward,
+        logins: Arc::new(auth::LoginLimiter::new(config.login_attempts_per_minute)),
+        secure_cookies: false,
+        session_hours: config.session_hours,
+    };
+    let app = app(state, config);
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}

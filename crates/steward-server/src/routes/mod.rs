@@ -1,0 +1,52 @@
+//! The API's handlers, one module per area. Request bodies, queries and
+//! paths are read through the extractors here, so that a request axum cannot
+//! read is answered with a problem document too.
+
+use axum::extract::{FromRequest, FromRequestParts};
+use axum::http::Uri;
+use serde::Serialize;
+
+use crate::problem::Problem;
+
+pub mod catalog;
+pub mod findings;
+pub mod health;
+pub mod intake;
+pub mod session;
+pub mod users;
+
+/// A JSON body; a malformed one is a problem document.
+#[derive(Debug, FromRequest)]
+#[from_request(via(Json), rejection(Problem))]
+pub struct Body<T>(pub T);
+
+/// A query string; a malformed one is a problem document.
+#[derive(Debug, FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(Problem))]
+pub struct Query<T>(pub T);
+
+/// Path parameters; malformed ones are a problem document.
+#[derive(Debug, FromRequestParts)]
+#[from_request(via(axum::extract::Path), rejection(Problem))]
+pub struct Path<T>(pub T);
+
+/// JSON responses.
+pub use axum::Json;
+
+/// The answer of a route that only does something.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Done {
+    pub done: String,
+}
+
+pub async fn not_found(uri: Uri) -> Problem {
+    Problem::not_found(format!("no route `{}`", uri.path()))
+}
+
+pub async fn method_not_allowed() -> Problem {
+    Problem::new(
+        axum::http::StatusCode::METHOD_NOT_ALLOWED,
+        "method-not-allowed",
+        "this route does not take that method",
+    )
+}

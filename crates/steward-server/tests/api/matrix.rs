@@ -1,0 +1,263 @@
+//! Every route × every role (and anonymous), with the exact status each
+//! must get. The rows are checked against the served OpenAPI document both
+//! ways: a route added without a row here fails the test, and so does a row
+//! for a route that is gone.
+
+use std::collections::BTreeSet;
+
+use reqwest::Method;
+use serde_json::{Value, json};
+use steward_types::Role;
+
+use crate::{Served, assert_problem, served};
+
+/// Anonymous, viewer, steward, admin.
+const CALLERS: [Option<Role>; 4] = [
+    None,
+    Some(Role::Viewer),
+    Some(Role::Steward),
+    Some(Role::Admin),
+];
+
+/// One route: its method and path as the document names them, the request
+/// each caller makes, and the status each must get (in `CALLERS` order).
+struct Row {
+    method: Method,
+    route: &'static str,
+    request: fn(&Fixtures, Option<Role>) -> (String, Option<Value>),
+    expect: [u16; 4],
+}
+
+/// Things the requests name, made before the matrix runs.
+struct Fixtures {
+    /// One open finding per caller, so each may act on its own.
+    findings: Vec<i64>,
+    /// One live token prefix per caller to revoke.
+    prefixes: Vec<String>,
+}
+
+fn index(role: Option<Role>) -> usize {
+    CALLERS.iter().position(|c| *c == role).unwrap()
+}
+
+fn rows() -> Vec<Row> {
+    let get = |route, path: fn(&Fixtures, Option<Role>) -> (String, Option<Value>), expect| Row {
+        method: Method::GET,
+        route,
+        request: path,
+        expect,
+    };
+    vec![
+        get(
+            "/healthz",
+            |_, _| ("/healthz".into(), None),
+            [200, 200, 200, 200],
+        ),
+        get(
+            "/readyz",
+            |_, _| ("/readyz".into(), None),
+            [200, 200, 200, 200],
+        ),
+        get(
+            "/api/v1/auth/me",
+            |_, _| ("/api/v1/auth/me".into(), None),
+            [401, 200, 200, 200],
+        ),
+        Row {
+            method: Method::POST,
+            route: "/api/v1/auth/login",
+            request: |_, _| {
+                (
+                    "/api/v1/auth/login".into(),
+                    Some(json!({"user": "ada", "password": crate::PASSWORD})),
+                )
+            },
+            expect: [200, 200, 200, 200],
+        },
+        Row {
+            method: Method::POST,
+            route: "/api/v1/auth/logout",
+            request: |_, _| ("/api/v1/auth/logout".into(), None),
+            expect: [200, 200, 200, 200],
+        },
+        get(
+            "/api/v1/sources",
+            |_, _| ("/api/v1/sources".into(), None),
+            [401, 200, 200, 200],
+        ),
+        get(
+            "/api/v1/tables",
+            |_, _| ("/api/v1/tables".into(), None),
+            [401, 200, 200, 200],
+        ),
+        get(
+            "/api/v1/tables/{name}",
+            |_, _| ("/api/v1/tables/raw.customers".into(), None),
+            [401, 200, 200, 200],
+        ),
+        get(
+            "/api/v1/lineage/{asset}",
+            |_, _| {
+                (
+                    "/api/v1/lineage/raw.customers?direction=down&depth=2".into(),
+                    None,
+                )
+            },
+            [401, 200, 200, 200],
+        ),
+        Row {
+            method: Method::POST,
+            route: "/api/v1/lineage",
+            request: |_, _| ("/api/v1/lineage".into(), Some(crate::run_event("matrix"))),
+            expect: [401, 403, 200, 200],
+        },
+        get(
+            "/api/v1/findings",
+            |_, _| ("/api/v1/findings".into(), None),
+            [401, 200, 200, 200],
+        ),
+        get(
+            "/api/v1/findings/{id}",
+            |f, _| (format!("/api/v1/findings/{}", f.findings[0]), None),
+            [401, 200, 200, 200],
+        ),
+        Row {
+            method: Method::POST,
+            route: "/api/v1/findings/{id}/actions",
+            request: |f, role| {
+                (
+                    format!("/api/v1/findings/{}/actions", f.findings[index(role)]),
+                    Some(json!({"action": "acknowledge", "reason": "matrix"})),
+                )
+            },
+            expect: [401, 403, 200, 200],
+        },
+        get(
+            "/api/v1/users",
+            |_, _| ("/api/v1/users".into(), None),
+            [401, 403, 403, 200],
+        ),
+        Row {
+            method: Method::POST,
+            route: "/api/v1/users",
+            request: |_, role| {
+                (
+                    "/api/v1/users".into(),
+                    Some(json!({
+                        "name": format!("matrix-{}", index(role)),
+                        "role": "viewer",
+                        "password": "matrix password"
+                    })),
+                )
+            },
+            expect: [401, 403, 403, 201],
+        },
+        Row {
+            method: Method::DELETE,
+            route: "/api/v1/users/{name}",
+            request: |_, _| ("/api/v1/users/matrix-3".into(), None),
+            expect: [401, 403, 403, 200],
+        },
+        Row {
+            method: Method::POST,
+            route: "/api/v1/users/{name}/tokens",
+            request: |_, _| {
+                (
+                    "/api/v1/users/vera/tokens".into(),
+                    Some(json!({"label": "matrix"})),
+                )
+            },
+            expect: [401, 403, 403, 201],
+        },
+        Row {
+            method: Method::DELETE,
+            route: "/api/v1/tokens/{prefix}",
+            request: |f, role| (format!("/api/v1/tokens/{}", f.prefixes[index(role)]), None),
+            expect: [401, 403, 403, 200],
+        },
+    ]
+}
+
+/// The operations the served document lists, as (METHOD, path).
+async fn documented(s: &Served) -> BTreeSet<(String, String)> {
+    let document = s
+        .send(Method::GET, "/api/v1/openapi.json", None, None)
+        .await;
+    let mut out = BTreeSet::new();
+    for (path, item) in document.body["paths"].as_object().unwrap() {
+        for method in item.as_object().unwrap().keys() {
+            if ["get", "post", "put", "patch", "delete"].contains(&method.as_str()) {
+                out.insert((method.to_uppercase(), path.clone()));
+            }
+        }
+    }
+    out
+}
+
+#[tokio::test]
+async fn every_route_answers_every_role_as_the_matrix_says() {
+    let s = served(None).await;
+    let rows = rows();
+    let listed: BTreeSet<(String, String)> = rows
+        .iter()
+        .map(|r| (r.method.to_string(), r.route.to_string()))
+        .collect();
+    assert_eq!(
+        documented(&s).await,
+        listed,
+        "the matrix and the served routes differ: add a row for each new route"
+    );
+
+    let findings = s
+        .send(Method::GET, "/api/v1/findings", Some(Role::Viewer), None)
+        .await;
+    let findings: Vec<i64> = findings
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["status"] == "open")
+        .map(|f| f["id"].as_i64().unwrap())
+        .take(4)
+        .collect();
+    assert_eq!(
+        findings.len(),
+        4,
+        "the sample has at least four open findings"
+    );
+    let mut prefixes = Vec::new();
+    for _ in CALLERS {
+        let made = s
+            .send(
+                Method::POST,
+                "/api/v1/users/sam/tokens",
+                Some(Role::Admin),
+                Some(json!({"label": "to revoke"})),
+            )
+            .await;
+        prefixes.push(made.body["prefix"].as_str().unwrap().to_string());
+    }
+    let fixtures = Fixtures { findings, prefixes };
+
+    let mut wrong = Vec::new();
+    for row in &rows {
+        for (caller, expected) in CALLERS.iter().zip(row.expect) {
+            let (path, body) = (row.request)(&fixtures, *caller);
+            let got = s.send(row.method.clone(), &path, *caller, body).await;
+            if got.status.as_u16() != expected {
+                wrong.push(format!(
+                    "{} {path} as {caller:?}: {} (expected {expected}): {}",
+                    row.method, got.status, got.body
+                ));
+            } else if expected >= 400 {
+                assert_problem(
+                    &got,
+                    expected,
+                    &format!("{} {path} as {caller:?}", row.method),
+                );
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    s.stop().await;
+}

@@ -55,4 +55,5 @@ test-model: bootstrap
 
 test: bootstrap fmt lint test-model
 	$(CARGO) test --workspace --locked
+	scripts/api-fuzz $(STEWARD)
 	@scripts/test-summary

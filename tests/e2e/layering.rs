@@ -95,6 +95,18 @@ fn crates_depend_only_as_the_layering_allows() {
                 broken.push(format!("{name} depends on {library} (only {only} may)"));
             }
         }
+        // The server is a surface: it reaches the engines and the store only
+        // through the service.
+        if name == "steward-server" {
+            for other in ENGINES
+                .iter()
+                .chain(&["steward-store", "steward-warehouse"])
+            {
+                if uses(other) {
+                    broken.push(format!("steward-server depends on {other}"));
+                }
+            }
+        }
         // Nothing below the service reaches up to it or to a surface.
         if name != "steward-cli" && uses("steward-cli") {
             broken.push(format!("{name} depends on steward-cli"));
@@ -124,15 +136,15 @@ const NOT_IN_COMMANDS: &[&str] = &[
     "steward_service::sync_index",
 ];
 
-#[test]
-fn command_modules_call_the_service_only() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/commands");
+/// The modules of `dir` (but those `skip` names) and the lines in them that
+/// name something of `NOT_IN_COMMANDS`.
+fn forbidden_names(dir: &Path, skip: impl Fn(&str) -> bool) -> (usize, Vec<String>) {
     let mut broken = Vec::new();
     let mut checked = 0;
-    for entry in std::fs::read_dir(&dir).unwrap() {
+    for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
         let name = path.file_name().unwrap().to_string_lossy().to_string();
-        if name.starts_with("bench") || name == "llm.rs" || name == "demo_data.rs" {
+        if skip(&name) {
             continue;
         }
         let text = std::fs::read_to_string(&path).unwrap();
@@ -148,6 +160,25 @@ fn command_modules_call_the_service_only() {
             }
         }
     }
+    (checked, broken)
+}
+
+/// The server's handlers are held to the same: check the role, call
+/// `Steward`, render.
+#[test]
+fn server_handlers_call_the_service_only() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../steward-server/src/routes");
+    let (checked, broken) = forbidden_names(&dir, |_| false);
+    assert!(checked >= 5, "only {checked} route modules found in {}", dir.display());
+    assert!(broken.is_empty(), "{broken:#?}");
+}
+
+#[test]
+fn command_modules_call_the_service_only() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/commands");
+    let (checked, broken) = forbidden_names(&dir, |name| {
+        name.starts_with("bench") || name == "llm.rs" || name == "demo_data.rs"
+    });
     assert!(
         checked >= 10,
         "only {checked} command modules found in {}",

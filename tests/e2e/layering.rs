@@ -169,7 +169,11 @@ fn forbidden_names(dir: &Path, skip: impl Fn(&str) -> bool) -> (usize, Vec<Strin
 fn server_handlers_call_the_service_only() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../steward-server/src/routes");
     let (checked, broken) = forbidden_names(&dir, |_| false);
-    assert!(checked >= 5, "only {checked} route modules found in {}", dir.display());
+    assert!(
+        checked >= 5,
+        "only {checked} route modules found in {}",
+        dir.display()
+    );
     assert!(broken.is_empty(), "{broken:#?}");
 }
 

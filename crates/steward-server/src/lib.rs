@@ -87,9 +87,46 @@ impl utoipa::Modify for Security {
     }
 }
 
+/// Problem documents are sent as `application/problem+json`; the document
+/// says so for every response whose body is a `Problem`.
+struct ProblemContentType;
+
+impl utoipa::Modify for ProblemContentType {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::RefOr;
+        for item in openapi.paths.paths.values_mut() {
+            let operations = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ];
+            for operation in operations.into_iter().flatten() {
+                for response in operation.responses.responses.values_mut() {
+                    let RefOr::T(response) = response else {
+                        continue;
+                    };
+                    let is_problem = response.content.get("application/json").is_some_and(|c| {
+                        matches!(c, RefOr::T(c) if matches!(&c.schema,
+                            Some(RefOr::Ref(r)) if r.ref_location.ends_with("/Problem")))
+                    });
+                    if is_problem
+                        && let Some(content) = response.content.shift_remove("application/json")
+                    {
+                        response
+                            .content
+                            .insert("application/problem+json".to_string(), content);
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// The API's routes with their OpenAPI document.
 pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let (router, mut document) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(routes::health::healthz))
         .routes(routes!(routes::health::readyz))
         .routes(routes!(routes::session::login))
@@ -107,7 +144,10 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(routes::users::remove_user))
         .routes(routes!(routes::users::create_token))
         .routes(routes!(routes::users::revoke_token))
-        .split_for_parts()
+        .split_for_parts();
+    // After the routes: the paths are only in the document once they are added.
+    utoipa::Modify::modify(&ProblemContentType, &mut document);
+    (router, document)
 }
 
 /// Numbers requests in the order they arrive; the id is in the response's

@@ -72,6 +72,7 @@ pub enum Way {
 #[into_params(parameter_in = Query)]
 pub struct LineageQuery {
     /// Which way to walk [default: both].
+    #[param(inline)]
     pub direction: Option<Way>,
     /// How many steps, 1 to 10 [default: 3].
     pub depth: Option<usize>,

@@ -15,8 +15,10 @@ use crate::routes::{Body, Json, Path, Query};
 #[into_params(parameter_in = Query)]
 pub struct FindingsQuery {
     /// Only this status [default: open and acknowledged].
+    #[param(inline)]
     pub status: Option<FindingStatus>,
     /// At or above this severity.
+    #[param(inline)]
     pub severity: Option<Severity>,
     /// Only this policy's.
     pub policy: Option<String>,

@@ -262,6 +262,18 @@ async fn health_openapi_and_docs() {
         "{}",
         document.body["components"]["schemas"]
     );
+    // Enums are documented as they are sent, and problems with their own
+    // content type.
+    let statuses = &document.body["components"]["schemas"]["FindingStatus"]["enum"];
+    assert!(
+        statuses.as_array().unwrap().contains(&json!("open")),
+        "{statuses}"
+    );
+    let not_found = &document.body["paths"]["/api/v1/tables/{name}"]["get"]["responses"]["404"];
+    assert!(
+        not_found["content"]["application/problem+json"].is_object(),
+        "{not_found}"
+    );
     // The docs page is served from the binary.
     let docs = s
         .client

@@ -61,6 +61,7 @@ impl std::fmt::Debug for AppState {
         (name = "health", description = "Liveness and readiness"),
         (name = "auth", description = "Logging in and out"),
         (name = "catalog", description = "Sources, tables and lineage"),
+        (name = "sensitive", description = "Sensitive columns, their evidence, and stewards' decisions"),
         (name = "findings", description = "What the policies found, and stewards' actions on it"),
         (name = "users", description = "Users and API tokens (admins)"),
     )
@@ -134,7 +135,9 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(routes::session::me))
         .routes(routes!(routes::catalog::sources))
         .routes(routes!(routes::catalog::tables))
-        .routes(routes!(routes::catalog::table))
+        .routes(routes!(routes::catalog::table, routes::sensitive::annotate))
+        .routes(routes!(routes::sensitive::sensitive))
+        .routes(routes!(routes::sensitive::decide))
         .routes(routes!(routes::catalog::lineage))
         .routes(routes!(routes::intake::openlineage))
         .routes(routes!(routes::findings::findings))

@@ -210,7 +210,7 @@ pub enum StewardDecision {
 }
 
 /// The outcome of `steward classify`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ClassifyOutcome {
     pub column: String,
     pub classification: Record<Classification>,
@@ -318,7 +318,7 @@ pub async fn classify_column(
 }
 
 /// One line of `steward pii`: a column and what it is.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct SensitiveColumn {
     pub source: String,
     pub table: String,

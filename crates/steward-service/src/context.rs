@@ -205,6 +205,15 @@ pub fn parse_label_filter(text: &str) -> Result<String> {
         .map_err(ServiceError::Invalid)
 }
 
+/// A steward's decision that a column holds `label` (`EMAIL_ADDRESS`, ...),
+/// the label checked against the labels the detectors know.
+pub fn label_decision(label: &str) -> Result<StewardDecision> {
+    label
+        .parse::<steward_pii::Label>()
+        .map(StewardDecision::Label)
+        .map_err(ServiceError::Invalid)
+}
+
 /// The policies in effect (built-ins, the configured folders, then `extra`
 /// folders), and the problems met reading them. Needs no catalog.
 pub fn policies_in_effect(

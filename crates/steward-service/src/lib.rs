@@ -41,7 +41,8 @@ pub use classify::{
 };
 pub use context::{
     CatalogCounts, CatalogStatus, Clock, PolicyValidation, Registered, SourceRequest, Steward,
-    WaiverEnd, parse_label_filter, parse_statuses, policies_in_effect, validate_policies,
+    WaiverEnd, label_decision, parse_label_filter, parse_statuses, policies_in_effect,
+    validate_policies,
 };
 pub use cost::cost_report;
 pub use error::{Result, ServiceError};

@@ -411,6 +411,85 @@ async fn a_stewards_action_is_audited_and_a_viewers_changes_nothing() {
     s.stop().await;
 }
 
+#[tokio::test]
+async fn a_stewards_decision_on_a_column_stands_and_is_listed() {
+    let s = served(None).await;
+    let path = "/api/v1/columns/raw.customers.email/decision";
+    let unknown = s
+        .send(
+            Method::POST,
+            path,
+            Some(Role::Steward),
+            Some(json!({"label": "SHOE_SIZE"})),
+        )
+        .await;
+    assert_problem(&unknown, 422, "a label nobody knows");
+    let both = s
+        .send(
+            Method::POST,
+            path,
+            Some(Role::Steward),
+            Some(json!({"label": "EMAIL_ADDRESS", "not_sensitive": true})),
+        )
+        .await;
+    assert_problem(&both, 422, "a label and not sensitive at once");
+    let emails = || async {
+        let listed = s
+            .send(
+                Method::GET,
+                "/api/v1/sensitive?label=EMAIL_ADDRESS",
+                Some(Role::Viewer),
+                None,
+            )
+            .await;
+        assert_eq!(listed.status, 200, "{}", listed.body);
+        listed
+            .body
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                format!(
+                    "{}.{}",
+                    c["table"].as_str().unwrap(),
+                    c["column"].as_str().unwrap()
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let before = emails().await;
+    let rejected = s
+        .send(
+            Method::POST,
+            path,
+            Some(Role::Steward),
+            Some(json!({"not_sensitive": true, "reason": "test addresses only"})),
+        )
+        .await;
+    assert_eq!(rejected.status, 200, "{}", rejected.body);
+    assert_eq!(rejected.body["classification"]["decided_by"], "sam");
+    let rejected_one =
+        |c: &String| c.ends_with("raw.customers.email") || c.as_str() == "customers.email";
+    assert!(before.iter().any(rejected_one), "{before:?}");
+    let after = emails().await;
+    assert!(
+        !after.iter().any(rejected_one),
+        "the rejected column is still listed: {after:?}"
+    );
+    let annotated = s
+        .send(
+            Method::PATCH,
+            "/api/v1/tables/raw.customers",
+            Some(Role::Steward),
+            Some(json!({"owner": "crm-team", "add_tags": ["gold"]})),
+        )
+        .await;
+    assert_eq!(annotated.status, 200, "{}", annotated.body);
+    assert_eq!(annotated.body["owner"], "crm-team");
+    assert_eq!(annotated.body["tags"], json!(["gold"]));
+    s.stop().await;
+}
+
 /// An OpenLineage run event: a job copying the customers' e-mails into a
 /// table of its own.
 fn run_event(run: &str) -> Value {
@@ -535,41 +614,36 @@ async fn bad_requests_get_problem_documents_and_store_nothing() {
     assert_problem(&short, 422, "a short password");
     assert_eq!(s.steward.users().await.unwrap().len(), users_before);
 
-    let route = s
-        .send(Method::GET, "/api/v1/nowhere", Some(Role::Admin), None)
-        .await;
-    assert_problem(&route, 404, "an unknown route");
-    let method = s
-        .send(Method::PUT, "/api/v1/tables", Some(Role::Admin), None)
-        .await;
-    assert_problem(&method, 405, "a method the route does not take");
-    let id = s
-        .send(
+    for (method, path, status, what) in [
+        (Method::GET, "/api/v1/nowhere", 404, "an unknown route"),
+        (
+            Method::PUT,
+            "/api/v1/tables",
+            405,
+            "a method the route does not take",
+        ),
+        (
             Method::GET,
             "/api/v1/findings/not-a-number",
-            Some(Role::Admin),
-            None,
-        )
-        .await;
-    assert_problem(&id, 400, "an id that is not a number");
-    let unknown = s
-        .send(
+            400,
+            "an id that is not a number",
+        ),
+        (
             Method::GET,
             "/api/v1/findings/999999",
-            Some(Role::Admin),
-            None,
-        )
-        .await;
-    assert_problem(&unknown, 404, "an unknown finding");
-    let depth = s
-        .send(
+            404,
+            "an unknown finding",
+        ),
+        (
             Method::GET,
             "/api/v1/lineage/raw.customers?depth=99",
-            Some(Role::Admin),
-            None,
-        )
-        .await;
-    assert_problem(&depth, 422, "a depth out of range");
+            422,
+            "a depth out of range",
+        ),
+    ] {
+        let answer = s.send(method, path, Some(Role::Admin), None).await;
+        assert_problem(&answer, status, what);
+    }
     s.stop().await;
 }
 

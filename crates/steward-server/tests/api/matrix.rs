@@ -95,6 +95,33 @@ fn rows() -> Vec<Row> {
             |_, _| ("/api/v1/tables/raw.customers".into(), None),
             [401, 200, 200, 200],
         ),
+        Row {
+            method: Method::PATCH,
+            route: "/api/v1/tables/{name}",
+            request: |_, _| {
+                (
+                    "/api/v1/tables/raw.customers".into(),
+                    Some(json!({"add_tags": ["matrix"]})),
+                )
+            },
+            expect: [401, 403, 200, 200],
+        },
+        get(
+            "/api/v1/sensitive",
+            |_, _| ("/api/v1/sensitive?label=EMAIL_ADDRESS".into(), None),
+            [401, 200, 200, 200],
+        ),
+        Row {
+            method: Method::POST,
+            route: "/api/v1/columns/{column}/decision",
+            request: |_, _| {
+                (
+                    "/api/v1/columns/raw.customers.email/decision".into(),
+                    Some(json!({"label": "EMAIL_ADDRESS", "reason": "matrix"})),
+                )
+            },
+            expect: [401, 403, 200, 200],
+        },
         get(
             "/api/v1/lineage/{asset}",
             |_, _| {

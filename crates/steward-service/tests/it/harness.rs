@@ -95,3 +95,26 @@ pub fn column<'a>(detail: &'a TableDetail, name: &str) -> &'a steward_service::C
 }
 
 pub use steward_testing::env_url;
+
+/// A configuration on one thread with its catalog in `dir/.steward`, for a
+/// test to adjust before `open_catalog`.
+pub fn test_config(dir: &Path) -> steward_config::Loaded {
+    let mut config = steward_config::StewardConfig {
+        data_dir: dir.join(".steward"),
+        ..steward_config::StewardConfig::default()
+    };
+    config.warehouse.threads = 1;
+    config.search.threads = 1;
+    steward_config::Loaded {
+        config,
+        file: None,
+        base_dir: dir.to_path_buf(),
+    }
+}
+
+/// Creates the catalog `loaded` names and opens it.
+pub async fn open_catalog(loaded: &steward_config::Loaded) -> steward_service::Steward {
+    std::fs::create_dir_all(&loaded.config.data_dir).unwrap();
+    steward_service::create_catalog(loaded).await.unwrap();
+    steward_service::Steward::open(loaded).await.unwrap()
+}

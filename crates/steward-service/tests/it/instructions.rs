@@ -6,27 +6,13 @@
 
 use std::path::Path;
 
-use steward_config::{Loaded, StewardConfig};
-use steward_service::{
-    IngestRequest, LineageSource, ModelFile, SourceRequest, Steward, create_catalog,
-};
+use steward_service::{IngestRequest, LineageSource, ModelFile, SourceRequest, Steward};
+
+use crate::harness::{open_catalog, test_config};
 
 /// A new catalog in `dir`, opened.
 async fn open(dir: &Path) -> Steward {
-    let mut config = StewardConfig {
-        data_dir: dir.join(".steward"),
-        ..StewardConfig::default()
-    };
-    config.warehouse.threads = 1;
-    config.search.threads = 1;
-    let loaded = Loaded {
-        config,
-        file: None,
-        base_dir: dir.to_path_buf(),
-    };
-    std::fs::create_dir_all(&loaded.config.data_dir).unwrap();
-    create_catalog(&loaded).await.unwrap();
-    Steward::open(&loaded).await.unwrap()
+    open_catalog(&test_config(dir)).await
 }
 
 #[tokio::test]

@@ -5,26 +5,16 @@
 
 use std::path::Path;
 
-use steward_config::{Loaded, StewardConfig};
-use steward_service::{ProposalDecision, ProposalRequest, SourceRequest, Steward, create_catalog};
+use steward_config::Loaded;
+use steward_service::{ProposalDecision, ProposalRequest, SourceRequest, Steward};
 use steward_store::{Filter, OpenMode, Store, StoreConfig};
 use steward_types::{AuditEvent, ErrorKind, HasKind, ProposalStatus};
 
+use crate::harness::{open_catalog, test_config};
+
 async fn scanned(dir: &Path) -> (Loaded, Steward) {
-    let mut config = StewardConfig {
-        data_dir: dir.join(".steward"),
-        ..StewardConfig::default()
-    };
-    config.warehouse.threads = 1;
-    config.search.threads = 1;
-    let loaded = Loaded {
-        config,
-        file: None,
-        base_dir: dir.to_path_buf(),
-    };
-    std::fs::create_dir_all(&loaded.config.data_dir).unwrap();
-    create_catalog(&loaded).await.unwrap();
-    let steward = Steward::open(&loaded).await.unwrap();
+    let loaded = test_config(dir);
+    let steward = open_catalog(&loaded).await;
     let lake = dir.join("lake/shop");
     std::fs::create_dir_all(&lake).unwrap();
     std::fs::write(lake.join("orders.csv"), "id,amount\n1,9.5\n2,3\n").unwrap();

@@ -4,26 +4,15 @@
 
 use std::path::Path;
 
-use steward_config::{Loaded, StewardConfig};
-use steward_service::{SourceRequest, Steward, create_catalog};
+use steward_service::{SourceRequest, Steward};
 use steward_types::{ErrorKind, HasKind};
 
+use crate::harness::{open_catalog, test_config};
+
 async fn open(dir: &Path, max_rows: usize) -> Steward {
-    let mut config = StewardConfig {
-        data_dir: dir.join(".steward"),
-        ..StewardConfig::default()
-    };
-    config.warehouse.threads = 1;
-    config.search.threads = 1;
-    config.agent.query_max_rows = max_rows;
-    let loaded = Loaded {
-        config,
-        file: None,
-        base_dir: dir.to_path_buf(),
-    };
-    std::fs::create_dir_all(&loaded.config.data_dir).unwrap();
-    create_catalog(&loaded).await.unwrap();
-    Steward::open(&loaded).await.unwrap()
+    let mut loaded = test_config(dir);
+    loaded.config.agent.query_max_rows = max_rows;
+    open_catalog(&loaded).await
 }
 
 /// `crm.customers` (with e-mail addresses) in a lake, `orders` in SQLite.

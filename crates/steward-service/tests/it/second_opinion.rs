@@ -7,10 +7,11 @@ use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use steward_config::{Loaded, StewardConfig};
 use steward_pii::{AmbiguousColumn, Opinion, SecondOpinion};
-use steward_service::{SourceRequest, Steward, StewardDecision, create_catalog};
+use steward_service::{SourceRequest, Steward, StewardDecision};
 use steward_types::ClassificationOrigin;
+
+use crate::harness::{open_catalog, test_config};
 
 /// Says every ambiguous column holds what the rules suspect.
 struct Agrees(AtomicUsize);
@@ -27,20 +28,7 @@ impl SecondOpinion for Agrees {
 }
 
 async fn open(dir: &Path) -> Steward {
-    let mut config = StewardConfig {
-        data_dir: dir.join(".steward"),
-        ..StewardConfig::default()
-    };
-    config.warehouse.threads = 1;
-    config.search.threads = 1;
-    let loaded = Loaded {
-        config,
-        file: None,
-        base_dir: dir.to_path_buf(),
-    };
-    std::fs::create_dir_all(&loaded.config.data_dir).unwrap();
-    create_catalog(&loaded).await.unwrap();
-    Steward::open(&loaded).await.unwrap()
+    open_catalog(&test_config(dir)).await
 }
 
 #[tokio::test]

@@ -23,6 +23,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub mod auth;
+pub mod metrics;
 pub mod problem;
 mod routes;
 
@@ -36,6 +37,7 @@ pub struct AppState {
     /// Session cookies are marked `Secure` (the server sits behind TLS).
     pub secure_cookies: bool,
     pub session_hours: u32,
+    pub metrics: Arc<metrics::Metrics>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -130,6 +132,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     let (router, mut document) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(routes::health::healthz))
         .routes(routes!(routes::health::readyz))
+        .routes(routes!(metrics::metrics))
         .routes(routes!(routes::session::login))
         .routes(routes!(routes::session::logout))
         .routes(routes!(routes::session::me))
@@ -171,11 +174,13 @@ impl MakeRequestId for Counter {
 /// layers every request goes through.
 pub fn app(state: AppState, config: &ServerConfig) -> Router {
     let (api, document) = api();
+    let metrics = state.metrics.clone();
     api.fallback(routes::not_found)
         .method_not_allowed_fallback(routes::method_not_allowed)
         .with_state(state)
         // The docs page and the document it reads, both from the binary.
         .merge(utoipa_swagger_ui::SwaggerUi::new("/docs").url("/api/v1/openapi.json", document))
+        .layer(axum::middleware::from_fn_with_state(metrics, metrics::track))
     .layer(DefaultBodyLimit::max(config.max_body_mb.max(1) * 1024 * 1024))
     .layer(TimeoutLayer::with_status_code(
         StatusCode::SERVICE_UNAVAILABLE,
@@ -208,6 +213,7 @@ pub async fn serve(
         logins: Arc::new(auth::LoginLimiter::new(config.login_attempts_per_minute)),
         secure_cookies: false,
         session_hours: config.session_hours,
+        metrics: Arc::new(metrics::Metrics::default()),
     };
     let app = app(state, config);
     axum::serve(

@@ -274,6 +274,45 @@ async fn health_openapi_and_docs() {
         not_found["content"]["application/problem+json"].is_object(),
         "{not_found}"
     );
+    // Requests are counted by route template, and findings by severity.
+    s.send(
+        Method::GET,
+        "/api/v1/tables/raw.customers",
+        Some(Role::Viewer),
+        None,
+    )
+    .await;
+    let anonymous = s
+        .client
+        .get(format!("{}/metrics", s.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status(), 401);
+    let metrics = s
+        .client
+        .get(format!("{}/metrics", s.base))
+        .bearer_auth(&s.viewer)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        metrics.contains(
+            r#"steward_http_requests_total{route="/api/v1/tables/{name}",method="GET",status="200"} 1"#
+        ),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("steward_open_findings{severity="),
+        "{metrics}"
+    );
+    assert!(
+        !metrics.contains("raw.customers"),
+        "a path in a label: {metrics}"
+    );
     // The docs page is served from the binary.
     let docs = s
         .client

@@ -59,6 +59,11 @@ fn rows() -> Vec<Row> {
             [200, 200, 200, 200],
         ),
         get(
+            "/metrics",
+            |_, _| ("/metrics".into(), None),
+            [401, 200, 200, 200],
+        ),
+        get(
             "/api/v1/auth/me",
             |_, _| ("/api/v1/auth/me".into(), None),
             [401, 200, 200, 200],

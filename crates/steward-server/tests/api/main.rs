@@ -599,49 +599,43 @@ async fn openlineage_events_are_taken_once_per_run() {
 async fn bad_requests_get_problem_documents_and_store_nothing() {
     let s = served(None).await;
     let users_before = s.steward.users().await.unwrap().len();
-    let post = |body: reqwest::Body, content_type: &'static str| {
-        s.client
+    let huge = format!(
+        "{{\"name\": \"{}\", \"role\": \"viewer\"}}",
+        "x".repeat(2 * 1024 * 1024)
+    );
+    for (body, content_type, status, what) in [
+        (
+            "{\"name\": ".to_string(),
+            "application/json",
+            400,
+            "malformed JSON",
+        ),
+        (
+            "{\"name\": 7, \"role\": \"viewer\"}".to_string(),
+            "application/json",
+            422,
+            "a number for a name",
+        ),
+        (
+            "{\"name\": \"x\", \"role\": \"overlord\"}".to_string(),
+            "application/json",
+            422,
+            "an unknown role",
+        ),
+        ("name=x".to_string(), "text/plain", 415, "not JSON"),
+        (huge, "application/json", 413, "a body over the limit"),
+    ] {
+        let response = s
+            .client
             .post(format!("{}/api/v1/users", s.base))
             .bearer_auth(&s.admin)
             .header("content-type", content_type)
             .body(body)
             .send()
-    };
-    let malformed = answer(
-        post("{\"name\": ".into(), "application/json")
             .await
-            .unwrap(),
-    )
-    .await;
-    assert_problem(&malformed, 400, "malformed JSON");
-    let wrong_type = answer(
-        post(
-            "{\"name\": 7, \"role\": \"viewer\"}".into(),
-            "application/json",
-        )
-        .await
-        .unwrap(),
-    )
-    .await;
-    assert_problem(&wrong_type, 422, "a number for a name");
-    let unknown_role = answer(
-        post(
-            "{\"name\": \"x\", \"role\": \"overlord\"}".into(),
-            "application/json",
-        )
-        .await
-        .unwrap(),
-    )
-    .await;
-    assert_problem(&unknown_role, 422, "an unknown role");
-    let not_json = answer(post("name=x".into(), "text/plain").await.unwrap()).await;
-    assert_problem(&not_json, 415, "not JSON");
-    let huge = format!(
-        "{{\"name\": \"{}\", \"role\": \"viewer\"}}",
-        "x".repeat(2 * 1024 * 1024)
-    );
-    let too_large = answer(post(huge.into(), "application/json").await.unwrap()).await;
-    assert_problem(&too_large, 413, "a body over the limit");
+            .unwrap();
+        assert_problem(&answer(response).await, status, what);
+    }
     let short = s
         .send(
             Method::POST,

@@ -7,7 +7,7 @@ use std::hash::{Hash, Hasher};
 use serde::{Deserialize, Serialize};
 
 /// The kind of asset a document describes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum DocKind {
     Table,
@@ -37,7 +37,7 @@ impl fmt::Display for DocKind {
 
 /// One catalog asset as the index sees it. Names are as the catalog stores
 /// them; analysis happens in the index.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Hash)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Hash, utoipa::ToSchema)]
 pub struct CatalogDoc {
     /// The asset id answers cite: `column:raw.customers.email`.
     pub id: String,

@@ -110,7 +110,7 @@ fn facet(kind: &str, value: &str) -> Facet {
 }
 
 /// What a search returns for one asset.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Hit {
     pub id: String,
     pub kind: String,
@@ -118,17 +118,20 @@ pub struct Hit {
     pub score: f32,
     /// A piece of the description (or the name) around the matched words.
     pub snippet: String,
-    /// Byte ranges of the matched words in `snippet`.
+    /// Byte ranges of the matched words in `snippet` (`{"start", "end"}`).
+    #[schema(value_type = Vec<Object>)]
     pub highlights: Vec<Range<usize>>,
     pub doc: CatalogDoc,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct SearchResults {
     /// Matching assets in all.
     pub total: usize,
     pub hits: Vec<Hit>,
-    /// For each facet, its values among all matches and their counts.
+    /// For each facet, its values among all matches and their counts, as
+    /// `[value, count]` pairs.
+    #[schema(value_type = BTreeMap<String, Vec<Vec<serde_json::Value>>>)]
     pub facets: BTreeMap<String, Vec<(String, u64)>>,
 }
 

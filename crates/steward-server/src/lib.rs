@@ -140,6 +140,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(routes::catalog::tables))
         .routes(routes!(routes::catalog::table, routes::sensitive::annotate))
         .routes(routes!(routes::sensitive::sensitive))
+        .routes(routes!(routes::search::search))
         .routes(routes!(routes::sensitive::decide))
         .routes(routes!(routes::catalog::lineage))
         .routes(routes!(routes::intake::openlineage))

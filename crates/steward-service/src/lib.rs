@@ -71,4 +71,6 @@ pub use search::{
     IndexSettings, catalog_docs, rebuild_index, retrieve, search, searchable_label, sync_index,
 };
 pub use sources::{add_source, find_source, kind_of_url, list_sources, new_source, remove_source};
+/// What a search returns, for the surfaces that show it.
+pub use steward_search::{Hit, SearchResults};
 pub use usage::{LoggedQuery, UsageReport, record_usage};

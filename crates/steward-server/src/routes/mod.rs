@@ -12,6 +12,7 @@ pub mod catalog;
 pub mod findings;
 pub mod health;
 pub mod intake;
+pub mod search;
 pub mod sensitive;
 pub mod session;
 pub mod users;

@@ -369,6 +369,30 @@ async fn catalog_reads_are_served_with_masked_values() {
             );
         }
 
+        let found = s
+            .send(
+                Method::GET,
+                "/api/v1/search?q=custmer%20emial&kind=column",
+                Some(Role::Viewer),
+                None,
+            )
+            .await;
+        assert_eq!(found.status, 200, "{}", found.body);
+        let names: Vec<&str> = found.body["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["name"].as_str().unwrap())
+            .collect();
+        assert!(
+            names.iter().any(|n| n.ends_with("customers.email")),
+            "typos forgiven, columns only: {names:?}"
+        );
+        let nothing = s
+            .send(Method::GET, "/api/v1/search", Some(Role::Viewer), None)
+            .await;
+        assert_problem(&nothing, 422, "a search for nothing");
+
         let missing = s
             .send(
                 Method::GET,

@@ -112,6 +112,11 @@ fn rows() -> Vec<Row> {
             expect: [401, 403, 200, 200],
         },
         get(
+            "/api/v1/search",
+            |_, _| ("/api/v1/search?q=customer%20email&limit=5".into(), None),
+            [401, 200, 200, 200],
+        ),
+        get(
             "/api/v1/sensitive",
             |_, _| ("/api/v1/sensitive?label=EMAIL_ADDRESS".into(), None),
             [401, 200, 200, 200],

@@ -1,8 +1,9 @@
 //! `steward pii` (the sensitive columns and why) and `steward classify` (a
 //! steward's decision on one column).
 
-use steward_pii::Label;
-use steward_service::{ClassifyOutcome, QUASI_IDENTIFIER, SensitiveColumn, StewardDecision};
+use steward_service::{
+    ClassifyOutcome, QUASI_IDENTIFIER, SensitiveColumn, StewardDecision, label_decision,
+};
 use steward_types::{ClassificationOrigin, ErrorKind};
 
 use crate::cli::{ClassifyArgs, PiiArgs};
@@ -10,11 +11,6 @@ use crate::commands::{actor, with_steward};
 use crate::config::Loaded;
 use crate::failure::Failure;
 use crate::output::Output;
-
-fn parse_label(text: &str) -> anyhow::Result<Label> {
-    text.parse::<Label>()
-        .map_err(|e| Failure::new(ErrorKind::Invalid, e).into())
-}
 
 pub async fn list(loaded: &Loaded, args: &PiiArgs, out: &Output) -> anyhow::Result<()> {
     let columns = with_steward(loaded, async |s| {
@@ -54,7 +50,7 @@ fn human(columns: &Vec<SensitiveColumn>) -> String {
 
 pub async fn classify(loaded: &Loaded, args: &ClassifyArgs, out: &Output) -> anyhow::Result<()> {
     let decision = match (&args.label, args.reject) {
-        (Some(label), false) => StewardDecision::Label(parse_label(label)?),
+        (Some(label), false) => label_decision(label)?,
         (None, true) if args.reason.as_deref().is_none_or(|r| r.trim().is_empty()) => {
             return Err(Failure::new(
                 ErrorKind::Invalid,

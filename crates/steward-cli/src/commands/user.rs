@@ -5,10 +5,12 @@
 use std::io::BufRead;
 
 use steward_service::{NewToken, TokenRequest, TokenView, UserView, generate_password};
+use steward_types::ErrorKind;
 
 use crate::cli::UserCommand;
 use crate::commands::{actor, with_steward};
 use crate::config::Loaded;
+use crate::failure::kind_of;
 use crate::output::Output;
 
 /// One line of stdin, without its line end.
@@ -20,12 +22,6 @@ fn password_from_stdin() -> anyhow::Result<String> {
         anyhow::bail!("no password on stdin");
     }
     Ok(password)
-}
-
-fn is_conflict(e: &anyhow::Error) -> bool {
-    use steward_types::{ErrorKind, HasKind};
-    e.downcast_ref::<steward_service::ServiceError>()
-        .is_some_and(|e| e.kind() == ErrorKind::Conflict)
 }
 
 fn when(at: Option<chrono::DateTime<chrono::Utc>>, none: &str) -> String {
@@ -48,7 +44,7 @@ pub async fn run(loaded: &Loaded, command: UserCommand, out: &Output) -> anyhow:
             .await;
             let user = match added {
                 Ok(user) => user,
-                Err(e) if args.exists_ok && is_conflict(&e) => {
+                Err(e) if args.exists_ok && kind_of(&e) == ErrorKind::Conflict => {
                     let report = serde_json::json!({ "user": args.name, "existed": true });
                     return out.print(&report, |_| {
                         format!("user `{}` already exists; its password is kept", args.name)

@@ -118,3 +118,8 @@ pub async fn open_catalog(loaded: &steward_config::Loaded) -> steward_service::S
     steward_service::create_catalog(loaded).await.unwrap();
     steward_service::Steward::open(loaded).await.unwrap()
 }
+
+/// A new catalog in `dir` with the test configuration, opened.
+pub async fn new_catalog(dir: &Path) -> steward_service::Steward {
+    open_catalog(&test_config(dir)).await
+}

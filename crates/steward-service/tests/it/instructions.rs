@@ -4,16 +4,9 @@
 //! In a model file: ingestion keeps the file's code, and the policy raises a
 //! finding on the model until the file is cleaned and ingested again.
 
-use std::path::Path;
-
 use steward_service::{IngestRequest, LineageSource, ModelFile, SourceRequest, Steward};
 
-use crate::harness::{open_catalog, test_config};
-
-/// A new catalog in `dir`, opened.
-async fn open(dir: &Path) -> Steward {
-    open_catalog(&test_config(dir)).await
-}
+use crate::harness::new_catalog;
 
 #[tokio::test]
 async fn instructions_in_sampled_values_are_noted_and_found() {
@@ -30,7 +23,7 @@ async fn instructions_in_sampled_values_are_noted_and_found() {
         csv.push_str(&format!("{i},{},{comment}\n", i % 5));
     }
     std::fs::write(lake.join("feedback.csv"), csv).unwrap();
-    let steward = open(dir.path()).await;
+    let steward = new_catalog(dir.path()).await;
     steward
         .register_source(&SourceRequest {
             name: "lake".into(),
@@ -109,7 +102,7 @@ fn models(files: &[(&str, &str)]) -> IngestRequest {
 #[tokio::test]
 async fn instructions_in_model_files_are_found_until_the_file_is_cleaned() {
     let dir = tempfile::tempdir().unwrap();
-    let steward = open(dir.path()).await;
+    let steward = new_catalog(dir.path()).await;
     let clean_revenue = "{{ config(schema='mart') }}\n\
         SELECT day, SUM(amount) AS revenue FROM raw.orders GROUP BY day";
     let planted = "{{ config(schema='mart') }}\n\

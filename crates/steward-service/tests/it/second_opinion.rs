@@ -3,15 +3,14 @@
 //! stands above it. (The opinion here is a stand-in for the model, whose own
 //! tests are in `steward-agent`.)
 
-use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use steward_pii::{AmbiguousColumn, Opinion, SecondOpinion};
-use steward_service::{SourceRequest, Steward, StewardDecision};
+use steward_service::{SourceRequest, StewardDecision};
 use steward_types::ClassificationOrigin;
 
-use crate::harness::{open_catalog, test_config};
+use crate::harness::new_catalog;
 
 /// Says every ambiguous column holds what the rules suspect.
 struct Agrees(AtomicUsize);
@@ -25,10 +24,6 @@ impl SecondOpinion for Agrees {
             reason: "the stand-in agrees".into(),
         })
     }
-}
-
-async fn open(dir: &Path) -> Steward {
-    open_catalog(&test_config(dir)).await
 }
 
 #[tokio::test]
@@ -45,7 +40,7 @@ async fn the_second_opinion_is_stored_below_a_stewards_decision() {
     std::fs::write(lake.join("sites.csv"), csv).unwrap();
 
     let opinion = Arc::new(Agrees(AtomicUsize::new(0)));
-    let steward = open(dir.path())
+    let steward = new_catalog(dir.path())
         .await
         .with_second_opinion(Arc::clone(&opinion) as Arc<dyn SecondOpinion>);
     steward

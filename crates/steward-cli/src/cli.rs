@@ -116,6 +116,12 @@ pub struct ServeArgs {
     /// The address to listen on [default: `[server] listen`, 127.0.0.1:8080]
     #[arg(long)]
     pub listen: Option<String>,
+    /// Serve without a model: `POST /api/v1/ask` then answers 503 (the
+    /// configured model is loaded when it is in the model cache)
+    #[arg(long, conflicts_with = "model")]
+    pub no_model: bool,
+    #[command(flatten)]
+    pub model: ModelArg,
 }
 
 #[derive(Debug, Subcommand)]

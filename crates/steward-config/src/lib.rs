@@ -114,6 +114,9 @@ pub struct ServerConfig {
     pub request_timeout_secs: u64,
     /// Failed logins allowed per user name and per client in a minute.
     pub login_attempts_per_minute: u32,
+    /// Mark the session cookie `Secure` (browsers then send it over HTTPS
+    /// only): set it when a TLS-terminating proxy serves Steward.
+    pub secure_cookies: bool,
 }
 
 impl Default for ServerConfig {
@@ -124,6 +127,7 @@ impl Default for ServerConfig {
             max_body_mb: 16,
             request_timeout_secs: 60,
             login_attempts_per_minute: 10,
+            secure_cookies: false,
         }
     }
 }

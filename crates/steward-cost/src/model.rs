@@ -18,7 +18,7 @@ const TB: f64 = 1e12;
 const MONTH_DAYS: f64 = 30.0;
 
 /// Compute attributed to a user or a team.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct PartyCost {
     pub name: String,
     pub queries: i64,
@@ -27,7 +27,7 @@ pub struct PartyCost {
     pub compute_cost: f64,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum SavingKind {
     /// Nothing in the log read it: delete or archive it.
@@ -39,7 +39,7 @@ pub enum SavingKind {
 }
 
 /// Money a change would save a month.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Saving {
     pub kind: SavingKind,
     pub source: String,
@@ -50,7 +50,7 @@ pub struct Saving {
     pub reason: String,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Totals {
     pub storage_bytes: i64,
     pub storage_monthly: f64,
@@ -68,10 +68,11 @@ pub struct Totals {
     pub savings_monthly: f64,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct CostReport {
     pub currency: String,
     /// First and last query of the log.
+    #[schema(value_type = Option<Vec<DateTime<Utc>>>)]
     pub period: Option<(DateTime<Utc>, DateTime<Utc>)>,
     /// Days the log covers (at least 1).
     pub period_days: f64,

@@ -13,7 +13,7 @@ use steward_types::Severity;
 use toml::Spanned;
 
 /// A policy, read from its file.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Policy {
     /// Lowercase words joined by `-`, e.g. `sensitive-without-owner`: stable,
     /// because findings are keyed by it.
@@ -41,7 +41,7 @@ pub struct Policy {
 }
 
 /// A parameter's value, as TOML wrote it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(untagged)]
 pub enum ParamValue {
     Bool(bool),
@@ -62,7 +62,7 @@ impl fmt::Display for ParamValue {
 }
 
 /// A 1-based line and column in a file.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Position {
     pub line: usize,
     pub column: usize,
@@ -97,7 +97,7 @@ impl Position {
 }
 
 /// Something wrong with a policy: where, and what.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Problem {
     /// The file (or `builtin:NAME.toml`).
     pub origin: String,

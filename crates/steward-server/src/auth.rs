@@ -20,6 +20,7 @@ use steward_service::Principal;
 use steward_types::Role;
 
 use crate::AppState;
+use crate::audit::AuditSlot;
 use crate::problem::Problem;
 
 /// The session cookie's name.
@@ -38,6 +39,14 @@ impl Caller {
 
     pub fn name(&self) -> &str {
         &self.0.user
+    }
+
+    /// The caller, named in the request's audit event.
+    fn audited(parts: &Parts, principal: Principal) -> Self {
+        if let Some(slot) = AuditSlot::of(parts) {
+            slot.set(&principal.user);
+        }
+        Self(principal)
     }
 }
 
@@ -104,7 +113,7 @@ impl FromRequestParts<AppState> for Caller {
                 .steward
                 .token_principal(token)
                 .await
-                .map(Caller)
+                .map(|p| Caller::audited(parts, p))
                 .map_err(unauthenticated);
         }
         let Some(secret) = cookie(&parts.headers, SESSION_COOKIE) else {
@@ -122,7 +131,7 @@ impl FromRequestParts<AppState> for Caller {
             .steward
             .session_principal(secret)
             .await
-            .map(Caller)
+            .map(|p| Caller::audited(parts, p))
             .map_err(unauthenticated)
     }
 }

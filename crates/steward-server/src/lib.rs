@@ -22,10 +22,12 @@ use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+pub mod audit;
 pub mod auth;
 pub mod metrics;
 pub mod problem;
 mod routes;
+pub mod tasks;
 
 pub use problem::Problem;
 
@@ -38,6 +40,8 @@ pub struct AppState {
     pub secure_cookies: bool,
     pub session_hours: u32,
     pub metrics: Arc<metrics::Metrics>,
+    /// Scans and checks started through the API.
+    pub tasks: Arc<tasks::Tasks>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -65,6 +69,9 @@ impl std::fmt::Debug for AppState {
         (name = "catalog", description = "Sources, tables and lineage"),
         (name = "sensitive", description = "Sensitive columns, their evidence, and stewards' decisions"),
         (name = "findings", description = "What the policies found, and stewards' actions on it"),
+        (name = "governance", description = "Policies, cost, usage, and documentation proposals"),
+        (name = "tasks", description = "Scans and checks run in the background, their progress as server-sent events"),
+        (name = "ask", description = "Questions to the agents, answered as server-sent events"),
         (name = "users", description = "Users and API tokens (admins)"),
     )
 )]
@@ -136,17 +143,38 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(routes::session::login))
         .routes(routes!(routes::session::logout))
         .routes(routes!(routes::session::me))
-        .routes(routes!(routes::catalog::sources))
+        .routes(routes!(
+            routes::catalog::sources,
+            routes::catalog::add_source
+        ))
+        .routes(routes!(routes::catalog::remove_source))
         .routes(routes!(routes::catalog::tables))
         .routes(routes!(routes::catalog::table, routes::sensitive::annotate))
         .routes(routes!(routes::sensitive::sensitive))
         .routes(routes!(routes::search::search))
         .routes(routes!(routes::sensitive::decide))
         .routes(routes!(routes::catalog::lineage))
+        .routes(routes!(routes::catalog::lineage_graphviz))
+        .routes(routes!(routes::catalog::impact))
         .routes(routes!(routes::intake::openlineage))
         .routes(routes!(routes::findings::findings))
         .routes(routes!(routes::findings::finding))
         .routes(routes!(routes::findings::act))
+        .routes(routes!(routes::findings::act_in_bulk))
+        .routes(routes!(routes::governance::policies))
+        .routes(routes!(routes::governance::policy))
+        .routes(routes!(routes::governance::validate_policy))
+        .routes(routes!(routes::governance::cost))
+        .routes(routes!(routes::governance::usage))
+        .routes(routes!(routes::governance::proposals))
+        .routes(routes!(routes::governance::proposal))
+        .routes(routes!(routes::governance::decide_proposal))
+        .routes(routes!(routes::tasks::scan))
+        .routes(routes!(routes::tasks::check))
+        .routes(routes!(routes::tasks::tasks))
+        .routes(routes!(routes::tasks::task))
+        .routes(routes!(routes::tasks::events))
+        .routes(routes!(routes::ask::ask))
         .routes(routes!(routes::users::users, routes::users::add_user))
         .routes(routes!(routes::users::remove_user))
         .routes(routes!(routes::users::create_token))
@@ -178,6 +206,7 @@ pub fn app(state: AppState, config: &ServerConfig) -> Router {
     let metrics = state.metrics.clone();
     api.fallback(routes::not_found)
         .method_not_allowed_fallback(routes::method_not_allowed)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), audit::record))
         .with_state(state)
         // The docs page and the document it reads, both from the binary.
         .merge(utoipa_swagger_ui::SwaggerUi::new("/docs").url("/api/v1/openapi.json", document))
@@ -212,17 +241,22 @@ pub async fn serve(
     let state = AppState {
         steward,
         logins: Arc::new(auth::LoginLimiter::new(config.login_attempts_per_minute)),
-        secure_cookies: false,
+        secure_cookies: config.secure_cookies,
         session_hours: config.session_hours,
         metrics: Arc::new(metrics::Metrics::default()),
+        tasks: Arc::new(tasks::Tasks::default()),
     };
+    let tasks = state.tasks.clone();
     let app = app(state, config);
     axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown)
-    .await
+    .await?;
+    // Scans and checks under way finish their writes.
+    tasks.wait().await;
+    Ok(())
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

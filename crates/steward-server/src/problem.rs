@@ -61,8 +61,10 @@ pub fn status_of(kind: ErrorKind) -> (StatusCode, &'static str) {
     }
 }
 
-impl From<ServiceError> for Problem {
-    fn from(e: ServiceError) -> Self {
+impl Problem {
+    /// An error of a use case: its kind decides the status; an internal
+    /// error's words stay in the log.
+    pub fn of(e: &(impl HasKind + std::fmt::Display)) -> Self {
         let (status, slug) = status_of(e.kind());
         if status == StatusCode::INTERNAL_SERVER_ERROR {
             // The details stay in the log, under the request's span and id.
@@ -74,6 +76,18 @@ impl From<ServiceError> for Problem {
             );
         }
         Self::new(status, slug, e.to_string())
+    }
+}
+
+impl From<ServiceError> for Problem {
+    fn from(e: ServiceError) -> Self {
+        Self::of(&e)
+    }
+}
+
+impl From<steward_agent::AgentError> for Problem {
+    fn from(e: steward_agent::AgentError) -> Self {
+        Self::of(&e)
     }
 }
 

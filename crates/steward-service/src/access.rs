@@ -197,6 +197,45 @@ async fn user_named(session: &mut Session, name: &str) -> Result<Record<User>> {
         .ok_or_else(|| ServiceError::NotFound(format!("user `{name}`")))
 }
 
+/// A change made through the API, for the audit trail.
+#[derive(Debug, Clone)]
+pub struct ApiChange {
+    pub actor: String,
+    /// `POST`, `PATCH`, `DELETE`.
+    pub method: String,
+    /// The route's template, e.g. `/api/v1/findings/{id}/actions`.
+    pub route: String,
+    /// The path as requested (never its query string).
+    pub path: String,
+    pub status: u16,
+    /// The caller's address as the server saw it.
+    pub client: Option<String>,
+    pub request_id: Option<String>,
+}
+
+pub(crate) async fn audit_api_change(
+    store: &Store,
+    change: &ApiChange,
+    at: DateTime<Utc>,
+) -> Result<()> {
+    let mut session = store.begin().await?;
+    session
+        .insert(&AuditEvent {
+            at,
+            actor: change.actor.clone(),
+            action: format!("api.{} {}", change.method.to_lowercase(), change.route),
+            target: change.path.clone(),
+            details: serde_json::json!({
+                "client": change.client,
+                "status": change.status,
+                "request_id": change.request_id,
+            }),
+        })
+        .await?;
+    session.commit().await?;
+    Ok(())
+}
+
 async fn audit(
     session: &mut Session,
     actor: &str,

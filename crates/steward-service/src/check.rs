@@ -141,7 +141,7 @@ pub struct CheckOptions {
 }
 
 /// One policy's part in a check.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct PolicyRun {
     pub id: String,
     pub title: String,
@@ -153,7 +153,7 @@ pub struct PolicyRun {
 }
 
 /// Progress of a check: a policy evaluated, of all.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct CheckEvent {
     pub done: usize,
     pub total: usize,
@@ -161,7 +161,7 @@ pub struct CheckEvent {
 }
 
 /// What a check did.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
 pub struct CheckReport {
     pub policies: Vec<PolicyRun>,
     /// Policy files that could not be read or policies that could not run.

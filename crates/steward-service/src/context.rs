@@ -17,8 +17,9 @@ use steward_policy::{EvalSettings, Evaluator, Policy, Problem, load_dir};
 use steward_search::{DocKind, Passage, SearchResults, SyncReport};
 use steward_store::{Filter, OpenMode, SchemaStatus, Session, Store};
 use steward_types::{
-    AuditEvent, ChangeEvent, Classification, Column, ColumnProfile, Finding, FindingStatus, Id,
-    JobRun, LineageEdge, ParseEnumError, PolicyRef, Record, Source, Table, UsageRecord,
+    AuditEvent, ChangeEvent, Classification, Column, ColumnProfile, Finding, FindingStatus,
+    HasKind, Id, JobRun, LineageEdge, ParseEnumError, PolicyRef, Record, Source, Table,
+    UsageRecord,
 };
 use steward_warehouse::SourceConnection;
 
@@ -109,6 +110,27 @@ pub struct CatalogCounts {
     pub audit_events: i64,
 }
 
+/// The most findings one bulk action takes.
+pub const MAX_BULK: usize = 500;
+
+/// What a bulk action did to one finding.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct BulkOutcome {
+    #[schema(value_type = i64)]
+    pub id: Id<Finding>,
+    /// The finding after the action, when it took.
+    pub finding: Option<Record<Finding>>,
+    /// Why it did not, when it did not.
+    pub error: Option<BulkError>,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct BulkError {
+    #[schema(value_type = String)]
+    pub kind: steward_types::ErrorKind,
+    pub detail: String,
+}
+
 /// A source to register.
 #[derive(Debug, Clone, Default)]
 pub struct SourceRequest {
@@ -126,7 +148,7 @@ pub struct SourceRequest {
 }
 
 /// What registering did.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Registered {
     pub source: Record<Source>,
     /// It was registered already (with `exists_ok`).
@@ -134,7 +156,7 @@ pub struct Registered {
 }
 
 /// Policies as read from their folders.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct PolicyValidation {
     pub policies: usize,
     pub problems: Vec<Problem>,
@@ -232,7 +254,7 @@ pub async fn validate_policies(
     config: &steward_policy::PolicyConfig,
     dir: Option<&Path>,
 ) -> Result<PolicyValidation> {
-    let (policies, mut problems) = match dir {
+    let (policies, problems) = match dir {
         Some(dir) if !dir.is_dir() => {
             return Err(ServiceError::NotFound(format!(
                 "policy folder `{}`",
@@ -242,6 +264,34 @@ pub async fn validate_policies(
         Some(dir) => load_dir(dir),
         None => policies_in_effect(config, &[]),
     };
+    plan_policies(policies, problems).await
+}
+
+/// Reads and plans one policy file's text (an upload, say), as
+/// [`validate_policies`] does for a folder; `name` is the file it is
+/// reported as.
+pub async fn validate_policy_text(name: &str, text: &str) -> Result<PolicyValidation> {
+    let name = name.trim();
+    if name.is_empty() || name.contains(['/', '\\']) || !name.ends_with(".toml") {
+        return Err(ServiceError::Invalid(format!(
+            "policy file name `{name}`: a plain file name ending in `.toml`"
+        )));
+    }
+    match steward_policy::parse(name, text) {
+        Ok(policy) => plan_policies(vec![policy], Vec::new()).await,
+        Err(problem) => Ok(PolicyValidation {
+            policies: 0,
+            problems: vec![problem],
+        }),
+    }
+}
+
+/// Plans each policy against empty system tables, adding what fails to
+/// `problems`.
+async fn plan_policies(
+    policies: Vec<Policy>,
+    mut problems: Vec<Problem>,
+) -> Result<PolicyValidation> {
     let evaluator = Evaluator::new(&Default::default(), EvalSettings::default())?;
     for policy in &policies {
         if let Err(problem) = evaluator.validate(policy).await {
@@ -445,6 +495,11 @@ impl Steward {
 
     pub async fn sources(&self) -> Result<Vec<Record<Source>>> {
         crate::sources::list_sources(&self.store).await
+    }
+
+    /// A registered source, by name.
+    pub async fn source(&self, name: &str) -> Result<Record<Source>> {
+        crate::sources::find_source(&self.store, name).await
     }
 
     /// Removes a source and what the catalog knew of it.
@@ -688,6 +743,20 @@ impl Steward {
         validate_policies(&self.config.policy, dir).await
     }
 
+    /// See [`validate_policy_text`].
+    pub async fn validate_policy_text(&self, name: &str, text: &str) -> Result<PolicyValidation> {
+        validate_policy_text(name, text).await
+    }
+
+    /// One policy in effect, by id.
+    pub fn policy(&self, id: &str) -> Result<Policy> {
+        self.policies(&[])
+            .0
+            .into_iter()
+            .find(|p| p.id == id)
+            .ok_or_else(|| ServiceError::NotFound(format!("policy `{id}`")))
+    }
+
     /// Evaluates the policies in effect (and those of `extra` folders),
     /// keeping their violations as findings.
     pub async fn check(
@@ -815,6 +884,58 @@ impl Steward {
             self.now(),
         ))
         .await
+    }
+
+    /// The same action on several findings; each succeeds or fails on its
+    /// own, so one finding that cannot take it does not stop the others.
+    pub async fn act_on_findings(
+        &self,
+        ids: &[Id<Finding>],
+        action: FindingAction,
+        actor: &str,
+        reason: &str,
+    ) -> Result<Vec<BulkOutcome>> {
+        if ids.is_empty() || ids.len() > MAX_BULK {
+            return Err(ServiceError::Invalid(format!(
+                "ids: between 1 and {MAX_BULK} findings at once, not {}",
+                ids.len()
+            )));
+        }
+        let mut outcomes = Vec::with_capacity(ids.len());
+        for &id in ids {
+            let done = crate::check::act_on_finding(
+                &self.store,
+                id,
+                action.clone(),
+                actor,
+                reason,
+                self.now(),
+            )
+            .await;
+            outcomes.push(match done {
+                Ok(finding) => BulkOutcome {
+                    id,
+                    finding: Some(finding),
+                    error: None,
+                },
+                Err(e) => BulkOutcome {
+                    id,
+                    finding: None,
+                    error: Some(BulkError {
+                        kind: e.kind(),
+                        detail: e.to_string(),
+                    }),
+                },
+            });
+        }
+        self.refresh_index().await;
+        Ok(outcomes)
+    }
+
+    /// Records a change made through the API: who, what, on which path,
+    /// and from which address.
+    pub async fn audit_api_change(&self, change: &crate::ApiChange) -> Result<()> {
+        crate::access::audit_api_change(&self.store, change, self.now()).await
     }
 
     // --- Cost ----------------------------------------------------------

@@ -14,7 +14,7 @@ use crate::error::{Result, ServiceError};
 use crate::lineage::{Direction, asset_name, edges_at, resolve_asset};
 
 /// The change a steward is about to make.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Change {
     Drop,
@@ -22,7 +22,7 @@ pub enum Change {
 }
 
 /// What the change does to one downstream asset, mildest first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Effect {
     /// Only counted, or reached only through such a step.
@@ -48,7 +48,7 @@ impl Effect {
 }
 
 /// One downstream asset and what happens to it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Affected {
     pub asset: String,
     pub hops: usize,
@@ -57,7 +57,7 @@ pub struct Affected {
     pub because: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Impact {
     pub root: String,
     pub change: Change,

@@ -27,8 +27,8 @@ mod upgrade;
 mod usage;
 
 pub use access::{
-    MIN_PASSWORD_LEN, NewSession, NewToken, Principal, TokenRequest, TokenView, UserView,
-    generate_password,
+    ApiChange, MIN_PASSWORD_LEN, NewSession, NewToken, Principal, TokenRequest, TokenView,
+    UserView, generate_password,
 };
 pub use annotate::{Annotation, annotate_table};
 pub use check::{
@@ -40,9 +40,9 @@ pub use classify::{
     classify_column, column_verdicts, effective, sensitive_columns,
 };
 pub use context::{
-    CatalogCounts, CatalogStatus, Clock, PolicyValidation, Registered, SourceRequest, Steward,
-    WaiverEnd, label_decision, parse_label_filter, parse_statuses, policies_in_effect,
-    validate_policies,
+    BulkError, BulkOutcome, CatalogCounts, CatalogStatus, Clock, MAX_BULK, PolicyValidation,
+    Registered, SourceRequest, Steward, WaiverEnd, label_decision, parse_label_filter,
+    parse_statuses, policies_in_effect, validate_policies, validate_policy_text,
 };
 pub use cost::cost_report;
 pub use error::{Result, ServiceError};
@@ -71,6 +71,9 @@ pub use search::{
     IndexSettings, catalog_docs, rebuild_index, retrieve, search, searchable_label, sync_index,
 };
 pub use sources::{add_source, find_source, kind_of_url, list_sources, new_source, remove_source};
+/// The cost report and the policies, for the surfaces that show them.
+pub use steward_cost::CostReport;
+pub use steward_policy::{Policy, Problem as PolicyProblem};
 /// What a search returns, for the surfaces that show it.
 pub use steward_search::{Hit, SearchResults};
 pub use usage::{LoggedQuery, UsageReport, record_usage};

@@ -408,6 +408,24 @@ impl Graph {
             .cloned()
             .collect()
     }
+
+    /// The graph in Graphviz's DOT language, edges labelled with their kind.
+    pub fn to_dot(&self) -> String {
+        // Names come from SQL and may hold quotes or backslashes.
+        let quoted =
+            |name: String| format!("\"{}\"", name.replace('\\', "\\\\").replace('"', "\\\""));
+        let mut text = String::from("digraph lineage {\n  rankdir=LR;\n");
+        for e in &self.edges {
+            text.push_str(&format!(
+                "  {} -> {} [label=\"{}\"];\n",
+                quoted(asset_name(&e.from)),
+                quoted(asset_name(&e.to)),
+                e.kind
+            ));
+        }
+        text.push_str("}\n");
+        text
+    }
 }
 
 pub(crate) fn asset_name(a: &AssetRef) -> String {

@@ -24,7 +24,7 @@ pub struct ProposalRequest {
 }
 
 /// A proposal with the asset it describes, by name.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ProposalView {
     #[serde(flatten)]
     pub proposal: Record<Proposal>,

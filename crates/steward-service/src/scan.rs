@@ -86,7 +86,7 @@ pub enum ScanEvent {
     },
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct SourceReport {
     pub source: String,
     pub error: Option<String>,
@@ -97,11 +97,12 @@ pub struct SourceReport {
     pub sensitive: usize,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ScanReport {
     pub sources: Vec<SourceReport>,
     /// True when any source or table could not be scanned.
     pub partial: bool,
+    #[schema(value_type = i64)]
     pub job_run: Id<JobRun>,
 }
 

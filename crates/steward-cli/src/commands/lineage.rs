@@ -59,7 +59,7 @@ pub async fn run(loaded: &Loaded, args: &LineageArgs, out: &Output) -> anyhow::R
     })
     .await?;
     if args.dot {
-        print!("{}", dot(&g));
+        print!("{}", g.to_dot());
         return Ok(());
     }
     out.print(&g, human)
@@ -130,24 +130,6 @@ fn human(g: &Graph) -> String {
         ));
     }
     text.push_str(&format!("{} edge(s)\n", g.edges.len()));
-    text
-}
-
-fn dot(g: &Graph) -> String {
-    let mut text = String::from("digraph lineage {\n  rankdir=LR;\n");
-    for e in &g.edges {
-        let name = |a: &steward_types::AssetRef| match &a.column {
-            Some(c) => format!("{}.{c}", a.table),
-            None => a.table.clone(),
-        };
-        text.push_str(&format!(
-            "  \"{}\" -> \"{}\" [label=\"{}\"];\n",
-            name(&e.from),
-            name(&e.to),
-            e.kind
-        ));
-    }
-    text.push_str("}\n");
     text
 }
 

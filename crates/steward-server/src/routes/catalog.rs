@@ -1,15 +1,20 @@
-//! Sources, tables and lineage: what any logged-in user may read. Profiles
-//! come as the catalog keeps them: a sensitive column's values masked.
+//! Sources, tables and lineage: what any logged-in user may read (profiles
+//! come as the catalog keeps them: a sensitive column's values masked), and
+//! sources registered and removed by admins.
+
+use std::collections::BTreeMap;
 
 use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
-use steward_service::{Direction, Graph, TableDetail, TableSummary};
+use steward_service::{Change, Direction, Graph, Impact, SourceRequest, TableDetail, TableSummary};
 use steward_types::{Record, Role, Source};
 
 use crate::AppState;
 use crate::auth::Caller;
 use crate::problem::Problem;
-use crate::routes::{Json, Path, Query};
+use crate::routes::{Body, Json, Path, Query};
 
 /// The registered sources.
 #[utoipa::path(get, path = "/api/v1/sources", tag = "catalog",
@@ -104,4 +109,131 @@ pub async fn lineage(
         Way::Both => Direction::Both,
     };
     Ok(Json(state.steward.lineage(&asset, direction, depth).await?))
+}
+
+/// A source to register.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewSource {
+    /// 1-64 letters, digits, `_` or `-`.
+    pub name: String,
+    /// An absolute folder, `file://`, `s3://`, `sqlite://`, `postgres://` or
+    /// `mysql://`; never with a password (a `password_env` option names the
+    /// environment variable holding it).
+    pub url: String,
+    #[serde(default)]
+    pub options: BTreeMap<String, String>,
+    pub description: Option<String>,
+    /// Connect and list the tables first, so a typo fails now [default: true].
+    pub check: Option<bool>,
+}
+
+/// Registers a source (admins). It is scanned with `POST /api/v1/scans`.
+#[utoipa::path(post, path = "/api/v1/sources", tag = "catalog", request_body = NewSource,
+    security(("session" = []), ("token" = [])),
+    responses((status = 201, body = Record<Source>), (status = 400, body = Problem),
+        (status = 401, body = Problem), (status = 403, body = Problem),
+        (status = 409, body = Problem), (status = 422, body = Problem),
+        (status = 503, body = Problem, description = "The source could not be reached")))]
+pub async fn add_source(
+    State(state): State<AppState>,
+    caller: Caller,
+    Body(request): Body<NewSource>,
+) -> Result<(StatusCode, Json<Record<Source>>), Problem> {
+    caller.require(Role::Admin)?;
+    let registered = state
+        .steward
+        .register_source(&SourceRequest {
+            name: request.name,
+            url: request.url,
+            options: request.options,
+            description: request.description,
+            check: request.check.unwrap_or(true),
+            exists_ok: false,
+        })
+        .await?;
+    Ok((StatusCode::CREATED, Json(registered.source)))
+}
+
+/// Removes a source and what the catalog knew of it (admins).
+#[utoipa::path(delete, path = "/api/v1/sources/{name}", tag = "catalog",
+    params(("name" = String, Path)),
+    security(("session" = []), ("token" = [])),
+    responses((status = 200, body = Record<Source>), (status = 401, body = Problem),
+        (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn remove_source(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(name): Path<String>,
+) -> Result<Json<Record<Source>>, Problem> {
+    caller.require(Role::Admin)?;
+    Ok(Json(state.steward.remove_source(&name).await?))
+}
+
+/// The lineage around a table or column in Graphviz's DOT language.
+#[utoipa::path(get, path = "/api/v1/lineage/{asset}/graphviz", tag = "catalog",
+    params(("asset" = String, Path, description = "`schema.table` or `schema.table.column`"), LineageQuery),
+    security(("session" = []), ("token" = [])),
+    responses((status = 200, content_type = "text/vnd.graphviz", body = String),
+        (status = 401, body = Problem), (status = 404, body = Problem),
+        (status = 422, body = Problem)))]
+pub async fn lineage_graphviz(
+    state: State<AppState>,
+    caller: Caller,
+    asset: Path<String>,
+    query: Query<LineageQuery>,
+) -> Result<Response, Problem> {
+    let Json(graph) = lineage(state, caller, asset, query).await?;
+    Ok((
+        [(header::CONTENT_TYPE, "text/vnd.graphviz; charset=utf-8")],
+        graph.to_dot(),
+    )
+        .into_response())
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ChangeKind {
+    Drop,
+    Retype,
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ImpactQuery {
+    /// The change about to be made.
+    #[param(inline)]
+    pub change: ChangeKind,
+    /// How many steps downstream, 1 to 10 [default: 5].
+    pub depth: Option<usize>,
+}
+
+/// What dropping or retyping a table or column does downstream: each
+/// affected asset with the effect and why, and the queries, models and jobs
+/// to fix.
+#[utoipa::path(get, path = "/api/v1/impact/{asset}", tag = "catalog",
+    params(("asset" = String, Path, description = "`schema.table` or `schema.table.column`"), ImpactQuery),
+    security(("session" = []), ("token" = [])),
+    responses((status = 200, body = Impact), (status = 400, body = Problem),
+        (status = 401, body = Problem), (status = 404, body = Problem),
+        (status = 422, body = Problem)))]
+pub async fn impact(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(asset): Path<String>,
+    Query(query): Query<ImpactQuery>,
+) -> Result<Json<Impact>, Problem> {
+    caller.require(Role::Viewer)?;
+    let depth = query.depth.unwrap_or(5);
+    if !(1..=10).contains(&depth) {
+        return Err(steward_service::ServiceError::Invalid(format!(
+            "depth {depth} is out of range: 1 to 10"
+        ))
+        .into());
+    }
+    let change = match query.change {
+        ChangeKind::Drop => Change::Drop,
+        ChangeKind::Retype => Change::Retype,
+    };
+    Ok(Json(state.steward.impact(&asset, change, depth).await?))
 }

@@ -3,7 +3,7 @@
 
 use axum::extract::State;
 use serde::Deserialize;
-use steward_service::{FindingAction, FindingDetail, FindingQuery, WaiverEnd};
+use steward_service::{BulkOutcome, FindingAction, FindingDetail, FindingQuery, WaiverEnd};
 use steward_types::{Finding, FindingStatus, Id, Record, Role, Severity};
 
 use crate::AppState;
@@ -93,11 +93,25 @@ pub async fn act(
     Body(request): Body<FindingActionRequest>,
 ) -> Result<Json<Record<Finding>>, Problem> {
     caller.require(Role::Steward)?;
-    let action = match request.action {
+    let action = finding_action(&state, request.action, request.until)?;
+    Ok(Json(
+        state
+            .steward
+            .act_on_finding(Id::new(id), action, caller.name(), &request.reason)
+            .await?,
+    ))
+}
+
+fn finding_action(
+    state: &AppState,
+    act: Act,
+    until: Option<String>,
+) -> Result<FindingAction, Problem> {
+    Ok(match act {
         Act::Acknowledge => FindingAction::Acknowledge,
         Act::Reopen => FindingAction::Reopen,
         Act::Waive => {
-            let end = match request.until {
+            let end = match until {
                 Some(until) => WaiverEnd::Until(until),
                 None => WaiverEnd::Days(WaiverEnd::DEFAULT_DAYS),
             };
@@ -105,11 +119,42 @@ pub async fn act(
                 until: end.at(state.steward.now())?,
             }
         }
-    };
+    })
+}
+
+/// The same action on many findings.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BulkActionRequest {
+    /// The findings, 1 to 500.
+    pub ids: Vec<i64>,
+    pub action: Act,
+    /// Why: kept in each finding's history.
+    pub reason: String,
+    /// A waiver's end, as for one finding.
+    pub until: Option<String>,
+}
+
+/// Acknowledges, waives or reopens many findings at once (stewards). Each
+/// finding takes the action or fails on its own: the answer says which.
+#[utoipa::path(post, path = "/api/v1/findings/actions", tag = "findings",
+    request_body = BulkActionRequest,
+    security(("session" = []), ("token" = [])),
+    responses((status = 200, body = [BulkOutcome]), (status = 400, body = Problem),
+        (status = 401, body = Problem), (status = 403, body = Problem),
+        (status = 422, body = Problem)))]
+pub async fn act_in_bulk(
+    State(state): State<AppState>,
+    caller: Caller,
+    Body(request): Body<BulkActionRequest>,
+) -> Result<Json<Vec<BulkOutcome>>, Problem> {
+    caller.require(Role::Steward)?;
+    let action = finding_action(&state, request.action, request.until)?;
+    let ids: Vec<Id<Finding>> = request.ids.into_iter().map(Id::new).collect();
     Ok(Json(
         state
             .steward
-            .act_on_finding(Id::new(id), action, caller.name(), &request.reason)
+            .act_on_findings(&ids, action, caller.name(), &request.reason)
             .await?,
     ))
 }

@@ -8,13 +8,16 @@ use serde::Serialize;
 
 use crate::problem::Problem;
 
+pub mod ask;
 pub mod catalog;
 pub mod findings;
+pub mod governance;
 pub mod health;
 pub mod intake;
 pub mod search;
 pub mod sensitive;
 pub mod session;
+pub mod tasks;
 pub mod users;
 
 /// A JSON body; a malformed one is a problem document.

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use steward_service::Principal;
 
 use crate::AppState;
+use crate::audit::AuditSlot;
 use crate::auth::{Caller, SESSION_COOKIE, cookie};
 use crate::problem::Problem;
 use crate::routes::{Body, Done, Json};
@@ -48,6 +49,7 @@ fn session_cookie(state: &AppState, value: &str, max_age_secs: i64) -> HeaderVal
 pub async fn login(
     State(state): State<AppState>,
     ConnectInfo(client): ConnectInfo<SocketAddr>,
+    audit: AuditSlot,
     Body(login): Body<Login>,
 ) -> Result<Response, Problem> {
     let client = client.ip().to_string();
@@ -71,6 +73,7 @@ pub async fn login(
         }
     };
     state.logins.succeeded(&keys);
+    audit.set(&session.principal.user);
     let max_age = (session.expires_at - Utc::now()).num_seconds().max(0);
     let mut response = Json(LoggedIn {
         principal: session.principal,

@@ -18,6 +18,7 @@ use steward_service::{
 use steward_types::{Role, Secret};
 
 mod matrix;
+mod work;
 
 /// A served catalog and the tokens of one user per role.
 struct Served {
@@ -38,6 +39,14 @@ const PASSWORD: &str = "correct horse battery";
 static SCHEMAS: AtomicU32 = AtomicU32::new(0);
 
 async fn served(postgres: Option<&str>) -> Served {
+    served_with(postgres, None).await
+}
+
+/// A served catalog whose agents answer with `model`.
+async fn served_with(
+    postgres: Option<&str>,
+    model: Option<Arc<dyn steward_llm::LanguageModel>>,
+) -> Served {
     let dir = tempfile::tempdir().unwrap();
     let sample = steward_sample::generate(&dir.path().join("sample"), 1).unwrap();
     let mut config = StewardConfig {
@@ -113,7 +122,10 @@ async fn served(postgres: Option<&str>) -> Served {
         tokens.push(token.token);
     }
 
-    let steward = Arc::new(steward);
+    let steward = Arc::new(match model {
+        Some(model) => steward.with_model(model),
+        None => steward,
+    });
     let server_config = ServerConfig {
         max_body_mb: 1,
         login_attempts_per_minute: 3,

@@ -34,6 +34,13 @@ struct Fixtures {
     findings: Vec<i64>,
     /// One live token prefix per caller to revoke.
     prefixes: Vec<String>,
+    /// Policy ids, one per caller, so that checks by two callers can run
+    /// side by side.
+    policies: Vec<String>,
+    /// One pending proposal per caller.
+    proposals: Vec<i64>,
+    /// The sample lake's URL, to register again under other names.
+    lake: String,
 }
 
 fn index(role: Option<Role>) -> usize {
@@ -212,6 +219,151 @@ fn rows() -> Vec<Row> {
             request: |f, role| (format!("/api/v1/tokens/{}", f.prefixes[index(role)]), None),
             expect: [401, 403, 403, 200],
         },
+        Row {
+            method: Method::POST,
+            route: "/api/v1/sources",
+            request: |f, role| {
+                (
+                    "/api/v1/sources".into(),
+                    Some(json!({
+                        "name": format!("matrix-{}", index(role)),
+                        "url": f.lake,
+                        "check": false
+                    })),
+                )
+            },
+            expect: [401, 403, 403, 201],
+        },
+        Row {
+            method: Method::DELETE,
+            route: "/api/v1/sources/{name}",
+            request: |_, _| ("/api/v1/sources/matrix-3".into(), None),
+            expect: [401, 403, 403, 200],
+        },
+        get(
+            "/api/v1/lineage/{asset}/graphviz",
+            |_, _| ("/api/v1/lineage/raw.customers/graphviz".into(), None),
+            [401, 200, 200, 200],
+        ),
+        get(
+            "/api/v1/impact/{asset}",
+            |_, _| {
+                (
+                    "/api/v1/impact/raw.customers.email?change=retype".into(),
+                    None,
+                )
+            },
+            [401, 200, 200, 200],
+        ),
+        Row {
+            method: Method::POST,
+            route: "/api/v1/findings/actions",
+            request: |f, role| {
+                (
+                    "/api/v1/findings/actions".into(),
+                    Some(
+                        json!({"ids": [f.findings[index(role)]], "action": "reopen", "reason": "matrix"}),
+                    ),
+                )
+            },
+            expect: [401, 403, 200, 200],
+        },
+        get(
+            "/api/v1/policies",
+            |_, _| ("/api/v1/policies".into(), None),
+            [401, 200, 200, 200],
+        ),
+        get(
+            "/api/v1/policies/{id}",
+            |f, _| (format!("/api/v1/policies/{}", f.policies[0]), None),
+            [401, 200, 200, 200],
+        ),
+        Row {
+            method: Method::POST,
+            route: "/api/v1/policies/validate",
+            request: |_, _| {
+                (
+                    "/api/v1/policies/validate".into(),
+                    Some(json!({"name": "matrix.toml", "text": "id = \"matrix\""})),
+                )
+            },
+            expect: [401, 403, 403, 200],
+        },
+        get(
+            "/api/v1/cost",
+            |_, _| ("/api/v1/cost".into(), None),
+            [401, 200, 200, 200],
+        ),
+        get(
+            "/api/v1/usage",
+            |_, _| ("/api/v1/usage?table=raw.customers".into(), None),
+            [401, 200, 200, 200],
+        ),
+        get(
+            "/api/v1/proposals",
+            |_, _| ("/api/v1/proposals".into(), None),
+            [401, 200, 200, 200],
+        ),
+        get(
+            "/api/v1/proposals/{id}",
+            |f, _| (format!("/api/v1/proposals/{}", f.proposals[0]), None),
+            [401, 200, 200, 200],
+        ),
+        Row {
+            method: Method::POST,
+            route: "/api/v1/proposals/{id}/decision",
+            request: |f, role| {
+                (
+                    format!("/api/v1/proposals/{}/decision", f.proposals[index(role)]),
+                    Some(json!({"decision": "reject", "reason": "matrix"})),
+                )
+            },
+            expect: [401, 403, 200, 200],
+        },
+        Row {
+            method: Method::POST,
+            route: "/api/v1/ask",
+            request: |_, _| {
+                (
+                    "/api/v1/ask".into(),
+                    Some(json!({"question": "Who owns raw.customers?"})),
+                )
+            },
+            // The matrix's server has no model: past the role check, 503.
+            expect: [401, 503, 503, 503],
+        },
+        Row {
+            method: Method::POST,
+            route: "/api/v1/scans",
+            request: |_, _| ("/api/v1/scans".into(), Some(json!({"source": "lake"}))),
+            expect: [401, 403, 403, 202],
+        },
+        Row {
+            method: Method::POST,
+            route: "/api/v1/checks",
+            request: |f, role| {
+                (
+                    "/api/v1/checks".into(),
+                    Some(json!({"policies": [f.policies[index(role)]]})),
+                )
+            },
+            expect: [401, 403, 202, 202],
+        },
+        get(
+            "/api/v1/tasks",
+            |_, _| ("/api/v1/tasks".into(), None),
+            [401, 200, 200, 200],
+        ),
+        get(
+            "/api/v1/tasks/{id}",
+            |_, _| ("/api/v1/tasks/1".into(), None),
+            [401, 200, 200, 200],
+        ),
+        get(
+            "/api/v1/tasks/{id}/events",
+            |_, _| ("/api/v1/tasks/1/events".into(), None),
+            [401, 200, 200, 200],
+        ),
     ]
 }
 
@@ -274,7 +426,41 @@ async fn every_route_answers_every_role_as_the_matrix_says() {
             .await;
         prefixes.push(made.body["prefix"].as_str().unwrap().to_string());
     }
-    let fixtures = Fixtures { findings, prefixes };
+    let policies = s
+        .send(Method::GET, "/api/v1/policies", Some(Role::Viewer), None)
+        .await;
+    let policies: Vec<String> = policies.body["policies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["id"].as_str().unwrap().to_string())
+        .take(4)
+        .collect();
+    assert_eq!(policies.len(), 4, "the built-ins are at least four");
+    let tables = s.steward.tables(None).await.unwrap();
+    let mut proposals = Vec::new();
+    for table in tables.iter().take(4) {
+        let made = s
+            .steward
+            .propose(&steward_service::ProposalRequest {
+                table: table.table.qualified_name(),
+                column: None,
+                text: "A table of the sample.".into(),
+                drafted_from: vec![table.table.qualified_name()],
+                drafted_by: "matrix".into(),
+            })
+            .await
+            .unwrap();
+        proposals.push(made.proposal.id.get());
+    }
+    let lake = s.steward.source("lake").await.unwrap().url.clone();
+    let fixtures = Fixtures {
+        findings,
+        prefixes,
+        policies,
+        proposals,
+        lake,
+    };
 
     let mut wrong = Vec::new();
     for row in &rows {

@@ -56,4 +56,5 @@ test-model: bootstrap
 test: bootstrap fmt lint test-model
 	$(CARGO) test --workspace --locked
 	scripts/api-fuzz $(STEWARD)
+	scripts/mcp-check $(STEWARD)
 	@scripts/test-summary

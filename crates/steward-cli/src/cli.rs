@@ -94,6 +94,9 @@ pub enum Command {
     Policy(PolicyCommand),
     /// Serve the HTTP API (and its docs at /docs) until Ctrl-C or SIGTERM
     Serve(ServeArgs),
+    /// Serve the catalog's read-only tools to an AI assistant over the Model
+    /// Context Protocol on stdin and stdout (`steward serve` has them at /mcp)
+    Mcp(McpArgs),
     /// Users of `steward serve`: add, list, remove, set a password or role,
     /// make and revoke API tokens
     #[command(subcommand)]
@@ -109,6 +112,15 @@ pub enum Command {
     /// Benchmarks (see docs/benchmarks.md)
     #[command(subcommand)]
     Bench(BenchCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct McpArgs {
+    /// Serve without a model: the `ask` tool then answers that none is loaded
+    #[arg(long, conflicts_with = "model")]
+    pub no_model: bool,
+    #[command(flatten)]
+    pub model: ModelArg,
 }
 
 #[derive(Debug, Args)]

@@ -63,6 +63,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             commands::source::remove(&loaded, &args, &out).await?
         }
         Command::Serve(args) => commands::serve::run(&loaded, &args).await?,
+        Command::Mcp(args) => commands::serve::mcp(&loaded, &args).await?,
         Command::User(command) => commands::user::run(&loaded, command, &out).await?,
         Command::Scan(args) => commands::scan::run(&loaded, &args, &out).await?,
         Command::Tables(args) => commands::tables::run(&loaded, &args, &out).await?,

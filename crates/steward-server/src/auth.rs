@@ -136,6 +136,25 @@ impl FromRequestParts<AppState> for Caller {
     }
 }
 
+/// Lets only authenticated callers through to a service that is not a
+/// handler (the MCP tools), with the caller in the request's extensions.
+pub async fn authenticated(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let (mut parts, body) = request.into_parts();
+    match Caller::from_request_parts(&mut parts, &state).await {
+        Ok(Caller(principal)) => {
+            parts.extensions.insert(principal);
+            next.run(axum::extract::Request::from_parts(parts, body))
+                .await
+        }
+        Err(problem) => problem.into_response(),
+    }
+}
+
 /// Failed logins per user name and per client, in a sliding minute: past the
 /// limit, logins are refused before the password is checked.
 #[derive(Debug)]

@@ -1,4 +1,4 @@
-//! `steward serve`: the HTTP API. Every route is "parse, check the caller's
+//! `steward serve`: the HTTP API, and the MCP tools at `/mcp`. Every route is "parse, check the caller's
 //! role, call the service, render"; no use case lives here. Routes are
 //! registered with their OpenAPI operations in one place ([`api`]), so the
 //! document at `/api/v1/openapi.json` lists exactly what is served.
@@ -42,6 +42,8 @@ pub struct AppState {
     pub metrics: Arc<metrics::Metrics>,
     /// Scans and checks started through the API.
     pub tasks: Arc<tasks::Tasks>,
+    /// Cancelled at shutdown: ends the MCP service.
+    pub stopping: tokio_util::sync::CancellationToken,
 }
 
 impl std::fmt::Debug for AppState {
@@ -204,7 +206,18 @@ impl MakeRequestId for Counter {
 pub fn app(state: AppState, config: &ServerConfig) -> Router {
     let (api, document) = api();
     let metrics = state.metrics.clone();
-    api.fallback(routes::not_found)
+    // The MCP tools, for callers authenticated as for any route.
+    let mcp = Router::new()
+        .route_service(
+            "/mcp",
+            steward_mcp::http_service(state.steward.clone(), state.stopping.clone()),
+        )
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::authenticated,
+        ));
+    api.merge(mcp)
+        .fallback(routes::not_found)
         .method_not_allowed_fallback(routes::method_not_allowed)
         .layer(axum::middleware::from_fn_with_state(state.clone(), audit::record))
         .with_state(state)
@@ -245,14 +258,19 @@ pub async fn serve(
         session_hours: config.session_hours,
         metrics: Arc::new(metrics::Metrics::default()),
         tasks: Arc::new(tasks::Tasks::default()),
+        stopping: tokio_util::sync::CancellationToken::new(),
     };
     let tasks = state.tasks.clone();
+    let stopping = state.stopping.clone();
     let app = app(state, config);
     axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown)
+    .with_graceful_shutdown(async move {
+        shutdown.await;
+        stopping.cancel();
+    })
     .await?;
     // Scans and checks under way finish their writes.
     tasks.wait().await;

@@ -1,30 +1,22 @@
-//! `steward serve`: the HTTP API on the catalog this configuration names.
+//! `steward serve`: the HTTP API on the catalog this configuration names;
+//! `steward mcp`: its MCP tools over stdio.
 
 use std::sync::Arc;
 
 use steward_service::Steward;
 
-use crate::cli::ServeArgs;
+use crate::cli::{McpArgs, ModelArg, ServeArgs};
 use crate::config::Loaded;
 
 pub async fn run(loaded: &Loaded, args: &ServeArgs) -> anyhow::Result<()> {
     let config = &loaded.config.server;
     let listen = args.listen.clone().unwrap_or_else(|| config.listen.clone());
-    let mut steward = Steward::open(loaded).await?;
-    if !args.no_model {
-        // The agents answer with the model named, or the configured one when
-        // it has been pulled; without one the rest of the API still serves.
-        match crate::commands::llm::load(loaded, &args.model) {
-            Ok(model) => {
-                eprintln!("the agents answer with {}", model.info().path.display());
-                steward = steward.with_model(Arc::new(model));
-            }
-            Err(e) if args.model.model.is_none() => {
-                eprintln!("questions (POST /api/v1/ask) are off: {e}");
-            }
-            Err(e) => return Err(e),
-        }
-    }
+    let steward = with_model(
+        Steward::open(loaded).await?,
+        loaded,
+        args.no_model,
+        &args.model,
+    )?;
     let steward = Arc::new(steward);
     let listener = tokio::net::TcpListener::bind(&listen)
         .await
@@ -45,6 +37,49 @@ pub async fn run(loaded: &Loaded, args: &ServeArgs) -> anyhow::Result<()> {
     )
     .await?;
     eprintln!("stopped; requests in flight finished");
+    if let Ok(steward) = Arc::try_unwrap(steward) {
+        steward.close().await;
+    }
+    Ok(())
+}
+
+/// The catalog with the model its agents answer with: the one named, or the
+/// configured one when it has been pulled. Without one the rest still
+/// serves; questions then say no model is loaded.
+fn with_model(
+    steward: Steward,
+    loaded: &Loaded,
+    no_model: bool,
+    model: &ModelArg,
+) -> anyhow::Result<Steward> {
+    if no_model {
+        return Ok(steward);
+    }
+    match crate::commands::llm::load(loaded, model) {
+        Ok(llm) => {
+            eprintln!("the agents answer with {}", llm.info().path.display());
+            Ok(steward.with_model(Arc::new(llm)))
+        }
+        Err(e) if model.model.is_none() => {
+            eprintln!("questions to the agents are off: {e}");
+            Ok(steward)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Serves the MCP tools on stdin and stdout to the assistant that started
+/// this process, as the local operator (nothing but the protocol on stdout).
+pub async fn mcp(loaded: &Loaded, args: &McpArgs) -> anyhow::Result<()> {
+    let steward = with_model(
+        Steward::open(loaded).await?,
+        loaded,
+        args.no_model,
+        &args.model,
+    )?;
+    let steward = Arc::new(steward);
+    let operator = steward_service::Principal::operator(&crate::commands::actor(&None));
+    steward_mcp::serve_stdio(steward.clone(), operator).await?;
     if let Ok(steward) = Arc::try_unwrap(steward) {
         steward.close().await;
     }

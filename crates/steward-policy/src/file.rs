@@ -28,7 +28,9 @@ pub struct Policy {
     /// columns `asset` and `message`, and optionally `key` (what tells two
     /// violations of one asset apart).
     pub check: String,
-    /// Values for the check's `$name` placeholders.
+    /// Values for the check's `$name` placeholders: booleans, numbers or
+    /// strings.
+    #[schema(value_type = BTreeMap<String, serde_json::Value>)]
     pub params: BTreeMap<String, ParamValue>,
     /// Where it came from: a path, or `builtin:NAME.toml`.
     pub origin: String,
@@ -41,7 +43,7 @@ pub struct Policy {
 }
 
 /// A parameter's value, as TOML wrote it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum ParamValue {
     Bool(bool),

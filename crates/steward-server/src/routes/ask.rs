@@ -49,7 +49,7 @@ fn event(name: &str, data: &impl serde::Serialize) -> Event {
 /// Asks the agents a question; the answer streams as server-sent events.
 #[utoipa::path(post, path = "/api/v1/ask", tag = "ask", request_body = AskRequest,
     security(("session" = []), ("token" = [])),
-    responses((status = 200, content_type = "text/event-stream", body = String,
+    responses((status = 200, content_type = "text/event-stream", body = crate::routes::StreamEvent,
             description = "`routed`, `tool`, `drafting` and `piece` events, then `answer` (or `error`)"),
         (status = 400, body = Problem), (status = 401, body = Problem),
         (status = 422, body = Problem),

@@ -38,6 +38,15 @@ pub struct Path<T>(pub T);
 /// JSON responses.
 pub use axum::Json;
 
+/// One server-sent event, as a stream of them is documented: its name, its
+/// data (JSON text), and its id where a client may resume after it.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct StreamEvent {
+    pub event: String,
+    pub data: String,
+    pub id: Option<String>,
+}
+
 /// The answer of a route that only does something.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Done {

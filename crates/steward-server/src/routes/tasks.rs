@@ -142,7 +142,7 @@ pub async fn task(
 #[utoipa::path(get, path = "/api/v1/tasks/{id}/events", tag = "tasks",
     params(("id" = u64, Path)),
     security(("session" = []), ("token" = [])),
-    responses((status = 200, content_type = "text/event-stream", body = String),
+    responses((status = 200, content_type = "text/event-stream", body = crate::routes::StreamEvent),
         (status = 400, body = Problem), (status = 401, body = Problem),
         (status = 404, body = Problem)))]
 pub async fn events(

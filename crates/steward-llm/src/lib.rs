@@ -43,11 +43,20 @@ pub trait LanguageModel: Send + Sync {
         on_piece(&generation.text);
         Ok(generation)
     }
+
+    /// What the runtime has done so far, for a model that keeps count.
+    fn stats(&self) -> Option<RuntimeStats> {
+        None
+    }
 }
 
 impl LanguageModel for Llm {
     fn generate(&self, request: &Request) -> Result<Generation> {
         Llm::generate(self, request)
+    }
+
+    fn stats(&self) -> Option<RuntimeStats> {
+        Some(Llm::stats(self))
     }
 
     fn choose(&self, prompt: &Prompt, labels: &[String]) -> Result<Choice> {

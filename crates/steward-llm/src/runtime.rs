@@ -221,6 +221,8 @@ pub struct RuntimeStats {
     pub generation_seconds: f64,
     pub mean_time_to_first_token_ms: f64,
     pub mean_tokens_per_second: f64,
+    /// Requests queued or being answered now: the queue's depth.
+    pub waiting: usize,
 }
 
 /// What the model file is.
@@ -267,8 +269,19 @@ pub struct Llm {
     jobs: Option<SyncSender<Job>>,
     worker: Option<JoinHandle<()>>,
     stats: Arc<Mutex<RuntimeStats>>,
+    /// Requests sent to the worker and not yet answered.
+    waiting: Arc<std::sync::atomic::AtomicUsize>,
     info: ModelInfo,
     settings: Settings,
+}
+
+/// Counts a request as waiting until its caller has the answer.
+struct Waiting(Arc<std::sync::atomic::AtomicUsize>);
+
+impl Drop for Waiting {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
+    }
 }
 
 impl std::fmt::Debug for Llm {
@@ -349,6 +362,7 @@ impl Llm {
             jobs: Some(jobs),
             worker: Some(worker),
             stats,
+            waiting: Arc::default(),
             info,
             settings,
         })
@@ -363,7 +377,9 @@ impl Llm {
     }
 
     pub fn stats(&self) -> RuntimeStats {
-        self.stats.lock().map(|s| s.clone()).unwrap_or_default()
+        let mut stats = self.stats.lock().map(|s| s.clone()).unwrap_or_default();
+        stats.waiting = self.waiting.load(Ordering::Relaxed);
+        stats
     }
 
     /// The prompt text the model sees: chat messages through its template,
@@ -397,10 +413,13 @@ impl Llm {
         Ok(self.model.vocab().tokenize(text.as_bytes(), true, true))
     }
 
-    fn send(&self, job: Job) -> Result<()> {
+    fn send(&self, job: Job) -> Result<Waiting> {
         let jobs = self.jobs.as_ref().ok_or(LlmError::Stopped)?;
         match jobs.try_send(job) {
-            Ok(()) => Ok(()),
+            Ok(()) => {
+                self.waiting.fetch_add(1, Ordering::Relaxed);
+                Ok(Waiting(self.waiting.clone()))
+            }
             Err(TrySendError::Full(_)) => {
                 if let Ok(mut s) = self.stats.lock() {
                     s.rejected += 1;
@@ -451,7 +470,7 @@ impl Llm {
             .get_or_insert_with(CancelToken::default)
             .clone();
         let (events, replies) = mpsc::channel();
-        self.send(Job::Generate {
+        let _waiting = self.send(Job::Generate {
             tokens,
             request: request.clone(),
             grammar,
@@ -528,7 +547,7 @@ impl Llm {
             });
         }
         let (reply, answer) = mpsc::channel();
-        self.send(Job::Choose {
+        let _waiting = self.send(Job::Choose {
             tokens,
             labels,
             reply,

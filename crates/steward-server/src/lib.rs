@@ -251,13 +251,14 @@ pub async fn serve(
     listener: tokio::net::TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let tasks = Arc::new(tasks::Tasks::default());
     let state = AppState {
-        steward,
+        steward: steward.clone(),
         logins: Arc::new(auth::LoginLimiter::new(config.login_attempts_per_minute)),
         secure_cookies: config.secure_cookies,
         session_hours: config.session_hours,
-        metrics: Arc::new(metrics::Metrics::default()),
-        tasks: Arc::new(tasks::Tasks::default()),
+        metrics: Arc::new(metrics::Metrics::new(steward.clone(), tasks.clone())),
+        tasks,
         stopping: tokio_util::sync::CancellationToken::new(),
     };
     let tasks = state.tasks.clone();

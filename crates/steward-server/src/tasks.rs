@@ -8,8 +8,8 @@
 
 use std::collections::BTreeMap;
 use std::convert::Infallible;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
 use axum::response::sse::{Event, KeepAlive, Sse};
 use chrono::{DateTime, Utc};
@@ -22,7 +22,7 @@ use tokio::task::JoinHandle;
 /// Finished tasks kept for their events; older ones are forgotten.
 const KEEP_FINISHED: usize = 100;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum TaskKind {
     Scan,
@@ -38,7 +38,17 @@ impl TaskKind {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+impl TaskStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Running => "running",
+            Self::Succeeded => "succeeded",
+            Self::Failed => "failed",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum TaskStatus {
     Running,
@@ -79,6 +89,9 @@ pub struct Tasks {
     next: AtomicU64,
     tasks: Mutex<BTreeMap<u64, watch::Sender<Entry>>>,
     running: Mutex<Vec<JoinHandle<()>>>,
+    /// Tasks started (as `Running`) and ended, by kind, since the server
+    /// started: what the metrics count.
+    counts: Arc<Mutex<BTreeMap<(TaskKind, TaskStatus), u64>>>,
 }
 
 /// What a task's work reports through.
@@ -143,9 +156,17 @@ impl Tasks {
         });
         tasks.insert(id, sender.clone());
         forget_old(&mut tasks);
+        count(&self.counts, kind, TaskStatus::Running);
+        let counts = self.counts.clone();
         let work = work(Progress(sender.clone()));
         let handle = tokio::spawn(async move {
             let outcome = work.await;
+            let status = if outcome.is_ok() {
+                TaskStatus::Succeeded
+            } else {
+                TaskStatus::Failed
+            };
+            count(&counts, kind, status);
             sender.send_modify(|entry| {
                 entry.task.finished_at = Some(Utc::now());
                 match outcome {
@@ -164,6 +185,13 @@ impl Tasks {
         running.retain(|h| !h.is_finished());
         running.push(handle);
         Ok(task)
+    }
+
+    /// Tasks started (`Running`) and ended, by kind, since the server
+    /// started.
+    pub fn counts(&self) -> Vec<(TaskKind, TaskStatus, u64)> {
+        let counts = self.counts.lock().unwrap_or_else(|p| p.into_inner());
+        counts.iter().map(|(&(k, s), &n)| (k, s, n)).collect()
     }
 
     /// Every task, newest first.
@@ -246,6 +274,15 @@ impl Tasks {
     }
 }
 
+fn count(
+    counts: &Mutex<BTreeMap<(TaskKind, TaskStatus), u64>>,
+    kind: TaskKind,
+    status: TaskStatus,
+) {
+    let mut counts = counts.lock().unwrap_or_else(|p| p.into_inner());
+    *counts.entry((kind, status)).or_default() += 1;
+}
+
 /// Drops the oldest finished tasks past [`KEEP_FINISHED`].
 fn forget_old(tasks: &mut BTreeMap<u64, watch::Sender<Entry>>) {
     let finished: Vec<u64> = tasks
@@ -294,6 +331,15 @@ mod tests {
         assert_eq!(done.status, TaskStatus::Succeeded);
         assert_eq!(done.events, 2);
         assert_eq!(done.result, Some(serde_json::json!({"scanned": 2})));
+        assert_eq!(
+            tasks.counts(),
+            [
+                (TaskKind::Scan, TaskStatus::Running, 1),
+                (TaskKind::Scan, TaskStatus::Succeeded, 1),
+                (TaskKind::Check, TaskStatus::Running, 1),
+                (TaskKind::Check, TaskStatus::Succeeded, 1),
+            ]
+        );
         assert!(matches!(tasks.get(999), Err(ServiceError::NotFound(_))));
     }
 

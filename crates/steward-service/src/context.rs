@@ -18,7 +18,7 @@ use steward_search::{DocKind, Passage, SearchResults, SyncReport};
 use steward_store::{Filter, OpenMode, SchemaStatus, Session, Store};
 use steward_types::{
     AuditEvent, ChangeEvent, Classification, Column, ColumnProfile, Finding, FindingStatus,
-    HasKind, Id, JobRun, LineageEdge, ParseEnumError, PolicyRef, Record, Source, Table,
+    HasKind, Id, JobRun, LineageEdge, ParseEnumError, PolicyRef, Record, Severity, Source, Table,
     UsageRecord,
 };
 use steward_warehouse::SourceConnection;
@@ -373,6 +373,11 @@ impl Steward {
     }
 
     /// The local model, when one was given.
+    /// What the loaded model's runtime has done (for metrics).
+    pub fn model_stats(&self) -> Option<steward_llm::RuntimeStats> {
+        self.model.as_ref().and_then(|m| m.stats())
+    }
+
     pub fn model(&self) -> Option<&Arc<dyn LanguageModel>> {
         self.model.as_ref()
     }
@@ -857,6 +862,25 @@ impl Steward {
                 crate::query::query(&store, &config, &sql).await
             })
             .await
+    }
+
+    /// Findings open or acknowledged, counted by severity (every severity,
+    /// mildest first), without reading them.
+    pub async fn open_findings_by_severity(&self) -> Result<Vec<(Severity, i64)>> {
+        let mut session = self.store.begin().await?;
+        let mut out = Vec::new();
+        for &severity in Severity::ALL {
+            let mut n = 0;
+            for status in [FindingStatus::Open, FindingStatus::Acknowledged] {
+                let filter = Filter::all()
+                    .eq_text("severity", severity.as_str())
+                    .eq_text("status", status.as_str());
+                n += session.count::<Finding>(&filter).await?;
+            }
+            out.push((severity, n));
+        }
+        session.commit().await?;
+        Ok(out)
     }
 
     pub async fn findings(&self, query: &FindingQuery) -> Result<Vec<Record<Finding>>> {

@@ -73,6 +73,19 @@ impl Served {
         (status, content_type, text)
     }
 
+    /// The metrics as Prometheus would scrape them.
+    async fn metrics(&self) -> String {
+        self.client
+            .get(format!("{}/metrics", self.base))
+            .bearer_auth(&self.viewer)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    }
+
     /// Polls a task until it is no longer running.
     async fn finished(&self, id: i64) -> Value {
         for _ in 0..600 {
@@ -211,6 +224,15 @@ async fn scans_and_checks_run_as_tasks_with_their_progress_streamed() {
             .send(Method::GET, "/api/v1/tasks", Some(Role::Viewer), None)
             .await;
         assert_eq!(listed.body.as_array().unwrap().len(), 2, "{}", listed.body);
+        let metrics = s.metrics().await;
+        for line in [
+            "steward_tasks_started_total{kind=\"scan\"} 1",
+            "steward_tasks_ended_total{kind=\"scan\",status=\"succeeded\"} 1",
+            "steward_tasks_ended_total{kind=\"check\",status=\"succeeded\"} 1",
+            "steward_tasks_running{kind=\"scan\"} 0",
+        ] {
+            assert!(metrics.contains(line), "{line} not in {metrics}");
+        }
         let missing = s
             .send(
                 Method::GET,
@@ -574,6 +596,18 @@ async fn questions_are_answered_as_a_stream_on_the_real_model() {
             .await;
         assert_eq!(found.status, 200, "cited {cited}: {}", found.body);
     }
+    // The model's work shows in the metrics, its queue empty again.
+    let metrics = s.metrics().await;
+    let generated = metrics
+        .lines()
+        .find_map(|l| l.strip_prefix("steward_llm_generated_tokens_total "))
+        .unwrap_or_else(|| panic!("no generated tokens in {metrics}"));
+    assert!(generated.parse::<u64>().unwrap() > 0, "{metrics}");
+    assert!(metrics.contains("steward_llm_queue_depth 0"), "{metrics}");
+    assert!(
+        metrics.contains("steward_llm_tokens_per_second "),
+        "{metrics}"
+    );
 
     let empty = s
         .send(

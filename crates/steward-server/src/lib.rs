@@ -173,6 +173,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(routes::governance::decide_proposal))
         .routes(routes!(routes::tasks::scan))
         .routes(routes!(routes::tasks::check))
+        .routes(routes!(routes::tasks::ingest))
         .routes(routes!(routes::tasks::tasks))
         .routes(routes!(routes::tasks::task))
         .routes(routes!(routes::tasks::events))

@@ -128,7 +128,7 @@ impl Collector for Live {
         family(
             &mut encoder,
             "tasks_started",
-            "Scans and checks started through the API, by kind",
+            "Scans, checks and lineage intakes started through the API, by kind",
             MetricType::Counter,
             &started,
         )?;
@@ -148,7 +148,7 @@ impl Collector for Live {
         family(
             &mut encoder,
             "tasks_ended",
-            "Scans and checks ended, by kind and status",
+            "Scans, checks and lineage intakes ended, by kind and status",
             MetricType::Counter,
             &ended,
         )?;
@@ -158,7 +158,7 @@ impl Collector for Live {
                 *running.entry(task.kind.as_str()).or_insert(0i64) += 1;
             }
         }
-        let running: Vec<_> = [TaskKind::Scan, TaskKind::Check]
+        let running: Vec<_> = [TaskKind::Scan, TaskKind::Check, TaskKind::Ingest]
             .iter()
             .map(|k| {
                 (
@@ -172,7 +172,7 @@ impl Collector for Live {
         family(
             &mut encoder,
             "tasks_running",
-            "Scans and checks running now, by kind",
+            "Scans, checks and lineage intakes running now, by kind",
             MetricType::Gauge,
             &running,
         )?;

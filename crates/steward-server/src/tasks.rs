@@ -1,4 +1,5 @@
-//! Long work started through the API (a scan, a policy check) runs in the
+//! Long work started through the API (a scan, a policy check, a lineage
+//! intake) runs in the
 //! background as a task: the request that starts it is answered at once
 //! with the task, and its progress is kept as events that
 //! `GET /api/v1/tasks/{id}/events` streams as server-sent events, from the
@@ -27,6 +28,7 @@ const KEEP_FINISHED: usize = 100;
 pub enum TaskKind {
     Scan,
     Check,
+    Ingest,
 }
 
 impl TaskKind {
@@ -34,6 +36,7 @@ impl TaskKind {
         match self {
             Self::Scan => "scan",
             Self::Check => "check",
+            Self::Ingest => "ingest",
         }
     }
 }

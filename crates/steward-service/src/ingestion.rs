@@ -57,6 +57,19 @@ pub enum LineageSource {
 }
 
 impl LineageSource {
+    /// A query log named `name` in `format` (`auto`, `jsonl`, `snowflake`,
+    /// `bigquery`, `postgres-csvlog`, `pg-stat-statements`).
+    pub fn query_log(name: &str, text: String, format: &str) -> Result<Self> {
+        let format = format
+            .parse()
+            .map_err(|e: String| ServiceError::Invalid(format!("{name}: format: {e}")))?;
+        Ok(Self::QueryLog {
+            name: name.to_string(),
+            text,
+            format,
+        })
+    }
+
     /// The name it goes by in reports.
     pub fn name(&self) -> &str {
         match self {

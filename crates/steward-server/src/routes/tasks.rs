@@ -6,6 +6,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
+use steward_service::{IngestRequest, LineageSource, ModelFile};
 use steward_types::Role;
 
 use crate::AppState;
@@ -102,6 +103,133 @@ pub async fn check(
         |progress| async move {
             steward
                 .check(&[], &only, &mut |event| progress.event(&event))
+                .await
+        },
+    )?;
+    Ok(started(task))
+}
+
+/// What an uploaded file holds.
+#[derive(Debug, Clone, Copy, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum UploadKind {
+    /// A warehouse's query log (`format` says which; default `auto`).
+    QueryLog,
+    /// A SQL script.
+    Script,
+    /// One model of a dbt-style models folder (`orders.sql`).
+    Model,
+    /// A dbt `manifest.json`.
+    DbtManifest,
+    /// OpenLineage run events (JSON lines or an array).
+    OpenLineage,
+}
+
+/// A file to read lineage from.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Upload {
+    pub kind: UploadKind,
+    /// The file's name, as reports and errors name it.
+    pub name: String,
+    pub text: String,
+    /// A query log's format: auto, jsonl, snowflake, bigquery,
+    /// postgres-csvlog or pg-stat-statements [default: auto].
+    pub format: Option<String>,
+}
+
+/// Files to take lineage and usage from.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IngestUpload {
+    /// 1 to 1000 files.
+    pub files: Vec<Upload>,
+    /// The SQL dialect of the logs, models and scripts: generic, postgres,
+    /// mysql, sqlite, snowflake, bigquery, hive, duckdb, ... [default: generic].
+    pub dialect: Option<String>,
+    /// Also the definitions of the views the scans found [default: false].
+    #[serde(default)]
+    pub views: bool,
+}
+
+/// Takes lineage and usage from uploaded query logs, scripts, models, dbt
+/// manifests and OpenLineage events, in the background (stewards). A file
+/// that cannot be read fails the task naming it; records that cannot be
+/// parsed are counted in the report, not stored.
+#[utoipa::path(post, path = "/api/v1/ingests", tag = "tasks", request_body = IngestUpload,
+    security(("session" = []), ("token" = [])),
+    responses((status = 202, body = Task, description = "Started; follow /api/v1/tasks/{id}/events"),
+        (status = 400, body = Problem), (status = 401, body = Problem),
+        (status = 403, body = Problem), (status = 409, body = Problem),
+        (status = 413, body = Problem), (status = 422, body = Problem)))]
+pub async fn ingest(
+    State(state): State<AppState>,
+    caller: Caller,
+    Body(upload): Body<IngestUpload>,
+) -> Result<Response, Problem> {
+    caller.require(Role::Steward)?;
+    if upload.files.is_empty() || upload.files.len() > 1000 {
+        return Err(steward_service::ServiceError::Invalid(format!(
+            "files: 1 to 1000, not {}",
+            upload.files.len()
+        ))
+        .into());
+    }
+    let mut sources = Vec::new();
+    let mut models = Vec::new();
+    for file in upload.files {
+        match file.kind {
+            UploadKind::QueryLog => sources.push(LineageSource::query_log(
+                &file.name,
+                file.text,
+                file.format.as_deref().unwrap_or("auto"),
+            )?),
+            UploadKind::Script => sources.push(LineageSource::Script {
+                name: file.name,
+                text: file.text,
+            }),
+            UploadKind::DbtManifest => sources.push(LineageSource::DbtManifest {
+                name: file.name,
+                text: file.text,
+            }),
+            UploadKind::OpenLineage => sources.push(LineageSource::OpenLineage {
+                name: file.name,
+                text: file.text,
+            }),
+            UploadKind::Model => models.push(ModelFile {
+                path: file.name,
+                text: file.text,
+            }),
+        }
+    }
+    if !models.is_empty() {
+        sources.push(LineageSource::Models {
+            folder: "uploaded models".into(),
+            files: models,
+        });
+    }
+    let request = IngestRequest {
+        sources,
+        views: upload.views,
+        dialect: upload.dialect.unwrap_or_else(|| "generic".into()),
+    };
+    // The same files twice at once are refused; other uploads run beside.
+    let target = Some(
+        request
+            .sources
+            .iter()
+            .map(LineageSource::name)
+            .collect::<Vec<_>>()
+            .join(", "),
+    );
+    let steward = state.steward.clone();
+    let task = state.tasks.start(
+        TaskKind::Ingest,
+        target,
+        caller.name(),
+        |progress| async move {
+            steward
+                .ingest_lineage(request, &mut |event| progress.event(&event))
                 .await
         },
     )?;

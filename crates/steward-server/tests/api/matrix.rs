@@ -349,6 +349,24 @@ fn rows() -> Vec<Row> {
             },
             expect: [401, 403, 202, 202],
         },
+        Row {
+            method: Method::POST,
+            route: "/api/v1/ingests",
+            request: |_, role| {
+                (
+                    "/api/v1/ingests".into(),
+                    Some(json!({
+                        "files": [{
+                            "kind": "script",
+                            "name": format!("matrix-{}.sql", index(role)),
+                            "text": "CREATE TABLE mart.matrix AS SELECT id FROM raw.customers"
+                        }],
+                        "dialect": "duckdb"
+                    })),
+                )
+            },
+            expect: [401, 403, 202, 202],
+        },
         get(
             "/api/v1/tasks",
             |_, _| ("/api/v1/tasks".into(), None),

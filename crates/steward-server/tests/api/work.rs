@@ -247,6 +247,90 @@ async fn scans_and_checks_run_as_tasks_with_their_progress_streamed() {
 }
 
 #[tokio::test]
+async fn uploaded_sql_and_query_logs_become_lineage_in_a_task() {
+    let s = served(None).await;
+    let log = r#"{"query_id": "q-upload-1", "user": "ana", "sql": "INSERT INTO mart.ana_report SELECT c.email FROM raw.customers c", "executed_at": "2026-11-30T10:00:00Z"}"#;
+    let started = s
+        .send(
+            Method::POST,
+            "/api/v1/ingests",
+            Some(Role::Steward),
+            Some(json!({
+                "files": [
+                    {"kind": "query_log", "name": "uploaded.jsonl", "text": log, "format": "jsonl"},
+                    {"kind": "script", "name": "vip.sql",
+                     "text": "CREATE TABLE mart.vip AS SELECT email, country FROM raw.customers WHERE country = 'DE'"}
+                ],
+                "dialect": "duckdb"
+            })),
+        )
+        .await;
+    assert_eq!(started.status, 202, "{}", started.body);
+    assert_eq!(started.body["kind"], "ingest");
+    let done = s.finished(started.body["id"].as_i64().unwrap()).await;
+    assert_eq!(done["status"], "succeeded", "{done}");
+    let graph = s
+        .send(
+            Method::GET,
+            "/api/v1/lineage/raw.customers.email?direction=down&depth=1",
+            Some(Role::Viewer),
+            None,
+        )
+        .await;
+    let nodes = graph.body["nodes"].as_object().unwrap();
+    assert!(nodes.contains_key("mart.vip.email"), "{}", graph.body);
+    assert!(
+        nodes.contains_key("mart.ana_report.email"),
+        "{}",
+        graph.body
+    );
+    // The logged query is usage now.
+    let usage = s
+        .send(
+            Method::GET,
+            "/api/v1/usage?table=raw.customers",
+            Some(Role::Viewer),
+            None,
+        )
+        .await;
+    assert!(
+        usage
+            .body
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|u| u["query_id"] == "q-upload-1"),
+        "{}",
+        usage.body
+    );
+    // A format nobody knows is refused at once, naming the file.
+    let wrong = s
+        .send(
+            Method::POST,
+            "/api/v1/ingests",
+            Some(Role::Steward),
+            Some(json!({"files": [{"kind": "query_log", "name": "x.log", "text": "", "format": "oracle-audit"}]})),
+        )
+        .await;
+    assert_problem(&wrong, 422, "an unknown log format");
+    assert!(
+        wrong.body["detail"].as_str().unwrap().contains("x.log"),
+        "{}",
+        wrong.body
+    );
+    let viewer = s
+        .send(
+            Method::POST,
+            "/api/v1/ingests",
+            Some(Role::Viewer),
+            Some(json!({"files": []})),
+        )
+        .await;
+    assert_problem(&viewer, 403, "a viewer's upload");
+    s.stop().await;
+}
+
+#[tokio::test]
 async fn policies_cost_usage_and_proposals_are_served() {
     let s = served(None).await;
     let policies = s

@@ -5,13 +5,24 @@ CARGO ?= cargo
 DEMO_DIR ?= .demo
 STEWARD := $(or $(CARGO_TARGET_DIR),target)/debug/steward
 
-.PHONY: demo test test-model bootstrap build fmt lint check-services
+.PHONY: demo test test-model bootstrap build web web-api fmt lint check-services
 
 bootstrap:
 	@scripts/bootstrap
 
-build: bootstrap
+build: bootstrap web
 	$(CARGO) build --bin steward
+
+# The stewards' dashboard: built with Node.js (no package install scripts run)
+# into web/dist, which the steward binary embeds.
+web: bootstrap
+	cd web && npm ci --ignore-scripts --no-audit --no-fund && npm run build
+
+# After an API change: the dashboard's copy of the OpenAPI document and the
+# TypeScript types generated from it.
+web-api:
+	STEWARD_WRITE_OPENAPI=1 $(CARGO) test --quiet -p steward-server --lib openapi_copy
+	cd web && npm run api-types
 
 # The main job as far as it exists today: a catalog in $(DEMO_DIR), the bundled
 # sample warehouse (a file lake and an operational SQLite database), a scan of
@@ -53,8 +64,9 @@ lint:
 test-model: bootstrap
 	$(CARGO) run --quiet --locked --bin steward -- model pull smollm2-135m
 
-test: bootstrap fmt lint test-model
+test: bootstrap web fmt lint test-model
 	$(CARGO) test --workspace --locked
 	scripts/api-fuzz $(STEWARD)
 	scripts/mcp-check $(STEWARD)
+	scripts/web-check $(STEWARD)
 	@scripts/test-summary

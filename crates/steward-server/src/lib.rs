@@ -24,6 +24,7 @@ use utoipa_axum::routes;
 
 pub mod audit;
 pub mod auth;
+pub mod dashboard;
 pub mod metrics;
 pub mod problem;
 mod routes;
@@ -218,7 +219,7 @@ pub fn app(state: AppState, config: &ServerConfig) -> Router {
             auth::authenticated,
         ));
     api.merge(mcp)
-        .fallback(routes::not_found)
+        .fallback(dashboard::serve)
         .method_not_allowed_fallback(routes::method_not_allowed)
         .layer(axum::middleware::from_fn_with_state(state.clone(), audit::record))
         .with_state(state)

@@ -190,3 +190,67 @@ fn command_modules_call_the_service_only() {
     );
     assert!(broken.is_empty(), "{broken:#?}");
 }
+
+/// Every type documented in the OpenAPI document has a name of its own:
+/// utoipa names a schema after its type, and a second type of the same name
+/// would silently replace the first in the document. Types derived with
+/// `ToSchema` (renamed by `#[schema(as = ...)]` or not) and the named enums
+/// are counted.
+#[test]
+fn schema_names_are_unique() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut seen: BTreeMap<String, String> = BTreeMap::new();
+    let mut clashes = Vec::new();
+    let mut files = Vec::new();
+    let mut dirs: Vec<_> = std::fs::read_dir(&root)
+        .unwrap()
+        .map(|e| e.unwrap().path().join("src"))
+        .collect();
+    while let Some(dir) = dirs.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                files.push(path);
+            }
+        }
+    }
+    for path in files {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let lines: Vec<&str> = text.lines().map(str::trim).collect();
+        for (i, line) in lines.iter().enumerate() {
+            let derived = line.starts_with("#[derive(") && line.contains("ToSchema");
+            let named = line.starts_with("named_enum!");
+            if !derived && !named {
+                continue;
+            }
+            let mut renamed = None;
+            for next in lines.iter().skip(i + 1).take(12) {
+                if let Some(rest) = next.strip_prefix("#[schema(as = ") {
+                    renamed = rest.split(')').next().map(str::to_string);
+                }
+                let declared = next
+                    .strip_prefix("pub struct ")
+                    .or_else(|| next.strip_prefix("pub enum "));
+                if let Some(rest) = declared {
+                    let name: String = rest
+                        .chars()
+                        .take_while(|c| c.is_alphanumeric() || *c == '_')
+                        .collect();
+                    let name = renamed.take().unwrap_or(name);
+                    let at = format!("{}:{}", path.display(), i + 1);
+                    if let Some(first) = seen.insert(name.clone(), at.clone()) {
+                        clashes.push(format!("{name}: {first} and {at}"));
+                    }
+                    break;
+                }
+            }
+        }
+    }
+    assert!(seen.len() > 50, "only {} schema types found", seen.len());
+    assert!(clashes.is_empty(), "{clashes:#?}");
+}

@@ -100,6 +100,7 @@ impl Position {
 
 /// Something wrong with a policy: where, and what.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[schema(as = PolicyProblem)]
 pub struct Problem {
     /// The file (or `builtin:NAME.toml`).
     pub origin: String,

@@ -1077,7 +1077,7 @@ export interface components {
         Policies: {
             policies: components["schemas"]["Policy"][];
             /** @description Files that could not be read, each with its place (`file:line:column`). */
-            problems: components["schemas"]["Problem"][];
+            problems: components["schemas"]["PolicyProblem"][];
         };
         /** @description A policy, read from its file. */
         Policy: {
@@ -1110,6 +1110,15 @@ export interface components {
             tags: string[];
             title: string;
         };
+        /** @description Something wrong with a policy: where, and what. */
+        PolicyProblem: {
+            at?: components["schemas"]["Position"] | null;
+            message: string;
+            /** @description The file (or `builtin:NAME.toml`). */
+            origin: string;
+            /** @description The policy's id, when the file got far enough to have one. */
+            policy?: string | null;
+        };
         /** @description A policy file to check. */
         PolicyUpload: {
             /** @description The file's name, as problems will name it (`no-raw-emails.toml`). */
@@ -1120,7 +1129,7 @@ export interface components {
         /** @description Policies as read from their folders. */
         PolicyValidation: {
             policies: number;
-            problems: components["schemas"]["Problem"][];
+            problems: components["schemas"]["PolicyProblem"][];
         };
         /** @description A 1-based line and column in a file. */
         Position: {
@@ -1147,12 +1156,14 @@ export interface components {
         };
         /** @description A steward's decision on a proposal. */
         ProposalDecisionRequest: {
-            decision: components["schemas"]["Verdict"];
+            decision: components["schemas"]["ProposalVerdict"];
             /** @description Why (kept with the decision). */
             reason?: string | null;
         };
         /** @enum {string} */
         ProposalStatus: "pending" | "approved" | "rejected";
+        /** @enum {string} */
+        ProposalVerdict: "approve" | "reject";
         /** @description A proposal with the asset it describes, by name. */
         ProposalView: components["schemas"]["Record_Proposal"] & {
             source: string;
@@ -1794,7 +1805,7 @@ export interface components {
             value: string;
         };
         /** @enum {string} */
-        Verdict: "approve" | "reject";
+        Verdict: "suggested" | "confirmed" | "rejected";
     };
     responses: never;
     parameters: never;

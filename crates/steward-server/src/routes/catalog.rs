@@ -193,7 +193,7 @@ pub async fn lineage_graphviz(
 
 #[derive(Debug, Clone, Copy, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
-pub enum ChangeKind {
+pub enum ImpactChange {
     Drop,
     Retype,
 }
@@ -203,7 +203,7 @@ pub enum ChangeKind {
 pub struct ImpactQuery {
     /// The change about to be made.
     #[param(inline)]
-    pub change: ChangeKind,
+    pub change: ImpactChange,
     /// How many steps downstream, 1 to 10 [default: 5].
     pub depth: Option<usize>,
 }
@@ -232,8 +232,8 @@ pub async fn impact(
         .into());
     }
     let change = match query.change {
-        ChangeKind::Drop => Change::Drop,
-        ChangeKind::Retype => Change::Retype,
+        ImpactChange::Drop => Change::Drop,
+        ImpactChange::Retype => Change::Retype,
     };
     Ok(Json(state.steward.impact(&asset, change, depth).await?))
 }

@@ -168,7 +168,7 @@ pub async fn proposal(
 
 #[derive(Debug, Clone, Copy, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
-pub enum Verdict {
+pub enum ProposalVerdict {
     Approve,
     Reject,
 }
@@ -177,7 +177,7 @@ pub enum Verdict {
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProposalDecisionRequest {
-    pub decision: Verdict,
+    pub decision: ProposalVerdict,
     /// Why (kept with the decision).
     pub reason: Option<String>,
 }
@@ -199,8 +199,8 @@ pub async fn decide_proposal(
 ) -> Result<Json<ProposalView>, Problem> {
     caller.require(Role::Steward)?;
     let decision = match request.decision {
-        Verdict::Approve => ProposalDecision::Approve,
-        Verdict::Reject => ProposalDecision::Reject,
+        ProposalVerdict::Approve => ProposalDecision::Approve,
+        ProposalVerdict::Reject => ProposalDecision::Reject,
     };
     Ok(Json(
         state

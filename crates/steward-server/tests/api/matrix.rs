@@ -502,3 +502,33 @@ async fn every_route_answers_every_role_as_the_matrix_says() {
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
     s.stop().await;
 }
+
+/// Types of one name share one schema in the document, the later silently
+/// replacing the earlier (tests/e2e/layering.rs keeps names unique): the
+/// schemas whose names were once shared keep their own shapes.
+#[tokio::test]
+async fn schemas_of_one_name_are_one_type() {
+    let s = served(None).await;
+    let document = s
+        .send(Method::GET, "/api/v1/openapi.json", None, None)
+        .await;
+    let schemas = &document.body["components"]["schemas"];
+    // The error document is the server's, with its `type` and `status`.
+    assert!(
+        schemas["Problem"]["properties"]["status"].is_object(),
+        "{}",
+        schemas["Problem"]
+    );
+    // A policy's problem is its own schema, with its place in the file.
+    assert!(
+        schemas["PolicyProblem"]["properties"]["at"].is_object(),
+        "{}",
+        schemas["PolicyProblem"]
+    );
+    // A classification's verdict and a schema change's kind keep their values.
+    let verdicts = schemas["Verdict"]["enum"].as_array().unwrap();
+    assert!(verdicts.contains(&json!("suggested")), "{verdicts:?}");
+    let changes = schemas["ChangeKind"]["enum"].as_array().unwrap();
+    assert!(!changes.contains(&json!("drop")), "{changes:?}");
+    s.stop().await;
+}

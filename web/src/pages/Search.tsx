@@ -84,8 +84,9 @@ export function Search() {
               <li key={hit.id}>
                 <span className={`kind kind-${hit.kind}`}>{hit.kind}</span>{" "}
                 {to ? <Link to={to}>{hit.name}</Link> : <strong>{hit.name}</strong>}
+                {/* A label is indexed with the words it is known by; show its name. */}
                 {hit.doc.labels.map((l) => (
-                  <span key={l} className="label">{l}</span>
+                  <span key={l} className="label">{l.split(" ")[0]}</span>
                 ))}
                 <div><Snippet hit={hit} /></div>
               </li>

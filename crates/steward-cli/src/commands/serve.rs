@@ -11,13 +11,7 @@ use crate::config::Loaded;
 pub async fn run(loaded: &Loaded, args: &ServeArgs) -> anyhow::Result<()> {
     let config = &loaded.config.server;
     let listen = args.listen.clone().unwrap_or_else(|| config.listen.clone());
-    let steward = with_model(
-        Steward::open(loaded).await?,
-        loaded,
-        args.no_model,
-        &args.model,
-    )?;
-    let steward = Arc::new(steward);
+    let steward = open(loaded, args.no_model, &args.model).await?;
     let listener = tokio::net::TcpListener::bind(&listen)
         .await
         .map_err(|e| anyhow::anyhow!("cannot listen on {listen}: {e}"))?;
@@ -43,26 +37,22 @@ pub async fn run(loaded: &Loaded, args: &ServeArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The catalog with the model its agents answer with: the one named, or the
-/// configured one when it has been pulled. Without one the rest still
+/// The catalog, with the model its agents answer with: the one named, or
+/// the configured one when it has been pulled. Without one the rest still
 /// serves; questions then say no model is loaded.
-fn with_model(
-    steward: Steward,
-    loaded: &Loaded,
-    no_model: bool,
-    model: &ModelArg,
-) -> anyhow::Result<Steward> {
+async fn open(loaded: &Loaded, no_model: bool, model: &ModelArg) -> anyhow::Result<Arc<Steward>> {
+    let steward = Steward::open(loaded).await?;
     if no_model {
-        return Ok(steward);
+        return Ok(Arc::new(steward));
     }
     match crate::commands::llm::load(loaded, model) {
         Ok(llm) => {
             eprintln!("the agents answer with {}", llm.info().path.display());
-            Ok(steward.with_model(Arc::new(llm)))
+            Ok(Arc::new(steward.with_model(Arc::new(llm))))
         }
         Err(e) if model.model.is_none() => {
             eprintln!("questions to the agents are off: {e}");
-            Ok(steward)
+            Ok(Arc::new(steward))
         }
         Err(e) => Err(e),
     }
@@ -71,13 +61,7 @@ fn with_model(
 /// Serves the MCP tools on stdin and stdout to the assistant that started
 /// this process, as the local operator (nothing but the protocol on stdout).
 pub async fn mcp(loaded: &Loaded, args: &McpArgs) -> anyhow::Result<()> {
-    let steward = with_model(
-        Steward::open(loaded).await?,
-        loaded,
-        args.no_model,
-        &args.model,
-    )?;
-    let steward = Arc::new(steward);
+    let steward = open(loaded, args.no_model, &args.model).await?;
     let operator = steward_service::Principal::operator(&crate::commands::actor(&None));
     steward_mcp::serve_stdio(steward.clone(), operator).await?;
     if let Ok(steward) = Arc::try_unwrap(steward) {

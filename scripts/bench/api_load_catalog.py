@@ -70,7 +70,7 @@ def main():
             f.write("/api/v1/search?q=" + q.replace(" ", "%20") + "&limit=20\n")
     with open(os.path.join(paths, "tables.txt"), "w") as f:
         for name in rng.sample(names, min(1000, len(names))):
-            f.write(f"/api/v1/tables/main.{name}\n")
+            f.write(f"/api/v1/tables/{name}\n")
 
 
 if __name__ == "__main__":

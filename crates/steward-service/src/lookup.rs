@@ -121,10 +121,46 @@ pub async fn list_tables(store: &Store, source: Option<&str>) -> Result<Vec<Tabl
 
 /// Finds a table by `source.schema.table`, `schema.table`, `source.table` or `table`.
 pub(crate) async fn resolve(store: &Store, name: &str) -> Result<(Record<Source>, Record<Table>)> {
-    let all = list_tables(store, None).await?;
-    let chosen = pick(&all, name)?;
-    let source = find_source(store, &chosen.source).await?;
-    Ok((source, chosen.table.clone()))
+    let mut session = store.begin().await?;
+    let sources = session.list::<Source>(&Filter::all()).await?;
+    let summaries = |tables: Vec<Record<Table>>| -> Vec<TableSummary> {
+        tables
+            .into_iter()
+            .filter_map(|table| {
+                let source = sources.iter().find(|s| s.id == table.source_id)?;
+                Some(TableSummary {
+                    source: source.name.clone(),
+                    table,
+                    // Not needed to tell tables apart.
+                    columns: 0,
+                })
+            })
+            .collect()
+    };
+    // Every way of naming a table ends with the table's own name, and a name
+    // spelled as stored is the one that wins (see `pick`): the tables of that
+    // name decide, not the whole catalog, which a large one makes slow.
+    let last = name.rsplit('.').next().unwrap_or(name);
+    let named = summaries(
+        session
+            .list::<Table>(&Filter::all().eq_text("name", last))
+            .await?,
+    );
+    let chosen = match pick(&named, name) {
+        Ok(chosen) => chosen.clone(),
+        // Spelled in another case, or a table whose own name holds a dot.
+        Err(ServiceError::NotFound(_)) => {
+            let all = summaries(session.list::<Table>(&Filter::all()).await?);
+            pick(&all, name)?.clone()
+        }
+        Err(e) => return Err(e),
+    };
+    session.commit().await?;
+    let source = sources
+        .into_iter()
+        .find(|s| s.id == chosen.table.source_id)
+        .ok_or_else(|| ServiceError::NotFound(format!("the source of table `{name}`")))?;
+    Ok((source, chosen.table))
 }
 
 /// The table of `all` that `name` names. Case counts only when it tells

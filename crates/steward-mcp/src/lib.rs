@@ -236,10 +236,10 @@ impl StewardMcp {
             "both" => Direction::Both,
             other => return Ok(invalid(format!("direction `{other}`: up, down or both"))),
         };
-        let depth = args.depth.unwrap_or(3);
-        if !(1..=10).contains(&depth) {
-            return Ok(invalid("depth: 1 to 10"));
-        }
+        let depth = match steward_service::walk_depth(args.depth.unwrap_or(3)) {
+            Ok(depth) => depth,
+            Err(e) => return Ok(failed(e.kind(), e.to_string())),
+        };
         let graph = self.steward.lineage(&args.asset, direction, depth).await;
         Ok(self.answer(&args.asset, graph))
     }

@@ -9,13 +9,13 @@ use std::net::SocketAddr;
 use std::sync::{Arc, OnceLock};
 
 use axum::extract::{ConnectInfo, FromRequestParts, MatchedPath, Request, State};
-use axum::http::Method;
 use axum::http::request::Parts;
 use axum::middleware::Next;
 use axum::response::Response;
 use steward_service::ApiChange;
 
 use crate::AppState;
+use crate::auth::changes;
 
 /// Where the request's caller is written once known (by [`crate::auth::Caller`]
 /// or the login), for the audit event written after the response.
@@ -39,10 +39,6 @@ impl<S: Send + Sync> FromRequestParts<S> for AuditSlot {
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         Ok(Self::of(parts).cloned().unwrap_or_default())
     }
-}
-
-fn changes(method: &Method) -> bool {
-    !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
 }
 
 /// Audits the request when it changed something.

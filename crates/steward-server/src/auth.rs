@@ -50,6 +50,12 @@ impl Caller {
     }
 }
 
+/// Whether a request of this method may change something (and so is
+/// checked for its site and audited).
+pub(crate) fn changes(method: &Method) -> bool {
+    !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
 /// The value of cookie `name` in the request's `Cookie` headers.
 pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers
@@ -121,8 +127,7 @@ impl FromRequestParts<AppState> for Caller {
                 "log in (POST /api/v1/auth/login) or send an API token as `Authorization: Bearer TOKEN`",
             ));
         };
-        let changes = !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
-        if changes && !same_site(parts) {
+        if changes(&parts.method) && !same_site(parts) {
             return Err(Problem::forbidden(
                 "a request that changes something must come from the dashboard's own site",
             ));

@@ -52,8 +52,8 @@ pub use ingestion::{
     IngestEvent, IngestRequest, LineageSource, LogReport, ModelFile, models_folder,
 };
 pub use lineage::{
-    Direction, Graph, IngestReport, KnownInput, SqlInput, graph, ingest, ingest_known,
-    model_schema, render_model, view_inputs,
+    Direction, Graph, IngestReport, KnownInput, MAX_WALK_DEPTH, SqlInput, graph, ingest,
+    ingest_known, model_schema, render_model, view_inputs, walk_depth,
 };
 pub use lookup::{
     CatalogAssets, ColumnDetail, RemovedColumnDecision, TableDetail, TableSummary, list_tables,

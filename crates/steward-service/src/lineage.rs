@@ -478,6 +478,21 @@ pub(crate) fn edges_at(asset: &AssetRef, dir: Direction) -> Filter {
     }
 }
 
+/// The most hops a caller of the API or the MCP tools may ask a lineage or
+/// impact walk for.
+pub const MAX_WALK_DEPTH: usize = 10;
+
+/// `depth` if a remote caller may ask for it (1 to [`MAX_WALK_DEPTH`]).
+pub fn walk_depth(depth: usize) -> Result<usize> {
+    if (1..=MAX_WALK_DEPTH).contains(&depth) {
+        Ok(depth)
+    } else {
+        Err(ServiceError::Invalid(format!(
+            "depth {depth} is out of range: 1 to {MAX_WALK_DEPTH}"
+        )))
+    }
+}
+
 /// Walks the lineage graph from a table or column up to `depth` hops.
 pub async fn graph(store: &Store, name: &str, direction: Direction, depth: usize) -> Result<Graph> {
     let root = resolve_asset(store, name).await?;

@@ -96,13 +96,7 @@ pub async fn lineage(
     Query(query): Query<LineageQuery>,
 ) -> Result<Json<Graph>, Problem> {
     caller.require(Role::Viewer)?;
-    let depth = query.depth.unwrap_or(3);
-    if !(1..=10).contains(&depth) {
-        return Err(steward_service::ServiceError::Invalid(format!(
-            "depth {depth} is out of range: 1 to 10"
-        ))
-        .into());
-    }
+    let depth = steward_service::walk_depth(query.depth.unwrap_or(3))?;
     let direction = match query.direction.unwrap_or(Way::Both) {
         Way::Up => Direction::Upstream,
         Way::Down => Direction::Downstream,
@@ -224,13 +218,7 @@ pub async fn impact(
     Query(query): Query<ImpactQuery>,
 ) -> Result<Json<Impact>, Problem> {
     caller.require(Role::Viewer)?;
-    let depth = query.depth.unwrap_or(5);
-    if !(1..=10).contains(&depth) {
-        return Err(steward_service::ServiceError::Invalid(format!(
-            "depth {depth} is out of range: 1 to 10"
-        ))
-        .into());
-    }
+    let depth = steward_service::walk_depth(query.depth.unwrap_or(5))?;
     let change = match query.change {
         ImpactChange::Drop => Change::Drop,
         ImpactChange::Retype => Change::Retype,

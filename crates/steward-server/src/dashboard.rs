@@ -44,11 +44,6 @@ fn file(path: &str, cache: &'static str) -> Option<Response> {
     Some(response)
 }
 
-/// Whether the dashboard is in this binary.
-pub fn built() -> bool {
-    Files::get("index.html").is_some()
-}
-
 /// Everything no route answers.
 pub async fn serve(method: Method, uri: Uri) -> Response {
     let path = uri.path().trim_start_matches('/');

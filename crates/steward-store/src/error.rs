@@ -49,6 +49,10 @@ pub enum StoreError {
         reason: String,
     },
 
+    /// A bug: a unit of work begun for reading tried to write.
+    #[error("{entity} written in a read-only unit of work")]
+    ReadOnly { entity: &'static str },
+
     #[error("catalog store error: {0}")]
     Database(#[source] sqlx::Error),
 }
@@ -70,7 +74,7 @@ impl HasKind for StoreError {
                 | sqlx::migrate::MigrateError::Dirty(_) => ErrorKind::Conflict,
                 _ => ErrorKind::Internal,
             },
-            Self::Decode { .. } => ErrorKind::Internal,
+            Self::Decode { .. } | Self::ReadOnly { .. } => ErrorKind::Internal,
             Self::Database(e) => match e {
                 sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
                     ErrorKind::Unavailable

@@ -43,6 +43,7 @@ pub struct Filter {
 #[derive(Debug, Clone)]
 enum FilterValue {
     Eq(Value),
+    In(Vec<Value>),
     IsNull,
     IsNotNull,
 }
@@ -70,6 +71,17 @@ impl Filter {
     /// Rows whose `column` refers to the record `id`.
     pub fn eq_id<T>(self, column: &'static str, id: Id<T>) -> Self {
         self.eq_int(column, id.get())
+    }
+
+    /// Rows whose `column` refers to any of the records `ids`: one query
+    /// for what would otherwise be one per record.
+    pub fn in_ids<T>(mut self, column: &'static str, ids: impl IntoIterator<Item = Id<T>>) -> Self {
+        let values = ids
+            .into_iter()
+            .map(|id| Value::Int(Some(id.get())))
+            .collect();
+        self.conditions.push((column, FilterValue::In(values)));
+        self
     }
 
     /// Rows whose `column` is null.
@@ -102,7 +114,7 @@ impl Filter {
         let mut clauses = Vec::new();
         let mut values = Vec::new();
         for (column, condition) in &self.conditions {
-            if !T::COLUMNS.contains(column) {
+            if *column != "id" && !T::COLUMNS.contains(column) {
                 return Err(StoreError::Invalid {
                     entity: T::NOUN,
                     reason: format!("no field `{column}` to filter on"),
@@ -112,6 +124,15 @@ impl Filter {
                 FilterValue::Eq(value) => {
                     values.push(value.clone());
                     clauses.push(format!("{column} = ${}", values.len()));
+                }
+                // No ids match no row (`IN ()` is not SQL).
+                FilterValue::In(ids) if ids.is_empty() => clauses.push("1 = 0".to_string()),
+                FilterValue::In(ids) => {
+                    let first = values.len() + 1;
+                    values.extend(ids.iter().cloned());
+                    let placeholders: Vec<String> =
+                        (first..=values.len()).map(|i| format!("${i}")).collect();
+                    clauses.push(format!("{column} IN ({})", placeholders.join(", ")));
                 }
                 FilterValue::IsNull => clauses.push(format!("{column} IS NULL")),
                 FilterValue::IsNotNull => clauses.push(format!("{column} IS NOT NULL")),
@@ -138,6 +159,8 @@ impl Filter {
 /// [`Session::commit`] makes its writes visible; dropping it rolls them back.
 pub struct Session {
     tx: Tx,
+    /// Begun by [`crate::Store::read`]: it sees one snapshot and may not write.
+    read_only: bool,
 }
 
 impl std::fmt::Debug for Session {
@@ -148,6 +171,7 @@ impl std::fmt::Debug for Session {
         };
         f.debug_struct("Session")
             .field("backend", &backend)
+            .field("read_only", &self.read_only)
             .finish()
     }
 }
@@ -238,7 +262,37 @@ impl Session {
             Pool::Sqlite(pool) => Tx::Sqlite(begin_sqlite(pool, lock_wait).await?),
             Pool::Postgres(pool) => Tx::Postgres(pool.begin().await?),
         };
-        Ok(Self { tx })
+        Ok(Self {
+            tx,
+            read_only: false,
+        })
+    }
+
+    /// A unit of work that only reads. On SQLite it takes no write lock
+    /// (a deferred transaction on a WAL database): readers run beside each
+    /// other and beside a writer, each on one consistent snapshot, where
+    /// [`Session::begin`] would queue them all behind the one write lock.
+    pub(crate) async fn begin_read(pool: &Pool) -> Result<Self> {
+        let tx = match pool {
+            Pool::Sqlite(pool) => Tx::Sqlite(pool.begin_with("BEGIN DEFERRED").await?),
+            Pool::Postgres(pool) => Tx::Postgres(
+                pool.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                    .await?,
+            ),
+        };
+        Ok(Self {
+            tx,
+            read_only: true,
+        })
+    }
+
+    /// Refuses a write in a read-only unit of work: a bug, said plainly
+    /// rather than left to SQLite's busy errors under load.
+    fn writable<T: Entity>(&self) -> Result<()> {
+        if self.read_only {
+            return Err(StoreError::ReadOnly { entity: T::NOUN });
+        }
+        Ok(())
     }
 
     /// Serialises this unit of work with every other one that locks `key`,
@@ -316,6 +370,7 @@ impl Session {
 
     /// Stores a new `T` and returns it with its id and timestamps.
     pub async fn insert<T: Entity>(&mut self, data: &T) -> Result<Record<T>> {
+        self.writable::<T>()?;
         let at = now();
         let columns = T::COLUMNS;
         let placeholders: Vec<String> = (1..=columns.len() + 2).map(|i| format!("${i}")).collect();
@@ -392,6 +447,7 @@ impl Session {
 
     /// Replaces the stored `T` with `data`; `created_at` is kept.
     pub async fn update<T: Entity>(&mut self, id: Id<T>, data: &T) -> Result<Record<T>> {
+        self.writable::<T>()?;
         let at = now();
         let columns = T::COLUMNS;
         let assignments: Vec<String> = columns
@@ -429,6 +485,7 @@ impl Session {
 
     /// Removes the `T` with this id (and, through foreign keys, what belongs to it).
     pub async fn delete<T: Entity>(&mut self, id: Id<T>) -> Result<()> {
+        self.writable::<T>()?;
         let sql = format!("DELETE FROM {} WHERE id = $1", T::TABLE);
         let affected = on_conn!(self, conn => {
             sqlx::query(AssertSqlSafe(sql))

@@ -287,6 +287,12 @@ impl Store {
         Session::begin(&self.pool, self.lock_wait).await
     }
 
+    /// Begins a unit of work that only reads (it takes no write lock):
+    /// what pages, lists and searches use, so they never wait on a writer.
+    pub async fn read(&self) -> Result<Session> {
+        Session::begin_read(&self.pool).await
+    }
+
     /// Closes every pooled connection (and lets SQLite checkpoint its WAL).
     pub async fn close(&self) {
         match &self.pool {

@@ -247,3 +247,66 @@ async fn sessions_do_not_see_each_others_uncommitted_writes() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn reading_units_run_beside_a_writer_and_cannot_write() {
+    each_backend(|t| async move {
+        let backend = t.name;
+        let (src, _, _) = parents(&t.store, "readers").await;
+        let mut writer = t.store.begin().await.unwrap();
+        let pending = writer.insert(&table(src, None, "pending")).await.unwrap();
+        // While the writer holds the write lock, two readers begin at once
+        // (on SQLite a `begin` would wait for the lock here) and see the
+        // last committed state, not the writer's.
+        let (first, second) = tokio::join!(t.store.read(), t.store.read());
+        let (mut first, mut second) = (first.unwrap(), second.unwrap());
+        assert!(first.find(pending.id).await.unwrap().is_none(), "{backend}");
+        assert!(second.find(src).await.unwrap().is_some(), "{backend}");
+        writer.commit().await.unwrap();
+        let err = first.insert(&source("by-a-reader")).await.unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "source written in a read-only unit of work",
+            "{backend}"
+        );
+        drop((first, second));
+        let mut fresh = t.store.read().await.unwrap();
+        assert!(fresh.find(pending.id).await.unwrap().is_some(), "{backend}");
+        drop(fresh);
+        t
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_filter_on_many_ids_is_one_query() {
+    each_backend(|t| async move {
+        let backend = t.name;
+        let (src, _, _) = parents(&t.store, "many").await;
+        let mut s = t.store.begin().await.unwrap();
+        let mut ids = Vec::new();
+        for name in ["a", "b", "c", "d"] {
+            ids.push(s.insert(&table(src, None, name)).await.unwrap().id);
+        }
+        let names = |tables: Vec<Record<Table>>| -> Vec<String> {
+            tables.into_iter().map(|t| t.data.name).collect()
+        };
+        let picked = s
+            .list::<Table>(
+                &Filter::all()
+                    .eq_id("source_id", src)
+                    .in_ids("id", [ids[3], ids[1]]),
+            )
+            .await
+            .unwrap();
+        assert_eq!(names(picked), ["b", "d"], "{backend}");
+        let none = s
+            .list::<Table>(&Filter::all().in_ids("id", Vec::<Id<Table>>::new()))
+            .await
+            .unwrap();
+        assert!(none.is_empty(), "{backend}: no ids match no row");
+        drop(s);
+        t
+    })
+    .await;
+}

@@ -334,7 +334,7 @@ pub(crate) async fn add_user(
 }
 
 pub(crate) async fn users(store: &Store, now: DateTime<Utc>) -> Result<Vec<UserView>> {
-    let mut session = store.begin().await?;
+    let mut session = store.read().await?;
     let users = session.list::<User>(&Filter::all()).await?;
     let tokens = session.list::<ApiToken>(&Filter::all()).await?;
     session.commit().await?;
@@ -505,7 +505,7 @@ pub(crate) async fn create_token(
 }
 
 pub(crate) async fn tokens(store: &Store, user: Option<&str>) -> Result<Vec<TokenView>> {
-    let mut session = store.begin().await?;
+    let mut session = store.read().await?;
     let users = session.list::<User>(&Filter::all()).await?;
     let filter = match user {
         Some(name) => Filter::all().eq_id("user_id", user_named(&mut session, name).await?.id),
@@ -643,7 +643,9 @@ pub(crate) async fn session_principal(
     secret: &str,
     now: DateTime<Utc>,
 ) -> Result<Principal> {
-    let mut session = store.begin().await?;
+    // Read without the write lock: every request authenticates, and most
+    // change nothing; the rare touch is a unit of work of its own.
+    let mut session = store.read().await?;
     let found = session
         .find_one::<UserSession>(Filter::all().eq_text("secret_hash", sha256_hex(secret)))
         .await?
@@ -655,12 +657,16 @@ pub(crate) async fn session_principal(
     if user.disabled {
         return Err(not_logged_in());
     }
+    session.rollback().await?;
     if now - found.last_seen_at >= TOUCH_EVERY {
-        let mut data = found.data.clone();
-        data.last_seen_at = now;
-        session.update(found.id, &data).await?;
+        let mut session = store.begin().await?;
+        // Read again under the lock: a logout since must not be undone.
+        if let Some(mut current) = session.find(found.id).await? {
+            current.data.last_seen_at = now;
+            session.update(found.id, &current.data).await?;
+        }
+        session.commit().await?;
     }
-    session.commit().await?;
     Ok(Principal {
         user: user.name.clone(),
         role: user.role,
@@ -681,7 +687,7 @@ pub(crate) async fn token_principal(
     if !token.starts_with(TOKEN_MARK) {
         return Err(bad_token());
     }
-    let mut session = store.begin().await?;
+    let mut session = store.read().await?;
     let found = session
         .find_one::<ApiToken>(Filter::all().eq_text("secret_hash", sha256_hex(token)))
         .await?
@@ -693,12 +699,16 @@ pub(crate) async fn token_principal(
     if user.disabled {
         return Err(bad_token());
     }
+    session.rollback().await?;
     if found.last_used_at.is_none_or(|t| now - t >= TOUCH_EVERY) {
-        let mut data = found.data.clone();
-        data.last_used_at = Some(now);
-        session.update(found.id, &data).await?;
+        let mut session = store.begin().await?;
+        // Read again under the lock: a revocation since must not be undone.
+        if let Some(mut current) = session.find(found.id).await? {
+            current.data.last_used_at = Some(now);
+            session.update(found.id, &current.data).await?;
+        }
+        session.commit().await?;
     }
-    session.commit().await?;
     Ok(Principal {
         user: user.name.clone(),
         // A token never rises above its user's role now.

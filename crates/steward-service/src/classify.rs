@@ -362,7 +362,7 @@ pub async fn sensitive_columns(
         Some(name) => Some(crate::sources::find_source(store, name).await?),
         None => None,
     };
-    let mut session = store.begin().await?;
+    let mut session = store.read().await?;
     let sources: Vec<Record<Source>> = match named {
         Some(source) => vec![source],
         None => session.list::<Source>(&Filter::all()).await?,

@@ -439,7 +439,7 @@ impl Steward {
     /// How many of each thing the catalog holds.
     pub async fn status(&self) -> Result<CatalogStatus> {
         let schema = self.store.schema_status().await?;
-        let mut s = self.store.begin().await?;
+        let mut s = self.store.read().await?;
         let all = Filter::all();
         let counts = CatalogCounts {
             sources: count::<Source>(&mut s, &all).await?,
@@ -867,7 +867,7 @@ impl Steward {
     /// Findings open or acknowledged, counted by severity (every severity,
     /// mildest first), without reading them.
     pub async fn open_findings_by_severity(&self) -> Result<Vec<(Severity, i64)>> {
-        let mut session = self.store.begin().await?;
+        let mut session = self.store.read().await?;
         let mut out = Vec::new();
         for &severity in Severity::ALL {
             let mut n = 0;

@@ -71,7 +71,7 @@ pub(crate) fn latest_profiles(profiles: Vec<Record<ColumnProfile>>) -> Vec<Recor
 
 /// Prices what the catalog holds (in one read of the store).
 pub async fn cost_report(store: &Store, config: &CostConfig) -> Result<CostReport> {
-    let mut session = store.begin().await?;
+    let mut session = store.read().await?;
     let all = Filter::all();
     let sources = session.list::<Source>(&all).await?;
     let tables = session.list::<Table>(&all).await?;

@@ -126,7 +126,7 @@ pub async fn impact(store: &Store, name: &str, change: Change, depth: usize) -> 
         Change::Drop => Effect::Breaks,
         Change::Retype => Effect::TypeChanges,
     };
-    let mut session = store.begin().await?;
+    let mut session = store.read().await?;
     let mut found: BTreeMap<AssetRef, Affected> = BTreeMap::new();
     let mut inputs = BTreeSet::new();
     let mut walked_any = false;

@@ -60,7 +60,7 @@ impl IngestReport {
 /// Table columns the catalog knows, for resolving unqualified columns and
 /// expanding stars, keyed by `schema.table`.
 async fn catalog_schema(store: &Store) -> Result<Schema> {
-    let mut session = store.begin().await?;
+    let mut session = store.read().await?;
     let mut schema = Schema::new();
     let sources = session.list::<Source>(&Filter::all()).await?;
     for (_, table) in live_tables(&mut session, sources).await? {
@@ -273,7 +273,7 @@ pub(crate) async fn store_inputs(
 /// The views the scans found, as SQL inputs: each definition becomes
 /// `CREATE VIEW name AS ...` in its database's dialect.
 pub async fn view_inputs(store: &Store) -> Result<Vec<SqlInput>> {
-    let mut session = store.begin().await?;
+    let mut session = store.read().await?;
     let mut out = Vec::new();
     let sources = session.list::<Source>(&Filter::all()).await?;
     for (source, table) in live_tables(&mut session, sources).await? {
@@ -439,7 +439,7 @@ pub(crate) fn asset_name(a: &AssetRef) -> String {
 /// table is a table; otherwise the last part is the column.
 pub(crate) async fn resolve_asset(store: &Store, name: &str) -> Result<AssetRef> {
     let name = name.to_lowercase();
-    let mut session = store.begin().await?;
+    let mut session = store.read().await?;
     let as_table = session
         .count::<LineageEdge>(&Filter::all().eq_text("from_table", name.clone()))
         .await?
@@ -496,7 +496,7 @@ pub fn walk_depth(depth: usize) -> Result<usize> {
 /// Walks the lineage graph from a table or column up to `depth` hops.
 pub async fn graph(store: &Store, name: &str, direction: Direction, depth: usize) -> Result<Graph> {
     let root = resolve_asset(store, name).await?;
-    let mut session = store.begin().await?;
+    let mut session = store.read().await?;
     let mut out = Graph {
         root: asset_name(&root),
         ..Graph::default()

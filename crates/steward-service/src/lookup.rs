@@ -3,7 +3,8 @@
 use serde::Serialize;
 use steward_store::{Filter, Session, Store};
 use steward_types::{
-    ChangeEvent, Classification, ClassificationOrigin, Column, ColumnProfile, Record, Source, Table,
+    ChangeEvent, Classification, ClassificationOrigin, Column, ColumnProfile, Id, Record, Source,
+    Table,
 };
 
 use crate::error::{Result, ServiceError};
@@ -92,11 +93,11 @@ pub async fn list_tables(store: &Store, source: Option<&str>) -> Result<Vec<Tabl
     let sources = match source {
         Some(name) => vec![find_source(store, name).await?],
         None => {
-            let mut session = store.begin().await?;
+            let mut session = store.read().await?;
             session.list::<Source>(&Filter::all()).await?
         }
     };
-    let mut session = store.begin().await?;
+    let mut session = store.read().await?;
     let mut out = Vec::new();
     for source in sources {
         let tables = session
@@ -121,7 +122,17 @@ pub async fn list_tables(store: &Store, source: Option<&str>) -> Result<Vec<Tabl
 
 /// Finds a table by `source.schema.table`, `schema.table`, `source.table` or `table`.
 pub(crate) async fn resolve(store: &Store, name: &str) -> Result<(Record<Source>, Record<Table>)> {
-    let mut session = store.begin().await?;
+    let mut session = store.read().await?;
+    let found = resolve_in(&mut session, name).await?;
+    session.rollback().await?;
+    Ok(found)
+}
+
+/// [`resolve`] inside a unit of work already begun.
+pub(crate) async fn resolve_in(
+    session: &mut Session,
+    name: &str,
+) -> Result<(Record<Source>, Record<Table>)> {
     let sources = session.list::<Source>(&Filter::all()).await?;
     let summaries = |tables: Vec<Record<Table>>| -> Vec<TableSummary> {
         tables
@@ -155,7 +166,6 @@ pub(crate) async fn resolve(store: &Store, name: &str) -> Result<(Record<Source>
         }
         Err(e) => return Err(e),
     };
-    session.commit().await?;
     let source = sources
         .into_iter()
         .find(|s| s.id == chosen.table.source_id)
@@ -214,26 +224,14 @@ pub(crate) fn pick<'a>(all: &'a [TableSummary], name: &str) -> Result<&'a TableS
     }
 }
 
+/// A table's whole page, read from one snapshot of the catalog: a
+/// handful of queries whatever the number of columns (one per kind of
+/// row, not one per column), taking no write lock, so pages served side by
+/// side neither queue behind each other nor behind a scan.
 pub async fn table_detail(store: &Store, name: &str) -> Result<TableDetail> {
-    let (source, table) = resolve(store, name).await?;
-    let mut session = store.begin().await?;
-    let mut columns = Vec::new();
-    for column in table_columns(&mut session, &table).await? {
-        let profile = session
-            .find_one::<ColumnProfile>(Filter::all().eq_id("column_id", column.id).newest_first())
-            .await?;
-        let classifications = session
-            .list::<Classification>(&Filter::all().eq_id("column_id", column.id))
-            .await?;
-        let sensitivity = crate::classify::effective(&classifications).cloned();
-        columns.push(ColumnDetail {
-            column,
-            profile,
-            sensitivity,
-            classifications,
-        });
-    }
-    let mut removed_with_decisions = Vec::new();
+    let mut session = store.read().await?;
+    let (source, table) = resolve_in(&mut session, name).await?;
+    let present = table_columns(&mut session, &table).await?;
     let removed = session
         .list::<Column>(
             &Filter::all()
@@ -241,17 +239,21 @@ pub async fn table_detail(store: &Store, name: &str) -> Result<TableDetail> {
                 .is_not_null("removed_at"),
         )
         .await?;
-    for column in removed {
-        let decision = session
-            .find_one::<Classification>(
-                Filter::all()
-                    .eq_id("column_id", column.id)
-                    .eq_text("origin", ClassificationOrigin::Steward.as_str()),
+    let mut classifications = by_column(
+        session
+            .list::<Classification>(
+                &Filter::all().in_ids("column_id", present.iter().chain(&removed).map(|c| c.id)),
             )
+            .await?,
+        |c| c.column_id,
+    );
+    // Scans keep every profile a column had; the page shows the latest.
+    let mut profiles = std::collections::HashMap::new();
+    for column in &present {
+        let profile = session
+            .find_one::<ColumnProfile>(Filter::all().eq_id("column_id", column.id).newest_first())
             .await?;
-        if let Some(decision) = decision {
-            removed_with_decisions.push(RemovedColumnDecision { column, decision });
-        }
+        profiles.insert(column.id, profile);
     }
     let changes = session
         .list::<ChangeEvent>(
@@ -261,6 +263,30 @@ pub async fn table_detail(store: &Store, name: &str) -> Result<TableDetail> {
                 .limit(50),
         )
         .await?;
+    session.rollback().await?;
+
+    let columns = present
+        .into_iter()
+        .map(|column| {
+            let classifications = classifications.remove(&column.id).unwrap_or_default();
+            ColumnDetail {
+                profile: profiles.remove(&column.id).flatten(),
+                sensitivity: crate::classify::effective(&classifications).cloned(),
+                classifications,
+                column,
+            }
+        })
+        .collect();
+    let removed_with_decisions = removed
+        .into_iter()
+        .filter_map(|column| {
+            let decision = classifications
+                .remove(&column.id)?
+                .into_iter()
+                .find(|c| c.origin == ClassificationOrigin::Steward)?;
+            Some(RemovedColumnDecision { column, decision })
+        })
+        .collect();
     Ok(TableDetail {
         source,
         table,
@@ -268,6 +294,19 @@ pub async fn table_detail(store: &Store, name: &str) -> Result<TableDetail> {
         removed_with_decisions,
         changes,
     })
+}
+
+/// Rows grouped by the column they belong to, in the order read.
+fn by_column<T>(
+    rows: Vec<Record<T>>,
+    column_of: impl Fn(&Record<T>) -> Id<Column>,
+) -> std::collections::HashMap<Id<Column>, Vec<Record<T>>> {
+    let mut grouped: std::collections::HashMap<Id<Column>, Vec<Record<T>>> =
+        std::collections::HashMap::new();
+    for row in rows {
+        grouped.entry(column_of(&row)).or_default().push(row);
+    }
+    grouped
 }
 
 /// The names of everything the catalog holds now: what an answer may cite.
@@ -323,7 +362,7 @@ impl CatalogAssets {
 }
 
 pub(crate) async fn catalog_assets(store: &Store) -> Result<CatalogAssets> {
-    let mut session = store.begin().await?;
+    let mut session = store.read().await?;
     let sources = session.list::<Source>(&Filter::all()).await?;
     let live = live_tables(&mut session, sources).await?;
     let mut count: std::collections::BTreeMap<String, usize> = Default::default();

@@ -138,7 +138,7 @@ pub(crate) async fn list(
     store: &Store,
     status: Option<ProposalStatus>,
 ) -> Result<Vec<ProposalView>> {
-    let mut session = store.begin().await?;
+    let mut session = store.read().await?;
     let mut filter = Filter::all();
     if let Some(status) = status {
         filter = filter.eq_text("status", status.as_str());
@@ -158,7 +158,7 @@ pub(crate) async fn list(
 }
 
 pub(crate) async fn show(store: &Store, id: Id<Proposal>) -> Result<ProposalView> {
-    let mut session = store.begin().await?;
+    let mut session = store.read().await?;
     let proposal = session.get::<Proposal>(id).await?;
     let table = session.get::<Table>(proposal.table_id).await?;
     let source = session

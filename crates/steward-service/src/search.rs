@@ -63,7 +63,7 @@ pub fn searchable_label(label: &str, origin: ClassificationOrigin) -> String {
 
 /// Every live table and column of the catalog as an index document.
 pub async fn catalog_docs(store: &Store) -> Result<Vec<CatalogDoc>> {
-    let mut session = store.begin().await?;
+    let mut session = store.read().await?;
     let mut neighbours = Neighbours::default();
     for edge in session.list::<LineageEdge>(&Filter::all()).await? {
         let (from, to) = (asset_name(&edge.from), asset_name(&edge.to));

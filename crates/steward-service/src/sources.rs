@@ -89,12 +89,12 @@ pub async fn add_source(store: &Store, source: &Source) -> Result<Record<Source>
 }
 
 pub async fn list_sources(store: &Store) -> Result<Vec<Record<Source>>> {
-    let mut session = store.begin().await?;
+    let mut session = store.read().await?;
     Ok(session.list::<Source>(&Filter::all()).await?)
 }
 
 pub async fn find_source(store: &Store, name: &str) -> Result<Record<Source>> {
-    let mut session = store.begin().await?;
+    let mut session = store.read().await?;
     session
         .find_one::<Source>(Filter::all().eq_text("name", name))
         .await?

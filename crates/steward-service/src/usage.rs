@@ -212,7 +212,7 @@ pub(crate) async fn usage_of(
     table: Option<&str>,
     limit: usize,
 ) -> Result<Vec<steward_types::Record<UsageRecord>>> {
-    let mut session = store.begin().await?;
+    let mut session = store.read().await?;
     let mut rows: Vec<_> = session
         .list::<UsageRecord>(&Filter::all())
         .await?

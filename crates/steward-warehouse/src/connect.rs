@@ -66,7 +66,7 @@ enum Backend {
         catalog: HashMap<TableRef, CatalogTable>,
     },
     Sqlite {
-        path: PathBuf,
+        connections: sqlite::Connections,
         catalog: HashMap<TableRef, CatalogTable>,
     },
 }
@@ -127,10 +127,10 @@ impl SourceConnection {
             }
             SourceKind::Sqlite => {
                 let path = sqlite_path(source)?;
-                sqlite::open(&path)
+                let connections = sqlite::Connections::open(path.clone())
                     .map_err(|e| unreachable(source, format!("{}: {e}", path.display())))?;
                 Backend::Sqlite {
-                    path,
+                    connections,
                     catalog: HashMap::new(),
                 }
             }
@@ -193,9 +193,12 @@ impl SourceConnection {
                 refs.sort();
                 Ok(refs)
             }
-            Backend::Sqlite { path, catalog } => {
-                let path = path.clone();
-                let found = tokio::task::spawn_blocking(move || sqlite_catalog(&path))
+            Backend::Sqlite {
+                connections,
+                catalog,
+            } => {
+                let connections = connections.clone();
+                let found = tokio::task::spawn_blocking(move || sqlite_catalog(&connections))
                     .await
                     .map_err(|e| fail(&e))?
                     .map_err(|e| fail(&e))?;
@@ -312,15 +315,18 @@ impl SourceConnection {
                 self.remember(table, provider);
                 Ok(snapshot)
             }
-            Backend::Sqlite { path, catalog } => {
+            Backend::Sqlite {
+                connections,
+                catalog,
+            } => {
                 let entry = catalog
                     .get(table)
                     .ok_or_else(|| WarehouseError::TableNotFound {
                         table: table.display_name(),
                     })?;
-                let (file, name) = (path.clone(), table.name.clone());
+                let (pool, name) = (connections.clone(), table.name.clone());
                 let schema = tokio::task::spawn_blocking(move || {
-                    let conn = sqlite::open(&file)?;
+                    let conn = pool.get()?;
                     sqlite::table_schema(&conn, &name).map(|(schema, _)| schema)
                 })
                 .await
@@ -332,7 +338,7 @@ impl SourceConnection {
                     TableType::Base
                 };
                 let provider: Arc<dyn TableProvider> = Arc::new(sqlite::SqliteTable::new(
-                    path.clone(),
+                    connections.clone(),
                     table.name.clone(),
                     schema,
                     table_type,
@@ -792,8 +798,8 @@ fn snapshot_from_catalog(entry: &CatalogTable, provider: &Arc<dyn TableProvider>
 
 /// Tables and views of a SQLite file, with exact row counts (cheap for the
 /// operational databases SQLite holds), sizes and primary keys.
-fn sqlite_catalog(path: &std::path::Path) -> rusqlite::Result<Vec<CatalogTable>> {
-    let conn = sqlite::open(path)?;
+fn sqlite_catalog(connections: &sqlite::Connections) -> rusqlite::Result<Vec<CatalogTable>> {
+    let conn = connections.get()?;
     let mut statement = conn.prepare(
         "SELECT type, name, sql FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name",
     )?;

@@ -401,6 +401,9 @@ pub struct FindingsArgs {
     /// Only this policy's findings
     #[arg(long, value_name = "ID")]
     pub policy: Option<String>,
+    /// Only findings on tables (or their columns) this owner owns
+    #[arg(long, value_name = "OWNER")]
+    pub owner: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

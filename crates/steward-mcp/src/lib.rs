@@ -286,6 +286,7 @@ impl StewardMcp {
             statuses,
             min_severity,
             policy: args.policy,
+            owner: None,
         };
         let findings = self.steward.findings(&query).await;
         Ok(self.answer("findings", findings))

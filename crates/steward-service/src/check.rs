@@ -60,7 +60,7 @@ pub async fn snapshot(
     config: &PolicyConfig,
     cost: &CostConfig,
 ) -> Result<CatalogSnapshot> {
-    let mut session = store.begin().await?;
+    let mut session = store.read().await?;
     let all = Filter::all();
     let sources = session.list::<Source>(&all).await?;
     let tables = session.list::<Table>(&all).await?;
@@ -460,6 +460,9 @@ pub struct FindingQuery {
     /// At or above this severity.
     pub min_severity: Option<Severity>,
     pub policy: Option<String>,
+    /// Only findings on tables (or their columns) this owner owns, by the
+    /// owner's name in any case.
+    pub owner: Option<String>,
 }
 
 /// Findings, most severe first.
@@ -469,7 +472,7 @@ pub async fn list_findings(store: &Store, query: &FindingQuery) -> Result<Vec<Re
     } else {
         query.statuses.clone()
     };
-    let mut session = store.begin().await?;
+    let mut session = store.read().await?;
     let mut filter = Filter::all();
     if let Some(policy) = &query.policy {
         filter = filter.eq_text("policy_key", policy.clone());
@@ -481,6 +484,28 @@ pub async fn list_findings(store: &Store, query: &FindingQuery) -> Result<Vec<Re
         .filter(|f| statuses.contains(&f.status))
         .filter(|f| query.min_severity.is_none_or(|s| f.severity >= s))
         .collect();
+    if let Some(owner) = &query.owner {
+        // Findings name tables and columns as the policies' system tables
+        // do: `schema.table` and `schema.table.column`, lowercased.
+        let owned: std::collections::HashSet<String> = session
+            .list::<Table>(&Filter::all().is_null("dropped_at").is_not_null("owner"))
+            .await?
+            .into_iter()
+            .filter(|t| {
+                t.owner
+                    .as_deref()
+                    .is_some_and(|o| o.eq_ignore_ascii_case(owner.trim()))
+            })
+            .map(|t| t.qualified_name().to_lowercase())
+            .collect();
+        findings.retain(|f| {
+            let asset = f.asset.to_lowercase();
+            owned.contains(&asset)
+                || asset
+                    .rsplit_once('.')
+                    .is_some_and(|(table, _column)| owned.contains(table))
+        });
+    }
     session.commit().await?;
     sort_findings(&mut findings);
     Ok(findings)
@@ -506,7 +531,7 @@ pub struct FindingDetail {
 }
 
 pub async fn finding_detail(store: &Store, id: Id<Finding>) -> Result<FindingDetail> {
-    let mut session = store.begin().await?;
+    let mut session = store.read().await?;
     let finding = session
         .find(id)
         .await?

@@ -2151,6 +2151,8 @@ export interface operations {
                 severity?: "info" | "low" | "medium" | "high" | "critical";
                 /** @description Only this policy's. */
                 policy?: string;
+                /** @description Only those on tables (or their columns) this owner owns. */
+                owner?: string;
             };
             header?: never;
             path?: never;

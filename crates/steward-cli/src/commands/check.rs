@@ -240,6 +240,7 @@ async fn findings_inner(
                 statuses: parse_statuses(&args.status)?,
                 min_severity: args.severity.as_deref().map(severity).transpose()?,
                 policy: args.policy.clone(),
+                owner: args.owner.clone(),
             };
             let found = steward.findings(&query).await?;
             return out.print(&found, |f| {

@@ -22,6 +22,8 @@ pub struct FindingsQuery {
     pub severity: Option<Severity>,
     /// Only this policy's.
     pub policy: Option<String>,
+    /// Only those on tables (or their columns) this owner owns.
+    pub owner: Option<String>,
 }
 
 /// Findings, most severe first.
@@ -39,6 +41,7 @@ pub async fn findings(
         statuses: query.status.into_iter().collect(),
         min_severity: query.severity,
         policy: query.policy,
+        owner: query.owner,
     };
     Ok(Json(state.steward.findings(&query).await?))
 }

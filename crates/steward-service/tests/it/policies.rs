@@ -773,3 +773,45 @@ async fn a_broken_policy_is_reported_and_its_findings_are_left_alone() {
         .unwrap();
     assert_eq!(open.len(), first.findings.len());
 }
+
+#[tokio::test]
+async fn findings_are_listed_by_the_owner_of_their_table() {
+    let mut c = Catalog::new().await;
+    let dir = tempfile::tempdir().unwrap();
+    // One finding per table and one per column: both kinds of asset name.
+    let every = "id = \"every-asset\"\ntitle = \"t\"\nseverity = \"low\"\ncheck = \"\"\"\n\
+        SELECT qualified_name AS asset, 'a table' AS message FROM steward.tables\n\
+        UNION ALL\n\
+        SELECT qualified_name || '.' || column_name AS asset, 'a column' AS message FROM steward.columns\n\"\"\"\n";
+    std::fs::write(dir.path().join("every-asset.toml"), every).unwrap();
+    c.config.dirs = vec![dir.path().to_path_buf()];
+    annotate_table(&c.store, "raw.customers", &own("CRM-Team"), "ana")
+        .await
+        .unwrap();
+    annotate_table(&c.store, "raw.orders", &own("sales"), "ana")
+        .await
+        .unwrap();
+    c.check_at("every-asset", Utc::now()).await;
+
+    let owned_by = |owner: &str| FindingQuery {
+        owner: Some(owner.to_string()),
+        ..Default::default()
+    };
+    let crm = list_findings(&c.store, &owned_by("crm-team"))
+        .await
+        .unwrap();
+    let assets: Vec<&str> = crm.iter().map(|f| f.asset.as_str()).collect();
+    assert!(assets.contains(&"raw.customers"), "{assets:?}");
+    assert!(assets.contains(&"raw.customers.email"), "{assets:?}");
+    assert!(
+        assets
+            .iter()
+            .all(|a| *a == "raw.customers" || a.starts_with("raw.customers.")),
+        "{assets:?}"
+    );
+    let sales = list_findings(&c.store, &owned_by("sales")).await.unwrap();
+    assert!(sales.iter().all(|f| f.asset.starts_with("raw.orders")));
+    assert!(!sales.is_empty());
+    let nobody = list_findings(&c.store, &owned_by("nobody")).await.unwrap();
+    assert!(nobody.is_empty());
+}

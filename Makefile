@@ -66,6 +66,7 @@ test-model: bootstrap
 
 test: bootstrap web fmt lint test-model
 	$(CARGO) test --workspace --locked
+	cd web && npm test
 	scripts/api-fuzz $(STEWARD)
 	scripts/mcp-check $(STEWARD)
 	scripts/web-check $(STEWARD)

@@ -1,4 +1,4 @@
-import { useEffect, useRef } from "react";
+import { lazy, Suspense, useEffect, useRef } from "react";
 import { Link, NavLink, Route, Routes, useNavigate } from "react-router-dom";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, data } from "./api/client";
@@ -7,6 +7,13 @@ import { Home } from "./pages/Home";
 import { Search } from "./pages/Search";
 import { TablePage } from "./pages/TablePage";
 import { Findings } from "./pages/Findings";
+import { Policies } from "./pages/Policies";
+import { Cost } from "./pages/Cost";
+import { Ask } from "./pages/Ask";
+import { Sources } from "./pages/Sources";
+
+// The graph page brings React Flow (and ELK for small graphs): loaded when opened.
+const LineagePage = lazy(() => import("./pages/LineagePage").then((m) => ({ default: m.LineagePage })));
 
 export function App() {
   return (
@@ -52,6 +59,10 @@ function Shell() {
         <nav>
           <NavLink to="/" end>Home</NavLink>
           <NavLink to="/findings">Findings</NavLink>
+          <NavLink to="/policies">Policies</NavLink>
+          <NavLink to="/cost">Cost</NavLink>
+          <NavLink to="/ask">Ask</NavLink>
+          <NavLink to="/sources">Sources</NavLink>
         </nav>
         <form
           className="searchbox"
@@ -74,6 +85,18 @@ function Shell() {
           <Route path="/search" element={<Search />} />
           <Route path="/tables/:name" element={<TablePage role={me.data!.role} />} />
           <Route path="/findings" element={<Findings role={me.data!.role} />} />
+          <Route path="/policies" element={<Policies role={me.data!.role} />} />
+          <Route path="/cost" element={<Cost />} />
+          <Route path="/ask" element={<Ask role={me.data!.role} />} />
+          <Route path="/sources" element={<Sources role={me.data!.role} />} />
+          <Route
+            path="/lineage/:asset"
+            element={
+              <Suspense fallback={<p className="pad muted">Loading…</p>}>
+                <LineagePage />
+              </Suspense>
+            }
+          />
           <Route path="*" element={<p className="pad">No such page. <Link to="/">Home</Link></p>} />
         </Routes>
       </main>

@@ -1,14 +1,5 @@
-import { expect, test, type Page } from "@playwright/test";
-
-const STEWARD = { user: "web-steward", password: process.env.STEWARD_PASSWORD ?? "" };
-const VIEWER = { user: "web-viewer", password: process.env.VIEWER_PASSWORD ?? "" };
-
-async function logIn(page: Page, who: { user: string; password: string }) {
-  await page.getByLabel("User").fill(who.user);
-  await page.getByLabel("Password").fill(who.password);
-  await page.getByRole("button", { name: "Log in" }).click();
-  await expect(page).not.toHaveURL(/\/login/);
-}
+import { expect, test } from "@playwright/test";
+import { inspect, logIn, STEWARD, VIEWER } from "./helpers";
 
 test("a page asked for logged out opens after the login", async ({ page }) => {
   await page.goto("/findings?severity=medium");
@@ -28,11 +19,12 @@ test("a wrong password is refused in words", async ({ page }) => {
   await expect(page).toHaveURL(/\/login/);
 });
 
-test("home, search with facets, and a sensitive column's evidence and decision", async ({ page }) => {
+test("home, search with facets, and a sensitive column's evidence and decision", async ({ page }, testInfo) => {
   await page.goto("/login");
   await logIn(page, STEWARD);
   await expect(page.getByRole("heading", { name: "Open findings" })).toBeVisible();
   await expect(page.getByRole("heading", { name: "Sensitive columns awaiting a steward" })).toBeVisible();
+  await inspect(page, testInfo, "home");
 
   // `/` focuses the search box.
   await page.keyboard.press("/");
@@ -50,6 +42,7 @@ test("home, search with facets, and a sensitive column's evidence and decision",
   const kinds = await page.locator("ol.hits .kind").allTextContents();
   expect(kinds.length).toBeGreaterThan(0);
   expect(new Set(kinds)).toEqual(new Set(["column"]));
+  await inspect(page, testInfo, "search");
 
   // The table page: the e-mail column's label, its evidence, a steward's decision.
   await page.goto("/tables/raw.customers");
@@ -58,18 +51,23 @@ test("home, search with facets, and a sensitive column's evidence and decision",
   await expect(label).toBeVisible();
   await label.click();
   await expect(page.getByText("Why:")).toBeVisible();
+  await inspect(page, testInfo, "table");
   await page.getByRole("button", { name: "Confirm EMAIL_ADDRESS" }).click();
   await expect(page.getByRole("button", { name: /EMAIL_ADDRESS 100% · steward/ }).first()).toBeVisible();
   // No value of the column is on the page.
   await expect(page.locator("body")).not.toContainText("@example.");
+  // The decision persists: it is the catalog's, not the page's.
+  await page.reload();
+  await expect(page.getByRole("button", { name: /EMAIL_ADDRESS 100% · steward/ }).first()).toBeVisible();
 });
 
-test("findings are acknowledged in bulk with a reason", async ({ page }) => {
+test("findings are acknowledged in bulk with a reason", async ({ page }, testInfo) => {
   await page.goto("/login");
   await logIn(page, STEWARD);
   await page.getByRole("link", { name: "Findings" }).click();
   const rows = page.locator("table.findings tbody tr");
   await expect(rows.first()).toBeVisible();
+  await inspect(page, testInfo, "findings");
   const first = await rows.nth(0).getAttribute("data-finding");
   const second = await rows.nth(1).getAttribute("data-finding");
   await page.getByLabel(`Pick finding ${first}`).check();

@@ -12,13 +12,16 @@ export function Findings({ role }: { role: Schemas["Role"] }) {
   const status = params.get("status") as Schemas["FindingStatus"] | null;
   const severity = params.get("severity") as Schemas["Severity"] | null;
   const policy = params.get("policy");
+  const owner = params.get("owner");
+  const [ownerText, setOwnerText] = useState(owner ?? "");
+  const [shown, setShown] = useState<number | null>(null);
   const queries = useQueryClient();
   const [picked, setPicked] = useState<Set<number>>(new Set());
   const [reason, setReason] = useState("");
   const [until, setUntil] = useState("");
 
   const findings = useQuery({
-    queryKey: ["findings", status, severity, policy],
+    queryKey: ["findings", status, severity, policy, owner],
     queryFn: () =>
       data(
         api.GET("/api/v1/findings", {
@@ -27,6 +30,7 @@ export function Findings({ role }: { role: Schemas["Role"] }) {
               ...(status ? { status } : {}),
               ...(severity ? { severity } : {}),
               ...(policy ? { policy } : {}),
+              ...(owner ? { owner } : {}),
             },
           },
         }),
@@ -77,6 +81,16 @@ export function Findings({ role }: { role: Schemas["Role"] }) {
             ))}
           </select>
         </label>
+        <form
+          className="inline"
+          onSubmit={(e) => {
+            e.preventDefault();
+            set("owner", ownerText.trim());
+          }}
+        >
+          <input aria-label="Owner" placeholder="owner" value={ownerText} onChange={(e) => setOwnerText(e.target.value)} />
+          <button type="submit">Filter</button>
+        </form>
         {policy && (
           <button className="link" onClick={() => set("policy", "")}>
             policy {policy} ✕
@@ -145,7 +159,13 @@ export function Findings({ role }: { role: Schemas["Role"] }) {
                 <button className="link" onClick={() => set("policy", f.policy_key)}>{f.policy_key}</button>
               </td>
               <td>{f.asset}</td>
-              <td>{f.message}</td>
+              <td>
+                {f.message}{" "}
+                <button className="link" aria-expanded={shown === f.id} onClick={() => setShown(shown === f.id ? null : f.id)}>
+                  history
+                </button>
+                {shown === f.id && <History id={f.id} />}
+              </td>
               <td>
                 {f.status}
                 {f.waived_until && <div className="muted">until {new Date(f.waived_until).toLocaleDateString()}</div>}
@@ -158,4 +178,30 @@ export function Findings({ role }: { role: Schemas["Role"] }) {
       {rows.length === 0 && !findings.isLoading && <p className="muted">No findings here.</p>}
     </div>
   );
+}
+
+/** What happened to a finding, oldest first: opened, acted on, resolved. */
+function History({ id }: { id: number }) {
+  const detail = useQuery({
+    queryKey: ["finding", id],
+    queryFn: () => data(api.GET("/api/v1/findings/{id}", { params: { path: { id } } })),
+  });
+  if (detail.isLoading) return <p className="muted">Loading…</p>;
+  if (detail.isError) return <p className="error">{detail.error.message}</p>;
+  return (
+    <ol className="history" aria-label={`History of finding ${id}`}>
+      {detail.data!.history.map((e) => (
+        <li key={e.id}>
+          <span className="muted">{new Date(e.at).toLocaleString()}</span> {e.action.replace(/^finding\./, "").replace(/_/g, " ")}
+          {e.actor && <> by {e.actor}</>}
+          {reasonOf(e.details) && <>: {reasonOf(e.details)}</>}
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+function reasonOf(details: unknown): string | undefined {
+  const reason = (details as Record<string, unknown> | null)?.reason;
+  return typeof reason === "string" ? reason : undefined;
 }

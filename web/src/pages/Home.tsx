@@ -1,7 +1,7 @@
 import { Link } from "react-router-dom";
 import { useQuery } from "@tanstack/react-query";
 import { api, data } from "../api/client";
-import { tableLink } from "./TablePage";
+import { tableLink } from "../links";
 
 const SEVERITIES = ["critical", "high", "medium", "low", "info"] as const;
 

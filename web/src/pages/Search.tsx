@@ -1,7 +1,7 @@
 import { Link, useSearchParams } from "react-router-dom";
 import { useQuery } from "@tanstack/react-query";
 import { api, data, type Schemas } from "../api/client";
-import { tableLink } from "./TablePage";
+import { tableLink } from "../links";
 
 const FACETS = ["kind", "source", "schema", "label", "owner", "tag"] as const;
 type Facet = (typeof FACETS)[number];

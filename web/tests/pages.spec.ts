@@ -10,7 +10,10 @@ test("a steward edits a table's owner, description and tags; a column's profile 
   await page.getByLabel("Owner").fill("sales-analytics");
   await page.getByLabel("Description").fill("Orders as the shop took them, one row per order.");
   await page.getByLabel("Tags").fill("Gold, sales");
+  // Reload only once the server has the change.
+  const saved = page.waitForResponse((r) => r.request().method() === "PATCH" && r.ok());
   await page.getByRole("button", { name: "Save" }).click();
+  await saved;
   await page.reload();
   await expect(page.getByText("sales-analytics")).toBeVisible();
   await expect(page.getByText("Orders as the shop took them, one row per order.")).toBeVisible();

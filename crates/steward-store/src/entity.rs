@@ -3,8 +3,8 @@
 
 use steward_types::{
     ApiToken, AssetRef, AuditEvent, ChangeEvent, Classification, Column, ColumnProfile, Finding,
-    Id, JobRun, LineageEdge, ModelDefinition, PolicyRef, Proposal, Sampling, Secret, Source, Table,
-    UsageRecord, User, UserSession,
+    Id, JobRun, JobSchedule, LineageEdge, ModelDefinition, PolicyRef, Proposal, QueuedJob,
+    Sampling, Secret, Source, Table, UsageRecord, User, UserSession,
 };
 
 use crate::error::StoreError;
@@ -567,6 +567,145 @@ mod job_run {
             stats: f.json("stats")?,
             owner: f.opt_text("owner")?,
             heartbeat_at: f.opt_time("heartbeat_at")?,
+        })
+    }
+}
+
+mod job_schedule {
+    use super::*;
+    entity!(
+        JobSchedule,
+        "job schedule",
+        "job_schedules",
+        [
+            "name",
+            "kind",
+            "params",
+            "cron",
+            "timezone",
+            "enabled",
+            "missed",
+            "origin",
+            "next_at",
+            "last_fired_at",
+        ]
+    );
+
+    fn describe(j: &JobSchedule) -> String {
+        format!("job schedule `{}`", j.name)
+    }
+    fn values(j: &JobSchedule) -> Vec<Value> {
+        vec![
+            (&j.name).into(),
+            j.kind.as_str().into(),
+            Value::Json(j.params.clone()),
+            (&j.cron).into(),
+            (&j.timezone).into(),
+            j.enabled.into(),
+            j.missed.as_str().into(),
+            j.origin.as_str().into(),
+            j.next_at.into(),
+            j.last_fired_at.into(),
+        ]
+    }
+    fn read(f: &Fields<'_>) -> Result<JobSchedule, StoreError> {
+        Ok(JobSchedule {
+            name: f.text("name")?,
+            kind: f.parse("kind")?,
+            params: f.json("params")?,
+            cron: f.text("cron")?,
+            timezone: f.text("timezone")?,
+            enabled: f.bool("enabled")?,
+            missed: f.parse("missed")?,
+            origin: f.parse("origin")?,
+            next_at: f.opt_time("next_at")?,
+            last_fired_at: f.opt_time("last_fired_at")?,
+        })
+    }
+}
+
+mod queued_job {
+    use super::*;
+    entity!(
+        QueuedJob,
+        "queued job",
+        "job_queue",
+        [
+            "kind",
+            "params",
+            "priority",
+            "status",
+            "attempts",
+            "max_attempts",
+            "run_after",
+            "concurrency_key",
+            "schedule_id",
+            "scheduled_for",
+            "lease_owner",
+            "lease_until",
+            "timeout_secs",
+            "requested_by",
+            "started_at",
+            "finished_at",
+            "last_error",
+            "summary",
+            "log",
+            "run_id",
+        ]
+    );
+
+    fn describe(j: &QueuedJob) -> String {
+        match &j.scheduled_for {
+            Some(at) => format!("`{}` job due at {at}", j.kind),
+            None => format!("`{}` job", j.kind),
+        }
+    }
+    fn values(j: &QueuedJob) -> Vec<Value> {
+        vec![
+            j.kind.as_str().into(),
+            Value::Json(j.params.clone()),
+            j.priority.into(),
+            j.status.as_str().into(),
+            j.attempts.into(),
+            j.max_attempts.into(),
+            j.run_after.into(),
+            (&j.concurrency_key).into(),
+            j.schedule_id.map(|id| id.get()).into(),
+            j.scheduled_for.into(),
+            (&j.lease_owner).into(),
+            j.lease_until.into(),
+            j.timeout_secs.into(),
+            (&j.requested_by).into(),
+            j.started_at.into(),
+            j.finished_at.into(),
+            (&j.last_error).into(),
+            Value::Json(j.summary.clone()),
+            Value::json(&j.log),
+            j.run_id.map(|id| id.get()).into(),
+        ]
+    }
+    fn read(f: &Fields<'_>) -> Result<QueuedJob, StoreError> {
+        Ok(QueuedJob {
+            kind: f.parse("kind")?,
+            params: f.json("params")?,
+            priority: f.i64("priority")?,
+            status: f.parse("status")?,
+            attempts: f.i64("attempts")?,
+            max_attempts: f.i64("max_attempts")?,
+            run_after: f.time("run_after")?,
+            concurrency_key: f.opt_text("concurrency_key")?,
+            schedule_id: f.opt_i64("schedule_id")?.map(Id::new),
+            scheduled_for: f.opt_time("scheduled_for")?,
+            lease_owner: f.opt_text("lease_owner")?,
+            lease_until: f.opt_time("lease_until")?,
+            timeout_secs: f.i64("timeout_secs")?,
+            requested_by: f.text("requested_by")?,
+            started_at: f.opt_time("started_at")?,
+            finished_at: f.opt_time("finished_at")?,
+            last_error: f.opt_text("last_error")?,
+            summary: f.json("summary")?,
+            log: f.json("log")?,
+            run_id: f.opt_i64("run_id")?.map(Id::new),
         })
     }
 }

@@ -16,5 +16,5 @@ mod store;
 pub use config::StoreConfig;
 pub use entity::Entity;
 pub use error::{Result, StoreError};
-pub use session::{Filter, Session};
+pub use session::{Filter, Session, Settlement};
 pub use store::{Backend, OpenMode, SchemaStatus, Store};

@@ -84,6 +84,12 @@ impl Filter {
         self
     }
 
+    /// Rows whose time `column` is `at`.
+    pub fn eq_time(mut self, column: &'static str, at: DateTime<Utc>) -> Self {
+        self.conditions.push((column, FilterValue::Eq(at.into())));
+        self
+    }
+
     /// Rows whose `column` is null.
     pub fn is_null(mut self, column: &'static str) -> Self {
         self.conditions.push((column, FilterValue::IsNull));
@@ -219,7 +225,7 @@ fn is_busy(e: &sqlx::Error) -> bool {
 }
 
 /// Timestamps at the precision both backends keep, so a record reads back equal.
-fn now() -> DateTime<Utc> {
+pub(crate) fn now() -> DateTime<Utc> {
     Utc::now().trunc_subsecs(6)
 }
 
@@ -240,11 +246,11 @@ fn bound_values<T: Entity>(data: &T) -> Result<Vec<Value>> {
     Ok(values)
 }
 
-fn select_list<T: Entity>() -> String {
+pub(crate) fn select_list<T: Entity>() -> String {
     format!("id, created_at, updated_at, {}", T::COLUMNS.join(", "))
 }
 
-fn record<T: Entity>(row: &dyn crate::row::DbRow) -> Result<Record<T>> {
+pub(crate) fn record<T: Entity>(row: &dyn crate::row::DbRow) -> Result<Record<T>> {
     let fields = Fields::new(row, T::NOUN);
     Ok(Record {
         id: Id::new(fields.i64("id")?),
@@ -503,3 +509,8 @@ impl Session {
         Ok(())
     }
 }
+
+// After `on_conn!`, which it uses.
+mod queue;
+
+pub use queue::Settlement;

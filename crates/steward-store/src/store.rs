@@ -293,6 +293,35 @@ impl Store {
         Session::begin_read(&self.pool).await
     }
 
+    /// Copies a SQLite catalog, as it stands at one instant, to a new file
+    /// at `path` while others go on reading and writing (`VACUUM INTO`, an
+    /// online backup). A PostgreSQL catalog is backed up with `pg_dump`,
+    /// which this refuses to imitate.
+    pub async fn backup_to(&self, path: &Path) -> Result<()> {
+        if path.exists() {
+            return Err(StoreError::Invalid {
+                entity: "backup",
+                reason: format!(
+                    "{} exists; a backup never overwrites a file",
+                    path.display()
+                ),
+            });
+        }
+        match &self.pool {
+            Pool::Sqlite(pool) => {
+                sqlx::query("VACUUM INTO $1")
+                    .bind(path.to_string_lossy().into_owned())
+                    .execute(pool)
+                    .await?;
+                Ok(())
+            }
+            Pool::Postgres(_) => Err(StoreError::Invalid {
+                entity: "backup",
+                reason: "a PostgreSQL catalog is backed up with pg_dump (docs/jobs.md says how), not by Steward".into(),
+            }),
+        }
+    }
+
     /// Closes every pooled connection (and lets SQLite checkpoint its WAL).
     pub async fn close(&self) {
         match &self.pool {

@@ -6,6 +6,7 @@ mod catalog;
 mod error;
 mod governance;
 mod id;
+mod jobs;
 mod mask;
 mod names;
 mod patterns;
@@ -23,6 +24,7 @@ pub use governance::{
     UsageRecord,
 };
 pub use id::{Id, Record};
+pub use jobs::{JobKind, JobSchedule, MissedRuns, QueueStatus, QueuedJob, ScheduleOrigin};
 pub use mask::{mask_value, redact_quoted_values};
 pub use patterns::{NamedPatterns, schema_key};
 pub use secret::{Secret, redact_url};

@@ -6,5 +6,6 @@
 
 mod crud;
 mod harness;
+mod queue;
 mod schema;
 mod units;

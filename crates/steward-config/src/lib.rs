@@ -14,7 +14,7 @@ use steward_pii::PiiConfig;
 use steward_policy::PolicyConfig;
 use steward_search::SearchConfig;
 use steward_store::StoreConfig;
-use steward_types::{ErrorKind, HasKind, Secret};
+use steward_types::{ErrorKind, HasKind, JobKind, MissedRuns, Secret};
 use steward_warehouse::WarehouseConfig;
 
 /// The file looked for in the working directory when `--config` is not given.
@@ -35,6 +35,7 @@ pub struct StewardConfig {
     pub llm: LlmConfig,
     pub agent: AgentConfig,
     pub server: ServerConfig,
+    pub jobs: JobsConfig,
     pub log: LogConfig,
 }
 
@@ -51,6 +52,7 @@ impl Default for StewardConfig {
             llm: LlmConfig::default(),
             agent: AgentConfig::default(),
             server: ServerConfig::default(),
+            jobs: JobsConfig::default(),
             log: LogConfig::default(),
         }
     }
@@ -130,6 +132,90 @@ impl Default for ServerConfig {
             secure_cookies: false,
         }
     }
+}
+
+/// `[jobs]`: how governance jobs are queued and run, and their schedules
+/// (`[[jobs.schedule]]`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct JobsConfig {
+    /// `steward serve` also runs the scheduler and one worker.
+    pub embedded_worker: bool,
+    /// Jobs one worker runs at once.
+    pub concurrency: usize,
+    /// Seconds a worker's claim on a job lasts unless renewed; it renews
+    /// every third of that, so a killed worker's job runs again this long
+    /// after its last renewal.
+    pub lease_secs: u64,
+    /// Milliseconds an idle worker waits before looking for work again.
+    pub poll_ms: u64,
+    /// Attempts of a job before it fails for good.
+    pub max_attempts: u32,
+    /// Seconds before the first retry of a failed attempt; doubled for each
+    /// further one, up to `backoff_max_secs`.
+    pub backoff_secs: u64,
+    pub backoff_max_secs: u64,
+    /// A run's time limit, in seconds, for kinds `timeouts` does not name.
+    pub timeout_secs: u64,
+    /// Time limits by kind (`scan = 7200`).
+    pub timeouts: std::collections::BTreeMap<JobKind, u64>,
+    /// A schedule's time this many seconds past counts as missed (nothing
+    /// ran then): its `missed` policy applies.
+    pub missed_after_secs: u64,
+    pub schedule: Vec<ScheduleConfig>,
+}
+
+impl Default for JobsConfig {
+    fn default() -> Self {
+        Self {
+            embedded_worker: true,
+            concurrency: 1,
+            lease_secs: 60,
+            poll_ms: 1000,
+            max_attempts: 3,
+            backoff_secs: 30,
+            backoff_max_secs: 3600,
+            timeout_secs: 3600,
+            timeouts: Default::default(),
+            missed_after_secs: 300,
+            schedule: Vec::new(),
+        }
+    }
+}
+
+impl JobsConfig {
+    /// The time limit of a run of `kind`, in seconds.
+    pub fn timeout_of(&self, kind: JobKind) -> u64 {
+        self.timeouts
+            .get(&kind)
+            .copied()
+            .unwrap_or(self.timeout_secs)
+    }
+}
+
+/// One `[[jobs.schedule]]`: a job kind with its parameters on a cron schedule.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScheduleConfig {
+    pub name: String,
+    pub kind: JobKind,
+    /// 5 fields (minute hour day month weekday), or 6 with seconds first.
+    pub cron: String,
+    /// An IANA time zone (`Europe/Paris`); UTC when absent.
+    pub timezone: Option<String>,
+    /// `catch_up` (the default) or `skip`.
+    pub missed: Option<MissedRuns>,
+    #[serde(default = "enabled")]
+    pub enabled: bool,
+    /// `scan`: the source (every source when absent) and a table pattern.
+    pub source: Option<String>,
+    pub tables: Option<String>,
+    /// `backup`: the file to write; `{time}` is replaced by the run's time.
+    pub path: Option<String>,
+}
+
+fn enabled() -> bool {
+    true
 }
 
 /// The configuration in effect, and where it came from.
@@ -255,6 +341,22 @@ fn validate(config: &StewardConfig) -> Result<(), String> {
             "keys `agent.query_max_rows` and `agent.query_timeout_secs`: must be at least 1"
                 .to_string(),
         );
+    }
+    let jobs = &config.jobs;
+    if jobs.concurrency == 0 || jobs.lease_secs < 3 || jobs.poll_ms == 0 || jobs.max_attempts == 0 {
+        return Err(
+            "keys `jobs.concurrency`, `jobs.poll_ms` and `jobs.max_attempts` must be at least 1, `jobs.lease_secs` at least 3"
+                .to_string(),
+        );
+    }
+    let mut names = std::collections::BTreeSet::new();
+    for schedule in &jobs.schedule {
+        if !names.insert(schedule.name.trim()) {
+            return Err(format!(
+                "[[jobs.schedule]]: the name `{}` is used twice",
+                schedule.name
+            ));
+        }
     }
     config.pii.validate()?;
     if let Err(e) = tracing_subscriber::EnvFilter::try_new(&config.log.level) {

@@ -13,6 +13,7 @@ mod executor;
 mod guard;
 mod impact;
 mod ingestion;
+mod jobs;
 mod lineage;
 mod lookup;
 mod maintenance;
@@ -51,6 +52,11 @@ pub use impact::{Affected, Change, Effect, Impact, impact};
 pub use ingestion::{
     IngestEvent, IngestRequest, LineageSource, LogReport, ModelFile, models_folder,
 };
+pub use jobs::{
+    Fired, JobOutcome, JobParams, JobQuery, RUN_NOW_PRIORITY, RunRequest, SCHEDULED_PRIORITY,
+    ScheduleRequest, add_schedule, cancel_job, enqueue, fire_due, job, jobs, next_due, parse_cron,
+    parse_timezone, remove_schedule, schedules, set_schedule_enabled, sync_config_schedules,
+};
 pub use lineage::{
     Direction, Graph, IngestReport, KnownInput, MAX_WALK_DEPTH, SqlInput, graph, ingest,
     ingest_known, model_schema, render_model, view_inputs, walk_depth,
@@ -76,4 +82,6 @@ pub use steward_cost::CostReport;
 pub use steward_policy::{Policy, Problem as PolicyProblem};
 /// What a search returns, for the surfaces that show it.
 pub use steward_search::{Hit, SearchResults};
+/// How a worker leaves a job it held (`Steward::settle_job`).
+pub use steward_store::Settlement as JobSettlement;
 pub use usage::{LoggedQuery, UsageReport, record_usage};

@@ -64,7 +64,11 @@ lint:
 test-model: bootstrap
 	$(CARGO) run --quiet --locked --bin steward -- model pull smollm2-135m
 
-test: bootstrap web fmt lint test-model
+# The test build's own binary pulls the model: `cargo run --bin steward`
+# would build the workspace a second time with the CLI package's features.
+test: bootstrap web fmt lint
+	$(CARGO) test --workspace --locked --no-run
+	$(STEWARD) model pull smollm2-135m
 	$(CARGO) test --workspace --locked
 	cd web && npm test
 	scripts/api-fuzz $(STEWARD)

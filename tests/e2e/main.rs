@@ -10,6 +10,7 @@ mod config;
 mod docs;
 mod governance;
 mod harness;
+mod jobs;
 mod layering;
 mod lineage;
 mod llm;

@@ -97,6 +97,13 @@ pub enum Command {
     /// Serve the catalog's read-only tools to an AI assistant over the Model
     /// Context Protocol on stdin and stdout (`steward serve` has them at /mcp)
     Mcp(McpArgs),
+    /// Scheduled governance jobs: schedules (cron), runs asked for now, the
+    /// queue and its history
+    #[command(subcommand)]
+    Jobs(JobsCommand),
+    /// Run queued jobs until Ctrl-C or SIGTERM (several workers may share a
+    /// PostgreSQL catalog); `steward serve` runs one too
+    Worker(WorkerArgs),
     /// Users of `steward serve`: add, list, remove, set a password or role,
     /// make and revoke API tokens
     #[command(subcommand)]
@@ -112,6 +119,104 @@ pub enum Command {
     /// Benchmarks (see docs/benchmarks.md)
     #[command(subcommand)]
     Bench(BenchCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum JobsCommand {
+    /// The schedules, each with its next time, and the jobs queued or running
+    List,
+    /// Define a schedule: a kind of job on a cron expression in a time zone
+    Add(JobsAddArgs),
+    /// Remove a schedule (one defined in steward.toml is removed there)
+    Remove { name: String },
+    /// Turn a schedule on; it is next due from now
+    Enable { name: String },
+    /// Turn a schedule off; queued runs of it still run
+    Disable { name: String },
+    /// Queue a job now, ahead of scheduled ones (a worker or `steward serve` runs it)
+    Run(JobsRunArgs),
+    /// Jobs run and running, newest first
+    History(JobsHistoryArgs),
+    /// One job: its attempts, timings, log and what it changed
+    Show { id: i64 },
+    /// Cancel a job that has not started
+    Cancel { id: i64 },
+}
+
+/// What a job works on.
+#[derive(Debug, Args)]
+pub struct JobTarget {
+    /// scan: the source (every source, one job each, when absent)
+    #[arg(long)]
+    pub source: Option<String>,
+    /// scan: only tables whose schema.table matches this glob
+    #[arg(long)]
+    pub tables: Option<String>,
+    /// backup: the file to write; `{time}` in it becomes the run's UTC time
+    #[arg(long)]
+    pub path: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct JobsAddArgs {
+    /// A name without spaces, e.g. nightly-scan
+    pub name: String,
+    /// scan, check, propagate, reindex, backup or noop
+    #[arg(long)]
+    pub kind: steward_types::JobKind,
+    /// 5 fields (minute hour day month weekday) or 6 with seconds first, e.g. "0 2 * * *"
+    #[arg(long)]
+    pub cron: String,
+    /// An IANA time zone, e.g. Europe/Paris [default: UTC]
+    #[arg(long = "tz")]
+    pub timezone: Option<String>,
+    /// After downtime: catch_up (run once for the missed times) or skip
+    #[arg(long)]
+    pub missed: Option<steward_types::MissedRuns>,
+    /// Define it turned off
+    #[arg(long)]
+    pub disabled: bool,
+    #[command(flatten)]
+    pub target: JobTarget,
+}
+
+#[derive(Debug, Args)]
+pub struct JobsRunArgs {
+    /// scan, check, propagate, reindex, backup or noop
+    pub kind: steward_types::JobKind,
+    #[command(flatten)]
+    pub target: JobTarget,
+    /// Wait until the jobs end and exit 1 when one failed
+    #[arg(long)]
+    pub wait: bool,
+    /// Who asked for it, as the history records it [default: $USER]
+    #[arg(long)]
+    pub by: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct JobsHistoryArgs {
+    /// Only jobs with this status: queued, running, succeeded, failed, cancelled
+    #[arg(long)]
+    pub status: Option<steward_types::QueueStatus>,
+    /// Only jobs of this kind
+    #[arg(long)]
+    pub kind: Option<steward_types::JobKind>,
+    #[arg(long, default_value_t = 20)]
+    pub limit: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct WorkerArgs {
+    /// Run the jobs due now, one after another, then exit
+    #[arg(long)]
+    pub once: bool,
+    /// Only these kinds, comma-separated (e.g. scan,check)
+    #[arg(long, value_delimiter = ',')]
+    pub kinds: Vec<steward_types::JobKind>,
+    /// Also run the scheduler (one is enough per catalog; `steward serve` runs one)
+    #[arg(long)]
+    pub schedule: bool,
 }
 
 #[derive(Debug, Args)]
@@ -559,6 +664,22 @@ pub enum BenchCommand {
     /// The Ask agent on every question of a JSONL file (`id`, `question`;
     /// other fields ignored) against this catalog, one JSON line an answer
     Agent(BenchAgentArgs),
+    /// The job queue on this catalog: JOBS no-op jobs drained by WORKERS
+    /// workers (jobs/s, each run exactly once), then how late scheduled
+    /// jobs start under that load (p50/p99)
+    Queue(BenchQueueArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BenchQueueArgs {
+    #[arg(long, default_value_t = 10_000)]
+    pub jobs: usize,
+    #[arg(long, default_value_t = 1)]
+    pub workers: usize,
+    /// Seconds of an every-second schedule run beside a stream of no-op
+    /// jobs, to measure how late scheduled jobs start (0: skip)
+    #[arg(long, default_value_t = 30)]
+    pub schedule_secs: u64,
 }
 
 #[derive(Debug, Args)]

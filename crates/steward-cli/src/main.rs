@@ -65,6 +65,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Serve(args) => commands::serve::run(&loaded, &args).await?,
         Command::Mcp(args) => commands::serve::mcp(&loaded, &args).await?,
         Command::User(command) => commands::user::run(&loaded, command, &out).await?,
+        Command::Jobs(command) => commands::jobs::run(&loaded, command, &out).await?,
+        Command::Worker(args) => commands::jobs::worker(&loaded, &args).await?,
         Command::Scan(args) => commands::scan::run(&loaded, &args, &out).await?,
         Command::Tables(args) => commands::tables::run(&loaded, &args, &out).await?,
         Command::Show(args) => commands::show::run(&loaded, &args, &out).await?,
@@ -100,6 +102,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Bench(BenchCommand::Lineage(args)) => commands::bench_lineage::run(&args, &out)?,
         Command::Bench(BenchCommand::Agent(args)) => {
             commands::bench_agent::run(&loaded, &args, &out).await?
+        }
+        Command::Bench(BenchCommand::Queue(args)) => {
+            commands::bench_queue::run(&loaded, &args, &out).await?
         }
         Command::Bench(BenchCommand::Search(args)) => {
             commands::bench_search::run(&loaded, &args, &out).await?

@@ -22,15 +22,37 @@ pub async fn run(loaded: &Loaded, args: &ServeArgs) -> anyhow::Result<()> {
              (it prints a password)"
         );
     }
+    // The scheduler and one worker, unless `[jobs] embedded_worker = false`
+    // (then `steward worker` processes run the jobs).
+    // A bad [[jobs.schedule]] stops the start, named, rather than the scheduler later.
+    steward.sync_config_schedules().await?;
+    let (stop_jobs, jobs_shutdown) = tokio::sync::watch::channel(false);
+    let jobs = loaded.config.jobs.embedded_worker.then(|| {
+        let scheduler = steward_jobs::Scheduler::new(steward.clone());
+        let worker = steward_jobs::Worker::new(steward.clone());
+        (
+            tokio::spawn(scheduler.run(jobs_shutdown.clone())),
+            tokio::spawn(worker.run(jobs_shutdown)),
+        )
+    });
     eprintln!("serving http://{address} (API docs at http://{address}/docs); Ctrl-C stops");
-    steward_server::serve(
+    let served = steward_server::serve(
         steward.clone(),
         config,
         listener,
         steward_server::shutdown_signal(),
     )
-    .await?;
-    eprintln!("stopped; requests in flight finished");
+    .await;
+    let _ = stop_jobs.send(true);
+    if let Some((scheduler, worker)) = jobs {
+        worker.await?;
+        match scheduler.await? {
+            Ok(()) => {}
+            Err(e) => eprintln!("the job scheduler stopped: {e}"),
+        }
+    }
+    served?;
+    eprintln!("stopped; requests and jobs in flight finished");
     if let Ok(steward) = Arc::try_unwrap(steward) {
         steward.close().await;
     }

@@ -428,6 +428,17 @@ pub async fn fire_due(
     now: DateTime<Utc>,
     late_after: Duration,
 ) -> Result<Fired> {
+    // The scheduler asks every second: read first, write only when due.
+    let mut reading = store.read().await?;
+    let any_due = reading
+        .list::<JobSchedule>(&Filter::all())
+        .await?
+        .iter()
+        .any(|s| s.enabled && s.next_at.is_some_and(|t| t <= now));
+    reading.rollback().await?;
+    if !any_due {
+        return Ok(Fired::default());
+    }
     let mut session = store.begin().await?;
     session.lock("job-schedules").await?;
     let due: Vec<Record<JobSchedule>> = session
@@ -637,6 +648,11 @@ impl crate::Steward {
     /// Puts back the jobs whose worker stopped renewing its lease by `at`;
     /// returns them as they are now (queued again, or failed for good).
     pub async fn expire_job_leases(&self, at: DateTime<Utc>) -> Result<Vec<Record<QueuedJob>>> {
+        // Idle workers ask every poll: read first, so nothing takes the
+        // write lock when no job runs.
+        if self.count_jobs(QueueStatus::Running).await? == 0 {
+            return Ok(Vec::new());
+        }
         let mut session = self.store().begin().await?;
         let touched = session.expire_job_leases(at).await?;
         session.commit().await?;
@@ -650,10 +666,20 @@ impl crate::Steward {
         kinds: &[JobKind],
         lease_until: DateTime<Utc>,
     ) -> Result<Option<Record<QueuedJob>>> {
+        if self.count_jobs(QueueStatus::Queued).await? == 0 {
+            return Ok(None);
+        }
         let mut session = self.store().begin().await?;
         let claimed = session.claim_job(worker, kinds, lease_until).await?;
         session.commit().await?;
         Ok(claimed)
+    }
+
+    async fn count_jobs(&self, status: QueueStatus) -> Result<i64> {
+        let mut session = self.store().read().await?;
+        Ok(session
+            .count::<QueuedJob>(&Filter::all().eq_text("status", status.as_str()))
+            .await?)
     }
 
     /// Extends `worker`'s lease; false when it no longer holds the job.

@@ -163,6 +163,8 @@ pub struct JobsConfig {
     /// ran then): its `missed` policy applies.
     pub missed_after_secs: u64,
     pub schedule: Vec<ScheduleConfig>,
+    /// Where news of jobs is posted (`[[jobs.webhook]]`).
+    pub webhook: Vec<WebhookConfig>,
 }
 
 impl Default for JobsConfig {
@@ -179,6 +181,7 @@ impl Default for JobsConfig {
             timeouts: Default::default(),
             missed_after_secs: 300,
             schedule: Vec::new(),
+            webhook: Vec::new(),
         }
     }
 }
@@ -216,6 +219,113 @@ pub struct ScheduleConfig {
 
 fn enabled() -> bool {
     true
+}
+
+/// What a webhook is told about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NoticeKind {
+    /// A job failed on its last attempt (once per job, not per attempt).
+    JobFailed,
+    /// A policy check opened a finding at or above `min_severity`.
+    Finding,
+    /// A scan found a column sensitive that was not before.
+    SensitiveColumn,
+}
+
+/// The body a webhook receives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WebhookFormat {
+    /// `{"event": ..., "text": ..., "details": {...}}`.
+    #[default]
+    Json,
+    /// Slack's incoming-webhook body, `{"text": ...}` (Mattermost and
+    /// others take it too).
+    Slack,
+}
+
+/// One `[[jobs.webhook]]`.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WebhookConfig {
+    pub name: String,
+    /// The URL to post to. Its path is often its key (Slack's are), so it is
+    /// shown as its scheme and host only; prefer `url_env`.
+    #[serde(default, serialize_with = "host_only")]
+    pub url: Option<Secret>,
+    /// The environment variable that holds the URL.
+    #[serde(default)]
+    pub url_env: Option<String>,
+    #[serde(default)]
+    pub format: WebhookFormat,
+    /// What it is told about [default: all three].
+    #[serde(default = "every_notice")]
+    pub events: Vec<NoticeKind>,
+    /// Findings below this severity are not sent [default: high].
+    #[serde(default)]
+    pub min_severity: Option<steward_types::Severity>,
+}
+
+fn every_notice() -> Vec<NoticeKind> {
+    vec![
+        NoticeKind::JobFailed,
+        NoticeKind::Finding,
+        NoticeKind::SensitiveColumn,
+    ]
+}
+
+/// `https://hooks.example.com/…`: the scheme and host of a URL whose path
+/// may be its key, for display and logs.
+pub fn webhook_host(url: &str) -> String {
+    match url.split_once("://") {
+        Some((scheme, rest)) => {
+            let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+            let host = host.rsplit('@').next().unwrap_or_default();
+            format!("{scheme}://{host}/…")
+        }
+        None => "…".to_string(),
+    }
+}
+
+fn host_only<S: serde::Serializer>(url: &Option<Secret>, serializer: S) -> Result<S::Ok, S::Error> {
+    match url {
+        Some(url) => serializer.serialize_some(&webhook_host(url.expose())),
+        None => serializer.serialize_none(),
+    }
+}
+
+// By hand: a URL's path may be its key, so only its host is shown.
+impl std::fmt::Debug for WebhookConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WebhookConfig")
+            .field("name", &self.name)
+            .field("url", &self.url.as_ref().map(|u| webhook_host(u.expose())))
+            .field("url_env", &self.url_env)
+            .field("format", &self.format)
+            .field("events", &self.events)
+            .field("min_severity", &self.min_severity)
+            .finish()
+    }
+}
+
+impl WebhookConfig {
+    /// The URL to post to: `url`, else the variable `url_env` names.
+    pub fn target(&self) -> Result<Secret, String> {
+        if let Some(url) = &self.url {
+            return Ok(url.clone());
+        }
+        let var = self
+            .url_env
+            .as_deref()
+            .ok_or_else(|| format!("[[jobs.webhook]] `{}`: set `url` or `url_env`", self.name))?;
+        std::env::var(var).map(Secret::new).map_err(|_| {
+            format!(
+                "[[jobs.webhook]] `{}`: the environment variable {var} is not set",
+                self.name
+            )
+        })
+    }
 }
 
 /// The configuration in effect, and where it came from.
@@ -348,6 +458,22 @@ fn validate(config: &StewardConfig) -> Result<(), String> {
             "keys `jobs.concurrency`, `jobs.poll_ms` and `jobs.max_attempts` must be at least 1, `jobs.lease_secs` at least 3"
                 .to_string(),
         );
+    }
+    for hook in &jobs.webhook {
+        if hook.url.is_some() == hook.url_env.is_some() {
+            return Err(format!(
+                "[[jobs.webhook]] `{}`: set one of `url` and `url_env`",
+                hook.name
+            ));
+        }
+        if let Some(url) = &hook.url
+            && !(url.expose().starts_with("https://") || url.expose().starts_with("http://"))
+        {
+            return Err(format!(
+                "[[jobs.webhook]] `{}`: the url must start with https:// or http://",
+                hook.name
+            ));
+        }
     }
     let mut names = std::collections::BTreeSet::new();
     for schedule in &jobs.schedule {

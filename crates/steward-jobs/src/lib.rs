@@ -10,6 +10,8 @@
 //! The jobs themselves are the service's use cases ([`Steward::run_job`]);
 //! nothing here knows what a scan is.
 
+pub mod notify;
+
 use std::sync::{Arc, Mutex};
 use std::time::Duration as StdDuration;
 
@@ -17,6 +19,8 @@ use chrono::{DateTime, Duration, Utc};
 use steward_service::{JobOutcome, JobSettlement as Settlement, Steward};
 use steward_types::{Id, JobKind, QueueStatus, QueuedJob, Record};
 use tokio::sync::watch;
+
+use crate::notify::{Notice, Notifier};
 
 /// Ends a loop when it turns true (or its sender is dropped).
 pub type Shutdown = watch::Receiver<bool>;
@@ -61,6 +65,9 @@ pub struct Worker {
     /// `host:pid`, the lease owner of every job it claims.
     name: String,
     kinds: Vec<JobKind>,
+    notifier: Notifier,
+    /// Deliveries under way, awaited by `notices_sent` and at shutdown.
+    deliveries: Arc<Mutex<Vec<tokio::task::JoinHandle<bool>>>>,
 }
 
 impl std::fmt::Debug for Worker {
@@ -75,10 +82,13 @@ impl std::fmt::Debug for Worker {
 impl Worker {
     /// A worker for every kind of job, named after this process.
     pub fn new(steward: Arc<Steward>) -> Self {
+        let notifier = Notifier::new(&steward.config().jobs);
         Self {
             steward,
             name: steward_service::this_process(),
             kinds: JobKind::ALL.to_vec(),
+            notifier,
+            deliveries: Arc::default(),
         }
     }
 
@@ -111,10 +121,45 @@ impl Worker {
         for job in &touched {
             tracing::warn!(job = %job.id, kind = %job.kind, status = %job.status, "a job's worker stopped renewing its lease");
         }
-        Ok(touched
+        let failed: Vec<Record<QueuedJob>> = touched
             .into_iter()
             .filter(|j| j.status == QueueStatus::Failed)
-            .collect())
+            .collect();
+        let notices: Vec<Notice> = failed
+            .iter()
+            .map(|j| Notice::job_failed(j, j.last_error.as_deref().unwrap_or("its worker stopped")))
+            .collect();
+        self.notify(&notices);
+        Ok(failed)
+    }
+
+    fn notify(&self, notices: &[Notice]) {
+        if notices.is_empty() {
+            return;
+        }
+        let sent = self.notifier.send(notices);
+        if let Ok(mut pending) = self.deliveries.lock() {
+            pending.retain(|d| !d.is_finished());
+            pending.extend(sent);
+        }
+    }
+
+    /// Waits for the notices under way; returns how many were delivered
+    /// and how many could not be.
+    pub async fn notices_sent(&self) -> (usize, usize) {
+        let pending: Vec<_> = self
+            .deliveries
+            .lock()
+            .map(|mut p| p.drain(..).collect())
+            .unwrap_or_default();
+        let (mut delivered, mut lost) = (0, 0);
+        for delivery in pending {
+            match delivery.await {
+                Ok(true) => delivered += 1,
+                _ => lost += 1,
+            }
+        }
+        (delivered, lost)
     }
 
     /// Claims the best due job, if any.
@@ -174,6 +219,7 @@ impl Worker {
             }
         }
         while running.join_next().await.is_some() {}
+        self.notices_sent().await;
         tracing::info!(worker = %self.name, "worker stopped");
     }
 
@@ -291,8 +337,10 @@ impl Worker {
         let now = Utc::now();
         let mut lines = log.lock().map(|l| l.clone()).unwrap_or_default();
         let stamp = now.format("%Y-%m-%d %H:%M:%S");
+        let mut notices = Vec::new();
         let (settlement, error) = match result {
             Ok(outcome) => {
+                notices.extend(outcome.notices.iter().map(Notice::from_job));
                 for warning in &outcome.warnings {
                     lines.push(format!("{stamp} warning: {warning}"));
                 }
@@ -352,6 +400,17 @@ impl Worker {
             }
         };
         tracing::info!(job = %job.id, kind = %job.kind, status = %status, "job ended");
+        if kept_lease {
+            if status == QueueStatus::Failed {
+                let mut failed = job.clone();
+                failed.data.status = status;
+                notices.push(Notice::job_failed(
+                    &failed,
+                    error.as_deref().unwrap_or("unknown"),
+                ));
+            }
+            self.notify(&notices);
+        }
         Settled {
             job: job.id,
             kind: job.kind,

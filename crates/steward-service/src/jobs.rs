@@ -718,6 +718,30 @@ pub struct JobOutcome {
     /// The job ran but not all of it worked (a table of a scan failed):
     /// counted as done, said in its log.
     pub warnings: Vec<String>,
+    /// What it found that people may want to hear about.
+    pub notices: Vec<JobNotice>,
+}
+
+/// Something a job found, for the webhooks that want it. Names only: no
+/// value of the warehouse is ever in one.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum JobNotice {
+    /// A finding a check opened.
+    Finding {
+        policy: String,
+        severity: steward_types::Severity,
+        asset: String,
+        message: String,
+    },
+    /// A column a scan found sensitive that was not before.
+    SensitiveColumn {
+        source: String,
+        table: String,
+        column: String,
+        label: String,
+        confidence: f64,
+    },
 }
 
 impl crate::Steward {
@@ -735,6 +759,20 @@ impl crate::Steward {
             JobKind::Scan => {
                 let mut options = self.scan_options();
                 options.tables = params.tables.clone();
+                let key = |c: &crate::SensitiveColumn| {
+                    (
+                        c.source.clone(),
+                        c.table.clone(),
+                        c.column.clone(),
+                        c.label.clone(),
+                    )
+                };
+                let before: std::collections::HashSet<_> = self
+                    .sensitive_columns(params.source.as_deref(), None)
+                    .await?
+                    .iter()
+                    .map(key)
+                    .collect();
                 let report = self
                     .scan(
                         params.source.as_deref(),
@@ -763,13 +801,28 @@ impl crate::Steward {
                         .collect();
                     return Err(ServiceError::Unavailable(reasons.join("; ")));
                 }
+                let notices = self
+                    .sensitive_columns(params.source.as_deref(), None)
+                    .await?
+                    .into_iter()
+                    .filter(|c| !before.contains(&key(c)))
+                    .map(|c| JobNotice::SensitiveColumn {
+                        source: c.source,
+                        table: c.table,
+                        column: c.column,
+                        label: c.label,
+                        confidence: c.confidence,
+                    })
+                    .collect();
                 Ok(JobOutcome {
                     summary: serde_json::json!({ "sources": report.sources }),
                     run_id: Some(report.job_run),
                     warnings: report.failure_summary().into_iter().collect(),
+                    notices,
                 })
             }
             JobKind::Check => {
+                let started = self.now();
                 let report = self
                     .check(&[], &[], &mut |event| {
                         log(format!(
@@ -788,6 +841,20 @@ impl crate::Steward {
                     }),
                     run_id: None,
                     warnings: report.problems.iter().map(|p| p.to_string()).collect(),
+                    notices: report
+                        .findings
+                        .iter()
+                        .filter(|f| {
+                            f.status == steward_types::FindingStatus::Open
+                                && f.first_seen >= started
+                        })
+                        .map(|f| JobNotice::Finding {
+                            policy: f.policy_key.clone(),
+                            severity: f.severity,
+                            asset: f.asset.clone(),
+                            message: f.message.clone(),
+                        })
+                        .collect(),
                 })
             }
             JobKind::Propagate => {

@@ -53,9 +53,10 @@ pub use ingestion::{
     IngestEvent, IngestRequest, LineageSource, LogReport, ModelFile, models_folder,
 };
 pub use jobs::{
-    Fired, JobOutcome, JobParams, JobQuery, RUN_NOW_PRIORITY, RunRequest, SCHEDULED_PRIORITY,
-    ScheduleRequest, add_schedule, cancel_job, enqueue, fire_due, job, jobs, next_due, parse_cron,
-    parse_timezone, remove_schedule, schedules, set_schedule_enabled, sync_config_schedules,
+    Fired, JobNotice, JobOutcome, JobParams, JobQuery, RUN_NOW_PRIORITY, RunRequest,
+    SCHEDULED_PRIORITY, ScheduleRequest, add_schedule, cancel_job, enqueue, fire_due, job, jobs,
+    next_due, parse_cron, parse_timezone, remove_schedule, schedules, set_schedule_enabled,
+    sync_config_schedules,
 };
 pub use lineage::{
     Direction, Graph, IngestReport, KnownInput, MAX_WALK_DEPTH, SqlInput, graph, ingest,

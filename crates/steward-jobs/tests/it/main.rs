@@ -420,3 +420,213 @@ async fn a_scan_of_every_source_is_one_job_per_source_and_reports_what_changed()
     let tables = steward.tables(None).await.unwrap();
     assert!(tables.len() > 5);
 }
+
+/// A webhook endpoint on loopback: records each body it is sent, and
+/// answers the first `fail_first` requests with a 500.
+async fn endpoint(fail_first: usize) -> (String, Arc<std::sync::Mutex<Vec<serde_json::Value>>>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!(
+        "http://{}/hooks/secret-key-123",
+        listener.local_addr().unwrap()
+    );
+    let received = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = received.clone();
+    tokio::spawn(async move {
+        let mut requests = 0;
+        loop {
+            let (mut socket, _) = listener.accept().await.unwrap();
+            let mut buffer = Vec::new();
+            let mut chunk = [0u8; 4096];
+            // Headers, then as many body bytes as Content-Length says.
+            let body = loop {
+                let n = socket.read(&mut chunk).await.unwrap();
+                buffer.extend_from_slice(&chunk[..n]);
+                let text = String::from_utf8_lossy(&buffer).to_string();
+                if let Some((head, body)) = text.split_once("\r\n\r\n") {
+                    let length: usize = head
+                        .lines()
+                        .find_map(|l| {
+                            l.to_ascii_lowercase()
+                                .strip_prefix("content-length:")
+                                .map(|v| v.trim().parse().unwrap())
+                        })
+                        .unwrap_or(0);
+                    if body.len() >= length {
+                        break body.to_string();
+                    }
+                }
+                if n == 0 {
+                    break String::new();
+                }
+            };
+            requests += 1;
+            let status = if requests <= fail_first {
+                "500 Internal Server Error"
+            } else {
+                "200 OK"
+            };
+            if requests > fail_first {
+                seen.lock()
+                    .unwrap()
+                    .push(serde_json::from_str(&body).unwrap());
+            }
+            let reply =
+                format!("HTTP/1.1 {status}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
+            socket.write_all(reply.as_bytes()).await.unwrap();
+        }
+    });
+    (url, received)
+}
+
+#[tokio::test]
+async fn webhooks_hear_of_a_failed_job_once_and_of_new_findings_and_sensitive_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    let (url, received) = endpoint(1).await;
+    let (slack_url, slack) = endpoint(0).await;
+    let steward = Arc::new(
+        catalog(dir.path(), None, |c| {
+            c.jobs.max_attempts = 2;
+            c.jobs.webhook = vec![
+                steward_config::WebhookConfig {
+                    name: "plain".into(),
+                    url: Some(Secret::new(url.clone())),
+                    url_env: None,
+                    format: steward_config::WebhookFormat::Json,
+                    events: vec![
+                        steward_config::NoticeKind::JobFailed,
+                        steward_config::NoticeKind::SensitiveColumn,
+                    ],
+                    min_severity: None,
+                },
+                steward_config::WebhookConfig {
+                    name: "team-channel".into(),
+                    url: Some(Secret::new(slack_url.clone())),
+                    url_env: None,
+                    format: steward_config::WebhookFormat::Slack,
+                    events: vec![steward_config::NoticeKind::Finding],
+                    min_severity: Some(steward_types::Severity::Medium),
+                },
+            ];
+        })
+        .await,
+    );
+    let worker = Worker::new(steward.clone());
+
+    // A job that always fails: one notice, after its last attempt.
+    let taken = dir.path().join("taken.db");
+    std::fs::write(&taken, "x").unwrap();
+    let backup = RunRequest {
+        kind: JobKind::Backup,
+        params: JobParams {
+            path: Some(taken.display().to_string()),
+            ..JobParams::default()
+        },
+    };
+    steward.run_now(&backup, "tester").await.unwrap();
+    while worker.run_one().await.unwrap().is_some() {}
+    // The endpoint failed the first delivery; the retry got through.
+    assert_eq!(worker.notices_sent().await, (1, 0));
+    {
+        let got = received.lock().unwrap();
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(got[0]["event"], "job_failed");
+        assert!(
+            got[0]["text"]
+                .as_str()
+                .unwrap()
+                .contains("failed after 2 attempt(s)"),
+            "{got:?}"
+        );
+    }
+
+    // A scan and a check of the sample: new sensitive columns to the
+    // plain hook, findings at medium and above to the Slack-style one.
+    let sample = steward_sample::generate(&dir.path().join("sample"), 1).unwrap();
+    steward
+        .register_source(&SourceRequest {
+            name: "lake".into(),
+            url: sample.lake.display().to_string(),
+            ..SourceRequest::default()
+        })
+        .await
+        .unwrap();
+    for kind in [JobKind::Scan, JobKind::Check] {
+        steward
+            .run_now(
+                &RunRequest {
+                    kind,
+                    params: JobParams::default(),
+                },
+                "tester",
+            )
+            .await
+            .unwrap();
+        while let Some(settled) = worker.run_one().await.unwrap() {
+            assert_eq!(settled.status, QueueStatus::Succeeded, "{settled:?}");
+        }
+    }
+    let (delivered, lost) = worker.notices_sent().await;
+    assert_eq!(lost, 0);
+    assert!(delivered > 2, "{delivered}");
+    let plain = received.lock().unwrap().clone();
+    let sensitive: Vec<_> = plain
+        .iter()
+        .filter(|b| b["event"] == "sensitive_column")
+        .collect();
+    assert!(!sensitive.is_empty(), "{plain:?}");
+    assert!(
+        sensitive
+            .iter()
+            .any(|b| b["details"]["label"] == "EMAIL_ADDRESS"),
+        "{sensitive:?}"
+    );
+    let findings = slack.lock().unwrap().clone();
+    assert!(!findings.is_empty());
+    for body in &findings {
+        // Slack's shape: text only.
+        assert_eq!(body.as_object().unwrap().len(), 1, "{body}");
+        let text = body["text"].as_str().unwrap();
+        assert!(text.starts_with("Steward: new "), "{text}");
+        assert!(!text.contains("new low finding"), "{text}");
+    }
+    // Nothing sent twice: a second scan finds no new sensitive column.
+    steward
+        .run_now(
+            &RunRequest {
+                kind: JobKind::Scan,
+                params: JobParams::default(),
+            },
+            "tester",
+        )
+        .await
+        .unwrap();
+    while worker.run_one().await.unwrap().is_some() {}
+    worker.notices_sent().await;
+    assert_eq!(received.lock().unwrap().len(), plain.len());
+}
+
+#[test]
+fn a_webhook_url_is_shown_by_its_host_only() {
+    assert_eq!(
+        steward_config::webhook_host("https://hooks.slack.com/services/T0/B0/XyZsecret"),
+        "https://hooks.slack.com/…"
+    );
+    assert_eq!(
+        steward_config::webhook_host("https://user:pw@example.com:8443/x?token=1"),
+        "https://example.com:8443/…"
+    );
+    let hook = steward_config::WebhookConfig {
+        name: "h".into(),
+        url: Some(Secret::new(
+            "https://hooks.slack.com/services/T0/B0/XyZsecret",
+        )),
+        url_env: None,
+        format: Default::default(),
+        events: vec![],
+        min_severity: None,
+    };
+    let shown = serde_json::to_string(&hook).unwrap();
+    assert!(!shown.contains("XyZsecret"), "{shown}");
+    assert!(!format!("{hook:?}").contains("XyZsecret"));
+}

@@ -75,6 +75,7 @@ impl std::fmt::Debug for AppState {
         (name = "governance", description = "Policies, cost, usage, and documentation proposals"),
         (name = "tasks", description = "Scans and checks run in the background, their progress as server-sent events"),
         (name = "ask", description = "Questions to the agents, answered as server-sent events"),
+        (name = "jobs", description = "Scheduled governance jobs: schedules, runs asked for now, the queue and its history"),
         (name = "users", description = "Users and API tokens (admins)"),
     )
 )]
@@ -178,6 +179,14 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(routes::tasks::tasks))
         .routes(routes!(routes::tasks::task))
         .routes(routes!(routes::tasks::events))
+        .routes(routes!(routes::jobs::jobs, routes::jobs::run_now))
+        .routes(routes!(routes::jobs::job))
+        .routes(routes!(routes::jobs::cancel))
+        .routes(routes!(routes::jobs::schedules, routes::jobs::add_schedule))
+        .routes(routes!(
+            routes::jobs::change_schedule,
+            routes::jobs::remove_schedule
+        ))
         .routes(routes!(routes::ask::ask))
         .routes(routes!(routes::users::users, routes::users::add_user))
         .routes(routes!(routes::users::remove_user))

@@ -243,6 +243,62 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Jobs queued, running and run, newest first. */
+        get: operations["jobs"];
+        put?: never;
+        /**
+         * Queues a job now, ahead of scheduled ones (admins); a scan of every
+         *     source is one job per source. A worker runs it: follow it at
+         *     `/api/v1/jobs/{id}`.
+         */
+        post: operations["run_now"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/jobs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One job: its attempts, timings, log lines and what it changed. */
+        get: operations["job"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/jobs/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancels a job that has not started (admins); a running one finishes. */
+        post: operations["cancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/lineage": {
         parameters: {
             query?: never;
@@ -426,6 +482,45 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/v1/schedules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every schedule, with its next time. */
+        get: operations["schedules"];
+        put?: never;
+        /** Defines a schedule (admins). */
+        post: operations["add_schedule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/schedules/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Removes a schedule defined through the API or CLI (admins); one from
+         *     steward.toml is removed there (409).
+         */
+        delete: operations["remove_schedule"];
+        options?: never;
+        head?: never;
+        /** Turns a schedule on (next due from now) or off (admins). */
+        patch: operations["change_schedule"];
         trace?: never;
     };
     "/api/v1/search": {
@@ -991,6 +1086,55 @@ export interface components {
             events: number;
             table_edges: number;
         };
+        /** @enum {string} */
+        JobKind: "scan" | "check" | "propagate" | "reindex" | "backup" | "noop";
+        /**
+         * @description What a job of some kind works on. Each kind takes only the fields it
+         *     names; the others must be absent.
+         */
+        JobParams: {
+            /**
+             * @description `backup`: the file to write (a new one; a `{time}` in it is
+             *     replaced by the run's UTC time, so scheduled backups do not collide).
+             * @default null
+             */
+            path: string | null;
+            /**
+             * @description `scan`: the source; every source when absent (one job each).
+             * @default null
+             */
+            source: string | null;
+            /**
+             * @description `scan`: only tables whose `schema.table` matches this glob.
+             * @default null
+             */
+            tables: string | null;
+        };
+        /** @description A job that runs on a cron schedule. */
+        JobSchedule: {
+            /** @description A cron expression (5 fields, or 6 with seconds), in `timezone`. */
+            cron: string;
+            enabled: boolean;
+            kind: components["schemas"]["JobKind"];
+            /**
+             * Format: date-time
+             * @description The last time it was enqueued.
+             */
+            last_fired_at?: string | null;
+            missed: components["schemas"]["MissedRuns"];
+            /** @description Unique, chosen by whoever defines it (`nightly-scan`). */
+            name: string;
+            /**
+             * Format: date-time
+             * @description The next time it is due.
+             */
+            next_at?: string | null;
+            origin: components["schemas"]["ScheduleOrigin"];
+            /** @description What the kind needs (`{"source": "app"}`); checked when defined. */
+            params?: unknown;
+            /** @description An IANA time zone (`Europe/Paris`); `UTC` by default. */
+            timezone: string;
+        };
         /** @description Data flows from `from` to `to`. */
         LineageEdge: {
             /**
@@ -1022,6 +1166,8 @@ export interface components {
             password: string;
             user: string;
         };
+        /** @enum {string} */
+        MissedRuns: "catch_up" | "skip";
         /** @description A source to register. */
         NewSource: {
             /** @description Connect and list the tables first, so a typo fails now [default: true]. */
@@ -1169,6 +1315,66 @@ export interface components {
             source: string;
             /** @description `schema.table` or `schema.table.column`. */
             target: string;
+        };
+        /** @enum {string} */
+        QueueStatus: "queued" | "running" | "succeeded" | "failed" | "cancelled";
+        /** @description One job in the queue: waiting, running under a worker's lease, or done. */
+        QueuedJob: {
+            /**
+             * Format: int64
+             * @description Attempts begun so far.
+             */
+            attempts: number;
+            /** @description Jobs with the same key never run at once (`source:app` for scans). */
+            concurrency_key?: string | null;
+            /** Format: date-time */
+            finished_at?: string | null;
+            kind: components["schemas"]["JobKind"];
+            /** @description What went wrong on the last failed attempt. */
+            last_error?: string | null;
+            /** @description The worker holding it (`host:pid`) and until when, renewed by its heartbeat. */
+            lease_owner?: string | null;
+            /** Format: date-time */
+            lease_until?: string | null;
+            /** @description Its log lines, of every attempt. */
+            log?: string[];
+            /** Format: int64 */
+            max_attempts: number;
+            params?: unknown;
+            /**
+             * Format: int64
+             * @description Higher runs first (a steward's "run now" is above schedules).
+             */
+            priority: number;
+            /** @description Who asked for it: a user's name, or `schedule`. */
+            requested_by: string;
+            /**
+             * Format: date-time
+             * @description Not before this time (its schedule's time, or a retry's backoff).
+             */
+            run_after: string;
+            /**
+             * Format: int64
+             * @description The run history entry of the use case it ran (a scan's), if any.
+             */
+            run_id?: number | null;
+            /**
+             * Format: int64
+             * @description The schedule it was enqueued for, and the time it was due.
+             */
+            schedule_id?: number | null;
+            /** Format: date-time */
+            scheduled_for?: string | null;
+            /** Format: date-time */
+            started_at?: string | null;
+            status: components["schemas"]["QueueStatus"];
+            /** @description What changed (tables added, findings opened, ...), when it succeeded. */
+            summary?: unknown;
+            /**
+             * Format: int64
+             * @description Longest a run may take before it is stopped and counted as failed.
+             */
+            timeout_secs: number;
         };
         /**
          * @description A stored entity: the store assigns the id and keeps the timestamps; the entity
@@ -1359,6 +1565,41 @@ export interface components {
          * @description A stored entity: the store assigns the id and keeps the timestamps; the entity
          *     itself is plain data. Derefs to the entity so `record.name` reads naturally.
          */
+        Record_JobSchedule: {
+            /** @description A cron expression (5 fields, or 6 with seconds), in `timezone`. */
+            cron: string;
+            enabled: boolean;
+            kind: components["schemas"]["JobKind"];
+            /**
+             * Format: date-time
+             * @description The last time it was enqueued.
+             */
+            last_fired_at?: string | null;
+            missed: components["schemas"]["MissedRuns"];
+            /** @description Unique, chosen by whoever defines it (`nightly-scan`). */
+            name: string;
+            /**
+             * Format: date-time
+             * @description The next time it is due.
+             */
+            next_at?: string | null;
+            origin: components["schemas"]["ScheduleOrigin"];
+            /** @description What the kind needs (`{"source": "app"}`); checked when defined. */
+            params?: unknown;
+            /** @description An IANA time zone (`Europe/Paris`); `UTC` by default. */
+            timezone: string;
+        } & {
+            /** Format: date-time */
+            created_at: string;
+            /** Format: int64 */
+            id: number;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        /**
+         * @description A stored entity: the store assigns the id and keeps the timestamps; the entity
+         *     itself is plain data. Derefs to the entity so `record.name` reads naturally.
+         */
         Record_Proposal: {
             /** @description The column described; `None` for the table itself. */
             column?: string | null;
@@ -1379,6 +1620,74 @@ export interface components {
             /** Format: int64 */
             table_id: number;
             text: string;
+        } & {
+            /** Format: date-time */
+            created_at: string;
+            /** Format: int64 */
+            id: number;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        /**
+         * @description A stored entity: the store assigns the id and keeps the timestamps; the entity
+         *     itself is plain data. Derefs to the entity so `record.name` reads naturally.
+         */
+        Record_QueuedJob: {
+            /**
+             * Format: int64
+             * @description Attempts begun so far.
+             */
+            attempts: number;
+            /** @description Jobs with the same key never run at once (`source:app` for scans). */
+            concurrency_key?: string | null;
+            /** Format: date-time */
+            finished_at?: string | null;
+            kind: components["schemas"]["JobKind"];
+            /** @description What went wrong on the last failed attempt. */
+            last_error?: string | null;
+            /** @description The worker holding it (`host:pid`) and until when, renewed by its heartbeat. */
+            lease_owner?: string | null;
+            /** Format: date-time */
+            lease_until?: string | null;
+            /** @description Its log lines, of every attempt. */
+            log?: string[];
+            /** Format: int64 */
+            max_attempts: number;
+            params?: unknown;
+            /**
+             * Format: int64
+             * @description Higher runs first (a steward's "run now" is above schedules).
+             */
+            priority: number;
+            /** @description Who asked for it: a user's name, or `schedule`. */
+            requested_by: string;
+            /**
+             * Format: date-time
+             * @description Not before this time (its schedule's time, or a retry's backoff).
+             */
+            run_after: string;
+            /**
+             * Format: int64
+             * @description The run history entry of the use case it ran (a scan's), if any.
+             */
+            run_id?: number | null;
+            /**
+             * Format: int64
+             * @description The schedule it was enqueued for, and the time it was due.
+             */
+            schedule_id?: number | null;
+            /** Format: date-time */
+            scheduled_for?: string | null;
+            /** Format: date-time */
+            started_at?: string | null;
+            status: components["schemas"]["QueueStatus"];
+            /** @description What changed (tables added, findings opened, ...), when it succeeded. */
+            summary?: unknown;
+            /**
+             * Format: int64
+             * @description Longest a run may take before it is stopped and counted as failed.
+             */
+            timeout_secs: number;
         } & {
             /** Format: date-time */
             created_at: string;
@@ -1494,6 +1803,11 @@ export interface components {
         };
         /** @enum {string} */
         Role: "viewer" | "steward" | "admin";
+        /** @description A run asked for now. */
+        RunRequest: {
+            kind: components["schemas"]["JobKind"];
+            params?: components["schemas"]["JobParams"];
+        };
         Sampling: {
             /**
              * Format: double
@@ -1523,6 +1837,24 @@ export interface components {
         ScanRequest: {
             /** @description One source by name [default: every source]. */
             source?: string | null;
+        };
+        /** @description A schedule turned on or off. */
+        ScheduleChange: {
+            enabled: boolean;
+        };
+        /** @enum {string} */
+        ScheduleOrigin: "config" | "api";
+        /** @description A schedule as a person or the config file defines it. */
+        ScheduleRequest: {
+            /** @description 5 fields (minute hour day month weekday), or 6 with seconds first. */
+            cron: string;
+            enabled?: boolean;
+            kind: components["schemas"]["JobKind"];
+            missed?: components["schemas"]["MissedRuns"] | null;
+            name: string;
+            params?: components["schemas"]["JobParams"];
+            /** @description An IANA time zone; UTC when absent. */
+            timezone?: string | null;
         };
         SearchResults: {
             /**
@@ -2490,6 +2822,217 @@ export interface operations {
             };
         };
     };
+    jobs: {
+        parameters: {
+            query?: {
+                /** @description Only jobs with this status. */
+                status?: "queued" | "running" | "succeeded" | "failed" | "cancelled";
+                /** @description Only jobs of this kind. */
+                kind?: "scan" | "check" | "propagate" | "reindex" | "backup" | "noop";
+                /** @description At most this many, newest first: 1 to 1000 [default: 100]. */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Record_QueuedJob"][];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    run_now: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RunRequest"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Record_QueuedJob"][];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    job: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Record_QueuedJob"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    cancel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Record_QueuedJob"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     openlineage: {
         parameters: {
             query?: never;
@@ -2987,6 +3530,230 @@ export interface operations {
             };
             /** @description A scan of that source is running */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    schedules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Record_JobSchedule"][];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    add_schedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScheduleRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Record_JobSchedule"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    remove_schedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Record_JobSchedule"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    change_schedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScheduleChange"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Record_JobSchedule"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

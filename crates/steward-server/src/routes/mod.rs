@@ -14,6 +14,7 @@ pub mod findings;
 pub mod governance;
 pub mod health;
 pub mod intake;
+pub mod jobs;
 pub mod search;
 pub mod sensitive;
 pub mod session;

@@ -41,6 +41,10 @@ struct Fixtures {
     proposals: Vec<i64>,
     /// The sample lake's URL, to register again under other names.
     lake: String,
+    /// One queued job per caller to cancel.
+    jobs: Vec<i64>,
+    /// One schedule per caller to turn off and remove.
+    schedules: Vec<String>,
 }
 
 fn index(role: Option<Role>) -> usize {
@@ -320,6 +324,66 @@ fn rows() -> Vec<Row> {
             },
             expect: [401, 403, 200, 200],
         },
+        get(
+            "/api/v1/jobs",
+            |_, _| ("/api/v1/jobs?status=queued&limit=10".into(), None),
+            [401, 200, 200, 200],
+        ),
+        Row {
+            method: Method::POST,
+            route: "/api/v1/jobs",
+            request: |_, _| ("/api/v1/jobs".into(), Some(json!({"kind": "noop"}))),
+            expect: [401, 403, 403, 202],
+        },
+        get(
+            "/api/v1/jobs/{id}",
+            |f, _| (format!("/api/v1/jobs/{}", f.jobs[0]), None),
+            [401, 200, 200, 200],
+        ),
+        Row {
+            method: Method::POST,
+            route: "/api/v1/jobs/{id}/cancel",
+            request: |f, role| (format!("/api/v1/jobs/{}/cancel", f.jobs[index(role)]), None),
+            expect: [401, 403, 403, 200],
+        },
+        get(
+            "/api/v1/schedules",
+            |_, _| ("/api/v1/schedules".into(), None),
+            [401, 200, 200, 200],
+        ),
+        Row {
+            method: Method::POST,
+            route: "/api/v1/schedules",
+            request: |_, _| {
+                (
+                    "/api/v1/schedules".into(),
+                    Some(json!({"name": "matrix-new", "kind": "check", "cron": "0 2 * * *"})),
+                )
+            },
+            expect: [401, 403, 403, 201],
+        },
+        Row {
+            method: Method::PATCH,
+            route: "/api/v1/schedules/{name}",
+            request: |f, role| {
+                (
+                    format!("/api/v1/schedules/{}", f.schedules[index(role)]),
+                    Some(json!({"enabled": false})),
+                )
+            },
+            expect: [401, 403, 403, 200],
+        },
+        Row {
+            method: Method::DELETE,
+            route: "/api/v1/schedules/{name}",
+            request: |f, role| {
+                (
+                    format!("/api/v1/schedules/{}", f.schedules[index(role)]),
+                    None,
+                )
+            },
+            expect: [401, 403, 403, 200],
+        },
         Row {
             method: Method::POST,
             route: "/api/v1/ask",
@@ -472,12 +536,38 @@ async fn every_route_answers_every_role_as_the_matrix_says() {
         proposals.push(made.proposal.id.get());
     }
     let lake = s.steward.source("lake").await.unwrap().url.clone();
+    let mut jobs = Vec::new();
+    let mut schedules = Vec::new();
+    for n in 0..4 {
+        let noop = steward_service::RunRequest {
+            kind: steward_types::JobKind::Noop,
+            params: Default::default(),
+        };
+        let queued = s.steward.run_now(&noop, "matrix").await.unwrap();
+        jobs.push(queued[0].id.get());
+        let name = format!("matrix-{n}");
+        s.steward
+            .add_schedule(&steward_service::ScheduleRequest {
+                name: name.clone(),
+                kind: steward_types::JobKind::Propagate,
+                params: Default::default(),
+                cron: "0 3 * * *".into(),
+                timezone: None,
+                missed: None,
+                enabled: true,
+            })
+            .await
+            .unwrap();
+        schedules.push(name);
+    }
     let fixtures = Fixtures {
         findings,
         prefixes,
         policies,
         proposals,
         lake,
+        jobs,
+        schedules,
     };
 
     let mut wrong = Vec::new();

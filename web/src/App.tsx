@@ -11,6 +11,7 @@ import { Policies } from "./pages/Policies";
 import { Cost } from "./pages/Cost";
 import { Ask } from "./pages/Ask";
 import { Sources } from "./pages/Sources";
+import { Jobs } from "./pages/Jobs";
 
 // The graph page brings React Flow (and ELK for small graphs): loaded when opened.
 const LineagePage = lazy(() => import("./pages/LineagePage").then((m) => ({ default: m.LineagePage })));
@@ -63,6 +64,7 @@ function Shell() {
           <NavLink to="/cost">Cost</NavLink>
           <NavLink to="/ask">Ask</NavLink>
           <NavLink to="/sources">Sources</NavLink>
+          <NavLink to="/jobs">Jobs</NavLink>
         </nav>
         <form
           className="searchbox"
@@ -89,6 +91,7 @@ function Shell() {
           <Route path="/cost" element={<Cost />} />
           <Route path="/ask" element={<Ask role={me.data!.role} />} />
           <Route path="/sources" element={<Sources role={me.data!.role} />} />
+          <Route path="/jobs" element={<Jobs role={me.data!.role} />} />
           <Route
             path="/lineage/:asset"
             element={

@@ -137,6 +137,38 @@ test("an admin adds a source and scans it with live progress", async ({ page }, 
   await expect(page.getByRole("alert")).toContainText(/no\/such\/file\.db|not/i);
 });
 
+test("an admin schedules a job and runs one now; the server's worker runs it", async ({ page }, testInfo) => {
+  await page.goto("/login");
+  await logIn(page, ADMIN);
+  await page.getByRole("link", { name: "Jobs" }).click();
+  await expect(page.getByRole("heading", { name: "Jobs" })).toBeVisible();
+  const form = page.getByRole("form", { name: "New schedule" });
+  await form.getByLabel("Name").fill("nightly-check");
+  await form.getByLabel("Kind").selectOption("check");
+  await form.getByLabel("Cron").fill("0 2 * * *");
+  await form.getByLabel("Time zone").fill("Europe/Paris");
+  await form.getByRole("button", { name: "Add schedule" }).click();
+  const schedule = page.locator('tr[data-schedule="nightly-check"]');
+  await expect(schedule).toContainText("Europe/Paris");
+  await expect(schedule).toContainText("the API");
+  // A bad expression is refused in words.
+  await form.getByLabel("Name").fill("broken");
+  await form.getByLabel("Cron").fill("61 * * * *");
+  await form.getByRole("button", { name: "Add schedule" }).click();
+  await expect(form.getByRole("alert")).toContainText("cron expression `61 * * * *`");
+
+  const run = page.getByRole("form", { name: "Run now" });
+  await run.getByLabel("Job").selectOption("check");
+  await run.getByRole("button", { name: "Queue it" }).click();
+  const queued = await run.getByText(/Queued: #\d+/).textContent();
+  const id = queued!.match(/#(\d+)/)![1];
+  const row = page.locator(`tr[data-job="${id}"]`);
+  await expect(row).toContainText("succeeded", { timeout: 60_000 });
+  await row.getByRole("button", { name: "log" }).click();
+  await expect(page.getByRole("list", { name: `Log of job ${id}` })).toContainText("succeeded in");
+  await inspect(page, testInfo, "jobs");
+});
+
 test("a viewer gets no steward or admin controls on any page", async ({ page }) => {
   await page.goto("/login");
   await logIn(page, VIEWER);
@@ -149,10 +181,18 @@ test("a viewer gets no steward or admin controls on any page", async ({ page }) 
   await expect(page.getByRole("heading", { name: "Add a source" })).toHaveCount(0);
   await page.goto("/ask");
   await expect(page.getByRole("button", { name: "Approve" })).toHaveCount(0);
+  await page.goto("/jobs");
+  await expect(page.getByRole("heading", { name: "Jobs" })).toBeVisible();
+  await expect(page.getByRole("button", { name: /Queue it|Add schedule|Turn off|Remove/ })).toHaveCount(0);
   // The API refuses them anyway.
   const refused = await page.evaluate(async () => {
     const r = await fetch("/api/v1/scans", { method: "POST", headers: { "Content-Type": "application/json" }, body: "{}" });
     return r.status;
   });
   expect(refused).toBe(403);
+  const jobRefused = await page.evaluate(async () => {
+    const r = await fetch("/api/v1/jobs", { method: "POST", headers: { "Content-Type": "application/json" }, body: '{"kind": "noop"}' });
+    return r.status;
+  });
+  expect(jobRefused).toBe(403);
 });

@@ -117,13 +117,7 @@ pub async fn usage(
     Query(query): Query<UsageQuery>,
 ) -> Result<Json<Vec<Record<UsageRecord>>>, Problem> {
     caller.require(Role::Viewer)?;
-    let limit = query.limit.unwrap_or(100);
-    if !(1..=1000).contains(&limit) {
-        return Err(steward_service::ServiceError::Invalid(format!(
-            "limit {limit} is out of range: 1 to 1000"
-        ))
-        .into());
-    }
+    let limit = crate::routes::list_limit(query.limit)?;
     Ok(Json(
         state.steward.usage(query.table.as_deref(), limit).await?,
     ))

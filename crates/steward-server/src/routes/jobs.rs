@@ -36,13 +36,7 @@ pub async fn jobs(
     Query(query): Query<JobsQuery>,
 ) -> Result<Json<Vec<Record<QueuedJob>>>, Problem> {
     caller.require(Role::Viewer)?;
-    let limit = query.limit.unwrap_or(100);
-    if !(1..=1000).contains(&limit) {
-        return Err(steward_service::ServiceError::Invalid(format!(
-            "limit {limit} is out of range: 1 to 1000"
-        ))
-        .into());
-    }
+    let limit = crate::routes::list_limit(query.limit)?;
     let query = JobQuery {
         status: query.status,
         kind: query.kind,

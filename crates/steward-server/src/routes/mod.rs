@@ -54,6 +54,18 @@ pub struct Done {
     pub done: String,
 }
 
+/// A list's `?limit=`: 100 when absent, else 1 to 1000.
+pub fn list_limit(limit: Option<usize>) -> Result<usize, Problem> {
+    let limit = limit.unwrap_or(100);
+    if !(1..=1000).contains(&limit) {
+        return Err(steward_service::ServiceError::Invalid(format!(
+            "limit {limit} is out of range: 1 to 1000"
+        ))
+        .into());
+    }
+    Ok(limit)
+}
+
 pub async fn not_found(uri: Uri) -> Problem {
     Problem::not_found(format!("no route `{}`", uri.path()))
 }

@@ -8,8 +8,10 @@
 //! of a job (a table's scan, a policy's findings) is one transaction.
 //!
 //! The jobs themselves are the service's use cases ([`Steward::run_job`]);
-//! nothing here knows what a scan is.
+//! nothing here knows what a scan is. The one exception is `docs`, whose
+//! drafts come from the agent (above the service): `docs.rs` runs it.
 
+mod docs;
 pub mod notify;
 
 use std::sync::{Arc, Mutex};
@@ -21,6 +23,9 @@ use steward_types::{Id, JobKind, QueueStatus, QueuedJob, Record};
 use tokio::sync::watch;
 
 use crate::notify::{Notice, Notifier};
+
+/// How often a running worker looks for leases that ran out.
+const EXPIRY_EVERY: StdDuration = StdDuration::from_secs(1);
 
 /// Ends a loop when it turns true (or its sender is dropped).
 pub type Shutdown = watch::Receiver<bool>;
@@ -186,6 +191,7 @@ impl Worker {
         let slots = Arc::new(tokio::sync::Semaphore::new(config.concurrency.max(1)));
         let poll = StdDuration::from_millis(config.poll_ms.max(1));
         let mut running = tokio::task::JoinSet::new();
+        let mut last_expiry: Option<std::time::Instant> = None;
         tracing::info!(worker = %self.name, "worker started");
         while !stopping(&shutdown) {
             while running.try_join_next().is_some() {}
@@ -196,8 +202,13 @@ impl Worker {
                 }
                 continue;
             };
-            if let Err(e) = self.expire_leases().await {
-                tracing::warn!("could not look for expired leases: {e}");
+            // Leases run out in seconds, not per job: looking for expired
+            // ones at most once a second keeps each claim one transaction.
+            if last_expiry.is_none_or(|at| at.elapsed() >= EXPIRY_EVERY) {
+                if let Err(e) = self.expire_leases().await {
+                    tracing::warn!("could not look for expired leases: {e}");
+                }
+                last_expiry = Some(std::time::Instant::now());
             }
             match self.claim().await {
                 Ok(Some(job)) => {
@@ -261,10 +272,12 @@ impl Worker {
         let steward = self.steward.clone();
         let (kind, params) = (job.kind, job.params.clone());
         let job_log = log.clone();
+        let id = job.id;
         let mut work = tokio::spawn(async move {
-            steward
-                .run_job(kind, &params, &mut |text| line(&job_log, text))
-                .await
+            docs::run_job(&steward, id, kind, &params, &mut |text| {
+                line(&job_log, text)
+            })
+            .await
         });
         let timeout = tokio::time::sleep(std_secs(job.timeout_secs));
         tokio::pin!(timeout);

@@ -169,6 +169,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(routes::governance::policy))
         .routes(routes!(routes::governance::validate_policy))
         .routes(routes!(routes::governance::cost))
+        .routes(routes!(routes::governance::cost_history))
         .routes(routes!(routes::governance::usage))
         .routes(routes!(routes::governance::proposals))
         .routes(routes!(routes::governance::proposal))

@@ -47,6 +47,9 @@ pub struct Steward {
     model: Option<Arc<dyn LanguageModel>>,
     /// Asked about ambiguous columns by scans (`[agent] second_opinion`).
     second_opinion: Option<crate::SharedOpinion>,
+    /// The folder relative paths in jobs' parameters are resolved against
+    /// (the config file's).
+    base_dir: PathBuf,
 }
 
 impl std::fmt::Debug for Steward {
@@ -351,6 +354,7 @@ impl Steward {
             clock: Clock::system(),
             model: None,
             second_opinion: None,
+            base_dir: loaded.base_dir.clone(),
         })
     }
 
@@ -385,6 +389,11 @@ impl Steward {
     /// Now, by this context's clock.
     pub fn now(&self) -> DateTime<Utc> {
         self.clock.now()
+    }
+
+    /// The folder relative paths are resolved against: the config file's.
+    pub fn base_dir(&self) -> &Path {
+        &self.base_dir
     }
 
     /// The configuration in effect (paths resolved, threads capped).
@@ -843,6 +852,41 @@ impl Steward {
             .await?
             .into_iter()
             .filter(|t| t.table.dropped_at.is_none() && t.table.description.is_none())
+            .map(|t| format!("{}.{}", t.source, t.table.qualified_name()))
+            .collect())
+    }
+
+    /// Undocumented tables a scheduled `docs` job should draft, at most
+    /// `limit`: those with no draft of their own description waiting for a
+    /// steward, nor one a steward rejected (a rejected table is drafted
+    /// again only when asked, with `steward docs draft TABLE`).
+    pub async fn tables_to_draft(&self, limit: usize) -> Result<Vec<String>> {
+        let tables = crate::lookup::list_tables(&self.store, None).await?;
+        let mut session = self.store.read().await?;
+        let proposals = session
+            .list::<steward_types::Proposal>(&Filter::all())
+            .await?;
+        session.commit().await?;
+        let decided: std::collections::HashSet<_> = proposals
+            .iter()
+            .filter(|p| {
+                p.column.is_none()
+                    && matches!(
+                        p.status,
+                        steward_types::ProposalStatus::Pending
+                            | steward_types::ProposalStatus::Rejected
+                    )
+            })
+            .map(|p| p.table_id)
+            .collect();
+        Ok(tables
+            .into_iter()
+            .filter(|t| {
+                t.table.dropped_at.is_none()
+                    && t.table.description.is_none()
+                    && !decided.contains(&t.table.id)
+            })
+            .take(limit)
             .map(|t| format!("{}.{}", t.source, t.table.qualified_name()))
             .collect())
     }

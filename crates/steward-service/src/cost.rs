@@ -5,7 +5,9 @@ use std::collections::BTreeMap;
 
 use steward_cost::{ColumnStats, CostConfig, CostReport, TableStats, price};
 use steward_store::{Filter, Store};
-use steward_types::{Column, ColumnProfile, Id, Record, Source, Table, TableKind, UsageRecord};
+use steward_types::{
+    Column, ColumnProfile, CostSnapshot, Id, Record, Source, Table, TableKind, UsageRecord,
+};
 
 use crate::error::{Result, ServiceError};
 use crate::lookup::present_columns;
@@ -100,4 +102,71 @@ pub(crate) async fn price_catalog(
     price(stats, usage, config)
         .await
         .map_err(ServiceError::from)
+}
+
+/// Tables a cost snapshot names, costliest first.
+const SNAPSHOT_TABLES: usize = 20;
+
+/// The totals of a cost report as a snapshot taken `at`.
+pub(crate) fn snapshot_of(report: &CostReport, at: chrono::DateTime<chrono::Utc>) -> CostSnapshot {
+    let to_month = 30.0 / report.period_days.max(1.0);
+    let mut tables: Vec<(f64, serde_json::Value)> = report
+        .tables
+        .iter()
+        .map(|t| {
+            let compute = t.compute_cost * to_month;
+            let monthly = t.storage_cost + compute;
+            (
+                monthly,
+                serde_json::json!({
+                    "source": t.source,
+                    "table": t.table,
+                    "storage_monthly": t.storage_cost,
+                    "compute_monthly": compute,
+                    "monthly": monthly,
+                }),
+            )
+        })
+        .collect();
+    tables.sort_by(|a, b| b.0.total_cmp(&a.0));
+    tables.truncate(SNAPSHOT_TABLES);
+    CostSnapshot {
+        taken_at: at,
+        currency: report.currency.clone(),
+        tables: report.tables.len() as i64,
+        storage_bytes: report.totals.storage_bytes,
+        storage_monthly: report.totals.storage_monthly,
+        compute_monthly: report.totals.compute_monthly,
+        savings_monthly: report.totals.savings_monthly,
+        queries: report.totals.queries,
+        bytes_scanned: report.totals.bytes_scanned,
+        top_tables: serde_json::Value::Array(tables.into_iter().map(|(_, t)| t).collect()),
+    }
+}
+
+impl crate::Steward {
+    /// Prices the catalog now and keeps the totals (the `cost_snapshot` job).
+    pub async fn snapshot_cost(&self) -> Result<Record<CostSnapshot>> {
+        let report = self.cost().await?;
+        let snapshot = snapshot_of(&report, self.now());
+        let mut session = self.store().begin().await?;
+        let saved = session.insert(&snapshot).await?;
+        session.commit().await?;
+        Ok(saved)
+    }
+
+    /// The latest `limit` cost snapshots, oldest first (for a chart).
+    pub async fn cost_history(&self, limit: usize) -> Result<Vec<Record<CostSnapshot>>> {
+        let mut session = self.store().read().await?;
+        let mut rows = session
+            .list::<CostSnapshot>(
+                &Filter::all()
+                    .newest_first()
+                    .limit(i64::try_from(limit).unwrap_or(i64::MAX)),
+            )
+            .await?;
+        session.commit().await?;
+        rows.reverse();
+        Ok(rows)
+    }
 }

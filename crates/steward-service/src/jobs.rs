@@ -33,11 +33,38 @@ pub struct JobParams {
     pub tables: Option<String>,
     /// `backup`: the file to write (a new one; a `{time}` in it is
     /// replaced by the run's UTC time, so scheduled backups do not collide).
+    /// `ingest`: the file or folder to read (relative to the config file).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
+    /// `ingest`: how to read the path: `query_log`, `models`,
+    /// `dbt_manifest`, `openlineage` or `sql`; guessed when absent (a
+    /// folder with `*.sql` files is a models folder, any other folder holds
+    /// query logs, `manifest.json` is dbt's).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub input: Option<String>,
+    /// `ingest`: the query logs' format (`auto`, `jsonl`, `snowflake`,
+    /// `bigquery`, `postgres-csvlog`, `pg-stat-statements`); `auto` when absent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub format: Option<String>,
+    /// `ingest`: the SQL dialect; `generic` when absent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dialect: Option<String>,
+    /// `docs`: tables drafted at most in one run (10 when absent).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u32>,
 }
 
+/// Tables a `docs` job drafts when it does not say.
+pub const DOCS_LIMIT: u32 = 10;
+
 impl JobParams {
+    /// The parameters of a job of `kind`, checked.
+    pub fn parse(kind: JobKind, value: &serde_json::Value) -> Result<Self> {
+        let params = Self::from_json(value)?;
+        params.check(kind)?;
+        Ok(params)
+    }
+
     fn from_json(value: &serde_json::Value) -> Result<Self> {
         if value.is_null() {
             return Ok(Self::default());
@@ -62,7 +89,37 @@ impl JobParams {
         };
         unused("source", self.source.is_some() && kind != JobKind::Scan)?;
         unused("tables", self.tables.is_some() && kind != JobKind::Scan)?;
-        unused("path", self.path.is_some() && kind != JobKind::Backup)?;
+        let ingest = kind == JobKind::Ingest;
+        unused(
+            "path",
+            self.path.is_some() && !matches!(kind, JobKind::Backup | JobKind::Ingest),
+        )?;
+        unused("input", self.input.is_some() && !ingest)?;
+        unused("format", self.format.is_some() && !ingest)?;
+        unused("dialect", self.dialect.is_some() && !ingest)?;
+        unused("limit", self.limit.is_some() && kind != JobKind::Docs)?;
+        if let Some(input) = &self.input {
+            input
+                .parse::<crate::IntakeInput>()
+                .map_err(ServiceError::Invalid)?;
+        }
+        if let Some(format) = &self.format {
+            format
+                .parse::<steward_lineage::LogFormat>()
+                .map_err(|e| ServiceError::Invalid(format!("format: {e}")))?;
+        }
+        if let Some(dialect) = &self.dialect
+            && !steward_lineage::parse::known_dialect(dialect)
+        {
+            return Err(ServiceError::Invalid(format!(
+                "unknown dialect `{dialect}`"
+            )));
+        }
+        if self.limit == Some(0) {
+            return Err(ServiceError::Invalid(
+                "a `docs` job's `limit` is at least 1".into(),
+            ));
+        }
         if let Some(glob) = &self.tables {
             glob::Pattern::new(glob)
                 .map_err(|e| ServiceError::Invalid(format!("bad table pattern `{glob}`: {e}")))?;
@@ -70,6 +127,11 @@ impl JobParams {
         if kind == JobKind::Backup && self.path.as_deref().is_none_or(|p| p.trim().is_empty()) {
             return Err(ServiceError::Invalid(
                 "a `backup` job needs the `path` of the file to write".into(),
+            ));
+        }
+        if ingest && self.path.as_deref().is_none_or(|p| p.trim().is_empty()) {
+            return Err(ServiceError::Invalid(
+                "an `ingest` job needs the `path` of the file or folder to read".into(),
             ));
         }
         Ok(())
@@ -565,6 +627,10 @@ impl From<&ScheduleConfig> for ScheduleRequest {
                 source: c.source.clone(),
                 tables: c.tables.clone(),
                 path: c.path.clone(),
+                input: c.input.clone(),
+                format: c.format.clone(),
+                dialect: c.dialect.clone(),
+                limit: c.limit,
             },
             cron: c.cron.clone(),
             timezone: c.timezone.clone(),
@@ -650,7 +716,7 @@ impl crate::Steward {
     pub async fn expire_job_leases(&self, at: DateTime<Utc>) -> Result<Vec<Record<QueuedJob>>> {
         // Idle workers ask every poll: read first, so nothing takes the
         // write lock when no job runs.
-        if self.count_jobs(QueueStatus::Running).await? == 0 {
+        if !self.any_job(QueueStatus::Running).await? {
             return Ok(Vec::new());
         }
         let mut session = self.store().begin().await?;
@@ -666,7 +732,10 @@ impl crate::Steward {
         kinds: &[JobKind],
         lease_until: DateTime<Utc>,
     ) -> Result<Option<Record<QueuedJob>>> {
-        if self.count_jobs(QueueStatus::Queued).await? == 0 {
+        // An idle queue costs a read, not a write transaction (on SQLite,
+        // the write lock): one row looked up by the status index, never a
+        // count of the queue, which grows with it.
+        if !self.any_job(QueueStatus::Queued).await? {
             return Ok(None);
         }
         let mut session = self.store().begin().await?;
@@ -675,11 +744,13 @@ impl crate::Steward {
         Ok(claimed)
     }
 
-    async fn count_jobs(&self, status: QueueStatus) -> Result<i64> {
+    async fn any_job(&self, status: QueueStatus) -> Result<bool> {
         let mut session = self.store().read().await?;
-        Ok(session
-            .count::<QueuedJob>(&Filter::all().eq_text("status", status.as_str()))
-            .await?)
+        let found = session
+            .list::<QueuedJob>(&Filter::all().eq_text("status", status.as_str()).limit(1))
+            .await?;
+        session.commit().await?;
+        Ok(!found.is_empty())
     }
 
     /// Extends `worker`'s lease; false when it no longer holds the job.
@@ -896,6 +967,67 @@ impl crate::Steward {
                     ..JobOutcome::default()
                 })
             }
+            JobKind::Ingest => {
+                let request = crate::IntakeRequest {
+                    path: PathBuf::from(params.path.clone().unwrap_or_default()),
+                    input: params
+                        .input
+                        .as_deref()
+                        .map(str::parse)
+                        .transpose()
+                        .map_err(ServiceError::Invalid)?,
+                    format: params.format.clone().unwrap_or_else(|| "auto".into()),
+                    dialect: params.dialect.clone().unwrap_or_else(|| "generic".into()),
+                };
+                let report = self.ingest_new_files(&request, log).await?;
+                let warnings = report
+                    .failed
+                    .iter()
+                    .map(|(file, why)| format!("{file} not read: {why}"))
+                    .collect();
+                Ok(JobOutcome {
+                    summary: serde_json::json!({
+                        "path": report.path,
+                        "input": report.input,
+                        "files": report.files,
+                        "read": report.read.len(),
+                        "failed": report.failed.len(),
+                        "table_edges": report.ingested.as_ref().map_or(0, |r| r.table_edges),
+                        "column_edges": report.ingested.as_ref().map_or(0, |r| r.column_edges),
+                        "models": report.ingested.as_ref().map_or(0, |r| r.models),
+                        "queries": report.ingested.as_ref().and_then(|r| r.usage.as_ref()).map_or(0, |u| u.recorded),
+                    }),
+                    warnings,
+                    ..JobOutcome::default()
+                })
+            }
+            JobKind::CostSnapshot => {
+                let snapshot = self.snapshot_cost().await?;
+                log(format!(
+                    "{} table(s): {:.2} {} a month of storage, {:.2} of compute, {:.2} to save",
+                    snapshot.tables,
+                    snapshot.storage_monthly,
+                    snapshot.currency,
+                    snapshot.compute_monthly,
+                    snapshot.savings_monthly
+                ));
+                Ok(JobOutcome {
+                    summary: serde_json::json!({
+                        "snapshot": snapshot.id,
+                        "tables": snapshot.tables,
+                        "storage_monthly": snapshot.storage_monthly,
+                        "compute_monthly": snapshot.compute_monthly,
+                        "savings_monthly": snapshot.savings_monthly,
+                    }),
+                    ..JobOutcome::default()
+                })
+            }
+            // Drafting needs the agent, which sits above this crate: the
+            // workers (`steward-jobs`) run it.
+            JobKind::Docs => Err(ServiceError::Unavailable(
+                "documentation drafts are run by a worker (`steward worker` or `steward serve`)"
+                    .into(),
+            )),
             JobKind::Noop => Ok(JobOutcome::default()),
         }
     }

@@ -2,9 +2,10 @@
 //! uses these mappings, so a new entity is a table plus one impl here.
 
 use steward_types::{
-    ApiToken, AssetRef, AuditEvent, ChangeEvent, Classification, Column, ColumnProfile, Finding,
-    Id, JobRun, JobSchedule, LineageEdge, ModelDefinition, PolicyRef, Proposal, QueuedJob,
-    Sampling, Secret, Source, Table, UsageRecord, User, UserSession,
+    ApiToken, AssetRef, AuditEvent, ChangeEvent, Classification, Column, ColumnProfile,
+    CostSnapshot, Finding, Id, IngestedFile, JobRun, JobSchedule, LineageEdge, ModelDefinition,
+    PolicyRef, Proposal, QueuedJob, Sampling, Secret, Source, Table, UsageRecord, User,
+    UserSession,
 };
 
 use crate::error::StoreError;
@@ -1038,6 +1039,89 @@ mod api_token {
             expires_at: f.opt_time("expires_at")?,
             revoked_at: f.opt_time("revoked_at")?,
             last_used_at: f.opt_time("last_used_at")?,
+        })
+    }
+}
+
+mod ingested_file {
+    use super::*;
+    entity!(
+        IngestedFile,
+        "ingested file",
+        "ingested_files",
+        ["path", "checksum", "input", "ingested_at"]
+    );
+
+    fn describe(i: &IngestedFile) -> String {
+        format!("ingested file {}", i.path)
+    }
+    fn values(i: &IngestedFile) -> Vec<Value> {
+        vec![
+            (&i.path).into(),
+            (&i.checksum).into(),
+            (&i.input).into(),
+            i.ingested_at.into(),
+        ]
+    }
+    fn read(f: &Fields<'_>) -> Result<IngestedFile, StoreError> {
+        Ok(IngestedFile {
+            path: f.text("path")?,
+            checksum: f.text("checksum")?,
+            input: f.text("input")?,
+            ingested_at: f.time("ingested_at")?,
+        })
+    }
+}
+
+mod cost_snapshot {
+    use super::*;
+    entity!(
+        CostSnapshot,
+        "cost snapshot",
+        "cost_snapshots",
+        [
+            "taken_at",
+            "currency",
+            "tables",
+            "storage_bytes",
+            "storage_monthly",
+            "compute_monthly",
+            "savings_monthly",
+            "queries",
+            "bytes_scanned",
+            "top_tables",
+        ]
+    );
+
+    fn describe(c: &CostSnapshot) -> String {
+        format!("cost snapshot of {}", c.taken_at)
+    }
+    fn values(c: &CostSnapshot) -> Vec<Value> {
+        vec![
+            c.taken_at.into(),
+            (&c.currency).into(),
+            c.tables.into(),
+            c.storage_bytes.into(),
+            c.storage_monthly.into(),
+            c.compute_monthly.into(),
+            c.savings_monthly.into(),
+            c.queries.into(),
+            c.bytes_scanned.into(),
+            Value::Json(c.top_tables.clone()),
+        ]
+    }
+    fn read(f: &Fields<'_>) -> Result<CostSnapshot, StoreError> {
+        Ok(CostSnapshot {
+            taken_at: f.time("taken_at")?,
+            currency: f.text("currency")?,
+            tables: f.i64("tables")?,
+            storage_bytes: f.i64("storage_bytes")?,
+            storage_monthly: f.f64("storage_monthly")?,
+            compute_monthly: f.f64("compute_monthly")?,
+            savings_monthly: f.f64("savings_monthly")?,
+            queries: f.i64("queries")?,
+            bytes_scanned: f.i64("bytes_scanned")?,
+            top_tables: f.json("top_tables")?,
         })
     }
 }

@@ -21,6 +21,15 @@ named_enum! {
         Reindex => "reindex",
         /// Copies the catalog to a file (SQLite's online backup).
         Backup => "backup",
+        /// Reads lineage (and usage) from the files of a query-log folder, a
+        /// models folder or a dbt manifest that are new or changed since the
+        /// last run, remembered by path and checksum.
+        Ingest => "ingest",
+        /// Drafts descriptions for undocumented tables with the local model,
+        /// as proposals for a steward.
+        Docs => "docs",
+        /// Prices the catalog and keeps the totals, for cost over time.
+        CostSnapshot => "cost_snapshot",
         /// Does nothing: measures the queue itself.
         Noop => "noop",
     }
@@ -123,4 +132,38 @@ pub struct QueuedJob {
     /// The run history entry of the use case it ran (a scan's), if any.
     #[schema(value_type = Option<i64>)]
     pub run_id: Option<Id<JobRun>>,
+}
+
+/// A file an `ingest` job has read, by path and the checksum it had then:
+/// the next run reads only files that are new or whose checksum changed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct IngestedFile {
+    /// Its absolute path.
+    pub path: String,
+    /// The sha256 of its bytes, in hex.
+    pub checksum: String,
+    /// How it was read: `query_log`, `models`, `dbt_manifest` or `openlineage`.
+    pub input: String,
+    pub ingested_at: DateTime<Utc>,
+}
+
+/// What the catalog cost at one time: the cost model's totals, kept by a
+/// `cost_snapshot` job so that cost can be followed over time.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct CostSnapshot {
+    pub taken_at: DateTime<Utc>,
+    pub currency: String,
+    /// Live tables priced.
+    pub tables: i64,
+    pub storage_bytes: i64,
+    pub storage_monthly: f64,
+    /// Compute over the query log's period projected to 30 days.
+    pub compute_monthly: f64,
+    pub savings_monthly: f64,
+    pub queries: i64,
+    pub bytes_scanned: i64,
+    /// The costliest tables then (`[{"table": "app.main.orders",
+    /// "monthly": 1.2}]`), most first, at most 20.
+    #[serde(default)]
+    pub top_tables: serde_json::Value,
 }

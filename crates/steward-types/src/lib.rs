@@ -24,7 +24,10 @@ pub use governance::{
     UsageRecord,
 };
 pub use id::{Id, Record};
-pub use jobs::{JobKind, JobSchedule, MissedRuns, QueueStatus, QueuedJob, ScheduleOrigin};
+pub use jobs::{
+    CostSnapshot, IngestedFile, JobKind, JobSchedule, MissedRuns, QueueStatus, QueuedJob,
+    ScheduleOrigin,
+};
 pub use mask::{mask_value, redact_quoted_values};
 pub use patterns::{NamedPatterns, schema_key};
 pub use secret::{Secret, redact_url};

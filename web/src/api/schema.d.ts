@@ -129,6 +129,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/cost/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What the catalog cost over time: the snapshots `cost_snapshot` jobs
+         *     kept, oldest first.
+         */
+        get: operations["cost_history"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/findings": {
         parameters: {
             query?: never;
@@ -957,6 +977,40 @@ export interface components {
             totals: components["schemas"]["Totals"];
             users: components["schemas"]["PartyCost"][];
         };
+        /**
+         * @description What the catalog cost at one time: the cost model's totals, kept by a
+         *     `cost_snapshot` job so that cost can be followed over time.
+         */
+        CostSnapshot: {
+            /** Format: int64 */
+            bytes_scanned: number;
+            /**
+             * Format: double
+             * @description Compute over the query log's period projected to 30 days.
+             */
+            compute_monthly: number;
+            currency: string;
+            /** Format: int64 */
+            queries: number;
+            /** Format: double */
+            savings_monthly: number;
+            /** Format: int64 */
+            storage_bytes: number;
+            /** Format: double */
+            storage_monthly: number;
+            /**
+             * Format: int64
+             * @description Live tables priced.
+             */
+            tables: number;
+            /** Format: date-time */
+            taken_at: string;
+            /**
+             * @description The costliest tables then (`[{"table": "app.main.orders",
+             *     "monthly": 1.2}]`), most first, at most 20.
+             */
+            top_tables?: unknown;
+        };
         /** @description A steward's decision on a column: the label it holds, or none. */
         Decision: {
             /**
@@ -1087,15 +1141,41 @@ export interface components {
             table_edges: number;
         };
         /** @enum {string} */
-        JobKind: "scan" | "check" | "propagate" | "reindex" | "backup" | "noop";
+        JobKind: "scan" | "check" | "propagate" | "reindex" | "backup" | "ingest" | "docs" | "cost_snapshot" | "noop";
         /**
          * @description What a job of some kind works on. Each kind takes only the fields it
          *     names; the others must be absent.
          */
         JobParams: {
             /**
+             * @description `ingest`: the SQL dialect; `generic` when absent.
+             * @default null
+             */
+            dialect: string | null;
+            /**
+             * @description `ingest`: the query logs' format (`auto`, `jsonl`, `snowflake`,
+             *     `bigquery`, `postgres-csvlog`, `pg-stat-statements`); `auto` when absent.
+             * @default null
+             */
+            format: string | null;
+            /**
+             * @description `ingest`: how to read the path: `query_log`, `models`,
+             *     `dbt_manifest`, `openlineage` or `sql`; guessed when absent (a
+             *     folder with `*.sql` files is a models folder, any other folder holds
+             *     query logs, `manifest.json` is dbt's).
+             * @default null
+             */
+            input: string | null;
+            /**
+             * Format: int32
+             * @description `docs`: tables drafted at most in one run (10 when absent).
+             * @default null
+             */
+            limit: number | null;
+            /**
              * @description `backup`: the file to write (a new one; a `{time}` in it is
              *     replaced by the run's UTC time, so scheduled backups do not collide).
+             *     `ingest`: the file or folder to read (relative to the config file).
              * @default null
              */
             path: string | null;
@@ -1522,6 +1602,47 @@ export interface components {
             /** Format: double */
             stddev?: number | null;
             top_values?: components["schemas"]["ValueCount"][];
+        } & {
+            /** Format: date-time */
+            created_at: string;
+            /** Format: int64 */
+            id: number;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        /**
+         * @description A stored entity: the store assigns the id and keeps the timestamps; the entity
+         *     itself is plain data. Derefs to the entity so `record.name` reads naturally.
+         */
+        Record_CostSnapshot: {
+            /** Format: int64 */
+            bytes_scanned: number;
+            /**
+             * Format: double
+             * @description Compute over the query log's period projected to 30 days.
+             */
+            compute_monthly: number;
+            currency: string;
+            /** Format: int64 */
+            queries: number;
+            /** Format: double */
+            savings_monthly: number;
+            /** Format: int64 */
+            storage_bytes: number;
+            /** Format: double */
+            storage_monthly: number;
+            /**
+             * Format: int64
+             * @description Live tables priced.
+             */
+            tables: number;
+            /** Format: date-time */
+            taken_at: string;
+            /**
+             * @description The costliest tables then (`[{"table": "app.main.orders",
+             *     "monthly": 1.2}]`), most first, at most 20.
+             */
+            top_tables?: unknown;
         } & {
             /** Format: date-time */
             created_at: string;
@@ -2474,6 +2595,52 @@ export interface operations {
             };
         };
     };
+    cost_history: {
+        parameters: {
+            query?: {
+                /** @description The latest this many, 1 to 1000 [default: 100]. */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Record_CostSnapshot"][];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     findings: {
         parameters: {
             query?: {
@@ -2828,7 +2995,7 @@ export interface operations {
                 /** @description Only jobs with this status. */
                 status?: "queued" | "running" | "succeeded" | "failed" | "cancelled";
                 /** @description Only jobs of this kind. */
-                kind?: "scan" | "check" | "propagate" | "reindex" | "backup" | "noop";
+                kind?: "scan" | "check" | "propagate" | "reindex" | "backup" | "ingest" | "docs" | "cost_snapshot" | "noop";
                 /** @description At most this many, newest first: 1 to 1000 [default: 100]. */
                 limit?: number;
             };

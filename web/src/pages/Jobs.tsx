@@ -5,7 +5,10 @@ import { api, data, type Schemas } from "../api/client";
 type Job = Schemas["Record_QueuedJob"];
 type Kind = Schemas["JobKind"];
 
-const KINDS: Kind[] = ["scan", "check", "propagate", "reindex", "backup", "noop"];
+const KINDS: Kind[] = ["scan", "check", "propagate", "ingest", "docs", "cost_snapshot", "reindex", "backup", "noop"];
+/** Kinds that read or write the file or folder of the form's path field. */
+const PATH_KINDS: Kind[] = ["backup", "ingest"];
+const PATH_LABEL: Partial<Record<Kind, string>> = { backup: "Backup file", ingest: "Folder or file to ingest" };
 
 const when = (at?: string | null) => (at ? new Date(at).toLocaleString() : "–");
 
@@ -21,9 +24,9 @@ function target(job: Job): string {
 
 /** Parameters a kind takes, from the form's fields (empty ones left out). */
 function params(kind: Kind, source: string, path: string): Schemas["JobParams"] {
-  const none = { source: null, tables: null, path: null };
+  const none = { source: null, tables: null, path: null, input: null, format: null, dialect: null, limit: null };
   if (kind === "scan" && source.trim()) return { ...none, source: source.trim() };
-  if (kind === "backup") return { ...none, path: path.trim() };
+  if (PATH_KINDS.includes(kind)) return { ...none, path: path.trim() };
   return none;
 }
 
@@ -161,7 +164,7 @@ export function Jobs({ role }: { role: Schemas["Role"] }) {
               </select>
             </label>
             {kind === "scan" && <label>Source <input value={source} onChange={(e) => setSource(e.target.value)} placeholder="every source" /></label>}
-            {kind === "backup" && <label>File <input value={path} onChange={(e) => setPath(e.target.value)} required /></label>}
+            {PATH_KINDS.includes(kind) && <label>{PATH_LABEL[kind]} <input value={path} onChange={(e) => setPath(e.target.value)} required /></label>}
             <button type="submit" disabled={add.isPending}>Add schedule</button>
             {add.isError && <p className="error" role="alert">{add.error.message}</p>}
           </form>
@@ -181,7 +184,7 @@ export function Jobs({ role }: { role: Schemas["Role"] }) {
               </select>
             </label>
             {runKind === "scan" && <label>Source to scan <input value={runSource} onChange={(e) => setRunSource(e.target.value)} placeholder="every source" /></label>}
-            {runKind === "backup" && <label>Backup file <input value={runPath} onChange={(e) => setRunPath(e.target.value)} required /></label>}
+            {PATH_KINDS.includes(runKind) && <label>{PATH_LABEL[runKind]} <input value={runPath} onChange={(e) => setRunPath(e.target.value)} required /></label>}
             <button type="submit" disabled={runNow.isPending}>Queue it</button>
             {runNow.isError && <p className="error" role="alert">{runNow.error.message}</p>}
             {runNow.isSuccess && <p className="muted">Queued: {runNow.data.map((j) => `#${j.id}`).join(", ")}</p>}

@@ -4,6 +4,7 @@
 use std::fmt::Write as _;
 
 use steward_cost::CostReport;
+use steward_types::{CostSnapshot, Record};
 
 use crate::cli::{CostArgs, CostBy};
 use crate::commands::with_steward;
@@ -11,8 +12,38 @@ use crate::config::Loaded;
 use crate::output::Output;
 
 pub async fn run(loaded: &Loaded, args: &CostArgs, out: &Output) -> anyhow::Result<()> {
+    if args.history {
+        let snapshots = with_steward(loaded, async |s| s.cost_history(args.limit).await).await?;
+        return out.print(&snapshots, |list| history(list));
+    }
     let report = with_steward(loaded, async |s| s.cost().await).await?;
     out.print(&report, |r| human(r, args))
+}
+
+/// The snapshots `cost_snapshot` jobs kept, oldest first.
+fn history(list: &[Record<CostSnapshot>]) -> String {
+    if list.is_empty() {
+        return "no cost snapshots yet: a `cost_snapshot` job takes one \
+                (steward jobs run cost_snapshot, or a schedule)\n"
+            .to_string();
+    }
+    let mut text = format!(
+        "{:<17} {:>7} {:>10} {:>12} {:>12} {:>12}\n",
+        "TAKEN (UTC)", "TABLES", "STORED", "STORAGE/MO", "COMPUTE/MO", "SAVINGS/MO"
+    );
+    for s in list {
+        let _ = writeln!(
+            text,
+            "{:<17} {:>7} {:>10} {:>12} {:>12} {:>12}",
+            s.taken_at.format("%Y-%m-%d %H:%M"),
+            s.tables,
+            bytes(s.storage_bytes),
+            format!("{} {}", money(s.storage_monthly), s.currency),
+            money(s.compute_monthly),
+            money(s.savings_monthly)
+        );
+    }
+    text
 }
 
 /// Money with the precision small amounts need.

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use steward_service::{JobParams, JobQuery, RunRequest, ScheduleRequest, Steward};
-use steward_types::{Id, JobSchedule, QueueStatus, QueuedJob, Record};
+use steward_types::{Id, JobKind, JobSchedule, QueueStatus, QueuedJob, Record};
 
 use crate::cli::{JobTarget, JobsCommand, WorkerArgs};
 use crate::commands::{actor, with_steward};
@@ -17,6 +17,10 @@ fn params(target: &JobTarget) -> JobParams {
         source: target.source.clone(),
         tables: target.tables.clone(),
         path: target.path.clone(),
+        input: target.input.clone(),
+        format: target.format.clone(),
+        dialect: target.dialect.clone(),
+        limit: target.limit,
     }
 }
 
@@ -251,7 +255,10 @@ async fn run_now(
 /// Runs queued jobs (and, with `--schedule`, the scheduler) until Ctrl-C or
 /// SIGTERM, or, with `--once`, the jobs due now.
 pub async fn worker(loaded: &Loaded, args: &WorkerArgs) -> anyhow::Result<()> {
-    let steward = Arc::new(Steward::open(loaded).await?);
+    // Only a worker that may run `docs` jobs needs the model.
+    let drafts = args.kinds.is_empty() || args.kinds.contains(&JobKind::Docs);
+    let steward =
+        crate::commands::serve::open(loaded, args.no_model || !drafts, &args.model).await?;
     let mut worker = steward_jobs::Worker::new(steward.clone());
     if !args.kinds.is_empty() {
         worker = worker.with_kinds(args.kinds.clone());

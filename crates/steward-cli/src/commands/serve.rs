@@ -62,7 +62,11 @@ pub async fn run(loaded: &Loaded, args: &ServeArgs) -> anyhow::Result<()> {
 /// The catalog, with the model its agents answer with: the one named, or
 /// the configured one when it has been pulled. Without one the rest still
 /// serves; questions then say no model is loaded.
-async fn open(loaded: &Loaded, no_model: bool, model: &ModelArg) -> anyhow::Result<Arc<Steward>> {
+pub(crate) async fn open(
+    loaded: &Loaded,
+    no_model: bool,
+    model: &ModelArg,
+) -> anyhow::Result<Arc<Steward>> {
     let steward = Steward::open(loaded).await?;
     if no_model {
         return Ok(Arc::new(steward));
@@ -73,7 +77,7 @@ async fn open(loaded: &Loaded, no_model: bool, model: &ModelArg) -> anyhow::Resu
             Ok(Arc::new(steward.with_model(Arc::new(llm))))
         }
         Err(e) if model.model.is_none() => {
-            eprintln!("questions to the agents are off: {e}");
+            eprintln!("the agents are off (questions, documentation drafts): {e}");
             Ok(Arc::new(steward))
         }
         Err(e) => Err(e),

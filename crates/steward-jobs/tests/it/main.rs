@@ -203,6 +203,10 @@ async fn a_schedule_fires_once_per_time_whatever_the_clock_does() {
                 source: None,
                 tables: None,
                 path: None,
+                input: None,
+                format: None,
+                dialect: None,
+                limit: None,
             }];
         })
         .await;
@@ -629,4 +633,141 @@ fn a_webhook_url_is_shown_by_its_host_only() {
     let shown = serde_json::to_string(&hook).unwrap();
     assert!(!shown.contains("XyZsecret"), "{shown}");
     assert!(!format!("{hook:?}").contains("XyZsecret"));
+}
+
+/// Runs one job of `kind` now and returns it once settled.
+async fn run_now(
+    steward: &Arc<Steward>,
+    kind: JobKind,
+    params: JobParams,
+) -> steward_types::Record<steward_types::QueuedJob> {
+    let queued = steward
+        .run_now(&RunRequest { kind, params }, "tester")
+        .await
+        .unwrap();
+    let worker = Worker::new(steward.clone());
+    while worker.run_one().await.unwrap().is_some() {}
+    steward.job(queued[0].id).await.unwrap()
+}
+
+/// What `ingest` and `cost_snapshot` jobs keep between runs, on each
+/// backend: the files read (by path and checksum) and the snapshots.
+#[tokio::test]
+async fn ingest_and_cost_snapshot_jobs_remember_between_runs() {
+    for pg in backends() {
+        let dir = tempfile::tempdir().unwrap();
+        let steward = Arc::new(catalog(dir.path(), pg.as_deref(), |_| {}).await);
+        let backend = if pg.is_some() { "postgres" } else { "sqlite" };
+        let models = dir.path().join("models");
+        std::fs::create_dir_all(&models).unwrap();
+        std::fs::write(
+            models.join("daily_orders.sql"),
+            "SELECT order_id, amount FROM raw.orders",
+        )
+        .unwrap();
+        let ingest = JobParams {
+            path: Some("models".into()),
+            ..JobParams::default()
+        };
+        let first = run_now(&steward, JobKind::Ingest, ingest.clone()).await;
+        assert_eq!(first.status, QueueStatus::Succeeded, "{backend}: {first:?}");
+        assert_eq!(first.summary["input"], "models", "{backend}");
+        assert_eq!(first.summary["read"], 1, "{backend}: {first:?}");
+        assert_eq!(first.summary["models"], 1, "{backend}: {first:?}");
+        let unchanged = run_now(&steward, JobKind::Ingest, ingest.clone()).await;
+        assert_eq!(unchanged.summary["read"], 0, "{backend}: {unchanged:?}");
+        // A new model: it is the one new file, and the folder is read whole
+        // (models resolve against each other).
+        std::fs::write(
+            models.join("big_orders.sql"),
+            "SELECT * FROM daily_orders WHERE amount > 100",
+        )
+        .unwrap();
+        let grown = run_now(&steward, JobKind::Ingest, ingest).await;
+        assert_eq!(grown.summary["read"], 1, "{backend}: {grown:?}");
+        assert_eq!(grown.summary["models"], 2, "{backend}: {grown:?}");
+
+        // A path that is not there fails the job, naming it.
+        let missing = run_now(
+            &steward,
+            JobKind::Ingest,
+            JobParams {
+                path: Some("nowhere".into()),
+                ..JobParams::default()
+            },
+        )
+        .await;
+        assert_eq!(missing.status, QueueStatus::Failed, "{backend}");
+        assert!(
+            missing
+                .last_error
+                .as_deref()
+                .unwrap()
+                .contains("nowhere: no such file or folder"),
+            "{backend}: {missing:?}"
+        );
+
+        for _ in 0..2 {
+            let snap = run_now(&steward, JobKind::CostSnapshot, JobParams::default()).await;
+            assert_eq!(snap.status, QueueStatus::Succeeded, "{backend}: {snap:?}");
+        }
+        let history = steward.cost_history(10).await.unwrap();
+        assert_eq!(history.len(), 2, "{backend}");
+        assert!(history[0].id < history[1].id, "{backend}: oldest first");
+        assert!(history[0].taken_at <= history[1].taken_at, "{backend}");
+        assert_eq!(steward.cost_history(1).await.unwrap()[0].id, history[1].id);
+    }
+}
+
+#[tokio::test]
+async fn job_parameters_a_kind_does_not_take_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let steward = Arc::new(catalog(dir.path(), None, |_| {}).await);
+    for (kind, params, says) in [
+        (
+            JobKind::Ingest,
+            JobParams::default(),
+            "needs the `path` of the file or folder",
+        ),
+        (
+            JobKind::Ingest,
+            JobParams {
+                path: Some("logs".into()),
+                input: Some("spreadsheet".into()),
+                ..JobParams::default()
+            },
+            "unknown input `spreadsheet`",
+        ),
+        (
+            JobKind::Ingest,
+            JobParams {
+                path: Some("logs".into()),
+                dialect: Some("klingon".into()),
+                ..JobParams::default()
+            },
+            "unknown dialect `klingon`",
+        ),
+        (
+            JobKind::Check,
+            JobParams {
+                dialect: Some("postgres".into()),
+                ..JobParams::default()
+            },
+            "a `check` job takes no `dialect`",
+        ),
+        (
+            JobKind::Docs,
+            JobParams {
+                limit: Some(0),
+                ..JobParams::default()
+            },
+            "`limit` is at least 1",
+        ),
+    ] {
+        let err = steward
+            .run_now(&RunRequest { kind, params }, "tester")
+            .await
+            .unwrap_err();
+        assert!(err.to_string().contains(says), "{kind}: {err}");
+    }
 }

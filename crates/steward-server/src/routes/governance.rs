@@ -7,7 +7,7 @@ use serde::Deserialize;
 use steward_service::{
     CostReport, Policy, PolicyProblem, PolicyValidation, ProposalDecision, ProposalView,
 };
-use steward_types::{Id, ProposalStatus, Record, Role, UsageRecord};
+use steward_types::{CostSnapshot, Id, ProposalStatus, Record, Role, UsageRecord};
 
 use crate::AppState;
 use crate::auth::Caller;
@@ -93,6 +93,29 @@ pub async fn cost(
 ) -> Result<Json<CostReport>, Problem> {
     caller.require(Role::Viewer)?;
     Ok(Json(state.steward.cost().await?))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CostHistoryQuery {
+    /// The latest this many, 1 to 1000 [default: 100].
+    pub limit: Option<usize>,
+}
+
+/// What the catalog cost over time: the snapshots `cost_snapshot` jobs
+/// kept, oldest first.
+#[utoipa::path(get, path = "/api/v1/cost/history", tag = "governance", params(CostHistoryQuery),
+    security(("session" = []), ("token" = [])),
+    responses((status = 200, body = [Record<CostSnapshot>]), (status = 400, body = Problem),
+        (status = 401, body = Problem), (status = 422, body = Problem)))]
+pub async fn cost_history(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(query): Query<CostHistoryQuery>,
+) -> Result<Json<Vec<Record<CostSnapshot>>>, Problem> {
+    caller.require(Role::Viewer)?;
+    let limit = crate::routes::list_limit(query.limit)?;
+    Ok(Json(state.steward.cost_history(limit).await?))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

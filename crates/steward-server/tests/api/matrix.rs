@@ -299,6 +299,11 @@ fn rows() -> Vec<Row> {
             [401, 200, 200, 200],
         ),
         get(
+            "/api/v1/cost/history",
+            |_, _| ("/api/v1/cost/history?limit=10".into(), None),
+            [401, 200, 200, 200],
+        ),
+        get(
             "/api/v1/usage",
             |_, _| ("/api/v1/usage?table=raw.customers".into(), None),
             [401, 200, 200, 200],

@@ -189,3 +189,55 @@ async fn drafts_wait_for_a_steward_and_approved_ones_stick() {
         ]
     );
 }
+
+/// What a scheduled `docs` job drafts: undocumented tables, but not one
+/// whose own description already waits for a steward or was rejected.
+#[tokio::test]
+async fn scheduled_drafts_skip_tables_waiting_for_a_steward_or_rejected() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_loaded, steward) = scanned(dir.path()).await;
+    std::fs::write(
+        dir.path().join("lake/shop/customers.csv"),
+        "id,name\n1,Ann\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("lake/shop/items.csv"), "id,sku\n1,A-1\n").unwrap();
+    let options = steward.scan_options();
+    steward.scan(None, &options, &mut |_| {}).await.unwrap();
+    let all = steward.tables_to_draft(10).await.unwrap();
+    assert_eq!(
+        all,
+        ["lake.shop.customers", "lake.shop.items", "lake.shop.orders"]
+    );
+    assert_eq!(steward.tables_to_draft(1).await.unwrap().len(), 1);
+
+    // A column's draft does not count: the table's own description is
+    // still wanted.
+    steward
+        .propose(&draft(Some("amount"), "What the order cost"))
+        .await
+        .unwrap();
+    assert_eq!(steward.tables_to_draft(10).await.unwrap(), all);
+    // A table draft pending: skipped. Rejected: still skipped.
+    let pending = steward
+        .propose(&draft(None, "One row per order placed in the shop."))
+        .await
+        .unwrap();
+    assert_eq!(
+        steward.tables_to_draft(10).await.unwrap(),
+        ["lake.shop.customers", "lake.shop.items"]
+    );
+    steward
+        .decide_proposal(
+            pending.proposal.id,
+            ProposalDecision::Reject,
+            Some("too vague".into()),
+            "ana",
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        steward.tables_to_draft(10).await.unwrap(),
+        ["lake.shop.customers", "lake.shop.items"]
+    );
+}

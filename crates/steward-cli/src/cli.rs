@@ -69,6 +69,11 @@ pub enum Command {
     /// Run a read-only SQL query over the warehouse tables and the catalog's
     /// system tables (steward.tables, ...); sensitive columns come back masked
     Query(QueryArgs),
+    /// SQL over the governed warehouse as a role sees it: a schema per
+    /// source, sensitive columns masked, hashed, nulled or denied as
+    /// [sql.masking] says, each query kept as usage
+    #[command(subcommand)]
+    Sql(SqlCommand),
     /// Maintain the search index (it follows the catalog by itself)
     #[command(subcommand)]
     Index(IndexCommand),
@@ -152,16 +157,29 @@ pub struct JobTarget {
     /// scan: only tables whose schema.table matches this glob
     #[arg(long)]
     pub tables: Option<String>,
-    /// backup: the file to write; `{time}` in it becomes the run's UTC time
+    /// backup: the file to write; `{time}` in it becomes the run's UTC time.
+    /// ingest: the file or folder to read (only what is new or changed)
     #[arg(long)]
     pub path: Option<String>,
+    /// ingest: query_log, models, dbt_manifest, openlineage or sql [default: guessed from the path]
+    #[arg(long)]
+    pub input: Option<String>,
+    /// ingest: the query logs' format [default: auto]
+    #[arg(long)]
+    pub format: Option<String>,
+    /// ingest: the SQL dialect [default: generic]
+    #[arg(long)]
+    pub dialect: Option<String>,
+    /// docs: tables drafted at most per run [default: 10]
+    #[arg(long)]
+    pub limit: Option<u32>,
 }
 
 #[derive(Debug, Args)]
 pub struct JobsAddArgs {
     /// A name without spaces, e.g. nightly-scan
     pub name: String,
-    /// scan, check, propagate, reindex, backup or noop
+    /// scan, check, propagate, reindex, backup, ingest, docs, cost_snapshot or noop
     #[arg(long)]
     pub kind: steward_types::JobKind,
     /// 5 fields (minute hour day month weekday) or 6 with seconds first, e.g. "0 2 * * *"
@@ -182,7 +200,7 @@ pub struct JobsAddArgs {
 
 #[derive(Debug, Args)]
 pub struct JobsRunArgs {
-    /// scan, check, propagate, reindex, backup or noop
+    /// scan, check, propagate, reindex, backup, ingest, docs, cost_snapshot or noop
     pub kind: steward_types::JobKind,
     #[command(flatten)]
     pub target: JobTarget,
@@ -217,6 +235,12 @@ pub struct WorkerArgs {
     /// Also run the scheduler (one is enough per catalog; `steward serve` runs one)
     #[arg(long)]
     pub schedule: bool,
+    /// Load no model: `docs` jobs then fail (the configured model is loaded
+    /// when this worker may run them and it is in the model cache)
+    #[arg(long, conflicts_with = "model")]
+    pub no_model: bool,
+    #[command(flatten)]
+    pub model: ModelArg,
 }
 
 #[derive(Debug, Args)]
@@ -469,9 +493,12 @@ pub struct CostArgs {
     /// Break compute and storage down by
     #[arg(long, value_enum, default_value_t = CostBy::Table)]
     pub by: CostBy,
-    /// Rows to show
+    /// Rows to show (with --history: the latest snapshots)
     #[arg(long, default_value_t = 20)]
     pub limit: usize,
+    /// The cost over time instead: the snapshots `cost_snapshot` jobs took
+    #[arg(long)]
+    pub history: bool,
 }
 
 #[derive(Debug, Args)]
@@ -640,6 +667,24 @@ pub struct QueryArgs {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum SqlCommand {
+    /// Run one query as a role would (`SELECT * FROM lake.customers`)
+    Query(SqlQueryArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SqlQueryArgs {
+    /// One query; tables as `source.table`, and the `steward.*` system tables
+    pub sql: String,
+    /// See what this role sees: viewer, steward or admin
+    #[arg(long, default_value = "viewer")]
+    pub role: steward_types::Role,
+    /// Who ran it, as usage records it [default: $USER]
+    #[arg(long)]
+    pub by: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
 pub enum IndexCommand {
     /// Rebuild the search index from the catalog store
     Rebuild,
@@ -668,6 +713,31 @@ pub enum BenchCommand {
     /// workers (jobs/s, each run exactly once), then how late scheduled
     /// jobs start under that load (p50/p99)
     Queue(BenchQueueArgs),
+    /// The governed SQL path against plain DataFusion on the same Parquet
+    /// file (a source of this catalog, scanned): each query RUNS times by
+    /// each, medians and their ratio
+    Sql(BenchSqlArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BenchSqlArgs {
+    /// The source holding the table, as this catalog knows it
+    #[arg(long)]
+    pub source: String,
+    /// The table's name under the source (e.g. lineitem)
+    #[arg(long)]
+    pub table: String,
+    /// The Parquet file (or folder) plain DataFusion reads
+    #[arg(long, value_name = "PATH")]
+    pub parquet: PathBuf,
+    /// Queries as JSON lines: `name` and `sql`, naming the table `{table}`
+    #[arg(long, value_name = "FILE")]
+    pub queries: PathBuf,
+    #[arg(long, default_value_t = 5)]
+    pub runs: usize,
+    /// The role the governed path runs as
+    #[arg(long, default_value = "admin")]
+    pub role: steward_types::Role,
 }
 
 #[derive(Debug, Args)]

@@ -89,6 +89,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Search(args) => commands::search::run(&loaded, &args, &out).await?,
         Command::Ask(args) => commands::ask::run(&loaded, &args, &out).await?,
         Command::Query(args) => commands::query::run(&loaded, &args, &out).await?,
+        Command::Sql(command) => commands::sql::run(&loaded, &command, &out).await?,
         Command::Docs(command) => commands::docs::draft(&loaded, &command, &out).await?,
         Command::Proposals(args) => commands::docs::proposals(&loaded, &args, &out).await?,
         Command::Index(command) => commands::search::index(&loaded, &command, &out).await?,
@@ -105,6 +106,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Bench(BenchCommand::Queue(args)) => {
             commands::bench_queue::run(&loaded, &args, &out).await?
+        }
+        Command::Bench(BenchCommand::Sql(args)) => {
+            commands::bench_sql::run(&loaded, &args, &out).await?
         }
         Command::Bench(BenchCommand::Search(args)) => {
             commands::bench_search::run(&loaded, &args, &out).await?

@@ -3,6 +3,7 @@
 //! resolves paths, so that every surface (CLI, server, jobs) reads one
 //! configuration the same way.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use figment::Figment;
@@ -36,6 +37,7 @@ pub struct StewardConfig {
     pub agent: AgentConfig,
     pub server: ServerConfig,
     pub jobs: JobsConfig,
+    pub sql: SqlConfig,
     pub log: LogConfig,
 }
 
@@ -53,6 +55,7 @@ impl Default for StewardConfig {
             agent: AgentConfig::default(),
             server: ServerConfig::default(),
             jobs: JobsConfig::default(),
+            sql: SqlConfig::default(),
             log: LogConfig::default(),
         }
     }
@@ -134,6 +137,75 @@ impl Default for ServerConfig {
     }
 }
 
+/// What SQL through Steward shows of a sensitive column to a role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MaskAction {
+    /// The value itself.
+    Allow,
+    /// `‹masked LABEL›` (nulls stay null), as the catalog shows it.
+    Mask,
+    /// A keyed hash of the value (hex): equal values hash alike, so joins
+    /// and `COUNT(DISTINCT …)` on it still work, and the key never leaves.
+    Hash,
+    /// Null.
+    Null,
+    /// The query fails, naming the column.
+    Deny,
+}
+
+/// `[sql]`: the governed warehouse through SQL (the DataFusion catalog of
+/// `steward-sql`, `steward sql query`): who sees what, and the limits.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SqlConfig {
+    /// Per role, per sensitivity label (or `*` for every other label), what
+    /// a query sees: `allow`, `mask`, `hash`, `null` or `deny`. A role or
+    /// label not listed is masked.
+    pub masking: BTreeMap<steward_types::Role, BTreeMap<String, MaskAction>>,
+    /// Per table (`source.schema.table`), per role, a SQL predicate the
+    /// role's rows must meet (`region = 'EU'`); other roles see every row.
+    pub row_filters: BTreeMap<String, BTreeMap<steward_types::Role, String>>,
+    /// The key of `hash` masks; a random one kept in the data folder
+    /// (`sql-hash.key`) when absent.
+    pub hash_key: Option<Secret>,
+    /// Seconds one query may run.
+    pub query_timeout_secs: u64,
+    /// Memory one query may use; nothing spills to disk.
+    pub query_memory_limit_mb: usize,
+    /// Rows a viewer's query returns at most (the rest is cut, with a notice).
+    pub viewer_max_rows: usize,
+}
+
+impl Default for SqlConfig {
+    fn default() -> Self {
+        let mask_all = || BTreeMap::from([("*".to_string(), MaskAction::Mask)]);
+        Self {
+            masking: BTreeMap::from([
+                (steward_types::Role::Viewer, mask_all()),
+                (steward_types::Role::Steward, mask_all()),
+                (steward_types::Role::Admin, mask_all()),
+            ]),
+            row_filters: BTreeMap::new(),
+            hash_key: None,
+            query_timeout_secs: 300,
+            query_memory_limit_mb: 1024,
+            viewer_max_rows: 100_000,
+        }
+    }
+}
+
+impl SqlConfig {
+    /// What `role` sees of a column labelled `label`.
+    pub fn action(&self, role: steward_types::Role, label: &str) -> MaskAction {
+        self.masking
+            .get(&role)
+            .and_then(|m| m.get(label).or_else(|| m.get("*")))
+            .copied()
+            .unwrap_or(MaskAction::Mask)
+    }
+}
+
 /// `[jobs]`: how governance jobs are queued and run, and their schedules
 /// (`[[jobs.schedule]]`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -158,7 +230,7 @@ pub struct JobsConfig {
     /// A run's time limit, in seconds, for kinds `timeouts` does not name.
     pub timeout_secs: u64,
     /// Time limits by kind (`scan = 7200`).
-    pub timeouts: std::collections::BTreeMap<JobKind, u64>,
+    pub timeouts: BTreeMap<JobKind, u64>,
     /// A schedule's time this many seconds past counts as missed (nothing
     /// ran then): its `missed` policy applies.
     pub missed_after_secs: u64,
@@ -214,7 +286,16 @@ pub struct ScheduleConfig {
     pub source: Option<String>,
     pub tables: Option<String>,
     /// `backup`: the file to write; `{time}` is replaced by the run's time.
+    /// `ingest`: the file or folder to read (relative to this file).
     pub path: Option<String>,
+    /// `ingest`: `query_log`, `models`, `dbt_manifest`, `openlineage` or
+    /// `sql` (guessed from the path when absent), the query logs' format
+    /// (`auto`) and the SQL dialect (`generic`).
+    pub input: Option<String>,
+    pub format: Option<String>,
+    pub dialect: Option<String>,
+    /// `docs`: tables drafted at most per run (10).
+    pub limit: Option<u32>,
 }
 
 fn enabled() -> bool {
@@ -483,6 +564,9 @@ fn validate(config: &StewardConfig) -> Result<(), String> {
                 schedule.name
             ));
         }
+    }
+    if config.sql.viewer_max_rows == 0 {
+        return Err("[sql]: viewer_max_rows is at least 1".to_string());
     }
     config.pii.validate()?;
     if let Err(e) = tracing_subscriber::EnvFilter::try_new(&config.log.level) {

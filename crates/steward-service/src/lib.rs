@@ -13,6 +13,7 @@ mod executor;
 mod guard;
 mod impact;
 mod ingestion;
+mod intake;
 mod jobs;
 mod lineage;
 mod lookup;
@@ -24,6 +25,7 @@ mod runs;
 mod scan;
 mod search;
 mod sources;
+mod sql;
 mod upgrade;
 mod usage;
 
@@ -52,8 +54,9 @@ pub use impact::{Affected, Change, Effect, Impact, impact};
 pub use ingestion::{
     IngestEvent, IngestRequest, LineageSource, LogReport, ModelFile, models_folder,
 };
+pub use intake::{IntakeInput, IntakeReport, IntakeRequest};
 pub use jobs::{
-    Fired, JobNotice, JobOutcome, JobParams, JobQuery, RUN_NOW_PRIORITY, RunRequest,
+    DOCS_LIMIT, Fired, JobNotice, JobOutcome, JobParams, JobQuery, RUN_NOW_PRIORITY, RunRequest,
     SCHEDULED_PRIORITY, ScheduleRequest, add_schedule, cancel_job, enqueue, fire_due, job, jobs,
     next_due, parse_cron, parse_timezone, remove_schedule, schedules, set_schedule_enabled,
     sync_config_schedules,
@@ -78,6 +81,7 @@ pub use search::{
     IndexSettings, catalog_docs, rebuild_index, retrieve, search, searchable_label, sync_index,
 };
 pub use sources::{add_source, find_source, kind_of_url, list_sources, new_source, remove_source};
+pub use sql::{ColumnRule, SYSTEM_SCHEMA, SqlCatalog, SqlQueryRecord, SqlTable};
 /// The cost report and the policies, for the surfaces that show them.
 pub use steward_cost::CostReport;
 pub use steward_policy::{Policy, Problem as PolicyProblem};

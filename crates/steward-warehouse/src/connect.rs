@@ -505,6 +505,11 @@ impl SourceConnection {
     /// Lets `ctx` read this source's files (an S3 bucket's store is
     /// registered on the connection's own session only).
     pub fn share_stores(&self, ctx: &SessionContext) {
+        self.share_stores_with(&ctx.runtime_env());
+    }
+
+    /// Lets a session of `runtime` read this source's files.
+    pub fn share_stores_with(&self, runtime: &datafusion::execution::runtime_env::RuntimeEnv) {
         if let Backend::Files {
             store, url_root, ..
         } = &self.backend
@@ -512,7 +517,7 @@ impl SourceConnection {
             && let Ok(bucket) =
                 url::Url::parse(&format!("s3://{}", rest.split('/').next().unwrap_or(rest)))
         {
-            ctx.register_object_store(&bucket, Arc::clone(store));
+            runtime.register_object_store(&bucket, Arc::clone(store));
         }
     }
 

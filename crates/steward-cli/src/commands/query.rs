@@ -14,30 +14,7 @@ pub async fn run(loaded: &Loaded, args: &QueryArgs, out: &Output) -> anyhow::Res
 
 fn human(r: &QueryResult) -> String {
     let rows = &r.rows;
-    let cell = |v: &Option<String>| v.clone().unwrap_or_else(|| "NULL".to_string());
-    let mut widths: Vec<usize> = rows.columns.iter().map(|c| c.chars().count()).collect();
-    for row in &rows.rows {
-        for (w, v) in widths.iter_mut().zip(row) {
-            *w = (*w).max(cell(v).chars().count());
-        }
-    }
-    let line = |values: Vec<String>| -> String {
-        values
-            .iter()
-            .zip(&widths)
-            .map(|(v, w)| format!("{v:<w$}"))
-            .collect::<Vec<_>>()
-            .join("  ")
-            .trim_end()
-            .to_string()
-    };
-    let mut text = String::new();
-    text.push_str(&line(rows.columns.clone()));
-    text.push('\n');
-    for row in &rows.rows {
-        text.push_str(&line(row.iter().map(cell).collect()));
-        text.push('\n');
-    }
+    let mut text = grid(&rows.columns, &rows.rows);
     text.push_str(&format!(
         "({} row{}{})\n",
         rows.rows.len(),
@@ -53,6 +30,35 @@ fn human(r: &QueryResult) -> String {
             "masked: {}.{}.{} ({})\n",
             m.source, m.table, m.column, m.label
         ));
+    }
+    text
+}
+
+/// Rows under their column names, in aligned columns (nulls as NULL).
+pub(crate) fn grid(columns: &[String], rows: &[Vec<Option<String>>]) -> String {
+    let cell = |v: &Option<String>| v.clone().unwrap_or_else(|| "NULL".to_string());
+    let mut widths: Vec<usize> = columns.iter().map(|c| c.chars().count()).collect();
+    for row in rows {
+        for (w, v) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell(v).chars().count());
+        }
+    }
+    let line = |values: Vec<String>| -> String {
+        values
+            .iter()
+            .zip(&widths)
+            .map(|(v, w)| format!("{v:<w$}"))
+            .collect::<Vec<_>>()
+            .join("  ")
+            .trim_end()
+            .to_string()
+    };
+    let mut text = String::new();
+    text.push_str(&line(columns.to_vec()));
+    text.push('\n');
+    for row in rows {
+        text.push_str(&line(row.iter().map(cell).collect()));
+        text.push('\n');
     }
     text
 }

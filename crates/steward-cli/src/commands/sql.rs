@@ -1,0 +1,72 @@
+//! `steward sql query`: one query through the governed SQL path, as a role
+//! sees it (the same path psql and DataFusion programs take).
+
+use std::sync::Arc;
+
+use serde::Serialize;
+use steward_service::{Principal, Steward};
+use steward_sql::GovernedSession;
+use steward_types::HasKind;
+
+use crate::cli::{SqlCommand, SqlQueryArgs};
+use crate::commands::actor;
+use crate::config::Loaded;
+use crate::failure::Failure;
+use crate::output::Output;
+
+#[derive(Serialize)]
+struct Answer {
+    columns: Vec<String>,
+    rows: Vec<Vec<Option<String>>>,
+    /// More rows matched than the role may have.
+    truncated: bool,
+    /// `schema.table` of each catalog table read.
+    tables: Vec<String>,
+    bytes_scanned: Option<i64>,
+    elapsed_ms: u128,
+}
+
+pub async fn run(loaded: &Loaded, command: &SqlCommand, out: &Output) -> anyhow::Result<()> {
+    let SqlCommand::Query(args) = command;
+    let steward = Arc::new(Steward::open(loaded).await?);
+    let result = query(&steward, args).await;
+    if let Ok(steward) = Arc::try_unwrap(steward) {
+        steward.close().await;
+    }
+    out.print(&result?, |a| {
+        let mut text = super::query::grid(&a.columns, &a.rows);
+        text.push_str(&format!(
+            "({} row{}{}; {} ms)\n",
+            a.rows.len(),
+            if a.rows.len() == 1 { "" } else { "s" },
+            if a.truncated {
+                "; more matched, cut at [sql] viewer_max_rows"
+            } else {
+                ""
+            },
+            a.elapsed_ms
+        ));
+        text
+    })
+}
+
+async fn query(steward: &Arc<Steward>, args: &SqlQueryArgs) -> anyhow::Result<Answer> {
+    let principal = Principal {
+        user: actor(&args.by),
+        role: args.role,
+        via: "cli".to_string(),
+    };
+    let fail = |e: steward_sql::SqlError| Failure::new(e.kind(), e.to_string());
+    let session = GovernedSession::open(steward.clone(), principal)
+        .await
+        .map_err(fail)?;
+    let output = session.query(&args.sql).await.map_err(fail)?;
+    Ok(Answer {
+        columns: output.columns(),
+        rows: output.text_rows().map_err(fail)?,
+        truncated: output.truncated,
+        tables: output.tables.clone(),
+        bytes_scanned: output.bytes_scanned,
+        elapsed_ms: output.elapsed.as_millis(),
+    })
+}

@@ -390,3 +390,71 @@ async fn only_queries_run_and_each_is_kept_as_usage() {
         "{usage:?}"
     );
 }
+
+/// A steward's decision counts: a label a steward rejected is not masked,
+/// and a label a steward gave a column the detector passed over is.
+#[tokio::test]
+async fn a_stewards_decision_on_a_column_counts() {
+    use steward_service::StewardDecision;
+    let f = fixture(|_| {}).await;
+    let emails = real_emails_as_allowed(&f).await;
+    f.steward
+        .classify(
+            "raw.customers.email",
+            StewardDecision::Reject,
+            Some("test addresses, not people's".into()),
+            "ana",
+        )
+        .await
+        .unwrap();
+    f.steward
+        .classify(
+            "raw.customers.country",
+            StewardDecision::Label(steward_pii::Label::PostalCode),
+            None,
+            "ana",
+        )
+        .await
+        .unwrap();
+    let viewer = session(&f, Role::Viewer).await;
+    let out = viewer
+        .query("SELECT email, country FROM lake.customers WHERE email IS NOT NULL")
+        .await
+        .unwrap();
+    let shown: BTreeSet<String> = column(&out, "email").into_iter().flatten().collect();
+    assert_eq!(shown, emails, "a rejected label shows values");
+    for value in column(&out, "country").into_iter().flatten() {
+        assert_eq!(value, "‹masked POSTAL_CODE›");
+    }
+}
+
+/// The e-mail addresses as the source holds them, read past Steward (every
+/// role of the fixture is masked).
+async fn real_emails_as_allowed(f: &Fixture) -> BTreeSet<String> {
+    let ctx = datafusion::prelude::SessionContext::new();
+    let (connection, listed) = f.steward.open_source("lake").await.unwrap();
+    let table = listed
+        .iter()
+        .find(|t| t.name == "customers")
+        .expect("customers");
+    let provider = connection.table_provider(table).await.unwrap();
+    let out = ctx
+        .read_table(provider)
+        .unwrap()
+        .select_columns(&["email"])
+        .unwrap()
+        .collect()
+        .await
+        .unwrap();
+    let mut emails = BTreeSet::new();
+    for batch in out {
+        let values = cast(batch.column(0), &DataType::Utf8).unwrap();
+        let values = values.as_string::<i32>();
+        for i in 0..values.len() {
+            if !values.is_null(i) {
+                emails.insert(values.value(i).to_string());
+            }
+        }
+    }
+    emails
+}

@@ -848,12 +848,15 @@ impl Steward {
 
     /// Live tables with no description, as `source.schema.table`.
     pub async fn undocumented_tables(&self) -> Result<Vec<String>> {
+        Ok(self.undocumented().await?.map(draft_name).collect())
+    }
+
+    /// Live tables with no description.
+    async fn undocumented(&self) -> Result<impl Iterator<Item = TableSummary>> {
         Ok(crate::lookup::list_tables(&self.store, None)
             .await?
             .into_iter()
-            .filter(|t| t.table.dropped_at.is_none() && t.table.description.is_none())
-            .map(|t| format!("{}.{}", t.source, t.table.qualified_name()))
-            .collect())
+            .filter(|t| t.table.dropped_at.is_none() && t.table.description.is_none()))
     }
 
     /// Undocumented tables a scheduled `docs` job should draft, at most
@@ -861,7 +864,7 @@ impl Steward {
     /// steward, nor one a steward rejected (a rejected table is drafted
     /// again only when asked, with `steward docs draft TABLE`).
     pub async fn tables_to_draft(&self, limit: usize) -> Result<Vec<String>> {
-        let tables = crate::lookup::list_tables(&self.store, None).await?;
+        let undocumented = self.undocumented().await?;
         let mut session = self.store.read().await?;
         let proposals = session
             .list::<steward_types::Proposal>(&Filter::all())
@@ -879,15 +882,10 @@ impl Steward {
             })
             .map(|p| p.table_id)
             .collect();
-        Ok(tables
-            .into_iter()
-            .filter(|t| {
-                t.table.dropped_at.is_none()
-                    && t.table.description.is_none()
-                    && !decided.contains(&t.table.id)
-            })
+        Ok(undocumented
+            .filter(|t| !decided.contains(&t.table.id))
             .take(limit)
-            .map(|t| format!("{}.{}", t.source, t.table.qualified_name()))
+            .map(draft_name)
             .collect())
     }
 
@@ -1050,6 +1048,11 @@ impl Steward {
     pub fn index_dir(&self) -> &Path {
         &self.index.dir
     }
+}
+
+/// A table as the documentation agent takes it: `source.schema.table`.
+fn draft_name(t: TableSummary) -> String {
+    format!("{}.{}", t.source, t.table.qualified_name())
 }
 
 #[cfg(test)]

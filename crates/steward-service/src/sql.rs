@@ -10,7 +10,6 @@ use std::path::Path;
 
 use chrono::{DateTime, Utc};
 use steward_config::MaskAction;
-use steward_store::Filter;
 use steward_types::{Role, UsageRecord};
 use steward_warehouse::{SourceConnection, TableRef};
 
@@ -73,12 +72,16 @@ impl crate::Steward {
         let config = &self.config().sql;
         let tables = list_tables(self.store(), None).await?;
         let sensitive = crate::classify::sensitive_columns(self.store(), None).await?;
-        let mut labels: BTreeMap<(&str, &str, &str), &str> = BTreeMap::new();
+        // Each table's labelled columns, found once: (source, table) to
+        // column to label.
+        let mut labels: BTreeMap<(&str, &str), BTreeMap<&str, &str>> = BTreeMap::new();
         for c in &sensitive {
-            let key = (c.source.as_str(), c.table.as_str(), c.column.as_str());
+            let columns = labels
+                .entry((c.source.as_str(), c.table.as_str()))
+                .or_default();
             // A sensitivity label stands over the quasi-identifier mark.
-            if c.label != crate::QUASI_IDENTIFIER || !labels.contains_key(&key) {
-                labels.insert(key, c.label.as_str());
+            if c.label != crate::QUASI_IDENTIFIER || !columns.contains_key(c.column.as_str()) {
+                columns.insert(c.column.as_str(), c.label.as_str());
             }
         }
         let mut sources: BTreeMap<String, Vec<SqlTable>> = BTreeMap::new();
@@ -92,9 +95,10 @@ impl crate::Steward {
             }
             let qualified = t.table.qualified_name();
             let rules = labels
-                .iter()
-                .filter(|((s, tb, _), _)| *s == t.source && *tb == qualified)
-                .map(|((_, _, column), label)| {
+                .get(&(t.source.as_str(), qualified.as_str()))
+                .into_iter()
+                .flatten()
+                .map(|(column, label)| {
                     (
                         column.to_string(),
                         ColumnRule {
@@ -179,21 +183,6 @@ impl crate::Steward {
         }
         let path = self.config().data_dir.join("sql-hash.key");
         kept_key(&path)
-    }
-
-    /// Usage recorded for queries, newest first (for the SQL surface's tests
-    /// and the audit of what it ran).
-    pub async fn recent_usage(&self, limit: usize) -> Result<Vec<UsageRecord>> {
-        let mut session = self.store().read().await?;
-        let rows = session
-            .list::<UsageRecord>(
-                &Filter::all()
-                    .newest_first()
-                    .limit(i64::try_from(limit).unwrap_or(i64::MAX)),
-            )
-            .await?;
-        session.commit().await?;
-        Ok(rows.into_iter().map(|r| r.data).collect())
     }
 }
 

@@ -25,6 +25,13 @@ use steward_service::{Principal, SqlCatalog, Steward};
 pub use error::SqlError;
 pub use session::{GovernedSession, QueryOutput, SqlLimits};
 
+/// The catalog a context resolves unqualified schemas in.
+pub(crate) fn default_catalog(
+    ctx: &SessionContext,
+) -> Option<Arc<dyn datafusion::catalog::CatalogProvider>> {
+    ctx.catalog(&ctx.copied_config().options().catalog.default_catalog)
+}
+
 /// Registers what `principal` may read into `ctx`'s default catalog: a
 /// schema per source and the `steward` system tables, masked for its role.
 /// Queries run on `ctx` directly are masked alike; run them through a
@@ -37,15 +44,8 @@ pub async fn register(
     let catalog = Arc::new(steward.sql_catalog(principal).await?);
     let key = Arc::new(steward.sql_hash_key()?);
     let hash = mask::KeyedHash::udf(key);
-    let default = ctx
-        .copied_config()
-        .options()
-        .catalog
-        .default_catalog
-        .clone();
-    let target = ctx
-        .catalog(&default)
-        .ok_or_else(|| SqlError::Internal(format!("the context has no catalog `{default}`")))?;
+    let target = default_catalog(ctx)
+        .ok_or_else(|| SqlError::Internal("the context has no default catalog".into()))?;
     let role = principal.role.to_string();
     for (source, tables) in &catalog.sources {
         let schema = catalog::SourceSchema::new(

@@ -15,7 +15,6 @@ use datafusion::catalog::TableProvider;
 use datafusion::common::{Column, DataFusionError, Result as DfResult, ScalarValue};
 use datafusion::logical_expr::{
     ColumnarValue, Expr, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility, lit,
-    when,
 };
 use datafusion::prelude::SessionContext;
 use hmac::{Hmac, KeyInit, Mac};
@@ -150,8 +149,7 @@ fn masked(
     let value = Expr::Column(Column::new_unqualified(column));
     let expr = match rule.action {
         MaskAction::Allow => return Ok(value),
-        MaskAction::Mask => when(value.clone().is_null(), lit(ScalarValue::Utf8(None)))
-            .otherwise(lit(format!("‹masked {}›", rule.label)))?,
+        MaskAction::Mask => steward_warehouse::masked_value(value, &rule.label)?,
         MaskAction::Hash => hash.call(vec![value]),
         MaskAction::Null => lit(ScalarValue::try_from(data_type)?),
         MaskAction::Deny => Denied::udf(denied.to_string()).call(vec![value]),

@@ -40,13 +40,7 @@ impl SystemSchema {
                 // Built on a context of its own, then read from there.
                 let ctx = SessionContext::new();
                 steward_policy::register_system_tables(&ctx, &snapshot)?;
-                let default = ctx
-                    .copied_config()
-                    .options()
-                    .catalog
-                    .default_catalog
-                    .clone();
-                ctx.catalog(&default)
+                crate::default_catalog(&ctx)
                     .and_then(|c| c.schema(steward_policy::SCHEMA))
                     .ok_or_else(|| DataFusionError::Internal("no system tables".into()))
             })

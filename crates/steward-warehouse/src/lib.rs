@@ -23,5 +23,5 @@ pub use connect::SourceConnection;
 pub use error::{Result, WarehouseError};
 pub use model::{ColumnSnapshot, ColumnStats, TableProfile, TableRef, TableSnapshot};
 pub use profile::ProfileOptions;
-pub use query::{NamedTable, QueryLimits, QueryRows, ReadOnlyQuery};
+pub use query::{NamedTable, QueryLimits, QueryRows, ReadOnlyQuery, masked_value};
 pub use topk::TopK;

@@ -199,8 +199,7 @@ impl ReadOnlyQuery {
                 let column = Expr::Column(Column::new_unqualified(field.name()));
                 columns.push(match masked.get(field.name()) {
                     None => column,
-                    Some(label) => when(column.is_null(), lit(ScalarValue::Utf8(None)))
-                        .otherwise(lit(format!("‹masked {label}›")))
+                    Some(label) => masked_value(column, label)
                         .map_err(fail)?
                         .alias(field.name()),
                 });
@@ -312,6 +311,12 @@ impl ReadOnlyQuery {
         }
         Ok(out)
     }
+}
+
+/// What a masked column shows in place of `column`: `‹masked LABEL›`, and
+/// null where the value is null.
+pub fn masked_value(column: Expr, label: &str) -> datafusion::error::Result<Expr> {
+    when(column.is_null(), lit(ScalarValue::Utf8(None))).otherwise(lit(format!("‹masked {label}›")))
 }
 
 /// DataFusion's message without its backtrace-style prefixes.

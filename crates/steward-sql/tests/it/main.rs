@@ -369,7 +369,7 @@ async fn only_queries_run_and_each_is_kept_as_usage() {
         .unwrap();
     assert_ne!(column(&findings, "n"), [Some("0".to_string())]);
 
-    let usage = f.steward.recent_usage(10).await.unwrap();
+    let usage = f.steward.usage(None, 10).await.unwrap();
     let mine: Vec<_> = usage
         .iter()
         .filter(|u| u.user_name.as_deref() == Some("viewer-user"))

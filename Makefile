@@ -73,5 +73,6 @@ test: bootstrap web fmt lint
 	cd web && npm test
 	scripts/api-fuzz $(STEWARD)
 	scripts/mcp-check $(STEWARD)
+	scripts/sql-check $(STEWARD)
 	scripts/web-check $(STEWARD)
 	@scripts/test-summary

@@ -670,6 +670,16 @@ pub struct QueryArgs {
 pub enum SqlCommand {
     /// Run one query as a role would (`SELECT * FROM lake.customers`)
     Query(SqlQueryArgs),
+    /// Serve the governed warehouse over the PostgreSQL wire protocol (psql,
+    /// BI tools, notebooks), logging in Steward's users
+    Serve(SqlServeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SqlServeArgs {
+    /// Address to listen on [default: [sql] listen, else 127.0.0.1:5433]
+    #[arg(long)]
+    pub listen: Option<String>,
 }
 
 #[derive(Debug, Args)]

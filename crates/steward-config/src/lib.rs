@@ -175,6 +175,30 @@ pub struct SqlConfig {
     pub query_memory_limit_mb: usize,
     /// Rows a viewer's query returns at most (the rest is cut, with a notice).
     pub viewer_max_rows: usize,
+    /// Where the PostgreSQL-wire endpoint listens (`127.0.0.1:5433`):
+    /// `steward serve` opens it beside the HTTP server when set;
+    /// `steward sql serve` uses it as its default.
+    pub listen: Option<String>,
+    /// How clients log in: `scram` (SCRAM-SHA-256 with the user's password)
+    /// or `password` (the password or an API token in the clear, which
+    /// needs TLS unless the endpoint listens on loopback only).
+    pub auth: SqlAuth,
+    /// PEM certificate chain and PKCS#8 key: TLS is offered when both are set.
+    pub tls_cert: Option<PathBuf>,
+    pub tls_key: Option<PathBuf>,
+    /// Sessions open at once; a client past that is refused (53300).
+    pub max_sessions: usize,
+}
+
+/// How SQL clients log in (`[sql] auth`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SqlAuth {
+    /// SCRAM-SHA-256 with the user's password: it never crosses the wire.
+    #[default]
+    Scram,
+    /// The password, or an API token, sent as is: over TLS.
+    Password,
 }
 
 impl Default for SqlConfig {
@@ -191,6 +215,11 @@ impl Default for SqlConfig {
             query_timeout_secs: 300,
             query_memory_limit_mb: 1024,
             viewer_max_rows: 100_000,
+            listen: None,
+            auth: SqlAuth::Scram,
+            tls_cert: None,
+            tls_key: None,
+            max_sessions: 32,
         }
     }
 }
@@ -503,6 +532,14 @@ pub fn load(overrides: &Overrides, require_file: bool) -> Result<Loaded, ConfigE
         _ => cwd,
     };
     config.data_dir = base_dir.join(&config.data_dir);
+    // Like the data folder, the SQL endpoint's certificate and key are
+    // found from the config file's folder.
+    for path in [&mut config.sql.tls_cert, &mut config.sql.tls_key]
+        .into_iter()
+        .flatten()
+    {
+        *path = base_dir.join(&*path);
+    }
     Ok(Loaded {
         config,
         file: file_text.map(|_| path),
@@ -567,6 +604,12 @@ fn validate(config: &StewardConfig) -> Result<(), String> {
     }
     if config.sql.viewer_max_rows == 0 {
         return Err("[sql]: viewer_max_rows is at least 1".to_string());
+    }
+    if config.sql.max_sessions == 0 {
+        return Err("[sql]: max_sessions is at least 1".to_string());
+    }
+    if config.sql.tls_cert.is_some() != config.sql.tls_key.is_some() {
+        return Err("[sql]: tls_cert and tls_key go together: set both, or neither".to_string());
     }
     config.pii.validate()?;
     if let Err(e) = tracing_subscriber::EnvFilter::try_new(&config.log.level) {

@@ -107,7 +107,7 @@ pub struct TokenRequest {
 
 fn sha256_hex(text: &str) -> String {
     use sha2::{Digest, Sha256};
-    format!("{:x}", Sha256::digest(text.as_bytes()))
+    crate::hex(&Sha256::digest(text.as_bytes()))
 }
 
 /// `n` random bytes from the operating system, as lowercase hex.
@@ -160,11 +160,23 @@ fn argon2_hash(password: &str) -> Result<String> {
         .map_err(|e| ServiceError::Internal(format!("hashing a password: {e}")))
 }
 
-async fn hash_password(password: &str) -> Result<Secret> {
+/// What the store keeps of a password: its argon2 hash (logins) and its
+/// SCRAM verifier (the SQL endpoint).
+struct PasswordHashes {
+    argon2: Secret,
+    scram: Secret,
+}
+
+async fn hash_password(password: &str) -> Result<PasswordHashes> {
     let password = password.to_string();
-    tokio::task::spawn_blocking(move || argon2_hash(&password).map(Secret::new))
-        .await
-        .map_err(|e| ServiceError::stopped("hashing a password", e))?
+    tokio::task::spawn_blocking(move || {
+        Ok(PasswordHashes {
+            argon2: Secret::new(argon2_hash(&password)?),
+            scram: Secret::new(crate::scram::Verifier::new(&password).encode()),
+        })
+    })
+    .await
+    .map_err(|e| ServiceError::stopped("hashing a password", e))?
 }
 
 async fn verify_password(password: &str, hash: Option<&Secret>) -> Result<bool> {
@@ -291,12 +303,16 @@ pub(crate) async fn add_user(
     password: Option<&str>,
 ) -> Result<UserView> {
     check_name(name)?;
-    let password_hash = match password {
+    let hashes = match password {
         Some(p) => {
             check_password(p)?;
             Some(hash_password(p).await?)
         }
         None => None,
+    };
+    let (password_hash, scram_verifier) = match hashes {
+        Some(h) => (Some(h.argon2), Some(h.scram)),
+        None => (None, None),
     };
     let mut session = store.begin().await?;
     if session
@@ -311,6 +327,7 @@ pub(crate) async fn add_user(
             name: name.to_string(),
             role,
             password_hash,
+            scram_verifier,
             disabled: false,
         })
         .await?;
@@ -388,11 +405,12 @@ pub(crate) async fn set_password(
     password: &str,
 ) -> Result<()> {
     check_password(password)?;
-    let hash = hash_password(password).await?;
+    let hashes = hash_password(password).await?;
     let mut session = store.begin().await?;
     let user = user_named(&mut session, name).await?;
     let mut data = user.data.clone();
-    data.password_hash = Some(hash);
+    data.password_hash = Some(hashes.argon2);
+    data.scram_verifier = Some(hashes.scram);
     session.update(user.id, &data).await?;
     for s in session
         .list::<UserSession>(&Filter::all().eq_id("user_id", user.id))
@@ -717,6 +735,121 @@ pub(crate) async fn token_principal(
     })
 }
 
+// --- The SQL endpoint's logins --------------------------------------
+
+/// A SCRAM login between the server's first message and the client's last.
+pub struct ScramLogin {
+    exchange: crate::scram::Exchange,
+    /// Who it logs in when the proof holds; `None` for an account that
+    /// cannot log in this way (the exchange still runs, and fails).
+    principal: Option<Principal>,
+}
+
+impl std::fmt::Debug for ScramLogin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ScramLogin").finish_non_exhaustive()
+    }
+}
+
+/// A salt for a name without a verifier: the same for the same name in one
+/// process, so a probe cannot tell a made-up account by a changing salt.
+fn mock_salt(name: &str) -> Vec<u8> {
+    use sha2::{Digest, Sha256};
+    static KEY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let key = KEY.get_or_init(|| random_hex(16));
+    Sha256::digest(format!("{key}:{name}").as_bytes())[..16].to_vec()
+}
+
+fn sql_principal(user: &User) -> Principal {
+    Principal {
+        user: user.name.clone(),
+        role: user.role,
+        via: "sql".to_string(),
+    }
+}
+
+/// Reads a client's first SCRAM message for user `name`; the server's
+/// first message to send back.
+pub(crate) async fn scram_start(
+    store: &Store,
+    name: &str,
+    client_first: &[u8],
+) -> Result<(ScramLogin, String)> {
+    let mut session = store.read().await?;
+    let user = session
+        .find_one::<User>(Filter::all().eq_text("name", name))
+        .await?;
+    session.commit().await?;
+    let user = user.filter(|u| !u.disabled);
+    let verifier = user
+        .as_ref()
+        .and_then(|u| u.scram_verifier.as_ref())
+        .and_then(|v| crate::scram::Verifier::parse(v.expose()));
+    if user.as_ref().is_some_and(|u| u.password_hash.is_some()) && verifier.is_none() {
+        tracing::info!(
+            user = name,
+            "a SQL login for a user whose password was set before Steward kept SCRAM verifiers: set it again (steward user passwd)"
+        );
+    }
+    let principal = user
+        .as_deref()
+        .filter(|_| verifier.is_some())
+        .map(sql_principal);
+    let (exchange, server_first) =
+        crate::scram::Exchange::start(client_first, verifier, &mock_salt(name))
+            .map_err(|e| ServiceError::Invalid(format!("SQL login: {e}")))?;
+    Ok((
+        ScramLogin {
+            exchange,
+            principal,
+        },
+        server_first,
+    ))
+}
+
+/// Checks the client's last SCRAM message: who logged in, and the server's
+/// last message.
+pub(crate) fn scram_finish(login: ScramLogin, client_final: &[u8]) -> Result<(Principal, String)> {
+    let server_final = login.exchange.finish(client_final).map_err(|e| {
+        tracing::debug!("a SQL login failed: {e}");
+        wrong_login()
+    })?;
+    let principal = login.principal.ok_or_else(wrong_login)?;
+    Ok((principal, server_final))
+}
+
+/// A password login to the SQL endpoint: the user's password, or an API
+/// token of theirs in its place.
+pub(crate) async fn sql_password_login(
+    store: &Store,
+    name: &str,
+    secret: &str,
+    now: DateTime<Utc>,
+) -> Result<Principal> {
+    if secret.starts_with(TOKEN_MARK) {
+        let principal = token_principal(store, secret, now)
+            .await
+            .map_err(|_| wrong_login())?;
+        if principal.user != name {
+            return Err(wrong_login());
+        }
+        return Ok(principal);
+    }
+    let mut session = store.read().await?;
+    let user = session
+        .find_one::<User>(Filter::all().eq_text("name", name))
+        .await?;
+    session.commit().await?;
+    let hash = user
+        .as_ref()
+        .filter(|u| !u.disabled)
+        .and_then(|u| u.password_hash.as_ref());
+    if !verify_password(secret, hash).await? {
+        return Err(wrong_login());
+    }
+    user.as_deref().map(sql_principal).ok_or_else(wrong_login)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -732,8 +865,15 @@ mod tests {
 
     #[tokio::test]
     async fn a_password_verifies_against_its_own_hash_only() {
-        let hash = hash_password("correct horse battery").await.unwrap();
+        let hashes = hash_password("correct horse battery").await.unwrap();
+        let hash = hashes.argon2;
         assert!(hash.expose().starts_with("$argon2id$"));
+        // The SCRAM verifier of the same password, in PostgreSQL's form.
+        assert!(
+            crate::scram::Verifier::parse(hashes.scram.expose()).is_some_and(
+                |v| v == crate::scram::Verifier::derive_like(&v, "correct horse battery")
+            )
+        );
         assert!(
             verify_password("correct horse battery", Some(&hash))
                 .await

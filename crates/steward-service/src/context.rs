@@ -707,6 +707,32 @@ impl Steward {
         crate::access::token_principal(&self.store, token, self.now()).await
     }
 
+    /// The SQL endpoint's SCRAM-SHA-256 login, first step: the client's
+    /// first message for user `name`, and the server's answer to send.
+    pub async fn sql_scram_start(
+        &self,
+        name: &str,
+        client_first: &[u8],
+    ) -> Result<(crate::ScramLogin, String)> {
+        crate::access::scram_start(&self.store, name, client_first).await
+    }
+
+    /// The SQL endpoint's SCRAM-SHA-256 login, last step: who logged in,
+    /// and the server's last message.
+    pub fn sql_scram_finish(
+        &self,
+        login: crate::ScramLogin,
+        client_final: &[u8],
+    ) -> Result<(crate::Principal, String)> {
+        crate::access::scram_finish(login, client_final)
+    }
+
+    /// The SQL endpoint's password login (over TLS): a user's password, or
+    /// one of their API tokens.
+    pub async fn sql_password_login(&self, name: &str, secret: &str) -> Result<crate::Principal> {
+        crate::access::sql_password_login(&self.store, name, secret, self.now()).await
+    }
+
     // --- Lineage -------------------------------------------------------
 
     /// Ingests query logs, models, scripts, manifests and events.

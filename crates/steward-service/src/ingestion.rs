@@ -154,7 +154,7 @@ struct Read {
 /// A model's code as it is kept, with its checksum.
 fn definition(origin_ref: String, model: String, path: String, text: String) -> ModelDefinition {
     use sha2::{Digest, Sha256};
-    let checksum = format!("{:x}", Sha256::digest(text.as_bytes()));
+    let checksum = crate::hex(&Sha256::digest(text.as_bytes()));
     ModelDefinition {
         origin_ref,
         model,

@@ -133,7 +133,7 @@ struct Found {
 
 fn checksum(path: &Path) -> Result<String> {
     let bytes = std::fs::read(path).map_err(|e| ServiceError::io(path.display(), &e))?;
-    Ok(format!("{:x}", Sha256::digest(&bytes)))
+    Ok(crate::hex(&Sha256::digest(&bytes)))
 }
 
 /// The files at `path` that `input` reads, sorted, hidden ones left out.

@@ -23,6 +23,7 @@ mod proposals;
 mod query;
 mod runs;
 mod scan;
+mod scram;
 mod search;
 mod sources;
 mod sql;
@@ -30,8 +31,8 @@ mod upgrade;
 mod usage;
 
 pub use access::{
-    ApiChange, MIN_PASSWORD_LEN, NewSession, NewToken, Principal, TokenRequest, TokenView,
-    UserView, generate_password,
+    ApiChange, MIN_PASSWORD_LEN, NewSession, NewToken, Principal, ScramLogin, TokenRequest,
+    TokenView, UserView, generate_password,
 };
 pub use annotate::{Annotation, annotate_table};
 pub use check::{
@@ -90,3 +91,14 @@ pub use steward_search::{Hit, SearchResults};
 /// How a worker leaves a job it held (`Steward::settle_job`).
 pub use steward_store::Settlement as JobSettlement;
 pub use usage::{LoggedQuery, UsageReport, record_usage};
+
+/// Bytes as lowercase hex (checksums, secret hashes).
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut out, b| {
+            let _ = write!(out, "{b:02x}");
+            out
+        })
+}

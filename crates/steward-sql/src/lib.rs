@@ -16,6 +16,7 @@ mod error;
 pub mod mask;
 mod session;
 mod system;
+pub mod wire;
 
 use std::sync::Arc;
 
@@ -23,7 +24,7 @@ use datafusion::prelude::SessionContext;
 use steward_service::{Principal, SqlCatalog, Steward};
 
 pub use error::SqlError;
-pub use session::{GovernedSession, QueryOutput, SqlLimits};
+pub use session::{GovernedSession, QueryOutput, QueryRun, SqlLimits};
 
 /// The catalog a context resolves unqualified schemas in.
 pub(crate) fn default_catalog(

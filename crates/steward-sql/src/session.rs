@@ -18,7 +18,7 @@ use datafusion::execution::SessionStateBuilder;
 use datafusion::execution::disk_manager::{DiskManagerBuilder, DiskManagerMode};
 use datafusion::execution::runtime_env::RuntimeEnvBuilder;
 use datafusion::logical_expr::{Expr, LogicalPlan};
-use datafusion::physical_plan::{ExecutionPlan, collect};
+use datafusion::physical_plan::ExecutionPlan;
 use datafusion::prelude::{SQLOptions, SessionConfig, SessionContext};
 use datafusion::sql::parser::Statement as DfStatement;
 use datafusion::sql::sqlparser::ast::Statement;
@@ -249,11 +249,18 @@ impl GovernedSession {
     /// with no denied column it would read; and the catalog tables it names.
     pub async fn plan(&self, sql: &str) -> Result<(LogicalPlan, Vec<String>), SqlError> {
         let statement = self.check_statement(sql)?;
-        let state = self.ctx.state();
-        let plan = state
+        let plan = self
+            .ctx
+            .state()
             .statement_to_plan(statement)
             .await
             .map_err(|e| classify(&e))?;
+        self.check_plan(plan)
+    }
+
+    /// The checks of [`Self::plan`] on a plan made elsewhere (a prepared
+    /// statement's, its parameters bound): a query only, no denied column.
+    pub fn check_plan(&self, plan: LogicalPlan) -> Result<(LogicalPlan, Vec<String>), SqlError> {
         SQLOptions::new()
             .with_allow_ddl(false)
             .with_allow_dml(false)
@@ -261,7 +268,7 @@ impl GovernedSession {
             .verify_plan(&plan)
             .map_err(|e| SqlError::ReadOnly(plain(&e)))?;
         let tables = self.tables_read(&plan);
-        let optimized = state.optimize(&plan).map_err(|e| classify(&e))?;
+        let optimized = self.ctx.state().optimize(&plan).map_err(|e| classify(&e))?;
         refuse_denied(&optimized)?;
         Ok((plan, tables))
     }
@@ -293,85 +300,205 @@ impl GovernedSession {
 
     /// Runs a query within the session's limits and keeps it as usage.
     pub async fn query(&self, sql: &str) -> Result<QueryOutput, SqlError> {
-        let started = Instant::now();
-        let at = self.steward.now();
         let (plan, tables) = self.plan(sql).await?;
+        let mut run = self.run(sql, plan, tables.clone(), None).await?;
+        let mut batches = Vec::new();
+        while let Some(batch) = run.next().await {
+            batches.push(batch?);
+        }
+        Ok(QueryOutput {
+            batches,
+            truncated: run.truncated(),
+            tables,
+            bytes_scanned: run.bytes_scanned(),
+            elapsed: run.started.elapsed(),
+        })
+    }
+
+    /// Starts a checked plan ([`Self::plan`], [`Self::check_plan`]) as a
+    /// stream of batches, within the row cap and the time limit (or
+    /// `timeout` when shorter); the query is kept as usage when the stream
+    /// ends or is dropped.
+    pub async fn run(
+        &self,
+        sql: &str,
+        plan: LogicalPlan,
+        tables: Vec<String>,
+        timeout: Option<Duration>,
+    ) -> Result<QueryRun, SqlError> {
+        let started = Instant::now();
+        let usage = Usage {
+            steward: Arc::clone(&self.steward),
+            user: self.principal.user.clone(),
+            sql: sql.to_string(),
+            tables,
+            at: self.steward.now(),
+            started,
+        };
         let mut frame = self
             .ctx
             .execute_logical_plan(plan)
             .await
             .map_err(|e| classify(&e))?;
         if let Some(cap) = self.limits.max_rows {
+            // One row past the cap tells a cut result from one that fits.
             frame = frame.limit(0, Some(cap + 1)).map_err(|e| classify(&e))?;
         }
         let physical = frame
             .create_physical_plan()
             .await
             .map_err(|e| classify(&e))?;
-        let task = self.ctx.task_ctx();
-        let mut batches =
-            tokio::time::timeout(self.limits.timeout, collect(physical.clone(), task))
-                .await
-                .map_err(|_| {
-                    SqlError::Timeout(format!(
-                        "the query ran longer than {} s and was stopped ([sql] query_timeout_secs)",
-                        self.limits.timeout.as_secs()
-                    ))
-                })?
+        let stream =
+            datafusion::physical_plan::execute_stream(physical.clone(), self.ctx.task_ctx())
                 .map_err(|e| classify(&e))?;
-        let mut truncated = false;
-        if let Some(cap) = self.limits.max_rows {
-            let mut kept = 0;
-            let mut out = Vec::new();
-            for batch in batches {
-                if kept + batch.num_rows() > cap {
-                    truncated = true;
-                    out.push(batch.slice(0, cap - kept));
-                    break;
-                }
-                kept += batch.num_rows();
-                out.push(batch);
-            }
-            batches = out;
-        }
-        let output = QueryOutput {
-            batches,
-            truncated,
-            tables,
-            bytes_scanned: bytes_scanned(physical.as_ref()),
-            elapsed: started.elapsed(),
-        };
-        self.record(
-            sql,
-            &output.tables,
-            output.bytes_scanned,
-            output.elapsed,
-            at,
-        )
-        .await;
-        Ok(output)
+        let limit = timeout.map_or(self.limits.timeout, |t| t.min(self.limits.timeout));
+        Ok(QueryRun {
+            schema: physical.schema(),
+            stream,
+            physical,
+            deadline: tokio::time::Instant::now() + limit,
+            limit,
+            rows_left: self.limits.max_rows,
+            truncated: false,
+            done: false,
+            usage: Some(usage),
+            bytes: None,
+            started,
+        })
     }
+}
 
-    /// Keeps a query run as usage; a store that cannot take it is logged,
-    /// not the caller's failure.
-    pub async fn record(
-        &self,
-        sql: &str,
-        tables: &[String],
-        bytes_scanned: Option<i64>,
-        elapsed: Duration,
-        at: chrono::DateTime<chrono::Utc>,
-    ) {
+/// What a query run is kept as, once it ends.
+struct Usage {
+    steward: Arc<Steward>,
+    user: String,
+    sql: String,
+    tables: Vec<String>,
+    at: chrono::DateTime<chrono::Utc>,
+    started: Instant,
+}
+
+impl Usage {
+    /// A store that cannot take it is logged, not the caller's failure.
+    async fn record(self, bytes_scanned: Option<i64>) {
         let record = SqlQueryRecord {
-            user: &self.principal.user,
-            sql,
-            tables,
+            user: &self.user,
+            sql: &self.sql,
+            tables: &self.tables,
             bytes_scanned,
-            duration_ms: i64::try_from(elapsed.as_millis()).unwrap_or(i64::MAX),
-            at,
+            duration_ms: i64::try_from(self.started.elapsed().as_millis()).unwrap_or(i64::MAX),
+            at: self.at,
         };
         if let Err(e) = self.steward.record_sql_query(&record).await {
-            tracing::warn!(user = %self.principal.user, "a SQL query could not be kept as usage: {e}");
+            tracing::warn!(user = %self.user, "a SQL query could not be kept as usage: {e}");
+        }
+    }
+}
+
+/// A query running: its batches as they come, cut at the row cap, stopped
+/// at its deadline, kept as usage when it ends (or when dropped unfinished,
+/// as a client that hangs up does).
+pub struct QueryRun {
+    schema: datafusion::arrow::datatypes::SchemaRef,
+    stream: datafusion::execution::SendableRecordBatchStream,
+    physical: Arc<dyn ExecutionPlan>,
+    deadline: tokio::time::Instant,
+    limit: Duration,
+    rows_left: Option<usize>,
+    truncated: bool,
+    done: bool,
+    usage: Option<Usage>,
+    bytes: Option<i64>,
+    started: Instant,
+}
+
+impl std::fmt::Debug for QueryRun {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("QueryRun")
+            .field("limit", &self.limit)
+            .field("rows_left", &self.rows_left)
+            .field("truncated", &self.truncated)
+            .field("done", &self.done)
+            .finish_non_exhaustive()
+    }
+}
+
+impl QueryRun {
+    pub fn schema(&self) -> datafusion::arrow::datatypes::SchemaRef {
+        self.schema.clone()
+    }
+
+    /// The next batch; `None` once the result (or the cap) is reached.
+    pub async fn next(&mut self) -> Option<Result<RecordBatch, SqlError>> {
+        use futures::StreamExt;
+        if self.done {
+            return None;
+        }
+        let next = match tokio::time::timeout_at(self.deadline, self.stream.next()).await {
+            Err(_) => Some(Err(SqlError::Timeout(format!(
+                "the query ran longer than {} s and was stopped ([sql] query_timeout_secs, or the session's statement_timeout)",
+                self.limit.as_secs_f64()
+            )))),
+            Ok(None) => None,
+            Ok(Some(Err(e))) => Some(Err(classify(&e))),
+            Ok(Some(Ok(batch))) => match self.rows_left {
+                Some(0) if batch.num_rows() > 0 => {
+                    self.truncated = true;
+                    None
+                }
+                Some(left) if batch.num_rows() > left => {
+                    self.truncated = true;
+                    self.rows_left = Some(0);
+                    Some(Ok(batch.slice(0, left)))
+                }
+                Some(left) => {
+                    self.rows_left = Some(left - batch.num_rows());
+                    Some(Ok(batch))
+                }
+                None => Some(Ok(batch)),
+            },
+        };
+        if !matches!(next, Some(Ok(_))) || self.truncated {
+            self.finish().await;
+        }
+        next
+    }
+
+    async fn finish(&mut self) {
+        self.done = true;
+        self.bytes = bytes_scanned(self.physical.as_ref());
+        if let Some(usage) = self.usage.take() {
+            usage.record(self.bytes).await;
+        }
+    }
+
+    /// More rows were there than the role may have.
+    pub fn truncated(&self) -> bool {
+        self.truncated
+    }
+
+    /// Bytes the scans read, once the run has ended.
+    pub fn bytes_scanned(&self) -> Option<i64> {
+        self.bytes
+    }
+
+    /// The batches as a stream (for a wire protocol to encode).
+    pub fn into_stream(
+        self,
+    ) -> impl futures::Stream<Item = Result<RecordBatch, SqlError>> + Send + 'static {
+        futures::stream::unfold(self, |mut run| async move {
+            run.next().await.map(|item| (item, run))
+        })
+    }
+}
+
+impl Drop for QueryRun {
+    fn drop(&mut self) {
+        if let Some(usage) = self.usage.take()
+            && let Ok(runtime) = tokio::runtime::Handle::try_current()
+        {
+            let bytes = bytes_scanned(self.physical.as_ref());
+            runtime.spawn(usage.record(bytes));
         }
     }
 }

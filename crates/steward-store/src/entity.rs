@@ -934,7 +934,13 @@ mod user {
         User,
         "user",
         "users",
-        ["name", "role", "password_hash", "disabled"]
+        [
+            "name",
+            "role",
+            "password_hash",
+            "scram_verifier",
+            "disabled"
+        ]
     );
 
     fn describe(u: &User) -> String {
@@ -945,6 +951,7 @@ mod user {
             (&u.name).into(),
             u.role.as_str().into(),
             (&u.password_hash).into(),
+            (&u.scram_verifier).into(),
             u.disabled.into(),
         ]
     }
@@ -953,6 +960,7 @@ mod user {
             name: f.text("name")?,
             role: f.parse("role")?,
             password_hash: f.opt_text("password_hash")?.map(Secret::new),
+            scram_verifier: f.opt_text("scram_verifier")?.map(Secret::new),
             disabled: f.bool("disabled")?,
         })
     }

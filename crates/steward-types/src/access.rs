@@ -37,6 +37,10 @@ pub struct User {
     /// The argon2 hash (PHC string); `None` for an account that only holds
     /// tokens.
     pub password_hash: Option<Secret>,
+    /// The SCRAM-SHA-256 verifier of the same password, for the SQL
+    /// endpoint (PostgreSQL's form); `None` without a password, or when it
+    /// was set before Steward kept verifiers.
+    pub scram_verifier: Option<Secret>,
     pub disabled: bool,
 }
 

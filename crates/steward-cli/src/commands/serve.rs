@@ -35,6 +35,24 @@ pub async fn run(loaded: &Loaded, args: &ServeArgs) -> anyhow::Result<()> {
             tokio::spawn(worker.run(jobs_shutdown)),
         )
     });
+    // The SQL endpoint beside the HTTP server when `[sql] listen` is set.
+    let sql = match &loaded.config.sql.listen {
+        Some(listen) => {
+            let options = steward_sql::wire::WireOptions::from_config(&loaded.config.sql)?;
+            let listener = steward_sql::wire::bind(listen).await?;
+            eprintln!("{}", crate::commands::sql::announce(&listener, &options)?);
+            let mut stop = stop_jobs.subscribe();
+            Some(tokio::spawn(steward_sql::wire::serve(
+                steward.clone(),
+                listener,
+                options,
+                async move {
+                    let _ = stop.wait_for(|stopped| *stopped).await;
+                },
+            )))
+        }
+        None => None,
+    };
     eprintln!("serving http://{address} (API docs at http://{address}/docs); Ctrl-C stops");
     let served = steward_server::serve(
         steward.clone(),
@@ -44,6 +62,11 @@ pub async fn run(loaded: &Loaded, args: &ServeArgs) -> anyhow::Result<()> {
     )
     .await;
     let _ = stop_jobs.send(true);
+    if let Some(sql) = sql
+        && let Err(e) = sql.await?
+    {
+        eprintln!("the SQL endpoint stopped: {e}");
+    }
     if let Some((scheduler, worker)) = jobs {
         worker.await?;
         match scheduler.await? {

@@ -572,6 +572,7 @@ async fn user(store: &Store, name: &str) -> Id<User> {
             name: name.to_string(),
             role: Role::Steward,
             password_hash: None,
+            scram_verifier: None,
             disabled: false,
         })
         .await
@@ -587,11 +588,13 @@ async fn users() {
             name: "ana@example.org".to_string(),
             role: Role::Admin,
             password_hash: Some(Secret::new("$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA")),
+            scram_verifier: Some(Secret::new("SCRAM-SHA-256$4096:c2FsdA==$c3RvcmVk:c2VydmVy")),
             disabled: false,
         };
         let b = User {
             role: Role::Viewer,
             password_hash: None,
+            scram_verifier: None,
             disabled: true,
             ..a.clone()
         };

@@ -1,0 +1,746 @@
+//! The governed warehouse over the PostgreSQL wire protocol, for psql, BI
+//! tools and notebooks: datafusion-postgres speaks the protocol and answers
+//! the catalog queries clients send (`pg_catalog`); everything a client asks
+//! of the data goes through the caller's [`GovernedSession`].
+//!
+//! Each connection has its own handlers: it logs in (SCRAM-SHA-256 against
+//! the user's stored verifier, or a password or API token over TLS), then
+//! gets a session of its own, built for its principal. Queries run through
+//! the session's checks and limits and are kept as usage; client settings
+//! (`SET DateStyle`, `BEGIN`) go to datafusion-postgres' own hooks; anything
+//! else is refused with a PostgreSQL error code.
+
+use std::collections::HashMap;
+use std::fmt::Debug;
+use std::net::SocketAddr;
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use bytes::Bytes;
+use datafusion::common::ParamValues;
+use datafusion::logical_expr::{LogicalPlan, ScalarUDF, Volatility, create_udf};
+use datafusion::prelude::SessionContext;
+use datafusion::sql::sqlparser::ast::{Set, Statement};
+use datafusion_postgres::arrow_pg::datatypes::arrow_schema_to_pg_fields;
+use datafusion_postgres::arrow_pg::datatypes::df::deserialize_parameters;
+use datafusion_postgres::arrow_pg::encode_recordbatch;
+use datafusion_postgres::datafusion_pg_catalog::pg_catalog::context::EmptyContextProvider;
+use datafusion_postgres::datafusion_pg_catalog::setup_pg_catalog;
+use datafusion_postgres::hooks::HookClient;
+use datafusion_postgres::hooks::set_show::SetShowHook;
+use datafusion_postgres::hooks::transactions::TransactionStatementHook;
+use datafusion_postgres::pgwire::api::auth::{
+    DefaultServerParameterProvider, StartupHandler, finish_authentication, protocol_negotiation,
+    save_startup_parameters_to_metadata,
+};
+use datafusion_postgres::pgwire::api::portal::{Format, Portal};
+use datafusion_postgres::pgwire::api::query::{ExtendedQueryHandler, SimpleQueryHandler};
+use datafusion_postgres::pgwire::api::results::{QueryResponse, Response};
+use datafusion_postgres::pgwire::api::store::PortalStore;
+use datafusion_postgres::pgwire::api::{
+    ClientInfo, ClientPortalStore, ErrorHandler, METADATA_USER, PgWireConnectionState,
+    PgWireServerHandlers, PidSecretKeyGenerator, RandomPidSecretKeyGenerator,
+};
+use datafusion_postgres::pgwire::error::{ErrorInfo, PgWireError, PgWireResult};
+use datafusion_postgres::pgwire::messages::startup::Authentication;
+use datafusion_postgres::pgwire::messages::{PgWireBackendMessage, PgWireFrontendMessage};
+use datafusion_postgres::pgwire::types::format::FormatOptions;
+use datafusion_postgres::{DfSessionService, Parser, QueryHook};
+use futures::{Sink, SinkExt, StreamExt};
+use steward_config::SqlAuth;
+use steward_service::{Principal, ScramLogin, Steward};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{Mutex, Semaphore};
+use tokio_rustls::TlsAcceptor;
+
+use crate::error::SqlError;
+use crate::session::GovernedSession;
+
+/// The statement a prepared query keeps (datafusion-postgres' own shape).
+type PreparedStatement = (String, Option<(Statement, LogicalPlan)>);
+
+/// What the endpoint needs, from `[sql]`.
+#[derive(Clone)]
+pub struct WireOptions {
+    pub auth: SqlAuth,
+    pub tls: Option<TlsAcceptor>,
+    pub max_sessions: usize,
+}
+
+impl Debug for WireOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WireOptions")
+            .field("auth", &self.auth)
+            .field("tls", &self.tls.is_some())
+            .field("max_sessions", &self.max_sessions)
+            .finish()
+    }
+}
+
+impl WireOptions {
+    /// The options `[sql]` sets; a certificate or key that cannot be read
+    /// is an error (never a silent fall back to plain text).
+    pub fn from_config(config: &steward_config::SqlConfig) -> Result<Self, SqlError> {
+        let tls = match (&config.tls_cert, &config.tls_key) {
+            (Some(cert), Some(key)) => Some(tls_acceptor(cert, key)?),
+            _ => None,
+        };
+        Ok(Self {
+            auth: config.auth,
+            tls,
+            max_sessions: config.max_sessions.max(1),
+        })
+    }
+}
+
+fn tls_acceptor(cert: &std::path::Path, key: &std::path::Path) -> Result<TlsAcceptor, SqlError> {
+    use rustls_pki_types::pem::PemObject;
+    use rustls_pki_types::{CertificateDer, PrivateKeyDer};
+    use tokio_rustls::rustls;
+    let bad = |what: &std::path::Path, e: &dyn std::fmt::Display| {
+        SqlError::Invalid(format!("[sql] TLS: {}: {e}", what.display()))
+    };
+    let certs = CertificateDer::pem_file_iter(cert)
+        .map_err(|e| bad(cert, &e))?
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| bad(cert, &e))?;
+    if certs.is_empty() {
+        return Err(bad(cert, &"no certificate in the file"));
+    }
+    let key_der = PrivateKeyDer::from_pem_file(key).map_err(|e| bad(key, &e))?;
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| bad(cert, &e))?
+        .with_no_client_auth()
+        .with_single_cert(certs, key_der)
+        .map_err(|e| bad(cert, &e))?;
+    Ok(TlsAcceptor::from(Arc::new(config)))
+}
+
+/// Binds `listen` (`host:port`).
+pub async fn bind(listen: &str) -> Result<TcpListener, SqlError> {
+    TcpListener::bind(listen)
+        .await
+        .map_err(|e| SqlError::Invalid(format!("the SQL endpoint cannot listen on {listen}: {e}")))
+}
+
+/// Serves connections on `listener` until `shutdown` resolves.
+pub async fn serve(
+    steward: Arc<Steward>,
+    listener: TcpListener,
+    options: WireOptions,
+    shutdown: impl Future<Output = ()>,
+) -> Result<(), SqlError> {
+    let sessions = Arc::new(Semaphore::new(options.max_sessions));
+    let options = Arc::new(options);
+    tokio::pin!(shutdown);
+    loop {
+        let accepted = tokio::select! {
+            () = &mut shutdown => return Ok(()),
+            accepted = listener.accept() => accepted,
+        };
+        let (socket, peer) = match accepted {
+            Ok(pair) => pair,
+            Err(e) => {
+                // Out of file descriptors and the like: wait, do not spin.
+                tracing::warn!("the SQL endpoint could not accept a connection: {e}");
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                continue;
+            }
+        };
+        let steward = Arc::clone(&steward);
+        let options = Arc::clone(&options);
+        let permit = Arc::clone(&sessions).try_acquire_owned().ok();
+        tokio::spawn(async move {
+            let refused = permit.is_none().then(|| {
+                format!(
+                    "too many SQL sessions: {} are open ([sql] max_sessions)",
+                    options.max_sessions
+                )
+            });
+            let handlers = Arc::new(Connection::new(steward, &options, refused));
+            if let Err(e) = handle(socket, options.tls.clone(), handlers).await {
+                tracing::debug!(%peer, "a SQL connection ended with an error: {e}");
+            }
+            drop(permit);
+        });
+    }
+}
+
+async fn handle(
+    socket: TcpStream,
+    tls: Option<TlsAcceptor>,
+    handlers: Arc<Connection>,
+) -> std::io::Result<()> {
+    datafusion_postgres::pgwire::tokio::process_socket(socket, tls, handlers).await
+}
+
+/// An error a PostgreSQL client shows with its code.
+fn user_error(severity: &str, code: &str, message: impl Into<String>) -> PgWireError {
+    PgWireError::UserError(Box::new(ErrorInfo::new(
+        severity.to_string(),
+        code.to_string(),
+        message.into(),
+    )))
+}
+
+/// A refused or failed statement, with its SQLSTATE.
+fn wire_error(e: SqlError) -> PgWireError {
+    user_error("ERROR", e.sqlstate(), e.to_string())
+}
+
+/// What one connection has once logged in.
+struct Connected {
+    session: Arc<GovernedSession>,
+    service: Arc<DfSessionService>,
+}
+
+/// One connection's handlers.
+struct Connection {
+    startup: Arc<Login>,
+    queries: Arc<Queries>,
+}
+
+impl Connection {
+    fn new(steward: Arc<Steward>, options: &WireOptions, refused: Option<String>) -> Self {
+        let slot = Arc::new(OnceLock::new());
+        Self {
+            startup: Arc::new(Login {
+                steward,
+                auth: options.auth,
+                refused,
+                scram: Mutex::new(None),
+                slot: Arc::clone(&slot),
+                parameters: server_parameters(),
+            }),
+            queries: Arc::new(Queries {
+                slot,
+                fallback: OnceLock::new(),
+            }),
+        }
+    }
+}
+
+fn server_parameters() -> DefaultServerParameterProvider {
+    let mut parameters = DefaultServerParameterProvider::default();
+    // Clients read these: nobody here is a superuser, and nothing is written.
+    parameters.is_superuser = false;
+    parameters.default_transaction_read_only = true;
+    parameters
+}
+
+impl PgWireServerHandlers for Connection {
+    fn simple_query_handler(&self) -> Arc<impl SimpleQueryHandler> {
+        Arc::clone(&self.queries)
+    }
+
+    fn extended_query_handler(&self) -> Arc<impl ExtendedQueryHandler> {
+        Arc::clone(&self.queries)
+    }
+
+    fn startup_handler(&self) -> Arc<impl StartupHandler> {
+        Arc::clone(&self.startup)
+    }
+
+    fn error_handler(&self) -> Arc<impl ErrorHandler> {
+        Arc::new(QuietErrors)
+    }
+}
+
+/// Errors go to the client; the log gets their kind, never the SQL (it may
+/// hold values).
+struct QuietErrors;
+
+impl ErrorHandler for QuietErrors {
+    fn on_error<C>(&self, _client: &C, error: &mut PgWireError)
+    where
+        C: ClientInfo,
+    {
+        if let PgWireError::UserError(info) = error {
+            tracing::debug!(code = %info.code, "a SQL statement was refused");
+        } else {
+            tracing::debug!("a SQL connection error: {error}");
+        }
+    }
+}
+
+// --- Logging in -----------------------------------------------------------
+
+struct Login {
+    steward: Arc<Steward>,
+    auth: SqlAuth,
+    /// Why this connection is turned away before it logs in.
+    refused: Option<String>,
+    scram: Mutex<Option<ScramLogin>>,
+    slot: Arc<OnceLock<Arc<Connected>>>,
+    parameters: DefaultServerParameterProvider,
+}
+
+fn wrong_login(user: &str) -> PgWireError {
+    PgWireError::InvalidPassword(user.to_string())
+}
+
+fn is_loopback(addr: SocketAddr) -> bool {
+    addr.ip().is_loopback()
+}
+
+impl Login {
+    /// Opens the principal's session and tells the client it is in.
+    async fn connect<C>(&self, client: &mut C, principal: Principal) -> PgWireResult<()>
+    where
+        C: ClientInfo + Sink<PgWireBackendMessage> + Unpin + Send,
+        C::Error: Debug,
+        PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
+    {
+        tracing::info!(user = %principal.user, role = %principal.role, via = %principal.via, "a SQL session opened");
+        let connected = open_connection(Arc::clone(&self.steward), principal)
+            .await
+            .map_err(|e| user_error("FATAL", e.sqlstate(), e.to_string()))?;
+        let _ = self.slot.set(Arc::new(connected));
+        let (pid, secret) = RandomPidSecretKeyGenerator::default().generate(client);
+        client.set_pid_and_secret_key(pid, secret);
+        finish_authentication(client, &self.parameters).await
+    }
+}
+
+#[async_trait]
+impl StartupHandler for Login {
+    async fn on_startup<C>(
+        &self,
+        client: &mut C,
+        message: PgWireFrontendMessage,
+    ) -> PgWireResult<()>
+    where
+        C: ClientInfo + Sink<PgWireBackendMessage> + Unpin + Send + Sync,
+        C::Error: Debug,
+        PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
+    {
+        match message {
+            PgWireFrontendMessage::Startup(ref startup) => {
+                if let Some(reason) = &self.refused {
+                    return Err(user_error("FATAL", "53300", reason.clone()));
+                }
+                protocol_negotiation(client, startup).await?;
+                save_startup_parameters_to_metadata(client, startup);
+                client.set_state(PgWireConnectionState::AuthenticationInProgress);
+                let ask = match self.auth {
+                    SqlAuth::Scram => Authentication::SASL(vec!["SCRAM-SHA-256".to_string()]),
+                    SqlAuth::Password => {
+                        if !client.is_secure() && !is_loopback(client.socket_addr()) {
+                            return Err(user_error(
+                                "FATAL",
+                                "28000",
+                                "a password login needs TLS here: connect with sslmode=require",
+                            ));
+                        }
+                        Authentication::CleartextPassword
+                    }
+                };
+                client
+                    .send(PgWireBackendMessage::Authentication(ask))
+                    .await?;
+            }
+            PgWireFrontendMessage::PasswordMessageFamily(message) => {
+                let user = client
+                    .metadata()
+                    .get(METADATA_USER)
+                    .cloned()
+                    .unwrap_or_default();
+                match self.auth {
+                    SqlAuth::Password => {
+                        let password = message.into_password()?;
+                        let principal = self
+                            .steward
+                            .sql_password_login(&user, &password.password)
+                            .await
+                            .map_err(|_| wrong_login(&user))?;
+                        self.connect(client, principal).await?;
+                    }
+                    SqlAuth::Scram => {
+                        let mut pending = self.scram.lock().await;
+                        match pending.take() {
+                            None => {
+                                let first = message.into_sasl_initial_response()?;
+                                if first.auth_method != "SCRAM-SHA-256" {
+                                    return Err(PgWireError::UnsupportedSASLAuthMethod(
+                                        first.auth_method,
+                                    ));
+                                }
+                                let data = first.data.unwrap_or_default();
+                                let (login, server_first) = self
+                                    .steward
+                                    .sql_scram_start(&user, &data)
+                                    .await
+                                    .map_err(|e| user_error("FATAL", "08P01", e.to_string()))?;
+                                *pending = Some(login);
+                                client
+                                    .send(PgWireBackendMessage::Authentication(
+                                        Authentication::SASLContinue(Bytes::from(server_first)),
+                                    ))
+                                    .await?;
+                            }
+                            Some(login) => {
+                                let last = message.into_sasl_response()?;
+                                let (principal, server_final) = self
+                                    .steward
+                                    .sql_scram_finish(login, &last.data)
+                                    .map_err(|_| wrong_login(&user))?;
+                                client
+                                    .feed(PgWireBackendMessage::Authentication(
+                                        Authentication::SASLFinal(Bytes::from(server_final)),
+                                    ))
+                                    .await?;
+                                self.connect(client, principal).await?;
+                            }
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+/// The principal's governed session, with what psql and BI tools ask of a
+/// PostgreSQL server (`pg_catalog`, `current_user`), served by
+/// datafusion-postgres behind the governance hook.
+async fn open_connection(
+    steward: Arc<Steward>,
+    principal: Principal,
+) -> Result<Connected, SqlError> {
+    let user = principal.user.clone();
+    let session = Arc::new(GovernedSession::open(steward, principal).await?);
+    let ctx = session.context().clone();
+    let catalog = ctx
+        .copied_config()
+        .options()
+        .catalog
+        .default_catalog
+        .clone();
+    setup_pg_catalog(&ctx, &catalog, EmptyContextProvider)
+        .map_err(|e| SqlError::Internal(format!("pg_catalog: {e}")))?;
+    // datafusion-postgres answers `session_user` with a fixed name.
+    ctx.register_udf(constant_text_udf("session_user", &user));
+    ctx.register_udf(constant_text_udf("current_user", &user));
+    let hooks: Vec<Arc<dyn QueryHook>> = vec![
+        Arc::new(Governance {
+            session: Arc::clone(&session),
+        }),
+        Arc::new(SetShowHook),
+        Arc::new(TransactionStatementHook),
+    ];
+    let service = Arc::new(DfSessionService::new_with_hooks(Arc::new(ctx), hooks));
+    Ok(Connected { session, service })
+}
+
+fn constant_text_udf(name: &str, value: &str) -> ScalarUDF {
+    use datafusion::arrow::datatypes::DataType;
+    use datafusion::logical_expr::ColumnarValue;
+    use datafusion::scalar::ScalarValue;
+    let value = value.to_string();
+    create_udf(
+        name,
+        vec![],
+        DataType::Utf8,
+        Volatility::Stable,
+        Arc::new(move |_| {
+            Ok(ColumnarValue::Scalar(ScalarValue::Utf8(Some(
+                value.clone(),
+            ))))
+        }),
+    )
+}
+
+// --- Queries ----------------------------------------------------------------
+
+/// Client settings a session may change; any other `SET` is refused (the
+/// DataFusion settings among them would lift the session's limits).
+const CLIENT_SETTINGS: &[&str] = &[
+    "application_name",
+    "bytea_output",
+    "client_encoding",
+    "client_min_messages",
+    "datestyle",
+    "extra_float_digits",
+    "intervalstyle",
+    "search_path",
+    "standard_conforming_strings",
+    "statement_timeout",
+];
+
+/// What a statement is, to the endpoint.
+enum Kind {
+    /// A query: runs through the governed session.
+    Query,
+    /// A client setting, `SHOW` or a transaction's bounds: datafusion-
+    /// postgres' hooks answer it.
+    Session,
+    /// Refused, with this error.
+    Refused(SqlError),
+}
+
+fn kind_of(statement: &Statement) -> Kind {
+    match statement {
+        Statement::Query(_) | Statement::Explain { .. } => Kind::Query,
+        Statement::ShowVariable { .. }
+        | Statement::StartTransaction { .. }
+        | Statement::Commit { .. }
+        | Statement::Rollback { .. } => Kind::Session,
+        Statement::Set(set) => match set {
+            Set::SingleAssignment {
+                scope: None,
+                hivevar: false,
+                variable,
+                ..
+            } if CLIENT_SETTINGS.contains(&variable.to_string().to_lowercase().as_str()) => {
+                Kind::Session
+            }
+            Set::SetTimeZone { local: false, .. } => Kind::Session,
+            other => Kind::Refused(SqlError::Denied(format!(
+                "`{}` is refused: only client settings ({}, time zone) can be changed here",
+                first_words(&other.to_string()),
+                CLIENT_SETTINGS.join(", ")
+            ))),
+        },
+        other => {
+            let statement = datafusion::sql::parser::Statement::Statement(Box::new(other.clone()));
+            match crate::session::check_read_only(&statement) {
+                Ok(()) => Kind::Query,
+                Err(e) => Kind::Refused(e),
+            }
+        }
+    }
+}
+
+fn first_words(sql: &str) -> String {
+    sql.split_whitespace().take(3).collect::<Vec<_>>().join(" ")
+}
+
+/// The client's own `SET statement_timeout`, which can only shorten
+/// `[sql] query_timeout_secs`.
+fn client_timeout(client: &(impl ClientInfo + ?Sized)) -> Option<Duration> {
+    client
+        .metadata()
+        .get("statement_timeout_ms")
+        .and_then(|ms| ms.parse().ok())
+        .map(Duration::from_millis)
+}
+
+/// Runs a checked plan and streams it to the client in `format`.
+async fn respond(
+    session: &GovernedSession,
+    sql: &str,
+    plan: LogicalPlan,
+    tables: Vec<String>,
+    format: &Format,
+    options: Arc<FormatOptions>,
+    timeout: Option<Duration>,
+) -> PgWireResult<Response> {
+    let run = session
+        .run(sql, plan, tables, timeout)
+        .await
+        .map_err(wire_error)?;
+    let fields = Arc::new(arrow_schema_to_pg_fields(
+        run.schema().as_ref(),
+        format,
+        Some(options),
+    )?);
+    let encode_with = Arc::clone(&fields);
+    let rows = run
+        .into_stream()
+        .map(move |batch| {
+            let rows: Box<dyn Iterator<Item = PgWireResult<_>> + Send + Sync> = match batch {
+                Ok(batch) => encode_recordbatch(Arc::clone(&encode_with), batch),
+                Err(e) => Box::new(std::iter::once(Err(wire_error(e)))),
+            };
+            futures::stream::iter(rows)
+        })
+        .flatten();
+    Ok(Response::Query(QueryResponse::new(fields, rows)))
+}
+
+/// The first hook of every connection: queries run through the governed
+/// session; what is neither a query nor a client setting is refused.
+struct Governance {
+    session: Arc<GovernedSession>,
+}
+
+#[async_trait]
+impl QueryHook for Governance {
+    async fn handle_simple_query(
+        &self,
+        statement: &Statement,
+        _ctx: &SessionContext,
+        client: &mut dyn HookClient,
+    ) -> Option<PgWireResult<Response>> {
+        match kind_of(statement) {
+            Kind::Session => None,
+            Kind::Refused(e) => Some(Err(wire_error(e))),
+            Kind::Query => {
+                let sql = statement.to_string();
+                let options = Arc::new(FormatOptions::from_client_metadata(client.metadata()));
+                let timeout = client_timeout(client);
+                Some(
+                    async {
+                        let (plan, tables) = self.session.plan(&sql).await.map_err(wire_error)?;
+                        respond(
+                            &self.session,
+                            &sql,
+                            plan,
+                            tables,
+                            &Format::UnifiedText,
+                            options,
+                            timeout,
+                        )
+                        .await
+                    }
+                    .await,
+                )
+            }
+        }
+    }
+
+    async fn handle_extended_parse_query(
+        &self,
+        statement: &Statement,
+        _ctx: &SessionContext,
+        _client: &(dyn ClientInfo + Send + Sync),
+    ) -> Option<PgWireResult<LogicalPlan>> {
+        match kind_of(statement) {
+            Kind::Refused(e) => Some(Err(wire_error(e))),
+            Kind::Query | Kind::Session => None,
+        }
+    }
+
+    async fn handle_extended_query(
+        &self,
+        statement: &Statement,
+        _plan: &LogicalPlan,
+        _params: &ParamValues,
+        _ctx: &SessionContext,
+        _client: &mut dyn HookClient,
+    ) -> Option<PgWireResult<Response>> {
+        // Queries never get here (`Queries::do_query` runs them); this
+        // stands guard for anything else.
+        match kind_of(statement) {
+            Kind::Refused(e) => Some(Err(wire_error(e))),
+            Kind::Query | Kind::Session => None,
+        }
+    }
+}
+
+/// The query handlers of one connection, over its session once logged in.
+struct Queries {
+    slot: Arc<OnceLock<Arc<Connected>>>,
+    /// A parser over an empty context, should a client send a statement
+    /// before logging in (pgwire does not let it through).
+    fallback: OnceLock<Arc<DfSessionService>>,
+}
+
+impl Queries {
+    fn connected(&self) -> PgWireResult<Arc<Connected>> {
+        self.slot
+            .get()
+            .cloned()
+            .ok_or_else(|| user_error("FATAL", "28000", "not logged in"))
+    }
+}
+
+#[async_trait]
+impl SimpleQueryHandler for Queries {
+    async fn do_query<C>(&self, client: &mut C, query: &str) -> PgWireResult<Vec<Response>>
+    where
+        C: ClientInfo + ClientPortalStore + Sink<PgWireBackendMessage> + Unpin + Send + Sync,
+        C::PortalStore: PortalStore,
+        C::Error: Debug,
+        PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
+    {
+        let connected = self.connected()?;
+        SimpleQueryHandler::do_query(connected.service.as_ref(), client, query).await
+    }
+}
+
+/// `$1`, `$2`, ... of a plan, in order, with the types DataFusion inferred.
+fn parameter_types(
+    plan: &LogicalPlan,
+) -> PgWireResult<Vec<Option<datafusion::arrow::datatypes::DataType>>> {
+    let types: HashMap<String, Option<datafusion::arrow::datatypes::DataType>> = plan
+        .get_parameter_types()
+        .map_err(|e| wire_error(SqlError::Invalid(e.to_string())))?;
+    let mut numbered: Vec<(usize, Option<_>)> = types
+        .into_iter()
+        .filter_map(|(name, ty)| name.trim_start_matches('$').parse().ok().map(|n| (n, ty)))
+        .collect();
+    numbered.sort_by_key(|(n, _)| *n);
+    Ok(numbered.into_iter().map(|(_, ty)| ty).collect())
+}
+
+#[async_trait]
+impl ExtendedQueryHandler for Queries {
+    type Statement = PreparedStatement;
+    type QueryParser = Parser;
+
+    fn query_parser(&self) -> Arc<Parser> {
+        match self.slot.get() {
+            Some(connected) => connected.service.query_parser(),
+            None => self
+                .fallback
+                .get_or_init(|| {
+                    Arc::new(DfSessionService::new_with_hooks(
+                        Arc::new(SessionContext::new()),
+                        vec![],
+                    ))
+                })
+                .query_parser(),
+        }
+    }
+
+    async fn do_query<C>(
+        &self,
+        client: &mut C,
+        portal: &Portal<Self::Statement>,
+        max_rows: usize,
+    ) -> PgWireResult<Response>
+    where
+        C: ClientInfo + ClientPortalStore + Sink<PgWireBackendMessage> + Unpin + Send + Sync,
+        C::PortalStore: PortalStore<Statement = Self::Statement>,
+        C::Error: Debug,
+        PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
+    {
+        let connected = self.connected()?;
+        let (sql, Some((statement, plan))) = &portal.statement.statement else {
+            return Ok(Response::EmptyQuery);
+        };
+        match kind_of(statement) {
+            Kind::Refused(e) => Err(wire_error(e)),
+            Kind::Session => {
+                ExtendedQueryHandler::do_query(connected.service.as_ref(), client, portal, max_rows)
+                    .await
+            }
+            Kind::Query => {
+                let types = parameter_types(plan)?;
+                let type_refs: Vec<_> = types.iter().map(Option::as_ref).collect();
+                let params = deserialize_parameters(portal, &type_refs)?;
+                let bound = plan
+                    .clone()
+                    .replace_params_with_values(&params)
+                    .map_err(|e| wire_error(SqlError::Invalid(e.to_string())))?;
+                let (checked, tables) = connected.session.check_plan(bound).map_err(wire_error)?;
+                let options = Arc::new(FormatOptions::from_client_metadata(client.metadata()));
+                respond(
+                    &connected.session,
+                    sql,
+                    checked,
+                    tables,
+                    &portal.result_column_format,
+                    options,
+                    client_timeout(client),
+                )
+                .await
+            }
+        }
+    }
+}

@@ -245,6 +245,17 @@ impl GovernedSession {
         Ok(statement)
     }
 
+    /// Plans `sql` for a prepared statement (its parameters not yet bound):
+    /// a query only; [`Self::check_plan`] checks the rest once bound.
+    pub async fn prepare(&self, sql: &str) -> Result<LogicalPlan, SqlError> {
+        let statement = self.check_statement(sql)?;
+        self.ctx
+            .state()
+            .statement_to_plan(statement)
+            .await
+            .map_err(|e| classify(&e))
+    }
+
     /// Plans `sql` as this principal may run it: a query only, optimised,
     /// with no denied column it would read; and the catalog tables it names.
     pub async fn plan(&self, sql: &str) -> Result<(LogicalPlan, Vec<String>), SqlError> {
@@ -327,14 +338,17 @@ impl GovernedSession {
         timeout: Option<Duration>,
     ) -> Result<QueryRun, SqlError> {
         let started = Instant::now();
-        let usage = Usage {
+        // A client's own bookkeeping (`SELECT version()`, psql's `\d`
+        // reading pg_catalog) is not use of the warehouse.
+        let reads_warehouse = reads_warehouse(&plan);
+        let usage = reads_warehouse.then(|| Usage {
             steward: Arc::clone(&self.steward),
             user: self.principal.user.clone(),
             sql: sql.to_string(),
             tables,
             at: self.steward.now(),
             started,
-        };
+        });
         let mut frame = self
             .ctx
             .execute_logical_plan(plan)
@@ -361,7 +375,7 @@ impl GovernedSession {
             rows_left: self.limits.max_rows,
             truncated: false,
             done: false,
-            usage: Some(usage),
+            usage,
             bytes: None,
             started,
         })
@@ -552,6 +566,27 @@ fn refuse_denied(plan: &LogicalPlan) -> Result<(), SqlError> {
         Some(message) => Err(SqlError::Denied(message)),
         None => Ok(()),
     }
+}
+
+/// The schemas clients read to learn about a server, not its data.
+const CLIENT_CATALOGS: &[&str] = &["pg_catalog", "information_schema"];
+
+/// Whether a plan reads a table other than the client catalogs'.
+fn reads_warehouse(plan: &LogicalPlan) -> bool {
+    let mut found = false;
+    let _ = plan.apply_with_subqueries(|node| {
+        if let LogicalPlan::TableScan(scan) = node
+            && !scan
+                .table_name
+                .schema()
+                .is_some_and(|s| CLIENT_CATALOGS.contains(&s))
+        {
+            found = true;
+            return Ok(TreeNodeRecursion::Stop);
+        }
+        Ok(TreeNodeRecursion::Continue)
+    });
+    found
 }
 
 /// Bytes the scans of a run plan read, where they count them.

@@ -18,8 +18,8 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use bytes::Bytes;
-use datafusion::common::ParamValues;
-use datafusion::logical_expr::{LogicalPlan, ScalarUDF, Volatility, create_udf};
+use datafusion::common::{DFSchema, ParamValues};
+use datafusion::logical_expr::{EmptyRelation, LogicalPlan, ScalarUDF, Volatility, create_udf};
 use datafusion::prelude::SessionContext;
 use datafusion::sql::sqlparser::ast::{Set, Statement};
 use datafusion_postgres::arrow_pg::datatypes::arrow_schema_to_pg_fields;
@@ -36,7 +36,7 @@ use datafusion_postgres::pgwire::api::auth::{
 };
 use datafusion_postgres::pgwire::api::portal::{Format, Portal};
 use datafusion_postgres::pgwire::api::query::{ExtendedQueryHandler, SimpleQueryHandler};
-use datafusion_postgres::pgwire::api::results::{QueryResponse, Response};
+use datafusion_postgres::pgwire::api::results::{QueryResponse, Response, Tag};
 use datafusion_postgres::pgwire::api::store::PortalStore;
 use datafusion_postgres::pgwire::api::{
     ClientInfo, ClientPortalStore, ErrorHandler, METADATA_USER, PgWireConnectionState,
@@ -223,8 +223,13 @@ impl Connection {
     }
 }
 
+/// The PostgreSQL version clients are told they talk to: the protocol and
+/// catalog behaviour datafusion-postgres follows.
+const PG_VERSION: &str = "16.6";
+
 fn server_parameters() -> DefaultServerParameterProvider {
     let mut parameters = DefaultServerParameterProvider::default();
+    parameters.server_version = format!("{PG_VERSION} (Steward {})", env!("CARGO_PKG_VERSION"));
     // Clients read these: nobody here is a superuser, and nothing is written.
     parameters.is_superuser = false;
     parameters.default_transaction_read_only = true;
@@ -425,6 +430,35 @@ async fn open_connection(
     // datafusion-postgres answers `session_user` with a fixed name.
     ctx.register_udf(constant_text_udf("session_user", &user));
     ctx.register_udf(constant_text_udf("current_user", &user));
+    ctx.register_udf(to_regtype_udf());
+    ctx.register_udf(like_escape_udf());
+    {
+        use datafusion::scalar::ScalarValue;
+        ctx.register_udf(FixedAnswer::udf(
+            "pg_get_serial_sequence",
+            2,
+            ScalarValue::Utf8(None),
+        ));
+        ctx.register_udf(FixedAnswer::udf(
+            "pg_collation_is_visible",
+            1,
+            ScalarValue::Boolean(Some(true)),
+        ));
+    }
+    ctx.register_udf(ScalarUDF::new_from_impl(JsonBuildObject {
+        signature: datafusion::logical_expr::Signature::variadic_any(Volatility::Immutable),
+    }));
+    // Drivers read the PostgreSQL version they talk to from `version()`
+    // (SQLAlchemy refuses a server without one); DataFusion's own says
+    // only its name.
+    ctx.register_udf(constant_text_udf(
+        "version",
+        &format!(
+            "PostgreSQL {PG_VERSION} on Steward {} (Apache DataFusion {})",
+            env!("CARGO_PKG_VERSION"),
+            datafusion::DATAFUSION_VERSION
+        ),
+    ));
     let hooks: Vec<Arc<dyn QueryHook>> = vec![
         Arc::new(Governance {
             session: Arc::clone(&session),
@@ -434,6 +468,421 @@ async fn open_connection(
     ];
     let service = Arc::new(DfSessionService::new_with_hooks(Arc::new(ctx), hooks));
     Ok(Connected { session, service })
+}
+
+/// The function LIKE patterns with another escape character go through.
+const LIKE_ESCAPE: &str = "steward_like_escape";
+
+/// DataFusion's LIKE escapes with a backslash only; drivers choose their own
+/// (SQLAlchemy writes `ESCAPE '/'`). `x LIKE p ESCAPE 'c'` becomes
+/// `x LIKE steward_like_escape(p, 'c')`, the same pattern in backslash
+/// escapes.
+fn with_backslash_escapes(statement: &Statement) -> Statement {
+    use datafusion::sql::sqlparser::ast::{
+        Expr, FunctionArg, FunctionArgExpr, FunctionArguments, Value, visit_expressions_mut,
+    };
+    use datafusion::sql::sqlparser::dialect::PostgreSqlDialect;
+    use datafusion::sql::sqlparser::parser::Parser as SqlParser;
+    let mut statement = statement.clone();
+    let _ = visit_expressions_mut(&mut statement, |expr| {
+        if let Expr::Like {
+            pattern,
+            escape_char,
+            ..
+        }
+        | Expr::ILike {
+            pattern,
+            escape_char,
+            ..
+        } = expr
+            && let Some(escape) = escape_char
+                .as_ref()
+                .and_then(|v| v.value.clone().into_string())
+            && escape != "\\"
+            && let Ok(Expr::Function(mut call)) = SqlParser::new(&PostgreSqlDialect {})
+                .try_with_sql(&format!("{LIKE_ESCAPE}(NULL, NULL)"))
+                .and_then(|mut p| p.parse_expr())
+            && let FunctionArguments::List(list) = &mut call.args
+        {
+            let original = std::mem::replace(pattern.as_mut(), Expr::value(Value::Null));
+            list.args = vec![
+                FunctionArg::Unnamed(FunctionArgExpr::Expr(original)),
+                FunctionArg::Unnamed(FunctionArgExpr::Expr(Expr::value(
+                    Value::SingleQuotedString(escape),
+                ))),
+            ];
+            **pattern = Expr::Function(call);
+            *escape_char = None;
+        }
+        std::ops::ControlFlow::<()>::Continue(())
+    });
+    statement
+}
+
+/// Whether a statement reads only the client catalogs (`pg_catalog`,
+/// `information_schema`): a client's own bookkeeping.
+fn reads_client_catalogs_only(statement: &Statement) -> bool {
+    use datafusion::sql::sqlparser::ast::visit_relations;
+    let mut any = false;
+    let outside = visit_relations(statement, |name| {
+        any = true;
+        let schema = name
+            .0
+            .first()
+            .and_then(|p| p.as_ident())
+            .map(|i| i.value.to_lowercase());
+        if name.0.len() >= 2
+            && schema.is_some_and(|s| s == "pg_catalog" || s == "information_schema")
+        {
+            std::ops::ControlFlow::Continue(())
+        } else {
+            std::ops::ControlFlow::Break(())
+        }
+    });
+    any && outside.is_continue()
+}
+
+/// In a catalog query, a correlated scalar subquery that is not an
+/// aggregate (`(SELECT c.collname FROM pg_collation c WHERE c.oid = a.attcollation)`)
+/// becomes `max(...)` of it: DataFusion plans a correlated subquery only as an
+/// aggregate, and a catalog key matches one row. Drivers write these while
+/// they reflect columns (SQLAlchemy). User queries are left as they are.
+fn with_aggregated_catalog_subqueries(statement: Statement) -> Statement {
+    use datafusion::sql::sqlparser::ast::{
+        Expr, FunctionArg, FunctionArgExpr, FunctionArguments, GroupByExpr, SelectItem, SetExpr,
+        Value, visit_expressions_mut,
+    };
+    use datafusion::sql::sqlparser::dialect::PostgreSqlDialect;
+    use datafusion::sql::sqlparser::parser::Parser as SqlParser;
+    if !reads_client_catalogs_only(&statement) {
+        return statement;
+    }
+    const AGGREGATES: &[&str] = &[
+        "count",
+        "max",
+        "min",
+        "sum",
+        "avg",
+        "array_agg",
+        "string_agg",
+        "bool_or",
+        "bool_and",
+    ];
+    let mut statement = statement;
+    // Inside a CASE DataFusion cannot plan a correlated subquery even as an
+    // aggregate: there it answers null (a column default or collation not
+    // known), as datafusion-postgres does for those in a projection.
+    let _ = visit_expressions_mut(&mut statement, |expr| {
+        if let Expr::Case {
+            conditions,
+            else_result,
+            ..
+        } = expr
+        {
+            let branches = conditions
+                .iter_mut()
+                .map(|w| &mut w.result)
+                .chain(else_result.as_deref_mut());
+            for branch in branches {
+                let _ = visit_expressions_mut(branch, |inner| {
+                    if let Expr::Subquery(query) = inner
+                        && is_correlated(query)
+                    {
+                        *inner = Expr::value(Value::Null);
+                    }
+                    std::ops::ControlFlow::<()>::Continue(())
+                });
+            }
+        }
+        std::ops::ControlFlow::<()>::Continue(())
+    });
+    let _ = visit_expressions_mut(&mut statement, |expr| {
+        if let Expr::Subquery(query) = expr
+            && query.limit_clause.is_none()
+            && let SetExpr::Select(select) = query.body.as_mut()
+            && matches!(&select.group_by, GroupByExpr::Expressions(e, _) if e.is_empty())
+            && select.projection.len() == 1
+            && let SelectItem::UnnamedExpr(item) | SelectItem::ExprWithAlias { expr: item, .. } =
+                &mut select.projection[0]
+            && !matches!(item, Expr::Function(f)
+                if f.name.0.last().and_then(|p| p.as_ident())
+                    .is_some_and(|i| AGGREGATES.contains(&i.value.to_lowercase().as_str())))
+            && let Ok(Expr::Function(mut max)) = SqlParser::new(&PostgreSqlDialect {})
+                .try_with_sql("max(NULL)")
+                .and_then(|mut p| p.parse_expr())
+            && let FunctionArguments::List(list) = &mut max.args
+        {
+            let inner = std::mem::replace(item, Expr::value(Value::Null));
+            list.args = vec![FunctionArg::Unnamed(FunctionArgExpr::Expr(inner))];
+            *item = Expr::Function(max);
+        }
+        std::ops::ControlFlow::<()>::Continue(())
+    });
+    statement
+}
+
+/// Whether a subquery names a column of a table outside its own FROM.
+fn is_correlated(query: &datafusion::sql::sqlparser::ast::Query) -> bool {
+    use datafusion::sql::sqlparser::ast::{Expr, SetExpr, TableFactor, visit_expressions};
+    let SetExpr::Select(select) = query.body.as_ref() else {
+        return false;
+    };
+    let mut own: Vec<String> = Vec::new();
+    for from in &select.from {
+        for factor in std::iter::once(&from.relation).chain(from.joins.iter().map(|j| &j.relation))
+        {
+            if let TableFactor::Table { name, alias, .. } = factor {
+                if let Some(last) = name.0.last().and_then(|p| p.as_ident()) {
+                    own.push(last.value.to_lowercase());
+                }
+                if let Some(alias) = alias {
+                    own.push(alias.name.value.to_lowercase());
+                }
+            }
+        }
+    }
+    let outside = visit_expressions(query, |expr| {
+        if let Expr::CompoundIdentifier(parts) = expr
+            && parts.len() >= 2
+        {
+            // `schema.table.column` or `table.column`: the table is the
+            // part before the column.
+            let table = parts[parts.len() - 2].value.to_lowercase();
+            if !own.contains(&table) {
+                return std::ops::ControlFlow::Break(());
+            }
+        }
+        std::ops::ControlFlow::Continue(())
+    });
+    outside.is_break()
+}
+
+/// What the endpoint plans in place of a client's statement.
+fn for_datafusion(statement: &Statement) -> Statement {
+    with_aggregated_catalog_subqueries(with_backslash_escapes(statement))
+}
+
+/// A LIKE pattern escaped with `escape` rewritten to backslash escapes.
+fn backslash_escaped(pattern: &str, escape: char) -> String {
+    let mut out = String::with_capacity(pattern.len() + 4);
+    let mut chars = pattern.chars();
+    while let Some(c) = chars.next() {
+        if c == escape {
+            out.push('\\');
+            if let Some(next) = chars.next() {
+                out.push(next);
+            }
+        } else if c == '\\' {
+            out.push_str("\\\\");
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn like_escape_udf() -> ScalarUDF {
+    use datafusion::arrow::array::{Array, StringArray};
+    use datafusion::arrow::datatypes::DataType;
+    use datafusion::logical_expr::ColumnarValue;
+    create_udf(
+        LIKE_ESCAPE,
+        vec![DataType::Utf8, DataType::Utf8],
+        DataType::Utf8,
+        Volatility::Immutable,
+        Arc::new(|args: &[ColumnarValue]| {
+            let arrays = ColumnarValue::values_to_arrays(args)?;
+            let text = |i: usize| {
+                arrays[i]
+                    .as_any()
+                    .downcast_ref::<StringArray>()
+                    .ok_or_else(|| {
+                        datafusion::error::DataFusionError::Plan(format!(
+                            "{LIKE_ESCAPE} takes text"
+                        ))
+                    })
+            };
+            let (patterns, escapes) = (text(0)?, text(1)?);
+            let out: StringArray = (0..patterns.len())
+                .map(|i| {
+                    (!patterns.is_null(i)).then(|| {
+                        match (!escapes.is_null(i))
+                            .then(|| escapes.value(i).chars().next())
+                            .flatten()
+                        {
+                            Some(escape) => backslash_escaped(patterns.value(i), escape),
+                            None => patterns.value(i).to_string(),
+                        }
+                    })
+                })
+                .collect();
+            Ok(ColumnarValue::Array(Arc::new(out)))
+        }),
+    )
+}
+
+/// `to_regtype(name)`: the oid of a built-in type by its name, or null (as
+/// for a type that does not exist). Drivers ask it of extension types
+/// (`hstore`) when they connect; there are none here.
+fn to_regtype_udf() -> ScalarUDF {
+    use datafusion::arrow::array::{Array, Int32Array, StringArray};
+    use datafusion::arrow::datatypes::DataType;
+    use datafusion::logical_expr::ColumnarValue;
+    fn oid(name: &str) -> Option<i32> {
+        let name = name.trim().trim_start_matches("pg_catalog.").to_lowercase();
+        Some(match name.as_str() {
+            "bool" | "boolean" => 16,
+            "bytea" => 17,
+            "char" => 18,
+            "name" => 19,
+            "int8" | "bigint" => 20,
+            "int2" | "smallint" => 21,
+            "int4" | "integer" | "int" => 23,
+            "text" => 25,
+            "oid" => 26,
+            "json" => 114,
+            "float4" | "real" => 700,
+            "float8" | "double precision" => 701,
+            "bpchar" | "character" => 1042,
+            "varchar" | "character varying" => 1043,
+            "date" => 1082,
+            "time" | "time without time zone" => 1083,
+            "timestamp" | "timestamp without time zone" => 1114,
+            "timestamptz" | "timestamp with time zone" => 1184,
+            "interval" => 1186,
+            "numeric" | "decimal" => 1700,
+            "uuid" => 2950,
+            "jsonb" => 3802,
+            _ => return None,
+        })
+    }
+    create_udf(
+        "to_regtype",
+        vec![DataType::Utf8],
+        DataType::Int32,
+        Volatility::Stable,
+        Arc::new(|args: &[ColumnarValue]| {
+            let arrays = ColumnarValue::values_to_arrays(args)?;
+            let names = arrays[0]
+                .as_any()
+                .downcast_ref::<StringArray>()
+                .ok_or_else(|| {
+                    datafusion::error::DataFusionError::Plan("to_regtype takes text".into())
+                })?;
+            let oids: Int32Array = (0..names.len())
+                .map(|i| (!names.is_null(i)).then(|| oid(names.value(i))).flatten())
+                .collect();
+            Ok(ColumnarValue::Array(Arc::new(oids)))
+        }),
+    )
+}
+
+/// A catalog function with one answer whatever its arguments, for what
+/// this server does not have: `pg_get_serial_sequence(table, column)` (no
+/// column owns a sequence), `pg_collation_is_visible(oid)` (the one
+/// collation is). SQLAlchemy asks both while it reflects columns.
+#[derive(Debug, PartialEq, Eq, Hash)]
+struct FixedAnswer {
+    name: &'static str,
+    answer: datafusion::scalar::ScalarValue,
+    signature: datafusion::logical_expr::Signature,
+}
+
+impl FixedAnswer {
+    fn udf(name: &'static str, arity: usize, answer: datafusion::scalar::ScalarValue) -> ScalarUDF {
+        ScalarUDF::new_from_impl(Self {
+            name,
+            answer,
+            signature: datafusion::logical_expr::Signature::any(arity, Volatility::Stable),
+        })
+    }
+}
+
+impl datafusion::logical_expr::ScalarUDFImpl for FixedAnswer {
+    fn name(&self) -> &str {
+        self.name
+    }
+
+    fn signature(&self) -> &datafusion::logical_expr::Signature {
+        &self.signature
+    }
+
+    fn return_type(
+        &self,
+        _args: &[datafusion::arrow::datatypes::DataType],
+    ) -> datafusion::error::Result<datafusion::arrow::datatypes::DataType> {
+        Ok(self.answer.data_type())
+    }
+
+    fn invoke_with_args(
+        &self,
+        _args: datafusion::logical_expr::ScalarFunctionArgs,
+    ) -> datafusion::error::Result<datafusion::logical_expr::ColumnarValue> {
+        Ok(datafusion::logical_expr::ColumnarValue::Scalar(
+            self.answer.clone(),
+        ))
+    }
+}
+
+/// `json_build_object(key, value, ...)` as PostgreSQL has it: SQLAlchemy
+/// builds a column's identity options with it while it reflects.
+#[derive(Debug, PartialEq, Eq, Hash)]
+struct JsonBuildObject {
+    signature: datafusion::logical_expr::Signature,
+}
+
+impl datafusion::logical_expr::ScalarUDFImpl for JsonBuildObject {
+    fn name(&self) -> &str {
+        "json_build_object"
+    }
+
+    fn signature(&self) -> &datafusion::logical_expr::Signature {
+        &self.signature
+    }
+
+    fn return_type(
+        &self,
+        _args: &[datafusion::arrow::datatypes::DataType],
+    ) -> datafusion::error::Result<datafusion::arrow::datatypes::DataType> {
+        Ok(datafusion::arrow::datatypes::DataType::Utf8)
+    }
+
+    fn invoke_with_args(
+        &self,
+        args: datafusion::logical_expr::ScalarFunctionArgs,
+    ) -> datafusion::error::Result<datafusion::logical_expr::ColumnarValue> {
+        use datafusion::arrow::array::StringArray;
+        use datafusion::logical_expr::ColumnarValue;
+        use datafusion::scalar::ScalarValue;
+        if args.args.len() % 2 != 0 {
+            return Err(datafusion::error::DataFusionError::Plan(
+                "json_build_object takes keys and values in pairs".into(),
+            ));
+        }
+        let arrays = ColumnarValue::values_to_arrays(&args.args)?;
+        let rows = (0..args.number_rows).map(|row| {
+            let mut object = serde_json::Map::new();
+            for pair in arrays.chunks(2) {
+                let key = ScalarValue::try_from_array(&pair[0], row)?;
+                let value = ScalarValue::try_from_array(&pair[1], row)?;
+                let json = if value.is_null() {
+                    serde_json::Value::Null
+                } else {
+                    match value {
+                        ScalarValue::Boolean(Some(b)) => serde_json::Value::Bool(b),
+                        v if v.data_type().is_numeric() => {
+                            serde_json::from_str(&v.to_string()).unwrap_or(serde_json::Value::Null)
+                        }
+                        v => serde_json::Value::String(v.to_string()),
+                    }
+                };
+                object.insert(key.to_string(), json);
+            }
+            Ok(Some(serde_json::Value::Object(object).to_string()))
+        });
+        let out = rows.collect::<datafusion::error::Result<StringArray>>()?;
+        Ok(ColumnarValue::Array(Arc::new(out)))
+    }
 }
 
 fn constant_text_udf(name: &str, value: &str) -> ScalarUDF {
@@ -478,6 +927,9 @@ enum Kind {
     /// A client setting, `SHOW` or a transaction's bounds: datafusion-
     /// postgres' hooks answer it.
     Session,
+    /// A savepoint's bounds, inside a transaction that writes nothing:
+    /// acknowledged with this tag (drivers set them around their own reads).
+    Savepoint(&'static str),
     /// Refused, with this error.
     Refused(SqlError),
 }
@@ -489,6 +941,8 @@ fn kind_of(statement: &Statement) -> Kind {
         | Statement::StartTransaction { .. }
         | Statement::Commit { .. }
         | Statement::Rollback { .. } => Kind::Session,
+        Statement::Savepoint { .. } => Kind::Savepoint("SAVEPOINT"),
+        Statement::ReleaseSavepoint { .. } => Kind::Savepoint("RELEASE"),
         Statement::Set(set) => match set {
             Set::SingleAssignment {
                 scope: None,
@@ -578,9 +1032,10 @@ impl QueryHook for Governance {
     ) -> Option<PgWireResult<Response>> {
         match kind_of(statement) {
             Kind::Session => None,
+            Kind::Savepoint(tag) => Some(Ok(Response::Execution(Tag::new(tag)))),
             Kind::Refused(e) => Some(Err(wire_error(e))),
             Kind::Query => {
-                let sql = statement.to_string();
+                let sql = for_datafusion(statement).to_string();
                 let options = Arc::new(FormatOptions::from_client_metadata(client.metadata()));
                 let timeout = client_timeout(client);
                 Some(
@@ -611,7 +1066,18 @@ impl QueryHook for Governance {
     ) -> Option<PgWireResult<LogicalPlan>> {
         match kind_of(statement) {
             Kind::Refused(e) => Some(Err(wire_error(e))),
-            Kind::Query | Kind::Session => None,
+            // Planned here, so a client learns what is wrong by its code.
+            Kind::Query => Some(
+                self.session
+                    .prepare(&for_datafusion(statement).to_string())
+                    .await
+                    .map_err(wire_error),
+            ),
+            Kind::Savepoint(_) => Some(Ok(LogicalPlan::EmptyRelation(EmptyRelation {
+                produce_one_row: false,
+                schema: Arc::new(DFSchema::empty()),
+            }))),
+            Kind::Session => None,
         }
     }
 
@@ -627,6 +1093,7 @@ impl QueryHook for Governance {
         // stands guard for anything else.
         match kind_of(statement) {
             Kind::Refused(e) => Some(Err(wire_error(e))),
+            Kind::Savepoint(tag) => Some(Ok(Response::Execution(Tag::new(tag)))),
             Kind::Query | Kind::Session => None,
         }
     }
@@ -716,7 +1183,7 @@ impl ExtendedQueryHandler for Queries {
         };
         match kind_of(statement) {
             Kind::Refused(e) => Err(wire_error(e)),
-            Kind::Session => {
+            Kind::Session | Kind::Savepoint(_) => {
                 ExtendedQueryHandler::do_query(connected.service.as_ref(), client, portal, max_rows)
                     .await
             }
@@ -742,5 +1209,84 @@ impl ExtendedQueryHandler for Queries {
                 .await
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn like_patterns_with_another_escape_become_backslash_escaped() {
+        assert_eq!(backslash_escaped("pg/_%", '/'), "pg\\_%");
+        assert_eq!(backslash_escaped("a\\b//c", '/'), "a\\\\b\\/c");
+        let parsed = datafusion::sql::sqlparser::parser::Parser::parse_sql(
+            &datafusion::sql::sqlparser::dialect::PostgreSqlDialect {},
+            "SELECT n FROM t WHERE n NOT LIKE 'pg/_' || '%' ESCAPE '/' AND m LIKE 'x%'",
+        )
+        .unwrap();
+        let rewritten = with_backslash_escapes(&parsed[0]).to_string();
+        assert!(
+            rewritten.contains("NOT LIKE steward_like_escape('pg/_' || '%', '/')")
+                && !rewritten.contains("ESCAPE"),
+            "{rewritten}"
+        );
+        assert!(rewritten.contains("m LIKE 'x%'"), "{rewritten}");
+    }
+
+    #[test]
+    fn only_catalog_queries_get_their_subqueries_aggregated() {
+        let rewrite = |sql: &str| {
+            let parsed = datafusion::sql::sqlparser::parser::Parser::parse_sql(
+                &datafusion::sql::sqlparser::dialect::PostgreSqlDialect {},
+                sql,
+            )
+            .unwrap();
+            with_aggregated_catalog_subqueries(parsed[0].clone()).to_string()
+        };
+        let catalog = "SELECT a.attname, CASE WHEN a.attcollation <> 0 THEN (SELECT c.collname FROM pg_catalog.pg_collation c WHERE c.oid = a.attcollation) END FROM pg_catalog.pg_attribute a";
+        assert!(
+            rewrite(catalog).contains("(SELECT max(c.collname) FROM"),
+            "{}",
+            rewrite(catalog)
+        );
+        let counted = "SELECT (SELECT count(*) FROM pg_catalog.pg_class c WHERE c.relnamespace = n.oid) FROM pg_catalog.pg_namespace n";
+        assert_eq!(rewrite(counted), counted);
+        let user = "SELECT (SELECT o.amount FROM lake.orders o WHERE o.customer_id = c.customer_id) FROM lake.customers c";
+        assert_eq!(rewrite(user), user);
+    }
+
+    #[test]
+    fn only_client_settings_may_be_set_and_writes_are_refused() {
+        let kind = |sql: &str| {
+            let parsed = datafusion::sql::sqlparser::parser::Parser::parse_sql(
+                &datafusion::sql::sqlparser::dialect::PostgreSqlDialect {},
+                sql,
+            )
+            .unwrap();
+            match kind_of(&parsed[0]) {
+                Kind::Query => "query".to_string(),
+                Kind::Session => "session".to_string(),
+                Kind::Savepoint(tag) => tag.to_string(),
+                Kind::Refused(e) => e.sqlstate().to_string(),
+            }
+        };
+        assert_eq!(kind("SELECT 1"), "query");
+        assert_eq!(kind("EXPLAIN SELECT 1"), "query");
+        assert_eq!(kind("SET application_name = 'x'"), "session");
+        assert_eq!(kind("SET TIME ZONE 'UTC'"), "session");
+        assert_eq!(kind("BEGIN"), "session");
+        assert_eq!(kind("SAVEPOINT s1"), "SAVEPOINT");
+        assert_eq!(
+            kind("SET datafusion.execution.target_partitions = 64"),
+            "42501"
+        );
+        assert_eq!(
+            kind("SET datafusion.runtime.memory_limit = '100G'"),
+            "42501"
+        );
+        assert_eq!(kind("DROP TABLE t"), "25006");
+        assert_eq!(kind("UPDATE t SET a = 1"), "25006");
+        assert_eq!(kind("DECLARE c CURSOR FOR SELECT 1"), "25006");
     }
 }

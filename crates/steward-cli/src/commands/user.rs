@@ -58,7 +58,7 @@ pub async fn run(loaded: &Loaded, command: UserCommand, out: &Output) -> anyhow:
                 let mut text = format!("added {} `{}`\n", user.role, user.name);
                 if let Some(p) = &shown {
                     text.push_str(&format!(
-                        "password: {p}\n(shown once; change it with `steward user passwd {} --password-stdin`)\n",
+                        "password: {p}\n(shown once; change it with `steward user passwd {}`, the new one on stdin)\n",
                         user.name
                     ));
                 }

@@ -854,7 +854,7 @@ impl datafusion::logical_expr::ScalarUDFImpl for JsonBuildObject {
         use datafusion::arrow::array::StringArray;
         use datafusion::logical_expr::ColumnarValue;
         use datafusion::scalar::ScalarValue;
-        if args.args.len() % 2 != 0 {
+        if !args.args.len().is_multiple_of(2) {
             return Err(datafusion::error::DataFusionError::Plan(
                 "json_build_object takes keys and values in pairs".into(),
             ));
@@ -1244,11 +1244,20 @@ mod tests {
             .unwrap();
             with_aggregated_catalog_subqueries(parsed[0].clone()).to_string()
         };
-        let catalog = "SELECT a.attname, CASE WHEN a.attcollation <> 0 THEN (SELECT c.collname FROM pg_catalog.pg_collation c WHERE c.oid = a.attcollation) END FROM pg_catalog.pg_attribute a";
+        let catalog = "SELECT a.attname, (SELECT c.collname FROM pg_catalog.pg_collation c WHERE c.oid = a.attcollation) FROM pg_catalog.pg_attribute a";
         assert!(
             rewrite(catalog).contains("(SELECT max(c.collname) FROM"),
             "{}",
             rewrite(catalog)
+        );
+        // Inside a CASE a correlated one answers null; an uncorrelated one
+        // (a name resolved to its oid) stays.
+        let in_case = "SELECT CASE WHEN a.attcollation <> 0 THEN (SELECT c.collname FROM pg_catalog.pg_collation c WHERE c.oid = a.attcollation) ELSE (SELECT t.oid FROM pg_catalog.pg_type t WHERE t.typname = 'int4') END FROM pg_catalog.pg_attribute a";
+        let rewritten = rewrite(in_case);
+        assert!(rewritten.contains("THEN NULL"), "{rewritten}");
+        assert!(
+            rewritten.contains("ELSE (SELECT max(t.oid) FROM pg_catalog.pg_type"),
+            "{rewritten}"
         );
         let counted = "SELECT (SELECT count(*) FROM pg_catalog.pg_class c WHERE c.relnamespace = n.oid) FROM pg_catalog.pg_namespace n";
         assert_eq!(rewrite(counted), counted);

@@ -14,6 +14,7 @@ check names what it expected; the first failure stops the run.
 import os
 import subprocess
 import sys
+import time
 
 import psycopg
 import sqlalchemy as sa
@@ -59,6 +60,16 @@ if MODE == "token":
         check(False, "a wrong token is refused")
     except psycopg.OperationalError as e:
         check("authentication failed" in str(e).lower(), f"a wrong token is refused ({e})")
+    # [sql] max_sessions = 3: a fourth session is refused while three are open.
+    held = [psycopg.connect(f"{base} password={token} sslmode=require") for _ in range(3)]
+    try:
+        psycopg.connect(f"{base} password={token} sslmode=require").close()
+        check(False, "a session past max_sessions is refused")
+    except psycopg.OperationalError as e:
+        check("too many sql sessions" in str(e).lower(), f"a session past max_sessions is refused ({e})")
+    for c in held:
+        c.close()
+    time.sleep(0.5)
     env = dict(os.environ, PGPASSWORD=token, PGSSLMODE="require")
     r = subprocess.run(["psql", "-X", "-h", HOST, "-p", str(PORT), "-U", VIEWER[0], "-d", "steward",
                         "-A", "-t", "-c", "SELECT count(*) FROM lake.customers"],

@@ -109,6 +109,15 @@ r = psql(VIEWER, "SELECT MAX(email) FROM lake.customers WHERE email LIKE '%@%'")
 check(r.returncode == 0 and all(MASKED in c or c == "" for row in rows_of(r.stdout) for c in row),
       f"an aggregate or LIKE probe reads no value back ({r.stdout}{r.stderr})")
 
+# A correlated subquery answers as PostgreSQL would (the catalog rewrites
+# clients' bookkeeping needs are not applied to a user's query).
+r = psql(VIEWER, "SELECT c.customer_id, (SELECT count(*) FROM lake.orders o "
+                 "WHERE o.customer_id = c.customer_id) AS n FROM lake.customers c "
+                 "WHERE c.customer_id = 1")
+direct = psql(VIEWER, "SELECT count(*) FROM lake.orders WHERE customer_id = 1")
+check(r.returncode == 0 and rows_of(r.stdout)[0][1] == rows_of(direct.stdout)[0][0] != "",
+      f"a correlated subquery answers ({r.stdout}{r.stderr} / {direct.stdout})")
+
 r = psql(VIEWER, "SELECT count(*) FROM steward.findings")
 check(r.returncode == 0 and int(rows_of(r.stdout)[0][0]) > 0,
       f"steward.findings answers ({r.stdout}{r.stderr})")
@@ -142,6 +151,10 @@ with psycopg.connect(dsn, autocommit=True) as conn:
     ).fetchall()
     check(len(rows) == 3 and all(r[1].startswith(MASKED) for r in rows),
           f"psycopg: a parameterised query, masked for a viewer ({rows})")
+    n = conn.execute(
+        "SELECT (SELECT count(*) FROM lake.orders o WHERE o.customer_id = c.customer_id) "
+        "FROM lake.customers c WHERE c.customer_id = %s", (1,)).fetchone()[0]
+    check(n is not None and n > 0, f"psycopg: a prepared correlated subquery answers ({n})")
     try:
         conn.execute("DROP TABLE lake.customers")
         check(False, "psycopg: DROP TABLE is refused")

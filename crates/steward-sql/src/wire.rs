@@ -30,13 +30,15 @@ use datafusion_postgres::datafusion_pg_catalog::setup_pg_catalog;
 use datafusion_postgres::hooks::HookClient;
 use datafusion_postgres::hooks::set_show::SetShowHook;
 use datafusion_postgres::hooks::transactions::TransactionStatementHook;
+use datafusion_postgres::pgwire::api::Type;
 use datafusion_postgres::pgwire::api::auth::{
     DefaultServerParameterProvider, StartupHandler, finish_authentication, protocol_negotiation,
     save_startup_parameters_to_metadata,
 };
 use datafusion_postgres::pgwire::api::portal::{Format, Portal};
 use datafusion_postgres::pgwire::api::query::{ExtendedQueryHandler, SimpleQueryHandler};
-use datafusion_postgres::pgwire::api::results::{QueryResponse, Response, Tag};
+use datafusion_postgres::pgwire::api::results::{FieldInfo, QueryResponse, Response, Tag};
+use datafusion_postgres::pgwire::api::stmt::QueryParser;
 use datafusion_postgres::pgwire::api::store::PortalStore;
 use datafusion_postgres::pgwire::api::{
     ClientInfo, ClientPortalStore, ErrorHandler, METADATA_USER, PgWireConnectionState,
@@ -195,6 +197,7 @@ fn wire_error(e: SqlError) -> PgWireError {
 struct Connected {
     session: Arc<GovernedSession>,
     service: Arc<DfSessionService>,
+    parser: Arc<WireParser>,
 }
 
 /// One connection's handlers.
@@ -467,7 +470,15 @@ async fn open_connection(
         Arc::new(TransactionStatementHook),
     ];
     let service = Arc::new(DfSessionService::new_with_hooks(Arc::new(ctx), hooks));
-    Ok(Connected { session, service })
+    let parser = Arc::new(WireParser {
+        inner: service.query_parser(),
+        session: Some(Arc::clone(&session)),
+    });
+    Ok(Connected {
+        session,
+        service,
+        parser,
+    })
 }
 
 /// The function LIKE patterns with another escape character go through.
@@ -522,24 +533,38 @@ fn with_backslash_escapes(statement: &Statement) -> Statement {
 /// Whether a statement reads only the client catalogs (`pg_catalog`,
 /// `information_schema`): a client's own bookkeeping.
 fn reads_client_catalogs_only(statement: &Statement) -> bool {
+    let (catalog, other) = relations_by_kind(statement);
+    catalog > 0 && other == 0
+}
+
+/// How many of a statement's relations are client catalog tables
+/// (`pg_catalog.x`, `information_schema.x`, or a bare `pg_x`, which
+/// datafusion-postgres resolves in `pg_catalog`), and how many are not.
+fn relations_by_kind(statement: &Statement) -> (usize, usize) {
     use datafusion::sql::sqlparser::ast::visit_relations;
-    let mut any = false;
-    let outside = visit_relations(statement, |name| {
-        any = true;
-        let schema = name
+    let (mut catalog, mut other) = (0, 0);
+    let _ = visit_relations(statement, |name| {
+        let parts: Vec<String> = name
             .0
-            .first()
-            .and_then(|p| p.as_ident())
-            .map(|i| i.value.to_lowercase());
-        if name.0.len() >= 2
-            && schema.is_some_and(|s| s == "pg_catalog" || s == "information_schema")
-        {
-            std::ops::ControlFlow::Continue(())
+            .iter()
+            .filter_map(|p| p.as_ident())
+            .map(|i| i.value.to_lowercase())
+            .collect();
+        let is_catalog = match parts.as_slice() {
+            [table] => table.starts_with("pg_"),
+            [schema, _] | [_, schema, _] => {
+                schema == "pg_catalog" || schema == "information_schema"
+            }
+            _ => false,
+        };
+        if is_catalog {
+            catalog += 1;
         } else {
-            std::ops::ControlFlow::Break(())
+            other += 1;
         }
+        std::ops::ControlFlow::<()>::Continue(())
     });
-    any && outside.is_continue()
+    (catalog, other)
 }
 
 /// In a catalog query, a correlated scalar subquery that is not an
@@ -655,6 +680,24 @@ fn is_correlated(query: &datafusion::sql::sqlparser::ast::Query) -> bool {
         std::ops::ControlFlow::Continue(())
     });
     outside.is_break()
+}
+
+/// The statement of `sql` as its author wrote it, when it is one query that
+/// reads the warehouse. datafusion-postgres' parser rewrites what it parses
+/// for its catalog (and answers a correlated subquery in a projection with
+/// null), which suits a client's catalog queries and changes a user's
+/// results; a user's query is planned from the text instead, as
+/// `steward sql query` plans it.
+fn user_query(sql: &str) -> Option<Statement> {
+    use datafusion::sql::sqlparser::dialect::PostgreSqlDialect;
+    use datafusion::sql::sqlparser::parser::Parser as SqlParser;
+    let mut statements = SqlParser::parse_sql(&PostgreSqlDialect {}, sql).ok()?;
+    if statements.len() != 1 {
+        return None;
+    }
+    let statement = statements.pop()?;
+    let (catalog, other) = relations_by_kind(&statement);
+    (matches!(kind_of(&statement), Kind::Query) && other > 0 && catalog == 0).then_some(statement)
 }
 
 /// What the endpoint plans in place of a client's statement.
@@ -1016,6 +1059,28 @@ async fn respond(
     Ok(Response::Query(QueryResponse::new(fields, rows)))
 }
 
+/// Plans and runs `statement` through the governed session, streaming its
+/// rows as text (the simple protocol's format).
+async fn run_simple(
+    session: &GovernedSession,
+    statement: &Statement,
+    client: &(impl ClientInfo + ?Sized),
+) -> PgWireResult<Response> {
+    let sql = for_datafusion(statement).to_string();
+    let options = Arc::new(FormatOptions::from_client_metadata(client.metadata()));
+    let (plan, tables) = session.plan(&sql).await.map_err(wire_error)?;
+    respond(
+        session,
+        &sql,
+        plan,
+        tables,
+        &Format::UnifiedText,
+        options,
+        client_timeout(client),
+    )
+    .await
+}
+
 /// The first hook of every connection: queries run through the governed
 /// session; what is neither a query nor a client setting is refused.
 struct Governance {
@@ -1034,27 +1099,7 @@ impl QueryHook for Governance {
             Kind::Session => None,
             Kind::Savepoint(tag) => Some(Ok(Response::Execution(Tag::new(tag)))),
             Kind::Refused(e) => Some(Err(wire_error(e))),
-            Kind::Query => {
-                let sql = for_datafusion(statement).to_string();
-                let options = Arc::new(FormatOptions::from_client_metadata(client.metadata()));
-                let timeout = client_timeout(client);
-                Some(
-                    async {
-                        let (plan, tables) = self.session.plan(&sql).await.map_err(wire_error)?;
-                        respond(
-                            &self.session,
-                            &sql,
-                            plan,
-                            tables,
-                            &Format::UnifiedText,
-                            options,
-                            timeout,
-                        )
-                        .await
-                    }
-                    .await,
-                )
-            }
+            Kind::Query => Some(run_simple(&self.session, statement, client).await),
         }
     }
 
@@ -1104,7 +1149,7 @@ struct Queries {
     slot: Arc<OnceLock<Arc<Connected>>>,
     /// A parser over an empty context, should a client send a statement
     /// before logging in (pgwire does not let it through).
-    fallback: OnceLock<Arc<DfSessionService>>,
+    fallback: OnceLock<Arc<WireParser>>,
 }
 
 impl Queries {
@@ -1126,7 +1171,73 @@ impl SimpleQueryHandler for Queries {
         PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
     {
         let connected = self.connected()?;
-        SimpleQueryHandler::do_query(connected.service.as_ref(), client, query).await
+        let parsed = {
+            use datafusion::sql::sqlparser::dialect::PostgreSqlDialect;
+            use datafusion::sql::sqlparser::parser::Parser as SqlParser;
+            SqlParser::parse_sql(&PostgreSqlDialect {}, query)
+        };
+        let Ok(statements) = parsed else {
+            // datafusion-postgres' parser takes some forms ours does not.
+            return SimpleQueryHandler::do_query(connected.service.as_ref(), client, query).await;
+        };
+        let mut responses = Vec::with_capacity(statements.len());
+        for statement in statements {
+            let text = statement.to_string();
+            match user_query(&text) {
+                Some(statement) => {
+                    responses.push(run_simple(&connected.session, &statement, client).await?);
+                }
+                None => responses.extend(
+                    SimpleQueryHandler::do_query(connected.service.as_ref(), client, &text).await?,
+                ),
+            }
+        }
+        Ok(responses)
+    }
+}
+
+/// Parses prepared statements: a user's query as written (see
+/// [`user_query`]), anything else by datafusion-postgres' parser.
+struct WireParser {
+    inner: Arc<Parser>,
+    session: Option<Arc<GovernedSession>>,
+}
+
+#[async_trait]
+impl QueryParser for WireParser {
+    type Statement = PreparedStatement;
+
+    async fn parse_sql<C>(
+        &self,
+        client: &C,
+        sql: &str,
+        types: &[Option<Type>],
+    ) -> PgWireResult<Option<Self::Statement>>
+    where
+        C: ClientInfo + Unpin + Send + Sync,
+    {
+        if let Some(session) = &self.session
+            && let Some(statement) = user_query(sql)
+        {
+            let plan = session
+                .prepare(&for_datafusion(&statement).to_string())
+                .await
+                .map_err(wire_error)?;
+            return Ok(Some((sql.to_string(), Some((statement, plan)))));
+        }
+        self.inner.parse_sql(client, sql, types).await
+    }
+
+    fn get_parameter_types(&self, statement: &Self::Statement) -> PgWireResult<Vec<Type>> {
+        self.inner.get_parameter_types(statement)
+    }
+
+    fn get_result_schema(
+        &self,
+        statement: &Self::Statement,
+        column_format: Option<&Format>,
+    ) -> PgWireResult<Vec<FieldInfo>> {
+        self.inner.get_result_schema(statement, column_format)
     }
 }
 
@@ -1148,20 +1259,21 @@ fn parameter_types(
 #[async_trait]
 impl ExtendedQueryHandler for Queries {
     type Statement = PreparedStatement;
-    type QueryParser = Parser;
+    type QueryParser = WireParser;
 
-    fn query_parser(&self) -> Arc<Parser> {
+    fn query_parser(&self) -> Arc<WireParser> {
         match self.slot.get() {
-            Some(connected) => connected.service.query_parser(),
-            None => self
-                .fallback
-                .get_or_init(|| {
-                    Arc::new(DfSessionService::new_with_hooks(
+            Some(connected) => Arc::clone(&connected.parser),
+            None => Arc::clone(self.fallback.get_or_init(|| {
+                Arc::new(WireParser {
+                    inner: DfSessionService::new_with_hooks(
                         Arc::new(SessionContext::new()),
                         vec![],
-                    ))
+                    )
+                    .query_parser(),
+                    session: None,
                 })
-                .query_parser(),
+            })),
         }
     }
 

@@ -577,15 +577,11 @@ fn wrong_login() -> ServiceError {
     ServiceError::Denied("wrong user name or password".to_string())
 }
 
-pub(crate) async fn login(
-    store: &Store,
-    name: &str,
-    password: &str,
-    client: Option<&str>,
-    lifetime: Duration,
-    now: DateTime<Utc>,
-) -> Result<NewSession> {
-    let mut session = store.begin().await?;
+/// The enabled user `name` whose password is `password`; the same refusal
+/// for an unknown user, a disabled one and a wrong password (each checked
+/// against a hash, so all take as long).
+async fn user_with_password(store: &Store, name: &str, password: &str) -> Result<Record<User>> {
+    let mut session = store.read().await?;
     let user = session
         .find_one::<User>(Filter::all().eq_text("name", name))
         .await?;
@@ -597,7 +593,18 @@ pub(crate) async fn login(
     if !verify_password(password, hash).await? {
         return Err(wrong_login());
     }
-    let user = user.ok_or_else(wrong_login)?;
+    user.ok_or_else(wrong_login)
+}
+
+pub(crate) async fn login(
+    store: &Store,
+    name: &str,
+    password: &str,
+    client: Option<&str>,
+    lifetime: Duration,
+    now: DateTime<Utc>,
+) -> Result<NewSession> {
+    let user = user_with_password(store, name, password).await?;
     let secret = random_hex(32);
     let expires_at = now + lifetime;
     let mut session = store.begin().await?;
@@ -835,19 +842,8 @@ pub(crate) async fn sql_password_login(
         }
         return Ok(principal);
     }
-    let mut session = store.read().await?;
-    let user = session
-        .find_one::<User>(Filter::all().eq_text("name", name))
-        .await?;
-    session.commit().await?;
-    let hash = user
-        .as_ref()
-        .filter(|u| !u.disabled)
-        .and_then(|u| u.password_hash.as_ref());
-    if !verify_password(secret, hash).await? {
-        return Err(wrong_login());
-    }
-    user.as_deref().map(sql_principal).ok_or_else(wrong_login)
+    let user = user_with_password(store, name, secret).await?;
+    Ok(sql_principal(&user))
 }
 
 #[cfg(test)]

@@ -817,6 +817,10 @@ pub struct BenchLineageArgs {
     /// Corpora differ; the analysis is the same
     #[arg(long, value_enum, default_value_t = PathStyle::Name)]
     pub path_style: PathStyle,
+    /// What `count(*)` feeds from: `table` (an edge from the table's `*`,
+    /// the default, as `[lineage] count_star`) or `none`. Corpora differ
+    #[arg(long, default_value = "table")]
+    pub count_star: steward_lineage::CountStar,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

@@ -30,6 +30,8 @@ pub struct StewardConfig {
     pub store: StoreConfig,
     pub warehouse: WarehouseConfig,
     pub pii: PiiConfig,
+    /// `[lineage]`: the conventions lineage follows where SQL leaves a choice.
+    pub lineage: steward_lineage::Conventions,
     pub search: SearchConfig,
     pub policy: PolicyConfig,
     pub cost: CostConfig,
@@ -48,6 +50,7 @@ impl Default for StewardConfig {
             store: StoreConfig::default(),
             warehouse: WarehouseConfig::default(),
             pii: PiiConfig::default(),
+            lineage: steward_lineage::Conventions::default(),
             search: SearchConfig::default(),
             policy: PolicyConfig::default(),
             cost: CostConfig::default(),
@@ -772,6 +775,12 @@ sample_values = {sample_values}
 accept = {accept}
 # Between this and `accept` a column is ambiguous (reported for review).
 ask_from = {ask_from}
+
+[lineage]
+# What `count(*)` feeds from: "table" (an edge from the table's `*`, so the
+# table's impact analysis finds the count) or "none" (only the columns it
+# filters or groups on).
+count_star = "table"
 
 [search]
 # Threads that build the search index. Default: the machine's cores.

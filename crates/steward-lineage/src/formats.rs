@@ -25,6 +25,11 @@ pub struct DbtModel {
     /// The model as written, before compiling (templating and comments
     /// kept); the compiled code when the manifest has only that.
     pub code: Option<String>,
+    /// Its compiled SQL, when the manifest was compiled.
+    pub compiled: Option<String>,
+    /// What the project documents about it: description, owner, tags,
+    /// materialisation, columns and their tests.
+    pub properties: crate::dbt::ModelProperties,
 }
 
 #[derive(Deserialize)]
@@ -66,6 +71,38 @@ struct Node {
     depends_on: DependsOn,
     #[serde(default)]
     config: Config,
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(default)]
+    meta: BTreeMap<String, serde_json::Value>,
+    #[serde(default)]
+    tags: Vec<String>,
+    #[serde(default)]
+    columns: BTreeMap<String, NodeColumn>,
+    /// A test's model and column, and what it checks.
+    #[serde(default)]
+    attached_node: Option<String>,
+    #[serde(default)]
+    column_name: Option<String>,
+    #[serde(default)]
+    test_metadata: Option<TestMetadata>,
+}
+
+#[derive(Deserialize, Default)]
+struct NodeColumn {
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(default)]
+    data_type: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct TestMetadata {
+    name: String,
+    #[serde(default)]
+    kwargs: serde_json::Value,
 }
 
 #[derive(Deserialize, Default)]
@@ -78,6 +115,12 @@ struct DependsOn {
 struct Config {
     #[serde(default)]
     materialized: Option<String>,
+    #[serde(default)]
+    schema: Option<String>,
+    #[serde(default)]
+    tags: Vec<String>,
+    #[serde(default)]
+    meta: BTreeMap<String, serde_json::Value>,
 }
 
 impl Node {
@@ -128,6 +171,26 @@ pub fn dbt_manifest(text: &str) -> Result<Vec<DbtModel>, LineageError> {
             .or_else(|| manifest.sources.get(id))
             .map(Node::relation)
     };
+    // Tests, by the model and column they check.
+    let mut tests: BTreeMap<(&str, String), Vec<String>> = BTreeMap::new();
+    for node in manifest.nodes.values() {
+        if node.resource_type != "test" {
+            continue;
+        }
+        let (Some(model), Some(column), Some(test)) =
+            (&node.attached_node, &node.column_name, &node.test_metadata)
+        else {
+            continue;
+        };
+        let mut written = serde_json::Map::new();
+        written.insert(test.name.clone(), test.kwargs.clone());
+        if let Some(text) = crate::dbt::test_text(&serde_json::Value::Object(written)) {
+            tests
+                .entry((model.as_str(), column.to_lowercase()))
+                .or_default()
+                .push(text);
+        }
+    }
     let mut models = Vec::new();
     for (id, node) in &manifest.nodes {
         if !matches!(node.resource_type.as_str(), "model" | "snapshot") {
@@ -161,6 +224,37 @@ pub fn dbt_manifest(text: &str) -> Result<Vec<DbtModel>, LineageError> {
                 .or(node.raw_sql.as_ref())
                 .or(code)
                 .cloned(),
+            compiled: code.cloned(),
+            properties: crate::dbt::ModelProperties {
+                description: node.description.clone().filter(|d| !d.trim().is_empty()),
+                owner: crate::dbt::owner_of(&node.config.meta)
+                    .or_else(|| crate::dbt::owner_of(&node.meta)),
+                tags: {
+                    let mut tags = node.tags.clone();
+                    tags.extend(node.config.tags.iter().cloned());
+                    tags.sort();
+                    tags.dedup();
+                    tags
+                },
+                materialized: node.config.materialized.clone(),
+                schema: node.config.schema.clone(),
+                columns: node
+                    .columns
+                    .iter()
+                    .map(|(key, c)| {
+                        let name = c.name.clone().unwrap_or_else(|| key.clone()).to_lowercase();
+                        crate::dbt::ModelColumn {
+                            tests: tests
+                                .remove(&(id.as_str(), name.clone()))
+                                .unwrap_or_default(),
+                            name,
+                            description: c.description.clone().filter(|d| !d.trim().is_empty()),
+                            data_type: c.data_type.clone(),
+                        }
+                    })
+                    .collect(),
+                file: node.original_file_path.clone(),
+            },
         });
     }
     Ok(models)

@@ -11,6 +11,7 @@
 //!   DELETE, MERGE;
 //! - `script`: multi-statement scripts end to end.
 
+mod dbt;
 mod error;
 mod formats;
 mod model;
@@ -21,6 +22,10 @@ mod resolve;
 mod script;
 mod statement;
 
+pub use dbt::{
+    DbtProperties, DeclaredSource, FolderConfig, ModelColumn, ModelProperties, project_defaults,
+    read_properties,
+};
 pub use error::{LineageError, Position};
 pub use formats::{DbtModel, dbt_manifest, openlineage_events};
 pub use model::{ColumnEdge, ColumnRef, EdgeKind, Lineage, Schema, is_path};
@@ -34,11 +39,55 @@ pub use querylog::{
 /// refused with the reason instead of costing gigabytes to parse.
 pub const MAX_INPUT_BYTES: usize = 1 << 20;
 
+/// What a `count(*)` (or any function of `*`) feeds from: a choice, on which
+/// lineage tools differ.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CountStar {
+    /// An edge from the table's `*` (`orders.* -> daily.n`): the count
+    /// depends on the whole table, and impact analysis of the table finds it.
+    #[default]
+    Table,
+    /// No edge: a count reads no column's values; only the columns it
+    /// filters or groups on (`COUNT(*) FILTER (WHERE status = ...)`) feed it.
+    None,
+}
+
+impl std::str::FromStr for CountStar {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "table" => Ok(Self::Table),
+            "none" => Ok(Self::None),
+            other => Err(format!("`{other}`: expected `table` or `none`")),
+        }
+    }
+}
+
+/// The conventions lineage follows where SQL leaves a choice: the
+/// `[lineage]` section of `steward.toml`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Conventions {
+    /// `table` (default) or `none`: see `CountStar`.
+    pub count_star: CountStar,
+}
+
 /// The lineage of a script in a dialect (`postgres`, `snowflake`, `tsql`, ...).
 /// Pieces the parser cannot read (procedural wrappers, vendor commands) and
 /// statements the resolver cannot follow become warnings; only a script with
 /// data statements of which none can be read is an error.
 pub fn analyze(sql: &str, dialect: &str, schema: &Schema) -> Result<Lineage, LineageError> {
+    analyze_with(sql, dialect, schema, Conventions::default())
+}
+
+/// As `analyze`, with the conventions given.
+pub fn analyze_with(
+    sql: &str,
+    dialect: &str,
+    schema: &Schema,
+    conventions: Conventions,
+) -> Result<Lineage, LineageError> {
     if sql.len() > MAX_INPUT_BYTES {
         return Err(LineageError::TooLarge {
             size: sql.len(),
@@ -95,6 +144,8 @@ pub fn analyze(sql: &str, dialect: &str, schema: &Schema) -> Result<Lineage, Lin
         schema,
         default_database: None,
         max_parts,
+        conventions,
+        declared: None,
     };
     for unit in units {
         match unit {
@@ -132,6 +183,10 @@ struct Run<'a> {
     schema: &'a Schema,
     default_database: Option<String>,
     max_parts: usize,
+    conventions: Conventions,
+    /// The schema with the tables the script declared so far, once it
+    /// declares one.
+    declared: Option<Schema>,
 }
 
 impl Run<'_> {
@@ -148,9 +203,18 @@ impl Run<'_> {
         let names = resolve::Names {
             default: self.default_database.as_deref(),
             max_parts: self.max_parts,
+            conventions: self.conventions,
         };
-        match statement::statement(self.schema, names, stmt) {
-            Ok(l) => Ok(Some(l)),
+        let schema = self.declared.as_ref().unwrap_or(self.schema);
+        match statement::statement(schema, names, stmt) {
+            Ok(l) => {
+                if let Some((table, columns)) = declared_table(stmt, names) {
+                    self.declared
+                        .get_or_insert_with(|| self.schema.clone())
+                        .add(&table, columns);
+                }
+                Ok(Some(l))
+            }
             Err(LineageError::TooDeep(n)) => Err(LineageError::TooDeep(n)),
             Err(e) => Ok(Some(Lineage {
                 warnings: vec![format!("statement skipped: {e}")],
@@ -158,6 +222,26 @@ impl Run<'_> {
             })),
         }
     }
+}
+
+/// A table a script creates with its columns (`CREATE TABLE t (a INT, b
+/// TEXT)`): known to the statements after it, as if the catalog had it, so
+/// a star over it expands and `EXCLUDE` leaves columns out.
+fn declared_table(
+    stmt: &sqlparser::ast::Statement,
+    names: resolve::Names<'_>,
+) -> Option<(String, Vec<String>)> {
+    let sqlparser::ast::Statement::CreateTable(ct) = stmt else {
+        return None;
+    };
+    if ct.columns.is_empty() || ct.query.is_some() {
+        return None;
+    }
+    let table = resolve::qualify(names, &resolve::object_name(&ct.name));
+    Some((
+        table,
+        ct.columns.iter().map(|c| resolve::ident(&c.name)).collect(),
+    ))
 }
 
 /// The data statements inside a procedural one.

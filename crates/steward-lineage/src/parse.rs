@@ -234,6 +234,7 @@ pub fn parse_lenient(sql: &str, dialect: &str) -> Result<Parsed, LineageError> {
         Err(_) => return Err(error.unwrap_or(LineageError::UnknownDialect(dialect.into()))),
     };
     expand_compound_assignments(&mut tokens);
+    expand_merge_stars(&mut tokens);
     let mut parsed = Parsed::default();
     // The statements of a procedure's body, whose wrapper was skipped.
     let mut body_from: Option<usize> = None;
@@ -320,6 +321,146 @@ fn expand_compound_assignments(tokens: &mut Vec<TokenWithSpan>) {
     }
 }
 
+/// The column name that stands for "every column" in a MERGE clause that
+/// sqlparser cannot read as written: Spark's and Delta's `UPDATE SET *` and
+/// `INSERT *` become `UPDATE SET c = c` and `INSERT (c) VALUES (c)` with this
+/// name, and the MERGE's lineage maps the source's columns onto the
+/// target's by name.
+pub(crate) const MERGE_ALL_COLUMNS: &str = "__steward_merge_all_columns__";
+
+/// Spark's and Delta's `WHEN MATCHED THEN UPDATE SET *` and `WHEN NOT
+/// MATCHED THEN INSERT *`, written with `MERGE_ALL_COLUMNS` (see there).
+fn expand_merge_stars(tokens: &mut Vec<TokenWithSpan>) {
+    let all = || TokenWithSpan::wrap(Token::make_word(MERGE_ALL_COLUMNS, None));
+    let is_keyword =
+        |t: &TokenWithSpan, k: Keyword| matches!(&t.token, Token::Word(w) if w.keyword == k);
+    let mut i = 0;
+    while i < tokens.len() {
+        if tokens[i].token != Token::Mul {
+            i += 1;
+            continue;
+        }
+        // The words before the `*`, skipping whitespace.
+        let before: Vec<usize> = (0..i)
+            .rev()
+            .filter(|&j| !matches!(tokens[j].token, Token::Whitespace(_)))
+            .take(3)
+            .collect();
+        let word = |n: usize, k: Keyword| before.get(n).is_some_and(|&j| is_keyword(&tokens[j], k));
+        let replacement =
+            if word(0, Keyword::SET) && word(1, Keyword::UPDATE) && word(2, Keyword::THEN) {
+                vec![
+                    all(),
+                    space(),
+                    TokenWithSpan::wrap(Token::Eq),
+                    space(),
+                    all(),
+                ]
+            } else if word(0, Keyword::INSERT) && word(1, Keyword::THEN) {
+                vec![
+                    TokenWithSpan::wrap(Token::LParen),
+                    all(),
+                    TokenWithSpan::wrap(Token::RParen),
+                    space(),
+                    TokenWithSpan::wrap(Token::make_keyword("VALUES")),
+                    space(),
+                    TokenWithSpan::wrap(Token::LParen),
+                    all(),
+                    TokenWithSpan::wrap(Token::RParen),
+                ]
+            } else {
+                i += 1;
+                continue;
+            };
+        let added = replacement.len();
+        tokens.splice(i..i + 1, replacement);
+        i += added;
+    }
+}
+
+/// Hive's multi-insert, `FROM src s INSERT OVERWRITE TABLE a SELECT s.x
+/// WHERE ... INSERT INTO TABLE b SELECT ...`, as one `INSERT ... SELECT ...
+/// FROM src s WHERE ...` per target: the shared FROM clause goes after each
+/// select list, before its own WHERE or GROUP BY. None when the piece does
+/// not open with FROM followed by INSERTs.
+fn from_first_inserts(tokens: &[TokenWithSpan]) -> Option<Vec<String>> {
+    let solid: Vec<&TokenWithSpan> = tokens
+        .iter()
+        .filter(|t| !matches!(t.token, Token::Whitespace(_)))
+        .collect();
+    let keyword =
+        |t: &TokenWithSpan, k: Keyword| matches!(&t.token, Token::Word(w) if w.keyword == k);
+    if !solid.first().is_some_and(|t| keyword(t, Keyword::FROM)) {
+        return None;
+    }
+    // Each token's parenthesis depth: only top-level keywords split.
+    let mut depth = 0i32;
+    let depths: Vec<i32> = solid
+        .iter()
+        .map(|t| {
+            match t.token {
+                Token::LParen => depth += 1,
+                Token::RParen => depth -= 1,
+                _ => {}
+            }
+            depth
+        })
+        .collect();
+    let top = |i: usize, k: Keyword| depths[i] == 0 && keyword(solid[i], k);
+    let inserts: Vec<usize> = (0..solid.len())
+        .filter(|&i| top(i, Keyword::INSERT))
+        .collect();
+    let first = *inserts.first()?;
+    let from: String = solid[1..first]
+        .iter()
+        .map(|t| t.token.to_string())
+        .collect::<Vec<_>>()
+        .join(" ");
+    if from.is_empty() {
+        return None;
+    }
+    const AFTER_FROM: &[Keyword] = &[
+        Keyword::WHERE,
+        Keyword::GROUP,
+        Keyword::HAVING,
+        Keyword::ORDER,
+        Keyword::SORT,
+        Keyword::CLUSTER,
+        Keyword::DISTRIBUTE,
+        Keyword::LIMIT,
+        Keyword::WINDOW,
+        Keyword::QUALIFY,
+        Keyword::LATERAL,
+        Keyword::UNION,
+    ];
+    let mut out = Vec::new();
+    for (n, &start) in inserts.iter().enumerate() {
+        let end = inserts.get(n + 1).copied().unwrap_or(solid.len());
+        let select = (start..end).find(|&i| top(i, Keyword::SELECT))?;
+        let mut words: Vec<String> = Vec::new();
+        let mut placed = false;
+        for i in start..end {
+            if !placed && i > select && (top(i, Keyword::FROM)) {
+                // This INSERT has its own FROM: kept as written.
+                placed = true;
+            } else if !placed
+                && i > select
+                && depths[i] == 0
+                && AFTER_FROM.iter().any(|k| keyword(solid[i], *k))
+            {
+                words.push(format!("FROM {from}"));
+                placed = true;
+            }
+            words.push(solid[i].token.to_string());
+        }
+        if !placed {
+            words.push(format!("FROM {from}"));
+        }
+        out.push(words.join(" "));
+    }
+    Some(out)
+}
+
 /// The two tables of `ALTER TABLE target EXCHANGE PARTITION (...) WITH
 /// TABLE source`, as written.
 fn exchange_partition(tokens: &[TokenWithSpan]) -> Option<(String, String)> {
@@ -389,6 +530,18 @@ fn recover(tokens: &[TokenWithSpan], dialect: &str, parsed: &mut Parsed, depth: 
         Err(LineageError::Parse { position, .. }) => position,
         Err(_) => None,
     };
+    // Hive's `FROM src INSERT ... SELECT ... INSERT ... SELECT ...`: one
+    // INSERT ... SELECT ... FROM src per target.
+    if let Some(inserts) = from_first_inserts(tokens) {
+        let read: Vec<Vec<Statement>> = inserts
+            .iter()
+            .filter_map(|insert| parse(insert, dialect).ok())
+            .collect();
+        if read.len() == inserts.len() {
+            parsed.statements.extend(read.into_iter().flatten());
+            return;
+        }
+    }
     // Positions are relative to the piece parsed: map back to the script.
     let error_at = error.map(|at| {
         let line_start = tokens.first().map_or(1, |t| t.span.start.line);

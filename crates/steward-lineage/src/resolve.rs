@@ -35,6 +35,10 @@ pub struct Relation {
     /// For a CTE: the stored tables it reads, counted as read only where the
     /// CTE is used (a CTE nobody selects from feeds nothing).
     pub reads: BTreeSet<String>,
+    /// For UNNEST and table functions: a field read from their rows (`x.price`
+    /// of an array of structs, or `price` where nothing else in the FROM
+    /// clause could hold it) comes from the columns they were made from.
+    pub fields_from: BTreeSet<ColumnRef>,
 }
 
 impl Relation {
@@ -119,6 +123,8 @@ impl<'p> Scope<'p> {
 pub struct Names<'a> {
     pub default: Option<&'a str>,
     pub max_parts: usize,
+    /// The conventions the lineage follows where SQL leaves a choice.
+    pub conventions: crate::Conventions,
 }
 
 /// Completes a table name with the `USE`d default: with three-part names,
@@ -236,6 +242,8 @@ struct ExprScan {
     functions: BTreeSet<String>,
     /// Identifiers inside lambda bodies (`x -> x + 1`) are not columns.
     lambda_params: Vec<String>,
+    /// Whether `count(*)` reads the table's `*` (see `CountStar`).
+    star_arguments: bool,
 }
 
 impl Visitor for ExprScan {
@@ -271,7 +279,8 @@ impl Visitor for ExprScan {
             Expr::Function(Function {
                 name, over, args, ..
             }) => {
-                // `count(*)` reads every column: recorded as the table's `*`.
+                // `count(*)` reads every row: recorded as the table's `*`
+                // unless the conventions say otherwise.
                 if let sqlparser::ast::FunctionArguments::List(list) = args {
                     for arg in &list.args {
                         let arg = match arg {
@@ -281,16 +290,20 @@ impl Visitor for ExprScan {
                         };
                         match arg {
                             sqlparser::ast::FunctionArgExpr::Wildcard
-                            | sqlparser::ast::FunctionArgExpr::WildcardWithOptions(_) => {
+                            | sqlparser::ast::FunctionArgExpr::WildcardWithOptions(_)
+                                if self.star_arguments =>
+                            {
                                 self.paths.push(vec!["*".into()]);
                             }
-                            sqlparser::ast::FunctionArgExpr::QualifiedWildcard(q) => {
+                            sqlparser::ast::FunctionArgExpr::QualifiedWildcard(q)
+                                if self.star_arguments =>
+                            {
                                 let mut path: Vec<String> =
                                     object_name(q).split('.').map(str::to_string).collect();
                                 path.push("*".into());
                                 self.paths.push(path);
                             }
-                            sqlparser::ast::FunctionArgExpr::Expr(_) => {}
+                            _ => {}
                         }
                     }
                 }
@@ -470,6 +483,7 @@ impl<'s> Resolver<'s> {
                     }
                 }
                 Ok(Relation {
+                    fields_from: BTreeSet::new(),
                     columns,
                     ..Relation::default()
                 })
@@ -516,6 +530,7 @@ impl<'s> Resolver<'s> {
                 (Some(a), Source::Base { table, columns }) if !a.columns.is_empty() => {
                     let rel = Relation {
                         reads: BTreeSet::new(),
+                        fields_from: BTreeSet::new(),
                         columns: a
                             .columns
                             .iter()
@@ -671,7 +686,8 @@ impl<'s> Resolver<'s> {
     }
 
     /// A relation fed by the columns of some expressions (UNNEST, table
-    /// functions): each alias column reads all of them.
+    /// functions): each alias column reads all of them, and so does any
+    /// field read from its rows (a struct's fields are not known).
     fn function_relation(
         &mut self,
         alias: &Option<TableAlias>,
@@ -687,7 +703,9 @@ impl<'s> Resolver<'s> {
             Some(a) => vec![ident(&a.name)],
             None => Vec::new(),
         };
-        Ok(fed_by(names, &sources))
+        let mut rel = fed_by(names, &sources);
+        rel.fields_from = sources;
+        Ok(rel)
     }
 
     fn add_from_item(
@@ -726,7 +744,10 @@ impl<'s> Resolver<'s> {
         expr: &Expr,
         scope: &Scope<'_>,
     ) -> Result<(BTreeSet<ColumnRef>, EdgeKind, BTreeSet<String>), LineageError> {
-        let mut scan = ExprScan::default();
+        let mut scan = ExprScan {
+            star_arguments: self.names.conventions.count_star == crate::CountStar::Table,
+            ..ExprScan::default()
+        };
         let _ = expr.visit(&mut scan);
         let mut sources = BTreeSet::new();
         let mut functions = scan.functions.clone();
@@ -878,6 +899,20 @@ impl<'s> Resolver<'s> {
                 _ => None,
             })
             .collect();
+        // A field of an UNNESTed array of structs, where no table of unknown
+        // columns could hold it instead.
+        let fields: BTreeSet<ColumnRef> = scope
+            .entries
+            .iter()
+            .filter_map(|e| match &e.source {
+                Source::Derived(rel) => Some(rel.fields_from.iter().cloned()),
+                Source::Base { .. } => None,
+            })
+            .flatten()
+            .collect();
+        if unknown.is_empty() && !fields.is_empty() {
+            return Some(fields);
+        }
         match unknown.as_slice() {
             [] => None,
             [one] => Some([ColumnRef::new((*one).clone(), col)].into()),
@@ -903,6 +938,7 @@ impl<'s> Resolver<'s> {
             Source::Base { table, .. } => Some([ColumnRef::new(table.clone(), col)].into()),
             Source::Derived(rel) => match rel.column(col) {
                 Some(c) => Some(c.sources.clone()),
+                None if !rel.fields_from.is_empty() => Some(rel.fields_from.clone()),
                 None if rel.column("*").is_some() => rel.through_star(col),
                 None => {
                     // A function relation with unnamed columns feeds them all.
@@ -966,15 +1002,12 @@ impl<'s> Resolver<'s> {
         options: &sqlparser::ast::WildcardAdditionalOptions,
         scope: &Scope<'_>,
     ) -> Result<Vec<Col>, LineageError> {
-        use sqlparser::ast::{ExcludeSelectItem, RenameSelectItem};
-        let mut dropped: Vec<String> = Vec::new();
-        match &options.opt_exclude {
-            Some(ExcludeSelectItem::Single(name)) => dropped.push(last_part(&object_name(name))),
-            Some(ExcludeSelectItem::Multiple(names)) => {
-                dropped.extend(names.iter().map(|n| last_part(&object_name(n))))
-            }
-            None => {}
-        }
+        use sqlparser::ast::RenameSelectItem;
+        let mut dropped: Vec<String> = options
+            .opt_exclude
+            .as_ref()
+            .map(excluded_names)
+            .unwrap_or_default();
         if let Some(except) = &options.opt_except {
             dropped.push(ident(&except.first_element));
             dropped.extend(except.additional_elements.iter().map(ident));
@@ -1091,6 +1124,12 @@ impl<'s> Resolver<'s> {
                 }
             }
         }
+        // Redshift's `SELECT *, x EXCLUDE (a, b)`: the whole select list
+        // leaves them out.
+        if let Some(exclude) = &select.exclude {
+            let dropped = excluded_names(exclude);
+            out.columns.retain(|c| !dropped.contains(&c.name));
+        }
         // Filters, groups and windows read tables (through subqueries) but
         // feed no output column.
         let filters = select
@@ -1103,6 +1142,17 @@ impl<'s> Resolver<'s> {
             self.expr(e, &scope)?;
         }
         Ok(out)
+    }
+}
+
+/// The columns an `EXCLUDE` names, by their own name (`c.ssn` is `ssn`).
+fn excluded_names(exclude: &sqlparser::ast::ExcludeSelectItem) -> Vec<String> {
+    use sqlparser::ast::ExcludeSelectItem;
+    match exclude {
+        ExcludeSelectItem::Single(name) => vec![last_part(&object_name(name))],
+        ExcludeSelectItem::Multiple(names) => {
+            names.iter().map(|n| last_part(&object_name(n))).collect()
+        }
     }
 }
 
@@ -1163,6 +1213,7 @@ fn output_name(expr: &Expr) -> String {
 fn fed_by(names: Vec<String>, sources: &BTreeSet<ColumnRef>) -> Relation {
     Relation {
         reads: BTreeSet::new(),
+        fields_from: BTreeSet::new(),
         columns: names
             .into_iter()
             .map(|name| Col {

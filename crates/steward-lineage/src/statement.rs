@@ -4,12 +4,14 @@
 use std::collections::{BTreeSet, HashMap};
 
 use sqlparser::ast::{
-    AssignmentTarget, CreateTableLikeKind, Expr, FromTable, MergeAction, MergeInsertKind, Query,
-    SetExpr, Statement, TableFactor, TableObject, UpdateTableFromKind,
+    AssignmentTarget, CreateTableLikeKind, Expr, FromTable, Ident, MergeAction, MergeInsertKind,
+    ObjectName, Query, SelectItemQualifiedWildcardKind, SetExpr, Statement, TableFactor,
+    TableObject, UpdateTableFromKind, WildcardAdditionalOptions,
 };
 
 use crate::error::LineageError;
 use crate::model::{ColumnEdge, Lineage, Schema};
+use crate::parse::MERGE_ALL_COLUMNS;
 use crate::resolve::{Names, Relation, Resolver, ident, last_part, object_name};
 
 fn edges_into(
@@ -79,6 +81,20 @@ fn query_into(
         lineage.targets.insert(t);
     }
     Ok(finish(lineage, resolver))
+}
+
+/// The name a FROM item is known by in its query: its alias, else a
+/// table's last name part.
+fn factor_qualifier(factor: &TableFactor) -> Option<String> {
+    match factor {
+        TableFactor::Table { name, alias, .. } => Some(
+            alias
+                .as_ref()
+                .map_or_else(|| last_part(&object_name(name)), |a| ident(&a.name)),
+        ),
+        TableFactor::Derived { alias: Some(a), .. } => Some(ident(&a.name)),
+        _ => None,
+    }
 }
 
 fn table_factor_name(factor: &TableFactor) -> Option<(String, Option<String>)> {
@@ -296,30 +312,83 @@ fn statement_in(
                 edges_into(&mut lineage, &named(&rel, &column), Some(&target), None);
                 Ok(())
             };
+            // `UPDATE SET *`, `INSERT *` (Spark, Delta) and `INSERT ROW`
+            // (BigQuery): every column, fed by the source's column of its name.
+            let mut all_columns = false;
             for clause in &merge.clauses {
                 match &clause.action {
                     MergeAction::Update(update) => {
                         for a in &update.assignments {
                             for column in assigned_columns(&a.target) {
-                                feed(&mut resolver, column, &a.value)?;
+                                if column == MERGE_ALL_COLUMNS {
+                                    all_columns = true;
+                                } else {
+                                    feed(&mut resolver, column, &a.value)?;
+                                }
                             }
                         }
                     }
-                    MergeAction::Insert(insert) => {
-                        if let MergeInsertKind::Values(values) = &insert.kind {
+                    MergeAction::Insert(insert) => match &insert.kind {
+                        MergeInsertKind::Values(values) => {
                             let columns: Vec<String> = insert
                                 .columns
                                 .iter()
                                 .map(|c| last_part(&object_name(c)))
                                 .collect();
+                            if columns.iter().any(|c| c == MERGE_ALL_COLUMNS) {
+                                all_columns = true;
+                                continue;
+                            }
                             for row in &values.rows {
                                 for (column, value) in columns.iter().zip(row.iter()) {
                                     feed(&mut resolver, column.clone(), value)?;
                                 }
                             }
                         }
-                    }
+                        MergeInsertKind::Row => all_columns = true,
+                    },
                     MergeAction::Delete { .. } => {}
+                }
+            }
+            if all_columns && let Some(qualifier) = factor_qualifier(&merge.source) {
+                // The source's columns as `source.*` gives them.
+                let mut s = select.clone();
+                s.projection = vec![sqlparser::ast::SelectItem::QualifiedWildcard(
+                    SelectItemQualifiedWildcardKind::ObjectName(ObjectName::from(vec![
+                        Ident::new(qualifier.clone()),
+                    ])),
+                    WildcardAdditionalOptions::default(),
+                )];
+                let source_rel = resolver.set_expr(&SetExpr::Select(Box::new(s)), None)?;
+                let source_known = !source_rel.columns.iter().any(|c| c.name == "*");
+                let target_known = schema.lookup(&target).map(|(_, cols)| cols.to_vec());
+                let columns: Option<Vec<String>> = match (source_known, target_known) {
+                    (true, Some(target_cols)) => Some(
+                        source_rel
+                            .columns
+                            .iter()
+                            .map(|c| c.name.clone())
+                            .filter(|c| target_cols.contains(c))
+                            .collect(),
+                    ),
+                    (true, None) => {
+                        Some(source_rel.columns.iter().map(|c| c.name.clone()).collect())
+                    }
+                    (false, Some(target_cols)) => Some(target_cols),
+                    // Neither side's columns known: every column to every column.
+                    (false, None) => None,
+                };
+                match columns {
+                    Some(columns) => {
+                        for column in columns {
+                            let value = Expr::CompoundIdentifier(vec![
+                                Ident::new(qualifier.clone()),
+                                Ident::new(column.clone()),
+                            ]);
+                            feed(&mut resolver, column, &value)?;
+                        }
+                    }
+                    None => edges_into(&mut lineage, &source_rel, Some(&target), None),
                 }
             }
             if lineage.edges.is_empty() {
@@ -553,6 +622,7 @@ fn assigned_columns(target: &AssignmentTarget) -> Vec<String> {
 fn named(rel: &Relation, column: &str) -> Relation {
     Relation {
         reads: BTreeSet::new(),
+        fields_from: BTreeSet::new(),
         columns: rel
             .columns
             .iter()
@@ -575,7 +645,7 @@ fn drop_self_edges(lineage: &mut Lineage, target: &str) {
 }
 
 /// A COPY endpoint: a stage (`@stage`), a URL (`s3://...`) as written, or a table.
-fn location_or_table(name: &sqlparser::ast::ObjectName, names: Names<'_>) -> String {
+fn location_or_table(name: &ObjectName, names: Names<'_>) -> String {
     let raw = name.to_string();
     let unquoted = raw.trim_matches(|c| c == '\'' || c == '"');
     if unquoted.starts_with('@') || unquoted.contains("://") {

@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use anyhow::Context;
 use serde::{Deserialize, Serialize};
-use steward_lineage::{Lineage, Schema, analyze};
+use steward_lineage::{Conventions, Lineage, Schema, analyze_with};
 use steward_types::ErrorKind;
 
 use crate::cli::{BenchLineageArgs, PathStyle};
@@ -155,6 +155,9 @@ pub fn run(args: &BenchLineageArgs, out: &Output) -> anyhow::Result<()> {
         cases.push((case, sql, schema));
     }
 
+    let conventions = Conventions {
+        count_star: args.count_star,
+    };
     let passes = args.repeat.max(1);
     let mut times = Vec::with_capacity(passes);
     let mut results = Vec::new();
@@ -163,8 +166,13 @@ pub fn run(args: &BenchLineageArgs, out: &Output) -> anyhow::Result<()> {
         results = cases
             .iter()
             .map(|(case, sql, schema)| {
-                analyze(sql, case.dialect.as_deref().unwrap_or("generic"), schema)
-                    .map_err(|e| e.to_string())
+                analyze_with(
+                    sql,
+                    case.dialect.as_deref().unwrap_or("generic"),
+                    schema,
+                    conventions,
+                )
+                .map_err(|e| e.to_string())
             })
             .collect::<Vec<_>>();
         times.push(started.elapsed().as_secs_f64());

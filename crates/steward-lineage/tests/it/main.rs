@@ -627,3 +627,211 @@ fn columns_read_through_a_star_over_an_unknown_table() {
         ],
     }]);
 }
+
+#[test]
+fn merge_with_every_column_maps_the_sources_columns_by_name() {
+    const SCHEMA: &[(&str, &[&str])] = &[
+        ("sales.customers", &["id", "email", "name"]),
+        ("staging.customers", &["id", "email", "name", "loaded_at"]),
+    ];
+    run(&[
+        Case {
+            name: "Delta UPDATE SET * and INSERT *, aliased target, both schemas known",
+            dialect: "databricks",
+            sql: "MERGE INTO sales.customers AS t USING staging.customers AS s ON t.id = s.id \
+                  WHEN MATCHED THEN UPDATE SET * WHEN NOT MATCHED THEN INSERT *",
+            schema: SCHEMA,
+            sources: &["staging.customers"],
+            targets: &["sales.customers"],
+            edges: &[
+                "staging.customers.id -> sales.customers.id",
+                "staging.customers.email -> sales.customers.email",
+                "staging.customers.name -> sales.customers.name",
+            ],
+        },
+        Case {
+            name: "Spark INSERT * with neither schema known",
+            dialect: "sparksql",
+            sql: "MERGE INTO sales.customers t USING staging.customers s ON t.id = s.id \
+                  WHEN NOT MATCHED THEN INSERT *",
+            schema: &[],
+            sources: &["staging.customers"],
+            targets: &["sales.customers"],
+            edges: &["staging.customers.* -> sales.customers.*"],
+        },
+        Case {
+            name: "INSERT * from a subquery, beside an explicit UPDATE",
+            dialect: "sparksql",
+            sql: "MERGE INTO sales.customers t \
+                  USING (SELECT id, lower(email) AS email FROM raw.signups) s ON t.id = s.id \
+                  WHEN MATCHED AND s.email IS NOT NULL THEN UPDATE SET t.email = s.email \
+                  WHEN NOT MATCHED THEN INSERT *",
+            schema: &[],
+            sources: &["raw.signups"],
+            targets: &["sales.customers"],
+            edges: &[
+                "raw.signups.id -> sales.customers.id",
+                "raw.signups.email -> sales.customers.email",
+            ],
+        },
+        Case {
+            name: "BigQuery INSERT ROW",
+            dialect: "bigquery",
+            sql: "MERGE sales.customers T USING staging.customers S ON T.id = S.id \
+                  WHEN NOT MATCHED THEN INSERT ROW",
+            schema: SCHEMA,
+            sources: &["staging.customers"],
+            targets: &["sales.customers"],
+            edges: &[
+                "staging.customers.id -> sales.customers.id",
+                "staging.customers.email -> sales.customers.email",
+                "staging.customers.name -> sales.customers.name",
+            ],
+        },
+    ]);
+}
+
+#[test]
+fn hive_multi_insert_reads_the_shared_from_clause() {
+    run(&[
+        Case {
+            name: "two targets from one aliased source",
+            dialect: "hive",
+            sql: "FROM raw.events e \
+                  INSERT OVERWRITE TABLE mart.clicks PARTITION (dt = '2024-01-01') \
+                  SELECT e.user_id, e.url WHERE e.kind = 'click' \
+                  INSERT INTO TABLE mart.views SELECT e.user_id, count(*) AS n GROUP BY e.user_id",
+            schema: &[],
+            sources: &["raw.events"],
+            targets: &["mart.clicks", "mart.views"],
+            edges: &[
+                "raw.events.user_id -> mart.clicks.user_id",
+                "raw.events.url -> mart.clicks.url",
+                "raw.events.user_id -> mart.views.user_id",
+                "raw.events.* -> mart.views.n",
+            ],
+        },
+        Case {
+            name: "a join and a subquery as the shared source",
+            dialect: "hive",
+            sql: "FROM (SELECT id, amount FROM raw.orders WHERE amount > 0) o \
+                  JOIN raw.customers c ON c.id = o.id \
+                  INSERT OVERWRITE TABLE mart.big SELECT c.name, o.amount WHERE o.amount > 100 \
+                  INSERT OVERWRITE TABLE mart.small SELECT c.name, o.amount WHERE o.amount <= 100",
+            schema: &[],
+            sources: &["raw.customers", "raw.orders"],
+            targets: &["mart.big", "mart.small"],
+            edges: &[
+                "raw.customers.name -> mart.big.name",
+                "raw.orders.amount -> mart.big.amount",
+                "raw.customers.name -> mart.small.name",
+                "raw.orders.amount -> mart.small.amount",
+            ],
+        },
+    ]);
+}
+
+#[test]
+fn fields_of_unnested_arrays_come_from_the_array_column() {
+    run(&[
+        Case {
+            name: "unaliased UNNEST in a scalar subquery",
+            dialect: "bigquery",
+            sql: "SELECT o.id, (SELECT SUM(price * qty) FROM UNNEST(o.line_items)) AS total \
+                  FROM shop.orders o",
+            schema: &[],
+            sources: &["shop.orders"],
+            targets: &[],
+            edges: &["shop.orders.id -> .id", "shop.orders.line_items -> .total"],
+        },
+        Case {
+            name: "aliased UNNEST of a nested column, schema known",
+            dialect: "bigquery",
+            sql: "SELECT id, (SELECT MAX(li.price) FROM UNNEST(payload.items) AS li) AS top_price \
+                  FROM shop.orders",
+            schema: &[("shop.orders", &["id", "payload"])],
+            sources: &["shop.orders"],
+            targets: &[],
+            edges: &["shop.orders.id -> .id", "shop.orders.payload -> .top_price"],
+        },
+        Case {
+            name: "a field of the unnested rows beside the table's own columns",
+            dialect: "bigquery",
+            sql: "SELECT id, sku FROM shop.orders, UNNEST(line_items)",
+            schema: &[("shop.orders", &["id", "line_items"])],
+            sources: &["shop.orders"],
+            targets: &[],
+            edges: &["shop.orders.id -> .id", "shop.orders.line_items -> .sku"],
+        },
+    ]);
+}
+
+#[test]
+fn redshift_exclude_after_the_select_list() {
+    run(&[Case {
+        name: "select-level EXCLUDE",
+        dialect: "redshift",
+        sql: "CREATE TABLE mart.c AS SELECT *, upper(email) AS email_uc EXCLUDE (ssn, email) \
+              FROM crm.customers",
+        schema: &[("crm.customers", &["id", "email", "ssn", "name"])],
+        sources: &["crm.customers"],
+        targets: &["mart.c"],
+        edges: &[
+            "crm.customers.id -> mart.c.id",
+            "crm.customers.name -> mart.c.name",
+            "crm.customers.email -> mart.c.email_uc",
+        ],
+    }]);
+}
+
+#[test]
+fn count_star_follows_the_configured_convention() {
+    use steward_lineage::{Conventions, CountStar, analyze_with};
+    let sql = "INSERT INTO mart.daily SELECT day, COUNT(*) AS n, \
+               COUNT(*) FILTER (WHERE status = 'paid') AS paid FROM shop.orders GROUP BY day";
+    let edges = |count_star| -> BTreeSet<String> {
+        analyze_with(sql, "postgres", &Schema::new(), Conventions { count_star })
+            .unwrap()
+            .edges
+            .iter()
+            .map(edge_text)
+            .collect()
+    };
+    let strings = |xs: &[&str]| xs.iter().map(|x| x.to_string()).collect::<BTreeSet<_>>();
+    assert_eq!(
+        edges(CountStar::Table),
+        strings(&[
+            "shop.orders.day -> mart.daily.day",
+            "shop.orders.* -> mart.daily.n",
+            "shop.orders.* -> mart.daily.paid",
+            "shop.orders.status -> mart.daily.paid",
+        ])
+    );
+    assert_eq!(
+        edges(CountStar::None),
+        strings(&[
+            "shop.orders.day -> mart.daily.day",
+            "shop.orders.status -> mart.daily.paid",
+        ])
+    );
+    assert_eq!("none".parse::<CountStar>(), Ok(CountStar::None));
+    assert!("rows".parse::<CountStar>().is_err());
+}
+
+#[test]
+fn tables_a_script_declares_are_known_to_its_later_statements() {
+    run(&[Case {
+        name: "EXCLUDE over a table created with its columns earlier in the script",
+        dialect: "snowflake",
+        sql: "CREATE TABLE crm.customers (id INT, email TEXT, ssn TEXT, name TEXT); \
+              CREATE TABLE mart.c AS SELECT * EXCLUDE (ssn) FROM crm.customers",
+        schema: &[],
+        sources: &[],
+        targets: &["crm.customers", "mart.c"],
+        edges: &[
+            "crm.customers.id -> mart.c.id",
+            "crm.customers.email -> mart.c.email",
+            "crm.customers.name -> mart.c.name",
+        ],
+    }]);
+}

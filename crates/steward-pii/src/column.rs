@@ -379,12 +379,12 @@ impl Tally {
             self.card += 1;
         }
         if digits == 9 {
-            let b = v.as_bytes();
-            if b.len() == 11 && b[3] == b'-' && b[6] == b'-' {
+            let grouping = validate::ssn_groups(v);
+            if grouping == Some(validate::Grouping::Grouped) {
                 if validate::us_ssn(v) {
                     self.ssn_dashed += 1;
                 }
-            } else if b.len() == 9 {
+            } else if grouping == Some(validate::Grouping::Bare) {
                 self.nine_digits += 1;
                 if validate::us_ssn(v) {
                     self.ssn_bare += 1;
@@ -488,6 +488,10 @@ impl Tally {
             self.postal_distinctive += 1;
             return;
         }
+        // A date before a street: `Mar 10, 1966` is shaped like `10 Main St`.
+        if (8..=32).contains(&len) && self.add_date(v) {
+            return;
+        }
         if spaces > 0 && text::street_address(v) {
             self.street += 1;
             return;
@@ -496,20 +500,20 @@ impl Tally {
             self.street_shaped += 1;
             return;
         }
-        if (8..=32).contains(&len) {
-            self.add_date(v);
-        }
     }
 
-    fn add_date(&mut self, v: &str) {
-        if let Some(d) = text::date(v) {
-            if d.has_time {
-                self.dates_with_time += 1;
-            } else {
-                self.dates += 1;
-                self.years.push(d.year);
-            }
+    /// Counts a date; whether the value was one.
+    fn add_date(&mut self, v: &str) -> bool {
+        let Some(d) = text::date(v) else {
+            return false;
+        };
+        if d.has_time {
+            self.dates_with_time += 1;
+        } else {
+            self.dates += 1;
+            self.years.push(d.year);
         }
+        true
     }
 }
 

@@ -65,6 +65,9 @@ pub fn person_name(value: &str) -> NameReading {
         if gazetteer::is_organisation_word(&lower) {
             return NameReading::Organisation;
         }
+        if gazetteer::is_role_word(&lower) {
+            return NameReading::No;
+        }
         if gazetteer::is_name_particle(&lower) || bare.contains('.') || w.ends_with('.') {
             continue;
         }
@@ -286,19 +289,53 @@ pub struct DateReading {
     pub has_time: bool,
 }
 
-const MONTHS: &[&str] = &[
-    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+/// Month names by their first letters (accents folded), in English and the
+/// languages the column-name words cover: `März`, `Okt`, `dic`, `juil`.
+const MONTHS: &[(&str, u32)] = &[
+    ("jan", 1),
+    ("ene", 1),
+    ("gen", 1),
+    ("feb", 2),
+    ("fev", 2),
+    ("mar", 3),
+    ("mrt", 3),
+    ("apr", 4),
+    ("abr", 4),
+    ("avr", 4),
+    ("may", 5),
+    ("mai", 5),
+    ("mei", 5),
+    ("mag", 5),
+    ("jun", 6),
+    ("juin", 6),
+    ("giu", 6),
+    ("jul", 7),
+    ("juil", 7),
+    ("lug", 7),
+    ("aug", 8),
+    ("ago", 8),
+    ("aou", 8),
+    ("sep", 9),
+    ("set", 9),
+    ("oct", 10),
+    ("okt", 10),
+    ("ott", 10),
+    ("nov", 11),
+    ("dec", 12),
+    ("dez", 12),
+    ("dic", 12),
 ];
 
 fn month_word(w: &str) -> Option<u32> {
-    let lower = w.trim_end_matches(['.', ',']).to_ascii_lowercase();
-    if lower.len() < 3 {
+    let lower = w.trim_end_matches(['.', ',']).to_lowercase();
+    let lower = gazetteer::fold(&lower);
+    if lower.len() < 3 || !lower.bytes().all(|b| b.is_ascii_alphabetic()) {
         return None;
     }
     MONTHS
         .iter()
-        .position(|m| lower.starts_with(m))
-        .map(|p| p as u32 + 1)
+        .find(|(prefix, _)| lower.starts_with(prefix))
+        .map(|(_, month)| *month)
 }
 
 fn valid_day(year: i32, month: u32, day: u32) -> bool {
@@ -306,7 +343,8 @@ fn valid_day(year: i32, month: u32, day: u32) -> bool {
 }
 
 /// Reads a date written as `1996-10-21`, `10/21/1996`, `21/10/1996`,
-/// `21.10.1996`, `20 Oct 1948`, `Oct 20, 1948` or `1996-10-21T00:00:00`.
+/// `21.10.1996`, `19961021`, `20 Oct 1948`, `10. März 1966`, `Oct 20, 1948` or
+/// `1996-10-21T00:00:00`.
 pub fn date(value: &str) -> Option<DateReading> {
     let v = value.trim();
     if v.len() < 8 || v.len() > 32 {
@@ -352,6 +390,14 @@ pub fn date(value: &str) -> Option<DateReading> {
         };
         return valid_day(y, m, d).then_some(DateReading { year: y, has_time });
     }
+    // Run together as `19660310`.
+    if day_part.len() == 8 && day_part.bytes().all(|b| b.is_ascii_digit()) {
+        let y: i32 = day_part[..4].parse().ok()?;
+        let m: u32 = day_part[4..6].parse().ok()?;
+        let d: u32 = day_part[6..].parse().ok()?;
+        return ((1900..=2100).contains(&y) && valid_day(y, m, d))
+            .then_some(DateReading { year: y, has_time });
+    }
     // Month written as a word.
     let words: Vec<&str> = day_part
         .split([' ', ','])
@@ -360,12 +406,12 @@ pub fn date(value: &str) -> Option<DateReading> {
     if words.len() == 3 {
         let year: i32 = words[2].parse().ok().filter(|_| words[2].len() == 4)?;
         let (day, month) = match (
-            words[0].parse::<u32>(),
+            words[0].trim_end_matches('.').parse::<u32>(),
             month_word(words[1]),
             month_word(words[0]),
         ) {
             (Ok(day), Some(month), _) => (day, month),
-            (Err(_), _, Some(month)) => (words[1].parse().ok()?, month),
+            (Err(_), _, Some(month)) => (words[1].trim_end_matches('.').parse().ok()?, month),
             _ => return None,
         };
         return valid_day(year, month, day).then_some(DateReading { year, has_time });

@@ -68,20 +68,42 @@ pub fn credit_card(value: &str) -> bool {
     }
 }
 
-/// A US Social Security number as `AAA-GG-SSSS` or 9 digits: area not 000, 666
-/// or 900-999, group not 00, serial not 0000.
+/// How nine digits are written: in the 3-2-4 groups of an SSN, or bare.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Grouping {
+    Grouped,
+    Bare,
+}
+
+/// Whether a value is nine digits, bare or in 3-2-4 groups separated by one
+/// dash, space or dot each.
+pub fn ssn_groups(v: &str) -> Option<Grouping> {
+    let b = v.as_bytes();
+    let separator = |c: u8| matches!(c, b'-' | b' ' | b'.');
+    match b.len() {
+        9 if b.iter().all(u8::is_ascii_digit) => Some(Grouping::Bare),
+        11 if separator(b[3])
+            && separator(b[6])
+            && b.iter()
+                .enumerate()
+                .all(|(i, c)| i == 3 || i == 6 || c.is_ascii_digit()) =>
+        {
+            Some(Grouping::Grouped)
+        }
+        _ => None,
+    }
+}
+
+/// A US Social Security number as 9 digits, or grouped `AAA-GG-SSSS` with a
+/// dash, space or dot between groups (hand-typed data mixes them, even in one
+/// value): area not 000, 666 or 900-999, group not 00, serial not 0000.
 pub fn us_ssn(value: &str) -> bool {
     let v = value.trim();
-    let d: Vec<u8> = match v.len() {
-        11 if v.as_bytes()[3] == b'-' && v.as_bytes()[6] == b'-' => match digits(v) {
-            Some(d) => d,
-            None => return false,
-        },
-        9 => match digits(v) {
-            Some(d) => d,
-            None => return false,
-        },
-        _ => return false,
+    if ssn_groups(v).is_none() {
+        return false;
+    }
+    let Some(d) = digits(v) else {
+        return false;
     };
     if d.len() != 9 {
         return false;
@@ -220,7 +242,14 @@ mod tests {
 
     #[test]
     fn ssns_follow_area_group_and_serial_rules() {
-        for valid in ["123-45-6789", "078051120", "899-99-9999"] {
+        for valid in [
+            "123-45-6789",
+            "078051120",
+            "899-99-9999",
+            "123 45 6789",
+            "123.45.6789",
+            "123-45 6789",
+        ] {
             assert!(us_ssn(valid), "{valid}");
         }
         for invalid in [
@@ -232,6 +261,8 @@ mod tests {
             "12-345-6789",
             "1234567890",
             "INV-123-45",
+            "123--456789",
+            "123 456 789",
         ] {
             assert!(!us_ssn(invalid), "{invalid}");
         }

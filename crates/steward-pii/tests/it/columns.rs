@@ -348,3 +348,106 @@ fn network_ids_and_secrets() {
         ),
     ]);
 }
+
+#[test]
+fn hand_typed_ssns_mix_separators_and_names_run_together() {
+    // Dashes, spaces, dots and none in one column, as people type them.
+    let mixed = |seed| {
+        many(30, seed, |r| {
+            let dashed = values::ssn(r);
+            match r.below(4) {
+                0 => dashed,
+                1 => dashed.replace('-', " "),
+                2 => dashed.replace('-', ""),
+                _ => dashed.replacen('-', " ", 1),
+            }
+        })
+    };
+    check(&[
+        ("ssn", mixed(70), Some(Label::UsSsn)),
+        ("col_07", mixed(71), Some(Label::UsSsn)),
+        ("SocSecNum", mixed(72), Some(Label::UsSsn)),
+        ("soc_sec_no", mixed(73), Some(Label::UsSsn)),
+        ("socialsecuritynumber", mixed(74), Some(Label::UsSsn)),
+        (
+            "ssnum",
+            many(30, 75, |r| values::ssn(r).replace('-', "")),
+            Some(Label::UsSsn),
+        ),
+    ]);
+}
+
+#[test]
+fn birth_dates_in_mixed_formats_and_informal_names() {
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let mixed = |seed| {
+        many(30, seed, |r| {
+            let (y, m, d) = (1940 + r.below(65), 1 + r.below(12), 1 + r.below(28));
+            match r.below(4) {
+                0 => format!("{y}-{m:02}-{d:02}"),
+                1 => format!("{} {d}, {y}", MONTHS[(m - 1) as usize]),
+                2 => format!("{m}/{d}/{y}"),
+                _ => format!("{y}{m:02}{d:02}"),
+            }
+        })
+    };
+    let german = |seed| {
+        const MONATE: [&str; 12] = [
+            "Januar",
+            "Februar",
+            "März",
+            "April",
+            "Mai",
+            "Juni",
+            "Juli",
+            "August",
+            "September",
+            "Oktober",
+            "November",
+            "Dezember",
+        ];
+        many(30, seed, |r| {
+            let (y, m, d) = (1940 + r.below(65), 1 + r.below(12), 1 + r.below(28));
+            if r.below(2) == 0 {
+                format!("{d}. {} {y}", MONATE[(m - 1) as usize])
+            } else {
+                format!("{d:02}.{m:02}.{y}")
+            }
+        })
+    };
+    check(&[
+        ("dob", mixed(80), Some(Label::DateOfBirth)),
+        ("bday", mixed(81), Some(Label::DateOfBirth)),
+        ("born", mixed(82), Some(Label::DateOfBirth)),
+        ("col_08", mixed(83), Some(Label::DateOfBirth)),
+        ("gebdat", german(84), Some(Label::DateOfBirth)),
+    ]);
+}
+
+#[test]
+fn surnames_with_diacritics_under_local_names() {
+    let surnames = strings(&[
+        "Müller",
+        "Schäfer",
+        "Köhler",
+        "Weiß",
+        "Böttcher",
+        "Lührmann",
+        "Dürr",
+        "Kästner",
+        "Jürgens",
+        "Größer",
+        "Hölzl",
+        "Süßmilch",
+        "Bäumer",
+        "Fröhlich",
+        "Möller",
+    ]);
+    check(&[
+        ("Familienname", surnames.clone(), Some(Label::Person)),
+        ("zuname", surnames.clone(), Some(Label::Person)),
+        ("nachname", surnames, Some(Label::Person)),
+    ]);
+}

@@ -261,3 +261,53 @@ fn names_nobody_knows_are_left_to_a_second_opinion() {
     // A name that says "place" keeps it out of the ambiguous band.
     assert_eq!(decide("ciudad", &values).ambiguous, None);
 }
+
+#[test]
+fn job_titles_and_departments_are_not_people() {
+    check(&[
+        (
+            "title",
+            strings(&[
+                "General Manager",
+                "Sales Manager",
+                "Sales Support Agent",
+                "Sales Support Agent",
+                "Sales Support Agent",
+                "IT Manager",
+                "IT Staff",
+                "IT Staff",
+            ]),
+            None,
+        ),
+        (
+            "col_09",
+            strings(&[
+                "Human Resources",
+                "Customer Service",
+                "Sales",
+                "Marketing",
+                "Finance",
+                "Research and Development",
+                "Legal",
+                "Purchasing",
+                "Engineering",
+                "Quality Assurance",
+            ]),
+            None,
+        ),
+        (
+            "position",
+            strings(&[
+                "Senior Software Engineer",
+                "Account Executive",
+                "Office Manager",
+                "Marketing Coordinator",
+                "Data Analyst",
+                "Payroll Specialist",
+                "Chief Financial Officer",
+                "Receptionist",
+            ]),
+            None,
+        ),
+    ]);
+}

@@ -42,6 +42,10 @@ pub const BUILTIN: &[(&str, &str)] = &[
         include_str!("../../../policies/sensitive-derived-unmasked.toml"),
     ),
     (
+        "sensitive-held-for-review.toml",
+        include_str!("../../../policies/sensitive-held-for-review.toml"),
+    ),
+    (
         "sensitive-in-public-zone.toml",
         include_str!("../../../policies/sensitive-in-public-zone.toml"),
     ),

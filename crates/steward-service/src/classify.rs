@@ -112,20 +112,111 @@ pub fn column_verdicts(decision: &TableDecision) -> Vec<ColumnVerdict> {
     verdicts
 }
 
+/// A label a steward rejected on one column of a source, which a scan does
+/// not silently put again on a column like it.
+#[derive(Debug, Clone)]
+pub(crate) struct Rejection {
+    label: String,
+    /// `table.column`, as the evidence names it.
+    column: String,
+    shape: String,
+    data_type: String,
+}
+
+/// The labels stewards rejected on the columns of one source.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Rejections(Vec<Rejection>);
+
+/// A column name with digits, separators and case set aside: `Job_Title2`,
+/// `jobtitle` and `JOB-TITLE` are one pattern.
+fn name_shape(name: &str) -> String {
+    name.chars()
+        .filter(|c| c.is_alphabetic())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+impl Rejections {
+    /// The stewards' rejections on the source's live columns.
+    pub(crate) async fn of_source(session: &mut Session, source: Id<Source>) -> Result<Self> {
+        let rejected = session
+            .list::<Classification>(
+                &Filter::all()
+                    .eq_text("origin", ClassificationOrigin::Steward.as_str())
+                    .eq_text("verdict", Verdict::Rejected.as_str()),
+            )
+            .await?;
+        if rejected.is_empty() {
+            return Ok(Self::default());
+        }
+        let columns = session
+            .list::<Column>(&Filter::all().in_ids("id", rejected.iter().map(|c| c.column_id)))
+            .await?;
+        if columns.is_empty() {
+            return Ok(Self::default());
+        }
+        let tables: BTreeMap<i64, Record<steward_types::Table>> = session
+            .list::<steward_types::Table>(
+                &Filter::all()
+                    .in_ids("id", columns.iter().map(|c| c.table_id))
+                    .eq_id("source_id", source),
+            )
+            .await?
+            .into_iter()
+            .map(|t| (t.id.get(), t))
+            .collect();
+        let mut out = Vec::new();
+        for classification in rejected {
+            let Some(column) = columns.iter().find(|c| c.id == classification.column_id) else {
+                continue;
+            };
+            let Some(table) = tables.get(&column.table_id.get()) else {
+                continue;
+            };
+            out.push(Rejection {
+                label: classification.label.clone(),
+                column: format!("{}.{}", table.qualified_name(), column.name),
+                shape: name_shape(&column.name),
+                data_type: column.data_type.clone(),
+            });
+        }
+        Ok(Self(out))
+    }
+
+    /// A rejection of `label` on another column like `table.column`.
+    fn similar(&self, label: &str, qualified: &str, name: &str, data_type: &str) -> Option<&str> {
+        let shape = name_shape(name);
+        self.0
+            .iter()
+            .find(|r| {
+                r.label == label
+                    && r.column != qualified
+                    && !shape.is_empty()
+                    && r.shape == shape
+                    && r.data_type == data_type
+            })
+            .map(|r| r.column.as_str())
+    }
+}
+
 /// Writes the detector's classifications of one table inside the scan's
 /// session (and the second opinion's, origin `agent`): updated where the
 /// label is unchanged, added where new, removed where no longer found.
-/// Stewards' rows are left alone, and stand above both.
+/// Stewards' rows are left alone, and stand above both. A label a steward
+/// rejected on a column like this one in the same source is held for review
+/// (verdict `review`) rather than given again as if nothing had happened.
 pub(crate) async fn store_detector_results(
     session: &mut Session,
-    column_ids: &BTreeMap<String, Id<Column>>,
+    table: &str,
+    column_ids: &BTreeMap<String, (Id<Column>, String)>,
     decision: &TableDecision,
+    rejections: &Rejections,
 ) -> Result<usize> {
-    // Per column: (label, confidence, evidence, origin) the scan stands by.
-    type Labels = Vec<(String, f64, Vec<String>, ClassificationOrigin)>;
+    // Per column: (label, confidence, evidence, origin, verdict) the scan stands by.
+    type Labels = Vec<(String, f64, Vec<String>, ClassificationOrigin, Verdict)>;
     let mut wanted: BTreeMap<Id<Column>, Labels> = BTreeMap::new();
     for verdict in column_verdicts(decision) {
-        let Some(id) = column_ids.get(&verdict.column) else {
+        let Some((id, data_type)) = column_ids.get(&verdict.column) else {
             continue;
         };
         let entry = wanted.entry(*id).or_default();
@@ -135,7 +226,19 @@ pub(crate) async fn store_detector_results(
             } else {
                 ClassificationOrigin::Detector
             };
-            entry.push((label, verdict.confidence, verdict.evidence, origin));
+            let mut evidence = verdict.evidence;
+            let qualified = format!("{table}.{}", verdict.column);
+            let held = rejections.similar(&label, &qualified, &verdict.column, data_type);
+            let standing = match held {
+                Some(rejected_on) => {
+                    evidence.push(format!(
+                        "held for review: a steward rejected {label} on {rejected_on}, a column like this one"
+                    ));
+                    Verdict::Review
+                }
+                None => Verdict::Suggested,
+            };
+            entry.push((label, verdict.confidence, evidence, origin, standing));
         }
         for evidence in verdict.quasi_identifiers {
             entry.push((
@@ -143,6 +246,7 @@ pub(crate) async fn store_detector_results(
                 QUASI_IDENTIFIER_CONFIDENCE,
                 vec![evidence],
                 ClassificationOrigin::Detector,
+                Verdict::Suggested,
             ));
         }
     }
@@ -160,14 +264,14 @@ pub(crate) async fn store_detector_results(
                     .await?,
             );
         }
-        for (label, confidence, evidence, origin) in &labels {
+        for (label, confidence, evidence, origin, verdict) in &labels {
             let row = Classification {
                 column_id,
                 label: label.clone(),
                 confidence: *confidence,
                 evidence: evidence.clone(),
                 origin: *origin,
-                verdict: Verdict::Suggested,
+                verdict: *verdict,
                 detector_version: Some(DETECTOR_VERSION.to_string()),
                 decided_by: None,
                 reason: None,
@@ -191,7 +295,7 @@ pub(crate) async fn store_detector_results(
         for old in existing {
             if !labels
                 .iter()
-                .any(|(l, _, _, o)| *l == old.label && *o == old.origin)
+                .any(|(l, _, _, o, _)| *l == old.label && *o == old.origin)
             {
                 session.delete(old.id).await?;
             }

@@ -744,6 +744,7 @@ impl Steward {
         let report = crate::ingestion::ingest_lineage(
             &self.store,
             &self.config.pii.propagation_stops,
+            self.config.lineage,
             request,
             on_event,
         )

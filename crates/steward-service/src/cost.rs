@@ -43,7 +43,8 @@ pub(crate) fn table_stats(
                 format: t.format.clone(),
                 size_bytes: t.size_bytes,
                 row_count: t.row_count,
-                stores_data: t.kind != TableKind::View,
+                // Views and models not materialised here hold no data.
+                stores_data: !matches!(t.kind, TableKind::View | TableKind::Model),
                 columns: cols
                     .iter()
                     .map(|c| ColumnStats {

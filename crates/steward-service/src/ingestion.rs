@@ -15,12 +15,11 @@ use std::path::Path;
 use serde::Serialize;
 use steward_lineage::{Lineage, LogFormat, SkippedRecord, read_query_log};
 use steward_store::{Filter, Store};
-use steward_types::{JobRun, LineageOrigin, ModelDefinition, Record};
+use steward_types::{JobRun, LineageOrigin, ModelColumnDocs, ModelDefinition, ModelDocs, Record};
 
 use crate::error::{Result, ServiceError};
 use crate::lineage::{
-    IngestReport, KnownInput, SqlInput, analyse_inputs, model_schema, render_model, store_inputs,
-    view_inputs,
+    IngestReport, KnownInput, SqlInput, analyse_inputs, render_model, store_inputs, view_inputs,
 };
 use crate::propagate::propagate;
 use crate::runs::{finish_run, start_run};
@@ -43,7 +42,8 @@ pub enum LineageSource {
         text: String,
         format: LogFormat,
     },
-    /// The `*.sql` files of a dbt-style models folder.
+    /// The files of a dbt project's models folder: `*.sql` models, `*.yml`
+    /// property files and `dbt_project.yml`.
     Models {
         folder: String,
         files: Vec<ModelFile>,
@@ -82,14 +82,44 @@ impl LineageSource {
     }
 }
 
-/// Reads a models folder's `*.sql` files (for a surface that has a folder).
+/// Reads a dbt project's models folder (for a surface that has a folder):
+/// its `*.sql` models and `*.yml` property files, in subfolders too, and the
+/// project's `dbt_project.yml` in the folder or the one above it.
 pub fn models_folder(dir: &Path) -> Result<LineageSource> {
-    let listing = std::fs::read_dir(dir)
-        .map_err(|e| ServiceError::io(format_args!("models folder {}", dir.display()), &e))?;
-    let mut paths: Vec<_> = listing
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "sql"))
-        .collect();
+    let mut paths = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(folder) = pending.pop() {
+        let listing = std::fs::read_dir(&folder).map_err(|e| {
+            ServiceError::io(format_args!("models folder {}", folder.display()), &e)
+        })?;
+        for entry in listing.filter_map(|e| e.ok()) {
+            let path = entry.path();
+            if path.is_dir() {
+                // dbt's own output and installed packages are not the project's models.
+                let skipped = path.file_name().is_some_and(|n| {
+                    n == "target" || n == "dbt_packages" || n.to_string_lossy().starts_with('.')
+                });
+                if !skipped {
+                    pending.push(path);
+                }
+            } else if path
+                .extension()
+                .is_some_and(|x| x == "sql" || x == "yml" || x == "yaml")
+            {
+                paths.push(path);
+            }
+        }
+    }
+    let project = [dir.join("dbt_project.yml"), dir.join("../dbt_project.yml")]
+        .into_iter()
+        .find(|p| p.is_file());
+    if let Some(project) = project
+        && !paths
+            .iter()
+            .any(|p| p.file_name() == project.file_name() && p.parent() == project.parent())
+    {
+        paths.push(project);
+    }
     paths.sort();
     let mut files = Vec::with_capacity(paths.len());
     for path in paths {
@@ -149,6 +179,9 @@ struct Read {
     usage: Vec<LoggedQuery>,
     logs: Vec<LogReport>,
     models: Vec<ModelDefinition>,
+    /// Files that could not be read (a broken property file), with why:
+    /// reported, the rest read.
+    problems: Vec<(String, String)>,
 }
 
 /// A model's code as it is kept, with its checksum.
@@ -161,7 +194,160 @@ fn definition(origin_ref: String, model: String, path: String, text: String) -> 
         path,
         text,
         checksum,
+        materialized: None,
+        compiled_sql: None,
+        docs: ModelDocs::default(),
     }
+}
+
+/// What the catalog keeps of a model's documentation.
+fn docs_of(properties: &steward_lineage::ModelProperties) -> ModelDocs {
+    ModelDocs {
+        description: properties.description.clone(),
+        owner: properties.owner.clone(),
+        tags: properties.tags.clone(),
+        columns: properties
+            .columns
+            .iter()
+            .map(|c| ModelColumnDocs {
+                name: c.name.clone(),
+                description: c.description.clone(),
+                tests: c.tests.clone(),
+            })
+            .collect(),
+    }
+}
+
+fn is_sql(path: &str) -> bool {
+    Path::new(path).extension().is_some_and(|x| x == "sql")
+}
+
+fn is_project_file(path: &str) -> bool {
+    Path::new(path)
+        .file_name()
+        .is_some_and(|n| n == "dbt_project.yml")
+}
+
+/// A model file's folders under the models folder (`staging/shop` for
+/// `models/staging/shop/orders.sql`), for the project's folder configs.
+fn model_folders(folder: &str, path: &str) -> Vec<String> {
+    let relative = Path::new(path)
+        .strip_prefix(folder)
+        .unwrap_or(Path::new(path));
+    relative
+        .parent()
+        .map(|p| {
+            p.components()
+                .map(|c| c.as_os_str().to_string_lossy().to_string())
+                .filter(|c| !c.is_empty() && c != ".")
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// A dbt project's models: rendered to SQL for lineage, and kept with what
+/// the project says of each (`config(...)` over property files over
+/// `dbt_project.yml`, as dbt applies them).
+fn read_models(folder: &str, files: &[ModelFile], dialect: &str, read: &mut Read) -> Result<()> {
+    let stem = |path: &str| {
+        Path::new(path)
+            .file_stem()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .to_string()
+    };
+    let yml: Vec<(&str, &str)> = files
+        .iter()
+        .filter(|f| !is_sql(&f.path) && !is_project_file(&f.path))
+        .map(|f| (f.path.as_str(), f.text.as_str()))
+        .collect();
+    let properties = steward_lineage::read_properties(&yml);
+    for problem in &properties.problems {
+        let (file, why) = problem.split_once(": ").unwrap_or((problem, ""));
+        read.problems.push((file.to_string(), why.to_string()));
+    }
+    let project = files.iter().find(|f| is_project_file(&f.path));
+    let models: Vec<&ModelFile> = files.iter().filter(|f| is_sql(&f.path)).collect();
+    // Each model's settings, with dbt's precedence.
+    let mut settings = BTreeMap::new();
+    for file in &models {
+        let folders = model_folders(folder, &file.path);
+        let folders: Vec<&str> = folders.iter().map(String::as_str).collect();
+        let defaults = match project {
+            Some(p) => match steward_lineage::project_defaults(&p.text, &folders) {
+                Ok(d) => d,
+                Err(e) => {
+                    if !read.problems.iter().any(|(f, _)| *f == p.path) {
+                        read.problems.push((p.path.clone(), e));
+                    }
+                    steward_lineage::FolderConfig::default()
+                }
+            },
+            None => steward_lineage::FolderConfig::default(),
+        };
+        let name = stem(&file.path).to_lowercase();
+        let own = crate::lineage::inline_config(&file.text);
+        let documented = properties.models.get(&name);
+        let mut tags = defaults.tags.clone();
+        tags.extend(documented.iter().flat_map(|d| d.tags.iter().cloned()));
+        tags.extend(own.tags.iter().cloned());
+        let mut seen = std::collections::BTreeSet::new();
+        tags.retain(|t| seen.insert(t.to_lowercase()));
+        let schema = own
+            .schema
+            .clone()
+            .or_else(|| documented.and_then(|d| d.schema.clone()))
+            .or(defaults.schema.clone());
+        let materialized = own
+            .materialized
+            .clone()
+            .or_else(|| documented.and_then(|d| d.materialized.clone()))
+            .or(defaults.materialized.clone());
+        let docs = ModelDocs {
+            description: documented.and_then(|d| d.description.clone()),
+            owner: own
+                .owner
+                .clone()
+                .or_else(|| documented.and_then(|d| d.owner.clone()))
+                .or(defaults.owner.clone()),
+            tags,
+            columns: documented.map(|d| docs_of(d).columns).unwrap_or_default(),
+        };
+        settings.insert(name, (schema, materialized, docs));
+    }
+    let schemas: BTreeMap<String, String> = settings
+        .iter()
+        .filter_map(|(name, (schema, _, _))| schema.clone().map(|s| (name.clone(), s)))
+        .collect();
+    let names = crate::lineage::ModelNames {
+        schemas: &schemas,
+        properties: &properties,
+    };
+    for file in models {
+        let name = stem(&file.path).to_lowercase();
+        let (target, sql) =
+            render_model(&name, &file.text, names).map_err(|e| invalid(&file.path, e))?;
+        let origin_ref = format!("model:{}", file.path);
+        let mut kept = definition(
+            origin_ref.clone(),
+            target,
+            file.path.clone(),
+            file.text.clone(),
+        );
+        if let Some((_, materialized, docs)) = settings.remove(&name) {
+            kept.materialized = materialized;
+            kept.docs = docs;
+        }
+        kept.compiled_sql = crate::lineage::compile_model(&name, &file.text, names).ok();
+        read.models.push(kept);
+        read.inputs.push(SqlInput {
+            origin: LineageOrigin::Dbt,
+            origin_ref,
+            sql,
+            dialect: dialect.to_string(),
+        });
+    }
+    Ok(())
 }
 
 fn invalid(name: &str, e: impl std::fmt::Display) -> ServiceError {
@@ -211,38 +397,7 @@ fn read_source(
             }
             read.logs.push(report);
         }
-        LineageSource::Models { files, .. } => {
-            // Two passes: a model's `ref()` names another model's schema,
-            // which only that model's own `config()` says.
-            let stem = |path: &str| {
-                Path::new(path)
-                    .file_stem()
-                    .unwrap_or_default()
-                    .to_string_lossy()
-                    .to_string()
-            };
-            let schemas: BTreeMap<String, String> = files
-                .iter()
-                .filter_map(|f| model_schema(&f.text).map(|s| (stem(&f.path), s)))
-                .collect();
-            for file in files {
-                let (target, sql) = render_model(&stem(&file.path), &file.text, &schemas)
-                    .map_err(|e| invalid(&file.path, e))?;
-                let origin_ref = format!("model:{}", file.path);
-                read.models.push(definition(
-                    origin_ref.clone(),
-                    target,
-                    file.path.clone(),
-                    file.text.clone(),
-                ));
-                read.inputs.push(SqlInput {
-                    origin: LineageOrigin::Dbt,
-                    origin_ref,
-                    sql,
-                    dialect: dialect.to_string(),
-                });
-            }
-        }
+        LineageSource::Models { folder, files } => read_models(folder, files, dialect, read)?,
         LineageSource::Script { name, text } => read.inputs.push(SqlInput {
             origin: LineageOrigin::Steward,
             origin_ref: format!("sql:{name}"),
@@ -254,12 +409,16 @@ fn read_source(
             for model in models {
                 let origin_ref = format!("dbt:{}", model.unique_id);
                 if let Some(code) = model.code {
-                    read.models.push(definition(
+                    let mut kept = definition(
                         origin_ref.clone(),
                         model.target.clone(),
                         model.path.unwrap_or_else(|| model.unique_id.clone()),
                         code,
-                    ));
+                    );
+                    kept.materialized = model.properties.materialized.clone();
+                    kept.compiled_sql = model.compiled.clone();
+                    kept.docs = docs_of(&model.properties);
+                    read.models.push(kept);
                 }
                 match model.sql {
                     Some(sql) => read.inputs.push(SqlInput {
@@ -308,6 +467,7 @@ fn read_source(
 pub(crate) async fn ingest_lineage(
     store: &Store,
     propagation_stops: &[String],
+    conventions: steward_lineage::Conventions,
     request: IngestRequest,
     on_event: &mut (dyn FnMut(IngestEvent) + Send),
 ) -> Result<IngestReport> {
@@ -350,7 +510,16 @@ pub(crate) async fn ingest_lineage(
     }
     let inputs = read.inputs.len() + read.known.len();
     let mut run = start_run(store, "lineage ingest").await?;
-    let outcome = store_read(store, propagation_stops, &dialect, read, &mut run, on_event).await;
+    let outcome = store_read(
+        store,
+        propagation_stops,
+        conventions,
+        &dialect,
+        read,
+        &mut run,
+        on_event,
+    )
+    .await;
     let failed = match &outcome {
         Err(e) => Some(e.to_string()),
         Ok(r) if !r.errors.is_empty() || r.malformed_records() > 0 => Some(format!(
@@ -378,6 +547,7 @@ pub(crate) async fn ingest_lineage(
 async fn store_read(
     store: &Store,
     propagation_stops: &[String],
+    conventions: steward_lineage::Conventions,
     dialect: &str,
     read: Read,
     run: &mut Record<JobRun>,
@@ -396,8 +566,9 @@ async fn store_read(
         ..IngestReport::default()
     };
     report.models = store_models(store, &read.models).await?;
-    let (known, errors) = analyse_inputs(store, read.inputs).await?;
+    let (known, errors) = analyse_inputs(store, read.inputs, conventions).await?;
     report.errors = errors;
+    report.errors.extend(read.problems);
     let mut progress = crate::lineage::Progress {
         run: Some(run),
         on_event,
@@ -406,6 +577,7 @@ async fn store_read(
     };
     store_inputs(store, &known, &mut report, &mut progress).await?;
     store_inputs(store, &read.known, &mut report, &mut progress).await?;
+    report.assets = crate::models::catalog_models(store, &read.models, &known).await?;
     // New lineage may carry sensitivity further: recompute derived labels.
     report.derived = propagate(store, propagation_stops).await?.derived;
     Ok(report)
@@ -424,7 +596,7 @@ async fn store_models(store: &Store, models: &[ModelDefinition]) -> Result<usize
             .find_one::<ModelDefinition>(Filter::all().eq_text("origin_ref", &model.origin_ref))
             .await?;
         match kept {
-            Some(kept) if kept.checksum == model.checksum && kept.model == model.model => {}
+            Some(kept) if kept.data == *model => {}
             Some(kept) => {
                 session.update(kept.id, model).await?;
             }

@@ -18,6 +18,7 @@ mod jobs;
 mod lineage;
 mod lookup;
 mod maintenance;
+mod models;
 mod propagate;
 mod proposals;
 mod query;
@@ -63,14 +64,16 @@ pub use jobs::{
     sync_config_schedules,
 };
 pub use lineage::{
-    Direction, Graph, IngestReport, KnownInput, MAX_WALK_DEPTH, SqlInput, graph, ingest,
-    ingest_known, model_schema, render_model, view_inputs, walk_depth,
+    Direction, Graph, IngestReport, InlineConfig, KnownInput, MAX_WALK_DEPTH, ModelNames, SqlInput,
+    compile_model, graph, ingest, ingest_known, inline_config, model_schema, render_model,
+    view_inputs, walk_depth,
 };
 pub use lookup::{
     CatalogAssets, ColumnDetail, RemovedColumnDecision, TableDetail, TableSummary, list_tables,
     table_detail,
 };
 pub use maintenance::{SchemaReport, create_catalog, migrate_catalog};
+pub use models::ModelAssets;
 pub use propagate::{PropagationReport, propagate};
 pub use proposals::{ProposalDecision, ProposalRequest, ProposalView};
 pub use query::{MaskedColumn, QueriedTable, QueryResult};

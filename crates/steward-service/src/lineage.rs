@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use serde::Serialize;
-use steward_lineage::{Lineage, Schema, analyze};
+use steward_lineage::{Conventions, Lineage, Schema, analyze_with};
 use steward_store::{Filter, Store};
 use steward_types::{AssetRef, EdgeKind, JobRun, LineageEdge, LineageOrigin, Record, Source};
 
@@ -36,6 +36,8 @@ pub struct IngestReport {
     pub derived: usize,
     /// Model files whose code was stored (`steward.models`), changed or not.
     pub models: usize,
+    /// The models as catalog assets (see `models::catalog_models`).
+    pub assets: crate::models::ModelAssets,
     /// Inputs that could not be read, with the reason.
     pub errors: Vec<(String, String)>,
     /// What the query logs added to usage, when query logs were given.
@@ -144,7 +146,7 @@ fn edges_of(lineage: &Lineage, input: &KnownInput) -> Vec<LineageEdge> {
 /// Reads lineage from each input and stores it, each input's edges replaced
 /// whole; an input that cannot be read is reported and the rest go on.
 pub async fn ingest(store: &Store, inputs: &[SqlInput]) -> Result<IngestReport> {
-    let (known, errors) = analyse_inputs(store, inputs.to_vec()).await?;
+    let (known, errors) = analyse_inputs(store, inputs.to_vec(), Conventions::default()).await?;
     let mut report = IngestReport {
         inputs: inputs.len(),
         errors,
@@ -166,6 +168,7 @@ pub async fn ingest(store: &Store, inputs: &[SqlInput]) -> Result<IngestReport> 
 pub(crate) async fn analyse_inputs(
     store: &Store,
     inputs: Vec<SqlInput>,
+    conventions: Conventions,
 ) -> Result<(Vec<KnownInput>, Vec<(String, String)>)> {
     let schema = catalog_schema(store).await?;
     // Parsing is CPU work: done on a blocking thread, off the async tasks.
@@ -173,7 +176,7 @@ pub(crate) async fn analyse_inputs(
         let mut known = Vec::with_capacity(inputs.len());
         let mut errors = Vec::new();
         for input in inputs {
-            match analyze(&input.sql, &input.dialect, &schema) {
+            match analyze_with(&input.sql, &input.dialect, &schema, conventions) {
                 Ok(lineage) => known.push(KnownInput {
                     origin: input.origin,
                     origin_ref: input.origin_ref,
@@ -302,16 +305,33 @@ pub async fn view_inputs(store: &Store) -> Result<Vec<SqlInput>> {
     Ok(out)
 }
 
+/// What a model's SQL is rendered against: the schema each model is built
+/// in (a `ref()` names it) and the sources the project declares (a
+/// `source()` names the table it reads).
+#[derive(Debug, Clone, Copy)]
+pub struct ModelNames<'a> {
+    pub schemas: &'a BTreeMap<String, String>,
+    pub properties: &'a steward_lineage::DbtProperties,
+}
+
 /// A dbt-style model file rendered to SQL: `{{ config(...) }}` dropped,
-/// `{{ source('s', 't') }}` as `s.t`, `{{ ref('m') }}` as the model's table,
-/// and the model's SELECT made a `CREATE TABLE schema.model AS`.
-pub fn render_model(
-    name: &str,
-    text: &str,
-    model_schemas: &BTreeMap<String, String>,
-) -> Result<(String, String)> {
-    let schema = model_schema(text).unwrap_or_else(|| "analytics".to_string());
+/// `{{ source('s', 't') }}` as the table the project declares for it (else
+/// `s.t`), `{{ ref('m') }}` as the model's table, and the model's SELECT
+/// made a `CREATE TABLE schema.model AS`. Returns the target and the SQL.
+pub fn render_model(name: &str, text: &str, names: ModelNames<'_>) -> Result<(String, String)> {
+    let schema = names
+        .schemas
+        .get(name)
+        .cloned()
+        .or_else(|| model_schema(text))
+        .unwrap_or_else(|| "analytics".to_string());
     let target = format!("{schema}.{name}");
+    let body = compile_model(name, text, names)?;
+    Ok((target.clone(), format!("CREATE TABLE {target} AS {body}")))
+}
+
+/// A model's SELECT with its templates rendered (see `render_model`).
+pub fn compile_model(name: &str, text: &str, names: ModelNames<'_>) -> Result<String> {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(start) = rest.find("{{") {
@@ -322,12 +342,11 @@ pub fn render_model(
             )));
         };
         let inner = rest[start + 2..start + end].trim();
-        out.push_str(&render_call(name, inner, model_schemas)?);
+        out.push_str(&render_call(name, inner, names)?);
         rest = &rest[start + end + 2..];
     }
     out.push_str(rest);
-    let body = out.trim().trim_end_matches(';');
-    Ok((target.clone(), format!("CREATE TABLE {target} AS {body}")))
+    Ok(out.trim().trim_end_matches(';').to_string())
 }
 
 fn string_args(call: &str) -> Vec<String> {
@@ -338,17 +357,16 @@ fn string_args(call: &str) -> Vec<String> {
         .collect()
 }
 
-fn render_call(
-    model: &str,
-    inner: &str,
-    model_schemas: &BTreeMap<String, String>,
-) -> Result<String> {
+fn render_call(model: &str, inner: &str, names: ModelNames<'_>) -> Result<String> {
     if inner.starts_with("config") {
         return Ok(String::new());
     }
     if inner.starts_with("source") {
         return match string_args(inner).as_slice() {
-            [schema, table] => Ok(format!("{schema}.{table}")),
+            [source, table] => Ok(names
+                .properties
+                .source_relation(source, table)
+                .map_or_else(|| format!("{source}.{table}"), str::to_string)),
             _ => Err(ServiceError::Invalid(format!(
                 "model `{model}`: `{inner}` is not source('schema', 'table')"
             ))),
@@ -356,7 +374,7 @@ fn render_call(
     }
     if inner.starts_with("ref") {
         return match string_args(inner).as_slice() {
-            [other] => Ok(match model_schemas.get(other) {
+            [other] => Ok(match names.schemas.get(other) {
                 Some(schema) => format!("{schema}.{other}"),
                 None => other.clone(),
             }),
@@ -370,12 +388,91 @@ fn render_call(
     )))
 }
 
+/// What a model's own `{{ config(...) }}` sets: `schema='mart'`,
+/// `materialized='view'`, `tags=['a', 'b']` and `meta={'owner': 'x'}`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct InlineConfig {
+    pub schema: Option<String>,
+    pub materialized: Option<String>,
+    pub tags: Vec<String>,
+    pub owner: Option<String>,
+}
+
+/// The arguments of the model's `config(...)`, balanced parentheses and
+/// brackets kept together.
+fn config_args(text: &str) -> Option<&str> {
+    let start = text.find("config(")? + "config(".len();
+    let mut depth = 1usize;
+    for (i, c) in text[start..].char_indices() {
+        match c {
+            '(' | '[' | '{' => depth += 1,
+            ')' | ']' | '}' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(&text[start..start + i]);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The value after `key=` in a config's arguments, up to the next top-level comma.
+fn config_value<'t>(args: &'t str, key: &str) -> Option<&'t str> {
+    let mut from = 0;
+    while let Some(at) = args[from..].find(key) {
+        let at = from + at;
+        let before_ok = args[..at]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !c.is_alphanumeric() && c != '_');
+        let after = args[at + key.len()..].trim_start();
+        if before_ok && let Some(value) = after.strip_prefix('=') {
+            let value = value.trim_start();
+            let mut depth = 0usize;
+            let end = value
+                .char_indices()
+                .find(|(_, c)| {
+                    match c {
+                        '(' | '[' | '{' => depth += 1,
+                        ')' | ']' | '}' => depth = depth.saturating_sub(1),
+                        ',' if depth == 0 => return true,
+                        _ => {}
+                    }
+                    false
+                })
+                .map_or(value.len(), |(i, _)| i);
+            return Some(value[..end].trim());
+        }
+        from = at + key.len();
+    }
+    None
+}
+
+/// What the model's own `{{ config(...) }}` sets.
+pub fn inline_config(text: &str) -> InlineConfig {
+    let Some(args) = config_args(text) else {
+        return InlineConfig::default();
+    };
+    let first = |v: Option<&str>| v.and_then(|v| string_args(v).into_iter().next());
+    InlineConfig {
+        schema: first(config_value(args, "schema")),
+        materialized: first(config_value(args, "materialized")),
+        tags: config_value(args, "tags")
+            .map(string_args)
+            .unwrap_or_default(),
+        owner: config_value(args, "meta").and_then(|meta| {
+            let rest = &meta[meta.find("owner")?..];
+            let value = &rest[rest.find(':')? + 1..];
+            string_args(value).into_iter().next()
+        }),
+    }
+}
+
 /// `schema='mart'` in the model's `config(...)`.
 pub fn model_schema(text: &str) -> Option<String> {
-    let config = text.find("config(")?;
-    let args = &text[config..text[config..].find(')')? + config];
-    let at = args.find("schema")?;
-    string_args(&args[at..]).into_iter().next()
+    inline_config(text).schema
 }
 
 /// Which way to walk the graph.
@@ -549,23 +646,55 @@ mod tests {
 
     #[test]
     fn models_render_to_create_table_as() {
-        let schemas = BTreeMap::from([("stg_customers".to_string(), "staging".to_string())]);
+        let schemas = BTreeMap::from([
+            ("stg_customers".to_string(), "staging".to_string()),
+            ("customer_360".to_string(), "mart".to_string()),
+        ]);
+        let properties = steward_lineage::read_properties(&[(
+            "models/_sources.yml",
+            "sources:\n  - name: shop\n    schema: main\n    tables:\n      - name: raw_orders\n        identifier: orders\n",
+        )]);
+        let names = ModelNames {
+            schemas: &schemas,
+            properties: &properties,
+        };
         let (target, sql) = render_model(
             "customer_360",
-            "{{ config(materialized='table', schema='mart') }}\nselect c.id from {{ source('raw', 'customers') }} c join {{ ref('stg_customers') }} s on s.id = c.id",
-            &schemas,
+            "{{ config(materialized='table', schema='mart') }}\nselect c.id, o.total from {{ source('raw', 'customers') }} c join {{ ref('stg_customers') }} s on s.id = c.id join {{ source('shop', 'raw_orders') }} o on o.customer_id = c.id",
+            names,
         )
         .unwrap();
         assert_eq!(target, "mart.customer_360");
         assert_eq!(
             sql,
-            "CREATE TABLE mart.customer_360 AS select c.id from raw.customers c join staging.stg_customers s on s.id = c.id"
+            "CREATE TABLE mart.customer_360 AS select c.id, o.total from raw.customers c join staging.stg_customers s on s.id = c.id join main.orders o on o.customer_id = c.id"
         );
-        let err = render_model("m", "select {{ var('x') }}", &schemas).unwrap_err();
+        let err = render_model("m", "select {{ var('x') }}", names).unwrap_err();
         assert!(
             err.to_string()
                 .contains("`{{ var('x') }}` is not supported"),
             "{err}"
+        );
+    }
+
+    #[test]
+    fn a_models_own_config_gives_schema_materialisation_tags_and_owner() {
+        let config = inline_config(
+            "{{ config(\n  materialized = 'view', schema='mart',\n  tags=['finance', \"pii\"],\n  meta={'owner': 'ana@example.com', 'tier': 'gold'}\n) }}\nselect 1",
+        );
+        assert_eq!(
+            config,
+            InlineConfig {
+                schema: Some("mart".into()),
+                materialized: Some("view".into()),
+                tags: vec!["finance".into(), "pii".into()],
+                owner: Some("ana@example.com".into()),
+            }
+        );
+        assert_eq!(inline_config("select 1"), InlineConfig::default());
+        assert_eq!(
+            model_schema("{{ config(schema='raw_x') }}"),
+            Some("raw_x".into())
         );
     }
 }

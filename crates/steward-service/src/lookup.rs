@@ -69,6 +69,11 @@ pub struct TableDetail {
     pub removed_with_decisions: Vec<RemovedColumnDecision>,
     /// Schema changes, newest first.
     pub changes: Vec<Record<ChangeEvent>>,
+    /// The dbt model that builds the table, when one was ingested: its file,
+    /// materialisation, compiled SQL, and what the project documents
+    /// (columns with their tests).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub model: Option<Record<steward_types::ModelDefinition>>,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -263,6 +268,13 @@ pub async fn table_detail(store: &Store, name: &str) -> Result<TableDetail> {
                 .limit(50),
         )
         .await?;
+    // A manifest names the model with its database (`db.mart.orders`).
+    let qualified = table.qualified_name();
+    let model = session
+        .list::<steward_types::ModelDefinition>(&Filter::all())
+        .await?
+        .into_iter()
+        .find(|m| m.model == qualified || m.model.ends_with(&format!(".{qualified}")));
     session.rollback().await?;
 
     let columns = present
@@ -293,6 +305,7 @@ pub async fn table_detail(store: &Store, name: &str) -> Result<TableDetail> {
         columns,
         removed_with_decisions,
         changes,
+        model,
     })
 }
 

@@ -104,6 +104,11 @@ pub(crate) async fn query(store: &Store, config: &StewardConfig, sql: &str) -> R
         }
         let found = pick(&live, &name.dotted())?;
         let qualified = found.table.qualified_name();
+        if found.table.kind == steward_types::TableKind::Model {
+            return Err(ServiceError::Invalid(format!(
+                "`{qualified}` is a dbt model the warehouse has not built where Steward scans                  (it has no data to query); its definition is in `steward show {qualified}`"
+            )));
+        }
         if !connections.contains_key(&found.source) {
             let source = crate::sources::find_source(store, &found.source).await?;
             let mut connection = SourceConnection::open(&source, &config.warehouse).await?;

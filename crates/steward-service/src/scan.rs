@@ -12,11 +12,11 @@ use steward_pii::{Classifier, PiiConfig, SecondOpinion, TableDecision};
 use steward_store::{Filter, Session, Store};
 use steward_types::{
     ChangeEvent, ChangeKind, Classification, ClassificationOrigin, Column, ColumnProfile, Id,
-    JobRun, Record, Source, Table, Verdict, redact_quoted_values,
+    JobRun, Record, Source, Table, TableKind, Verdict, redact_quoted_values,
 };
 use steward_warehouse::{SourceConnection, TableProfile, TableRef, TableSnapshot, WarehouseConfig};
 
-use crate::classify::{classify_table, store_detector_results};
+use crate::classify::{Rejections, classify_table, store_detector_results};
 use crate::error::{Result, ServiceError};
 use crate::guard::{Exposure, masked_profile};
 use crate::runs::{finish_run, heartbeat, now, start_run};
@@ -245,6 +245,14 @@ async fn scan_source(
     });
 
     let first_scan = source.scanned_at.is_none();
+    // Labels stewards rejected here, so that a scan holds the same label on
+    // a column like it for review instead of giving it again.
+    let rejections = {
+        let mut session = store.read().await?;
+        let rejections = Rejections::of_source(&mut session, source.id).await?;
+        session.commit().await?;
+        rejections
+    };
     let profile_options = connection.profile_options(options.sample_rows);
     for table in &selected {
         let found = match connection.inspect(table).await {
@@ -273,6 +281,7 @@ async fn scan_source(
                     decision.as_ref(),
                     &warnings,
                     first_scan,
+                    &rejections,
                 )
                 .await?;
                 report.scanned += 1;
@@ -317,7 +326,10 @@ async fn scan_source(
     let mut dropped = Vec::new();
     for table in known {
         let name = table.qualified_name();
-        let gone = !present.contains(&(table.schema.clone(), table.name.clone()));
+        // A dbt model not materialised here is known from its project, not
+        // from the source: not finding it is no news.
+        let gone = table.kind != TableKind::Model
+            && !present.contains(&(table.schema.clone(), table.name.clone()));
         if gone && pattern.is_none_or(|p| p.matches(&name)) {
             let mut data = table.data.clone();
             data.dropped_at = Some(now());
@@ -548,6 +560,7 @@ async fn write_table(
     decision: Option<&TableDecision>,
     warnings: &BTreeMap<String, String>,
     first_scan: bool,
+    rejections: &Rejections,
 ) -> Result<Written> {
     let source_id = source.id;
     let scanned_at = now();
@@ -705,11 +718,7 @@ async fn write_table(
     }
     let sensitive = match decision {
         Some(decision) => {
-            let ids = column_ids
-                .iter()
-                .map(|(name, (id, _))| (name.clone(), *id))
-                .collect();
-            store_detector_results(&mut session, &ids, decision).await?
+            store_detector_results(&mut session, &name, &column_ids, decision, rejections).await?
         }
         None => 0,
     };

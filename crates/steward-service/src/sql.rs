@@ -10,7 +10,7 @@ use std::path::Path;
 
 use chrono::{DateTime, Utc};
 use steward_config::MaskAction;
-use steward_types::{Role, UsageRecord};
+use steward_types::{Role, TableKind, UsageRecord};
 use steward_warehouse::{SourceConnection, TableRef};
 
 use crate::access::Principal;
@@ -85,7 +85,11 @@ impl crate::Steward {
             }
         }
         let mut sources: BTreeMap<String, Vec<SqlTable>> = BTreeMap::new();
-        for t in tables.iter().filter(|t| t.table.dropped_at.is_none()) {
+        // A model not materialised here has no data to query.
+        for t in tables
+            .iter()
+            .filter(|t| t.table.dropped_at.is_none() && t.table.kind != TableKind::Model)
+        {
             if t.source.eq_ignore_ascii_case(SYSTEM_SCHEMA) {
                 tracing::warn!(
                     "source `{}` is not served over SQL: its name is the system tables' schema",

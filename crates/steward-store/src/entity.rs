@@ -902,7 +902,16 @@ mod model_definition {
         ModelDefinition,
         "model definition",
         "model_definitions",
-        ["origin_ref", "model", "path", "text", "checksum"]
+        [
+            "origin_ref",
+            "model",
+            "path",
+            "text",
+            "checksum",
+            "materialized",
+            "compiled_sql",
+            "docs"
+        ]
     );
 
     fn describe(m: &ModelDefinition) -> String {
@@ -915,6 +924,9 @@ mod model_definition {
             (&m.path).into(),
             (&m.text).into(),
             (&m.checksum).into(),
+            (&m.materialized).into(),
+            (&m.compiled_sql).into(),
+            Value::json(&m.docs),
         ]
     }
     fn read(f: &Fields<'_>) -> Result<ModelDefinition, StoreError> {
@@ -924,6 +936,9 @@ mod model_definition {
             path: f.text("path")?,
             text: f.text("text")?,
             checksum: f.text("checksum")?,
+            materialized: f.opt_text("materialized")?,
+            compiled_sql: f.opt_text("compiled_sql")?,
+            docs: f.json("docs")?,
         })
     }
 }

@@ -45,6 +45,11 @@ named_enum! {
         View => "view",
         /// Files read in place (a lake table).
         External => "external",
+        /// A dbt model the warehouse has not materialised where Steward
+        /// scans (a view or table not built yet, or ephemeral): known from
+        /// its project, with no data of its own. A scan that finds it makes
+        /// it a table or view, the same asset.
+        Model => "model",
     }
 }
 
@@ -187,6 +192,10 @@ named_enum! {
         Suggested => "suggested",
         Confirmed => "confirmed",
         Rejected => "rejected",
+        /// A detector's label held for a steward: they rejected the same
+        /// label on a column like this one (same name once digits and
+        /// separators are set aside, same type) in the same source.
+        Review => "review",
     }
 }
 

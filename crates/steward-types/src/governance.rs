@@ -230,6 +230,42 @@ pub struct ModelDefinition {
     pub text: String,
     /// The sha256 of `text`, in hex.
     pub checksum: String,
+    /// How dbt builds it (`view`, `table`, `incremental`, `ephemeral`), when
+    /// the project says.
+    #[serde(default)]
+    pub materialized: Option<String>,
+    /// The SQL it runs, its templates rendered.
+    #[serde(default)]
+    pub compiled_sql: Option<String>,
+    /// What the project documents about it.
+    #[serde(default)]
+    pub docs: ModelDocs,
+}
+
+/// What a dbt project documents about a model: its property files'
+/// description, owner (`meta.owner`), tags, and columns with their tests.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ModelDocs {
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub owner: Option<String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    #[serde(default)]
+    pub columns: Vec<ModelColumnDocs>,
+}
+
+/// A model's column as the project documents it; its dbt tests are the
+/// constraints the data is checked against (`unique`, `not_null`,
+/// `accepted_values: a, b`, `relationships: customers.id`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ModelColumnDocs {
+    pub name: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub tests: Vec<String>,
 }
 
 /// Something a person or an agent did, kept for the audit trail.

@@ -20,8 +20,8 @@ pub use catalog::{
 pub use error::{ErrorKind, HasKind, ParseEnumError};
 pub use governance::{
     AssetRef, AuditEvent, EdgeKind, Finding, FindingStatus, JobRun, JobStatus, LineageEdge,
-    LineageOrigin, ModelDefinition, PolicyRef, Proposal, ProposalStatus, Severity, TableCost,
-    UsageRecord,
+    LineageOrigin, ModelColumnDocs, ModelDefinition, ModelDocs, PolicyRef, Proposal,
+    ProposalStatus, Severity, TableCost, UsageRecord,
 };
 pub use id::{Id, Record};
 pub use jobs::{

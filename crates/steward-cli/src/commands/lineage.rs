@@ -240,6 +240,16 @@ async fn run_ingest(loaded: &Loaded, args: &LineageIngestArgs, out: &Output) -> 
                 r.models
             ));
         }
+        let a = &r.assets;
+        if a.added + a.documented > 0 {
+            text.push_str(&format!(
+                "models in the catalog: {} added as tables of kind `model` (not built where Steward scans), {} documented on their tables\n",
+                a.added, a.documented
+            ));
+        }
+        for (model, why) in &a.unplaced {
+            text.push_str(&format!("  model {model} not catalogued: {why}\n"));
+        }
         if let Some(u) = &r.usage {
             text.push_str(&format!(
                 "{} queries recorded as usage ({} already known, replaced)\n",

@@ -52,11 +52,31 @@ fn human(d: &TableDetail) -> String {
             dropped.format("%Y-%m-%d %H:%M:%S UTC")
         ));
     }
-    if let Some(sql) = &t.view_sql {
-        text.push_str(&format!(
-            "  view: {}\n",
-            sql.split_whitespace().collect::<Vec<_>>().join(" ")
-        ));
+    match &d.model {
+        Some(model) => {
+            text.push_str(&format!(
+                "  dbt model {} ({})\n",
+                model.path,
+                model
+                    .materialized
+                    .as_deref()
+                    .unwrap_or("materialisation not said")
+            ));
+            if let Some(sql) = &model.compiled_sql {
+                text.push_str(&format!(
+                    "  compiled: {}\n",
+                    sql.split_whitespace().collect::<Vec<_>>().join(" ")
+                ));
+            }
+        }
+        None => {
+            if let Some(sql) = &t.view_sql {
+                text.push_str(&format!(
+                    "  view: {}\n",
+                    sql.split_whitespace().collect::<Vec<_>>().join(" ")
+                ));
+            }
+        }
     }
     text.push_str(&format!(
         "\n  {:<24} {:<26} {:>5} {:>8} {:>9} {:<20} {:<20} {}\n",
@@ -109,6 +129,14 @@ fn human(d: &TableDetail) -> String {
         }
         if let Some(comment) = &c.column.comment {
             text.push_str(&format!("    {comment}\n"));
+        }
+        let tests = d
+            .model
+            .iter()
+            .flat_map(|m| &m.docs.columns)
+            .find(|doc| doc.name.eq_ignore_ascii_case(&c.column.name) && !doc.tests.is_empty());
+        if let Some(doc) = tests {
+            text.push_str(&format!("    dbt tests: {}\n", doc.tests.join("; ")));
         }
     }
     let sensitive: Vec<_> = d

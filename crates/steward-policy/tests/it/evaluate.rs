@@ -355,6 +355,9 @@ async fn instructions_in_model_files_are_found_by_the_builtin_policy() {
                 path: path.into(),
                 text: text.into(),
                 checksum: "0".into(),
+                materialized: None,
+                compiled_sql: None,
+                docs: Default::default(),
             },
         )
     };

@@ -484,3 +484,83 @@ fn column_names(detail: &steward_service::TableDetail) -> Vec<String> {
         .map(|c| c.column.name.clone())
         .collect()
 }
+
+/// contacts.csv: people again, in columns named like the customers' ones
+/// (`FullName2`) and unlike them (`contact_name`).
+fn contacts_csv() -> String {
+    let mut csv = String::from("id,FullName2,contact_name\n");
+    for i in 0..30usize {
+        let given = GIVEN[(i * 5) % GIVEN.len()];
+        let family = FAMILY[(i * 2) % FAMILY.len()];
+        let other = GIVEN[(i + 3) % GIVEN.len()];
+        csv.push_str(&format!("{i},{given} {family},{other} {family}\n"));
+    }
+    csv
+}
+
+#[tokio::test]
+async fn a_rejected_label_is_held_for_review_on_columns_like_it_in_the_source() {
+    let w = World::new().await;
+    lake(&w, true).await;
+    w.add("lake", w.path("lake").to_str().unwrap(), &[]).await;
+    w.scan("lake").await;
+    classify_column(
+        &w.store,
+        "crm.customers.full_name",
+        StewardDecision::Reject,
+        Some("generated test people".into()),
+        "ana",
+    )
+    .await
+    .unwrap();
+
+    // A new table with a column named like the rejected one, and another not.
+    std::fs::write(w.path("lake/crm/contacts.csv"), contacts_csv()).unwrap();
+    w.scan("lake").await;
+    let contacts = w.detail("crm.contacts").await;
+    let held = column(&contacts, "FullName2").sensitivity.clone().unwrap();
+    assert_eq!(held.label, "PERSON");
+    assert_eq!(held.verdict, Verdict::Review, "{held:?}");
+    assert_eq!(
+        held.evidence.last().map(String::as_str),
+        Some(
+            "held for review: a steward rejected PERSON on crm.customers.full_name, a column like this one"
+        ),
+        "{held:?}"
+    );
+    let other = column(&contacts, "contact_name")
+        .sensitivity
+        .clone()
+        .unwrap();
+    assert_eq!(other.label, "PERSON");
+    assert_eq!(other.verdict, Verdict::Suggested, "{other:?}");
+    // Held, the column is still sensitive (masked) until a steward decides.
+    let listed = sensitive_columns(&w.store, Some("lake")).await.unwrap();
+    assert!(
+        listed
+            .iter()
+            .any(|c| c.table == "crm.contacts" && c.column == "FullName2"),
+        "{listed:?}"
+    );
+    // The rejected column itself keeps the steward's decision.
+    let customers = w.detail("crm.customers").await;
+    assert!(
+        column(&customers, "full_name").sensitivity.is_none(),
+        "a rejected column has no standing label"
+    );
+
+    // Once a steward decides on the held column, its label is theirs.
+    classify_column(
+        &w.store,
+        "crm.contacts.FullName2",
+        StewardDecision::Label(steward_pii::Label::Person),
+        None,
+        "ana",
+    )
+    .await
+    .unwrap();
+    w.scan("lake").await;
+    let contacts = w.detail("crm.contacts").await;
+    let decided = column(&contacts, "FullName2").sensitivity.clone().unwrap();
+    assert_eq!(decided.verdict, Verdict::Confirmed);
+}

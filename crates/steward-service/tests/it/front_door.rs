@@ -409,3 +409,190 @@ async fn governance_through_the_front_door() {
         steward.close().await;
     }
 }
+
+/// A dbt project over the lake: a staging view on `shop.orders` (declared
+/// as the source `shop.raw_orders`), a mart not built yet, properties with
+/// owners, tags, columns and tests, folder configs in `dbt_project.yml`.
+fn dbt_project(dir: &Path) -> std::path::PathBuf {
+    let project = dir.join("dbt");
+    let models = project.join("models");
+    for (path, text) in [
+        (
+            "dbt_project.yml",
+            "name: shop\nmodels:\n  shop:\n    +meta:\n      owner: data-platform\n    staging:\n      +materialized: view\n      +schema: staging\n    marts:\n      +materialized: table\n      +schema: mart\n",
+        ),
+        (
+            "models/_sources.yml",
+            "version: 2\nsources:\n  - name: shop\n    schema: shop\n    tables:\n      - name: raw_orders\n        identifier: orders\n",
+        ),
+        (
+            "models/staging/stg_orders.sql",
+            "select id as order_id, customer_id, amount from {{ source('shop', 'raw_orders') }}\n",
+        ),
+        (
+            "models/marts/customer_revenue.sql",
+            "{{ config(tags=['finance']) }}\nselect customer_id, sum(amount) as revenue\nfrom {{ ref('stg_orders') }}\ngroup by customer_id\n",
+        ),
+        (
+            "models/marts/schema.yml",
+            "version: 2\nmodels:\n  - name: customer_revenue\n    description: Revenue per customer.\n    meta:\n      owner: finance-analytics\n    columns:\n      - name: customer_id\n        description: The customer.\n        data_tests: [unique, not_null]\n      - name: revenue\n        description: Paid amounts, summed.\n",
+        ),
+    ] {
+        let path = project.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    models
+}
+
+#[tokio::test]
+async fn dbt_models_become_catalog_assets_and_a_scan_makes_one_asset_of_a_built_model() {
+    for url in backends() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_, steward) = open(dir.path(), url.as_deref()).await;
+        with_lake(&steward, dir.path()).await;
+        let models = dbt_project(dir.path());
+        let request = IngestRequest {
+            sources: vec![steward_service::models_folder(&models).unwrap()],
+            views: false,
+            dialect: "duckdb".into(),
+        };
+        let report = steward
+            .ingest_lineage(request.clone(), &mut |_| {})
+            .await
+            .unwrap();
+        assert!(report.errors.is_empty(), "{:?}", report.errors);
+        assert_eq!(report.models, 2);
+        assert_eq!(report.assets.added, 2, "{:?}", report.assets);
+        assert!(report.assets.unplaced.is_empty(), "{:?}", report.assets);
+
+        // The mart: not built, a model of the lake (where what it reads lives),
+        // with the project's docs; `source()` read the declared table.
+        let mart = steward.table("mart.customer_revenue").await.unwrap();
+        assert_eq!(mart.source.name, "lake");
+        assert_eq!(mart.table.kind, steward_types::TableKind::Model);
+        assert_eq!(mart.table.owner.as_deref(), Some("finance-analytics"));
+        assert_eq!(
+            mart.table.description.as_deref(),
+            Some("Revenue per customer.")
+        );
+        assert_eq!(mart.table.tags, ["finance"]);
+        let columns: Vec<(&str, Option<&str>)> = mart
+            .columns
+            .iter()
+            .map(|c| (c.column.name.as_str(), c.column.comment.as_deref()))
+            .collect();
+        assert_eq!(
+            columns,
+            [
+                ("customer_id", Some("The customer.")),
+                ("revenue", Some("Paid amounts, summed."))
+            ]
+        );
+        let model = mart.model.as_ref().expect("the model's definition");
+        assert_eq!(model.materialized.as_deref(), Some("table"));
+        assert!(
+            model.path.ends_with("models/marts/customer_revenue.sql"),
+            "{}",
+            model.path
+        );
+        assert_eq!(model.docs.columns[0].tests, ["unique", "not_null"]);
+        assert!(
+            model
+                .compiled_sql
+                .as_deref()
+                .is_some_and(|s| s.contains("from staging.stg_orders")),
+            "{:?}",
+            model.compiled_sql
+        );
+        // A folder config gave the staging model its owner and materialisation.
+        let staging = steward.table("staging.stg_orders").await.unwrap();
+        assert_eq!(staging.table.kind, steward_types::TableKind::Model);
+        assert_eq!(staging.table.owner.as_deref(), Some("data-platform"));
+        assert_eq!(
+            staging
+                .model
+                .as_ref()
+                .and_then(|m| m.materialized.as_deref()),
+            Some("view")
+        );
+        let lineage = steward
+            .lineage(
+                "mart.customer_revenue.revenue",
+                steward_service::Direction::Upstream,
+                3,
+            )
+            .await
+            .unwrap();
+        assert!(
+            lineage.nodes.contains_key("shop.orders.amount"),
+            "{:?}",
+            lineage.nodes
+        );
+
+        // A scan leaves a model it does not find alone.
+        let options = steward.scan_options();
+        steward
+            .scan(Some("lake"), &options, &mut |_| {})
+            .await
+            .unwrap();
+        let again = steward.table("mart.customer_revenue").await.unwrap();
+        assert_eq!(again.table.dropped_at, None);
+        assert_eq!(again.table.id, mart.table.id);
+
+        // The warehouse builds the mart; the next scan finds it: one asset, a
+        // table now, the project's docs kept.
+        let built = dir.path().join("lake/mart");
+        std::fs::create_dir_all(&built).unwrap();
+        std::fs::write(
+            built.join("customer_revenue.csv"),
+            "customer_id,revenue\n1,9.5\n",
+        )
+        .unwrap();
+        steward
+            .scan(Some("lake"), &options, &mut |_| {})
+            .await
+            .unwrap();
+        let scanned = steward.table("mart.customer_revenue").await.unwrap();
+        assert_eq!(scanned.table.id, mart.table.id, "one asset, not two");
+        assert_ne!(scanned.table.kind, steward_types::TableKind::Model);
+        assert_eq!(scanned.table.owner.as_deref(), Some("finance-analytics"));
+        assert_eq!(
+            scanned.table.description.as_deref(),
+            Some("Revenue per customer.")
+        );
+        assert!(scanned.model.is_some());
+
+        // Ingesting again changes nothing and adds no second asset.
+        let report = steward.ingest_lineage(request, &mut |_| {}).await.unwrap();
+        assert_eq!(report.assets.added, 0, "{:?}", report.assets);
+        assert_eq!(report.assets.documented, 2, "{:?}", report.assets);
+    }
+}
+
+#[tokio::test]
+async fn a_broken_property_file_is_named_and_the_models_are_still_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, steward) = open(dir.path(), None).await;
+    with_lake(&steward, dir.path()).await;
+    let models = dbt_project(dir.path());
+    std::fs::write(models.join("broken.yml"), "models: [name: x\n  - :").unwrap();
+    let report = steward
+        .ingest_lineage(
+            IngestRequest {
+                sources: vec![steward_service::models_folder(&models).unwrap()],
+                views: false,
+                dialect: "duckdb".into(),
+            },
+            &mut |_| {},
+        )
+        .await
+        .unwrap();
+    assert_eq!(report.errors.len(), 1, "{:?}", report.errors);
+    assert!(
+        report.errors[0].0.ends_with("models/broken.yml"),
+        "{:?}",
+        report.errors
+    );
+    assert_eq!(report.assets.added, 2, "{:?}", report.assets);
+}

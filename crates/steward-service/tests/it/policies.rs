@@ -289,6 +289,58 @@ async fn sensitive_unconfirmed_waits_its_days_and_respects_a_steward() {
 }
 
 #[tokio::test]
+async fn sensitive_held_for_review_names_a_label_a_steward_rejected_on_a_column_like_it() {
+    let c = Catalog::new().await;
+    assert!(c.run("sensitive-held-for-review").await.is_empty());
+    classify_column(
+        &c.store,
+        "mart.customer_360.email",
+        StewardDecision::Reject,
+        Some("the mart's addresses are test accounts".into()),
+        "test",
+    )
+    .await
+    .unwrap();
+    scan(
+        &c.store,
+        &warehouse(),
+        Some("lake"),
+        &ScanOptions::default(),
+        &mut |_| {},
+    )
+    .await
+    .unwrap();
+    let found = c.run("sensitive-held-for-review").await;
+    let email = found
+        .get("raw.customers.email")
+        .unwrap_or_else(|| panic!("{:?}", assets(&found)));
+    assert!(
+        email.message.starts_with("EMAIL_ADDRESS held for review (")
+            && email
+                .message
+                .contains("a steward rejected EMAIL_ADDRESS on mart.customer_360.email"),
+        "{}",
+        email.message
+    );
+    assert!(
+        !found.contains_key("mart.customer_360.email"),
+        "{:?}",
+        assets(&found)
+    );
+
+    classify_column(
+        &c.store,
+        "raw.customers.email",
+        StewardDecision::Label(steward_pii::Label::EmailAddress),
+        None,
+        "test",
+    )
+    .await
+    .unwrap();
+    assert!(c.run("sensitive-held-for-review").await.is_empty());
+}
+
+#[tokio::test]
 async fn sensitive_in_public_zone_follows_the_configured_zones() {
     let mut c = Catalog::new().await;
     assert!(

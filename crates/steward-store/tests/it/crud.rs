@@ -552,10 +552,25 @@ async fn model_definitions() {
             path: "models/daily_sales.sql".to_string(),
             text: "{{ config(schema='mart') }}\n-- café ✓\nSELECT 1".to_string(),
             checksum: "ab".repeat(32),
+            materialized: None,
+            compiled_sql: None,
+            docs: ModelDocs::default(),
         };
         let b = ModelDefinition {
             text: "SELECT 2".to_string(),
             checksum: "cd".repeat(32),
+            materialized: Some("view".to_string()),
+            compiled_sql: Some("SELECT 2".to_string()),
+            docs: ModelDocs {
+                description: Some("Sales by day, for the café".to_string()),
+                owner: Some("analytics@example.com".to_string()),
+                tags: vec!["finance".to_string()],
+                columns: vec![ModelColumnDocs {
+                    name: "day".to_string(),
+                    description: None,
+                    tests: vec!["unique".to_string(), "not_null".to_string()],
+                }],
+            },
             ..a.clone()
         };
         lifecycle(&t, a, b).await;

@@ -120,12 +120,34 @@ pub(crate) struct Rejection {
     /// `table.column`, as the evidence names it.
     column: String,
     shape: String,
-    data_type: String,
+    /// The kind of values it holds (`value_kind`).
+    kind: String,
 }
 
 /// The labels stewards rejected on the columns of one source.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Rejections(Vec<Rejection>);
+
+/// The kind of values a type holds, whatever the source's spelling of it:
+/// a CSV's `Utf8`, a Parquet file's `Utf8View` and a database's `LargeUtf8`
+/// all hold text.
+fn value_kind(data_type: &str) -> String {
+    let t = data_type.to_ascii_lowercase();
+    let kind = if t.contains("utf8") || t.contains("char") || t.contains("text") || t == "string" {
+        "text"
+    } else if t.starts_with("int") || t.starts_with("uint") {
+        "integer"
+    } else if t.starts_with("float") || t.starts_with("decimal") || t == "double" {
+        "number"
+    } else if t.starts_with("date") {
+        "date"
+    } else if t.starts_with("timestamp") {
+        "timestamp"
+    } else {
+        return t;
+    };
+    kind.to_string()
+}
 
 /// A column name with digits, separators and case set aside: `Job_Title2`,
 /// `jobtitle` and `JOB-TITLE` are one pattern.
@@ -177,7 +199,7 @@ impl Rejections {
                 label: classification.label.clone(),
                 column: format!("{}.{}", table.qualified_name(), column.name),
                 shape: name_shape(&column.name),
-                data_type: column.data_type.clone(),
+                kind: value_kind(&column.data_type),
             });
         }
         Ok(Self(out))
@@ -186,6 +208,7 @@ impl Rejections {
     /// A rejection of `label` on another column like `table.column`.
     fn similar(&self, label: &str, qualified: &str, name: &str, data_type: &str) -> Option<&str> {
         let shape = name_shape(name);
+        let kind = value_kind(data_type);
         self.0
             .iter()
             .find(|r| {
@@ -193,7 +216,7 @@ impl Rejections {
                     && r.column != qualified
                     && !shape.is_empty()
                     && r.shape == shape
-                    && r.data_type == data_type
+                    && r.kind == kind
             })
             .map(|r| r.column.as_str())
     }

@@ -194,7 +194,7 @@ named_enum! {
         Rejected => "rejected",
         /// A detector's label held for a steward: they rejected the same
         /// label on a column like this one (same name once digits and
-        /// separators are set aside, same type) in the same source.
+        /// separators are set aside, same kind of values) in the same source.
         Review => "review",
     }
 }

@@ -138,8 +138,8 @@ pub fn generate(dir: &Path, scale: u32) -> Result<SampleSummary, SampleError> {
 
     let (log, lines) = log::query_log(scale);
     sink.text("query_log.jsonl", &log, lines)?;
-    for (path, sql) in models::MODELS {
-        sink.text(path, sql, 0)?;
+    for (path, text) in models::MODELS.into_iter().chain(models::PROJECT) {
+        sink.text(path, text, 0)?;
     }
 
     Ok(SampleSummary {

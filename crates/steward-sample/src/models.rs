@@ -2,6 +2,89 @@
 //! generator computes the same tables (see `derived.rs`), so the SQL here is
 //! the lineage truth.
 
+/// The project around the models: `dbt_project.yml` (folder configs and a
+/// default owner), the sources the models read, and the models' properties
+/// (descriptions, owners in `meta`, tags, columns and their tests).
+pub const PROJECT: [(&str, &str); 3] = [
+    ("dbt_project.yml", DBT_PROJECT),
+    ("models/_sources.yml", SOURCES),
+    ("models/schema.yml", SCHEMA),
+];
+
+const DBT_PROJECT: &str = "\
+name: shop
+version: \"1.0.0\"
+profile: shop
+model-paths: [\"models\"]
+
+models:
+  shop:
+    +materialized: table
+    +meta:
+      owner: data-platform@shop.example
+";
+
+const SOURCES: &str = "\
+version: 2
+
+sources:
+  - name: raw
+    schema: raw
+    description: The shop's exports, landed in the lake as they are written.
+    tables:
+      - name: customers
+        description: One row per customer account, as the CRM exports it.
+      - name: orders
+        description: Every order, with its status and amount.
+";
+
+const SCHEMA: &str = "\
+version: 2
+
+models:
+  - name: stg_customers
+    description: >
+      Customers for analysts: the email hashed so they can join on it without
+      reading it, the birth date reduced to an age band.
+    meta:
+      owner: analytics-engineering@shop.example
+    columns:
+      - name: customer_id
+        description: The customer's id in the shop.
+        data_tests: [unique, not_null]
+      - name: email_sha256
+        description: SHA-256 of the trimmed, lowercased email address.
+      - name: age_band
+        data_tests:
+          - accepted_values:
+              values: ['18-24', '25-34', '35-44', '45-54', '55-64', '65+']
+
+  - name: customer_360
+    description: The customer view the CRM and marketing read; it carries name and email.
+    meta:
+      owner: crm-team@shop.example
+    tags: [crm]
+    columns:
+      - name: customer_id
+        data_tests:
+          - unique
+          - not_null
+          - relationships:
+              to: ref('stg_customers')
+              field: customer_id
+      - name: email
+        description: The customer's email address, in clear.
+
+  - name: revenue_daily
+    description: Revenue kept (paid or shipped) per day and country, with the legal entity that books it.
+    meta:
+      owner: finance-analytics@shop.example
+    tags: [finance]
+    columns:
+      - name: day
+        data_tests: [not_null]
+";
+
 pub const MODELS: [(&str, &str); 3] = [
     ("models/stg_customers.sql", STG_CUSTOMERS),
     ("models/customer_360.sql", CUSTOMER_360),

@@ -90,6 +90,9 @@ async fn catalog_sample(store: &Store, sample: &steward_sample::SampleSummary) {
     record_usage(store, &usage, "duckdb").await.unwrap();
     for entry in std::fs::read_dir(&sample.models).unwrap() {
         let path = entry.unwrap().path();
+        if path.extension().is_none_or(|x| x != "sql") {
+            continue;
+        }
         inputs.push(SqlInput {
             origin: LineageOrigin::Dbt,
             origin_ref: format!("model:{}", path.display()),

@@ -24,6 +24,16 @@ fn the_sample_warehouse_lineage_is_ingested_and_walked() {
     assert_eq!(first["errors"].as_array().unwrap().len(), 0, "{first}");
     let again = w.run(&ingest).ok().json();
     assert_eq!(first["column_edges"], again["column_edges"], "idempotent");
+    // The dbt project documents its models' tables: owners from `meta`.
+    assert_eq!(first["assets"]["documented"], 3, "{first}");
+    let mart = w.run(&["show", "mart.customer_360", "--json"]).ok().json();
+    assert_eq!(mart["table"]["owner"], "crm-team@shop.example", "{mart}");
+    assert_eq!(mart["model"]["materialized"], "table", "{mart}");
+    let shown = w.run(&["show", "mart.customer_360"]).ok().stdout;
+    assert!(
+        shown.contains("dbt tests: unique; not_null; relationships: stg_customers.customer_id"),
+        "{shown}"
+    );
 
     let up = w
         .run(&["lineage", "mart.customer_360.email", "--upstream", "--json"])

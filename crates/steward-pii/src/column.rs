@@ -441,7 +441,8 @@ impl Tally {
             }
             PostalReading::No => {}
         }
-        if digits == 8 || digits == 14 {
+        // `6/6/1975` has six digits, `1989-04-05` eight, a timestamp fourteen.
+        if (6..=8).contains(&digits) || digits == 14 {
             self.add_date(v);
         }
     }

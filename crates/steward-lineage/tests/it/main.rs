@@ -826,7 +826,7 @@ fn tables_a_script_declares_are_known_to_its_later_statements() {
         sql: "CREATE TABLE crm.customers (id INT, email TEXT, ssn TEXT, name TEXT); \
               CREATE TABLE mart.c AS SELECT * EXCLUDE (ssn) FROM crm.customers",
         schema: &[],
-        sources: &[],
+        sources: &["crm.customers"],
         targets: &["crm.customers", "mart.c"],
         edges: &[
             "crm.customers.id -> mart.c.id",

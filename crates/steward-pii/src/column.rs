@@ -499,7 +499,6 @@ impl Tally {
         }
         if spaces > 0 && text::street_shaped(v) {
             self.street_shaped += 1;
-            return;
         }
     }
 

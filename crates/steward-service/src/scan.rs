@@ -280,8 +280,10 @@ async fn scan_source(
                     profile.as_ref(),
                     decision.as_ref(),
                     &warnings,
-                    first_scan,
-                    &rejections,
+                    &Before {
+                        first_scan,
+                        rejections: &rejections,
+                    },
                 )
                 .await?;
                 report.scanned += 1;
@@ -552,6 +554,15 @@ fn value_warnings(profile: &TableProfile) -> BTreeMap<String, String> {
     out
 }
 
+/// What the catalog knew of the source when its scan began.
+#[derive(Clone, Copy)]
+struct Before<'a> {
+    /// No earlier scan: new tables are not drift.
+    first_scan: bool,
+    /// Labels stewards rejected in the source.
+    rejections: &'a Rejections,
+}
+
 async fn write_table(
     store: &Store,
     source: &Record<Source>,
@@ -559,9 +570,12 @@ async fn write_table(
     profile: Option<&TableProfile>,
     decision: Option<&TableDecision>,
     warnings: &BTreeMap<String, String>,
-    first_scan: bool,
-    rejections: &Rejections,
+    before: &Before<'_>,
 ) -> Result<Written> {
+    let Before {
+        first_scan,
+        rejections,
+    } = *before;
     let source_id = source.id;
     let scanned_at = now();
     let name = snapshot.table.display_name();

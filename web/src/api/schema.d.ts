@@ -1248,6 +1248,26 @@ export interface components {
         };
         /** @enum {string} */
         MissedRuns: "catch_up" | "skip";
+        /**
+         * @description A model's column as the project documents it; its dbt tests are the
+         *     constraints the data is checked against (`unique`, `not_null`,
+         *     `accepted_values: a, b`, `relationships: customers.id`).
+         */
+        ModelColumnDocs: {
+            description?: string | null;
+            name: string;
+            tests?: string[];
+        };
+        /**
+         * @description What a dbt project documents about a model: its property files'
+         *     description, owner (`meta.owner`), tags, and columns with their tests.
+         */
+        ModelDocs: {
+            columns?: components["schemas"]["ModelColumnDocs"][];
+            description?: string | null;
+            owner?: string | null;
+            tags?: string[];
+        };
         /** @description A source to register. */
         NewSource: {
             /** @description Connect and list the tables first, so a typo fails now [default: true]. */
@@ -1721,6 +1741,37 @@ export interface components {
          * @description A stored entity: the store assigns the id and keeps the timestamps; the entity
          *     itself is plain data. Derefs to the entity so `record.name` reads naturally.
          */
+        Record_ModelDefinition: {
+            /** @description The sha256 of `text`, in hex. */
+            checksum: string;
+            /** @description The SQL it runs, its templates rendered. */
+            compiled_sql?: string | null;
+            /** @description What the project documents about it. */
+            docs?: components["schemas"]["ModelDocs"];
+            /**
+             * @description How dbt builds it (`view`, `table`, `incremental`, `ephemeral`), when
+             *     the project says.
+             */
+            materialized?: string | null;
+            /** @description The table the model builds (`mart.daily_sales`). */
+            model: string;
+            /** @description `model:FILE` or `dbt:UNIQUE_ID`, as the model's lineage edges name it. */
+            origin_ref: string;
+            /** @description The file it was read from. */
+            path: string;
+            text: string;
+        } & {
+            /** Format: date-time */
+            created_at: string;
+            /** Format: int64 */
+            id: number;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        /**
+         * @description A stored entity: the store assigns the id and keeps the timestamps; the entity
+         *     itself is plain data. Derefs to the entity so `record.name` reads naturally.
+         */
         Record_Proposal: {
             /** @description The column described; `None` for the table itself. */
             column?: string | null;
@@ -2118,6 +2169,7 @@ export interface components {
             /** @description Schema changes, newest first. */
             changes: components["schemas"]["Record_ChangeEvent"][];
             columns: components["schemas"]["ColumnDetail"][];
+            model?: components["schemas"]["Record_ModelDefinition"] | null;
             /**
              * @description Columns a scan found gone on which a steward had decided: the decision
              *     is kept, and stands again if the column comes back.
@@ -2127,7 +2179,7 @@ export interface components {
             table: components["schemas"]["Record_Table"];
         };
         /** @enum {string} */
-        TableKind: "table" | "view" | "external";
+        TableKind: "table" | "view" | "external" | "model";
         /** @description One line of `steward tables`. */
         TableSummary: components["schemas"]["Record_Table"] & {
             /** Format: int64 */
@@ -2258,7 +2310,7 @@ export interface components {
             value: string;
         };
         /** @enum {string} */
-        Verdict: "suggested" | "confirmed" | "rejected";
+        Verdict: "suggested" | "confirmed" | "rejected" | "review";
     };
     responses: never;
     parameters: never;

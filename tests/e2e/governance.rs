@@ -177,6 +177,27 @@ fn check_gates_on_severity_and_the_inbox_works_findings() {
 }
 
 #[test]
+fn the_sample_dbt_project_documents_its_models_tables() {
+    let w = governed_sample();
+    let mart = w.run(&["show", "mart.customer_360", "--json"]).ok().json();
+    assert_eq!(mart["table"]["owner"], "crm-team@shop.example", "{mart}");
+    assert_eq!(mart["table"]["tags"], serde_json::json!(["crm"]), "{mart}");
+    assert_eq!(mart["model"]["materialized"], "table", "{mart}");
+    let shown = w.run(&["show", "mart.customer_360"]).ok().stdout;
+    assert!(
+        shown.contains("dbt tests: unique; not_null; relationships: stg_customers.customer_id"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("dbt model warehouse/models/customer_360.sql (table)"),
+        "{shown}"
+    );
+    // A table the project does not build keeps no model.
+    let raw = w.run(&["show", "raw.customers", "--json"]).ok().json();
+    assert!(raw.get("model").is_none(), "{raw}");
+}
+
+#[test]
 fn policy_validation_names_file_line_and_column_and_skips_only_the_broken() {
     let w = governed_sample();
     w.run(&["policy", "validate"]).ok();

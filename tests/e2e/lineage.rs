@@ -24,15 +24,15 @@ fn the_sample_warehouse_lineage_is_ingested_and_walked() {
     assert_eq!(first["errors"].as_array().unwrap().len(), 0, "{first}");
     let again = w.run(&ingest).ok().json();
     assert_eq!(first["column_edges"], again["column_edges"], "idempotent");
-    // The dbt project documents its models' tables: owners from `meta`.
-    assert_eq!(first["assets"]["documented"], 3, "{first}");
-    let mart = w.run(&["show", "mart.customer_360", "--json"]).ok().json();
-    assert_eq!(mart["table"]["owner"], "crm-team@shop.example", "{mart}");
-    assert_eq!(mart["model"]["materialized"], "table", "{mart}");
-    let shown = w.run(&["show", "mart.customer_360"]).ok().stdout;
+    // Nothing is scanned here: the models cannot be placed in a source yet,
+    // and the report says so (governance.rs scans first and sees them placed).
+    let unplaced = first["assets"]["unplaced"].as_array().unwrap();
+    assert_eq!(unplaced.len(), 3, "{first}");
     assert!(
-        shown.contains("dbt tests: unique; not_null; relationships: stg_customers.customer_id"),
-        "{shown}"
+        unplaced
+            .iter()
+            .all(|u| u[1].as_str().unwrap().contains("scan their source first")),
+        "{first}"
     );
 
     let up = w

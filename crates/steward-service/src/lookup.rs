@@ -268,13 +268,11 @@ pub async fn table_detail(store: &Store, name: &str) -> Result<TableDetail> {
                 .limit(50),
         )
         .await?;
-    // A manifest names the model with its database (`db.mart.orders`).
-    let qualified = table.qualified_name();
     let model = session
         .list::<steward_types::ModelDefinition>(&Filter::all())
         .await?
         .into_iter()
-        .find(|m| m.model == qualified || m.model.ends_with(&format!(".{qualified}")));
+        .find(|m| crate::models::builds(&m.model, &table));
     session.rollback().await?;
 
     let columns = present

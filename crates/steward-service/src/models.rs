@@ -40,10 +40,24 @@ fn schema_and_name(target: &str) -> (Option<String>, String) {
 }
 
 /// Whether a catalog table is the one a (possibly database-qualified) name
-/// names.
+/// names, loosely: an upstream table read as `main.orders` is a SQLite
+/// source's `orders`.
 fn names(table: &Table, name: &str) -> bool {
     let qualified = table.qualified_name();
     qualified == name || name.ends_with(&format!(".{qualified}"))
+}
+
+/// Whether a catalog table is a model's own table: the same schema and name
+/// (a model `analytics.customers` is not the raw `customers` table of a
+/// source without schemas).
+pub(crate) fn builds(model: &str, table: &Table) -> bool {
+    let (schema, name) = schema_and_name(model);
+    table.name.eq_ignore_ascii_case(&name)
+        && match (&table.schema, &schema) {
+            (Some(a), Some(b)) => a.eq_ignore_ascii_case(b),
+            (None, None) => true,
+            _ => false,
+        }
 }
 
 /// Catalogs the models of one ingestion; `known` holds their lineage (by
@@ -76,7 +90,7 @@ pub(crate) async fn catalog_models(
         let before = pending.len();
         let mut waiting = Vec::new();
         for model in pending {
-            if let Some(table) = tables.iter().find(|t| names(t, &model.model)) {
+            if let Some(table) = tables.iter().find(|t| builds(&model.model, t)) {
                 document(&mut session, table, model).await?;
                 report.documented += 1;
                 continue;
@@ -295,4 +309,50 @@ async fn add(
             .await?;
     }
     Ok(record)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table(schema: Option<&str>, name: &str) -> Table {
+        Table {
+            source_id: Id::new(1),
+            schema: schema.map(str::to_string),
+            name: name.to_string(),
+            kind: TableKind::Table,
+            description: None,
+            owner: None,
+            tags: Vec::new(),
+            grouping: None,
+            view_sql: None,
+            format: None,
+            row_count: None,
+            size_bytes: None,
+            file_count: None,
+            partition_columns: Vec::new(),
+            last_modified: None,
+            scanned_at: None,
+            scan_error: None,
+            dropped_at: None,
+        }
+    }
+
+    #[test]
+    fn a_model_builds_the_table_of_its_schema_and_name_only() {
+        assert!(builds("mart.orders", &table(Some("mart"), "orders")));
+        assert!(builds(
+            "analytics_db.mart.orders",
+            &table(Some("MART"), "Orders")
+        ));
+        // A raw table named like the model, in a source without schemas or
+        // in another schema, is not the model's.
+        assert!(!builds("analytics.customers", &table(None, "customers")));
+        assert!(!builds(
+            "analytics.customers",
+            &table(Some("raw"), "customers")
+        ));
+        // Upstream reads match loosely: `main.orders` is a SQLite `orders`.
+        assert!(names(&table(None, "orders"), "main.orders"));
+    }
 }

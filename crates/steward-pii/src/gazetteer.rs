@@ -127,6 +127,21 @@ pub fn is_place_word(lower: &str) -> bool {
     PLACE_WORDS.contains(&lower)
 }
 
+/// Words that close place names built from people's names (`Washington
+/// Heights`, `Jackson City`, `Morris Township`, `Lincoln Square`). Those
+/// that are also common surnames (`Hill`, `Park`, `Grove`, `Beach`) are left
+/// out: `Mary Hill` is a person.
+const PLACE_SUFFIXES: &[&str] = &[
+    "heights", "city", "village", "junction", "gardens", "harbor", "harbour", "township", "county",
+    "borough", "district", "crossing", "estates", "landing", "square", "plaza", "falls", "springs",
+    "valley", "creek", "commons", "viertel", "quartier", "barrio",
+];
+
+/// Whether a lowercase word, after the first of a value, closes a place name.
+pub fn is_place_suffix(lower: &str) -> bool {
+    PLACE_SUFFIXES.contains(&lower)
+}
+
 /// Words that mark an organisation: legal forms and the conjunctions of
 /// partnership names (`Hoffman and Sons`, `Young & Griffin`).
 const ORGANISATION_WORDS: &[&str] = &[

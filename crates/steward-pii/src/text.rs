@@ -56,7 +56,7 @@ pub fn person_name(value: &str) -> NameReading {
         return NameReading::No;
     }
     let mut names: Vec<String> = Vec::with_capacity(words.len());
-    for w in &words {
+    for (i, w) in words.iter().enumerate() {
         if *w == "&" {
             return NameReading::Organisation;
         }
@@ -65,7 +65,7 @@ pub fn person_name(value: &str) -> NameReading {
         if gazetteer::is_organisation_word(&lower) {
             return NameReading::Organisation;
         }
-        if gazetteer::is_role_word(&lower) {
+        if gazetteer::is_role_word(&lower) || (i > 0 && gazetteer::is_place_suffix(&lower)) {
             return NameReading::No;
         }
         if gazetteer::is_name_particle(&lower) || bare.contains('.') || w.ends_with('.') {

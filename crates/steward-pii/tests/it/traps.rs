@@ -311,3 +311,40 @@ fn job_titles_and_departments_are_not_people() {
         ),
     ]);
 }
+
+#[test]
+fn places_built_from_peoples_names_are_not_people() {
+    check(&[(
+        "col_10",
+        strings(&[
+            "Washington Heights",
+            "Jackson Heights",
+            "Morris Township",
+            "Lincoln Square",
+            "Carson City",
+            "Howard Junction",
+            "Taylor Springs",
+            "Wallace Falls",
+            "Jefferson County",
+            "Franklin Gardens",
+        ]),
+        None,
+    )]);
+    // A surname that is also a place word still names a person.
+    check(&[(
+        "col_11",
+        strings(&[
+            "Mary Hill",
+            "James Park",
+            "Linda Grove",
+            "Robert Beach",
+            "Maria Garcia",
+            "David Smith",
+            "Emma Johnson",
+            "Sofia Rossi",
+            "Lukas Brown",
+            "Anna Miller",
+        ]),
+        Some(steward_pii::Label::Person),
+    )]);
+}

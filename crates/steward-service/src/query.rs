@@ -106,7 +106,9 @@ pub(crate) async fn query(store: &Store, config: &StewardConfig, sql: &str) -> R
         let qualified = found.table.qualified_name();
         if found.table.kind == steward_types::TableKind::Model {
             return Err(ServiceError::Invalid(format!(
-                "`{qualified}` is a dbt model the warehouse has not built where Steward scans                  (it has no data to query); its definition is in `steward show {qualified}`"
+                "`{qualified}` is a dbt model the warehouse has not built where Steward \
+                 scans (it has no data to query); its definition is in \
+                 `steward show {qualified}`"
             )));
         }
         if !connections.contains_key(&found.source) {

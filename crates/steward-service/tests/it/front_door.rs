@@ -530,6 +530,19 @@ async fn dbt_models_become_catalog_assets_and_a_scan_makes_one_asset_of_a_built_
             lineage.nodes
         );
 
+        // A model not built has no data: a query over it says why.
+        let err = steward
+            .query("SELECT revenue FROM mart.customer_revenue")
+            .await
+            .unwrap_err();
+        assert_eq!(err.kind(), steward_types::ErrorKind::Invalid, "{err}");
+        assert_eq!(
+            err.to_string(),
+            "`mart.customer_revenue` is a dbt model the warehouse has not built where Steward \
+             scans (it has no data to query); its definition is in \
+             `steward show mart.customer_revenue`"
+        );
+
         // A scan leaves a model it does not find alone.
         let options = steward.scan_options();
         steward

@@ -222,8 +222,8 @@ fn ref_target(text: &str) -> String {
 }
 
 /// Reads the property files of a project (`(path, text)` pairs of its
-/// `*.yml`; `dbt_project.yml` is recognised by name and read by
-/// `project_defaults`). A file that is not valid YAML, or not shaped as dbt
+/// `*.yml`; `dbt_project.yml` is recognised by name, left out, and read by
+/// `read_project`). A file that is not valid YAML, or not shaped as dbt
 /// properties, is a problem named with its path; the others are read.
 pub fn read_properties(files: &[(&str, &str)]) -> DbtProperties {
     let mut out = DbtProperties::default();
@@ -294,7 +294,8 @@ pub fn read_properties(files: &[(&str, &str)]) -> DbtProperties {
     out
 }
 
-fn is_project_file(path: &str) -> bool {
+/// Whether a file is a project's `dbt_project.yml`.
+pub fn is_project_file(path: &str) -> bool {
     std::path::Path::new(path)
         .file_name()
         .is_some_and(|n| n == "dbt_project.yml")
@@ -311,34 +312,51 @@ pub struct FolderConfig {
     pub owner: Option<String>,
 }
 
-/// The project's folder configs for a model at `folders` (its path under
-/// the models folder, without the file: `["staging", "shop"]`). None when
-/// the text is not a project file; an error names what is wrong.
-pub fn project_defaults(text: &str, folders: &[&str]) -> Result<FolderConfig, String> {
+/// A project's `dbt_project.yml`, read once: the `models:` tree of its
+/// folder configs.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DbtProject {
+    /// The project's own level of the `models:` tree (under its name, or
+    /// the first package's), when there is one.
+    models: Option<serde_json::Value>,
+}
+
+/// Reads `dbt_project.yml`; an error says what is wrong with it.
+pub fn read_project(text: &str) -> Result<DbtProject, String> {
     let project: serde_json::Value = dbt_yaml::from_str(text).map_err(|e| e.to_string())?;
-    let mut config = FolderConfig::default();
     let Some(models) = project.get("models").and_then(|m| m.as_object()) else {
-        return Ok(config);
+        return Ok(DbtProject::default());
     };
     // The first level is the project's name (or a package's).
     let name = project.get("name").and_then(|n| n.as_str());
-    let Some(mut level) = name
+    let level = name
         .and_then(|n| models.get(n))
-        .or_else(|| models.values().find(|v| v.is_object()))
-    else {
-        return Ok(config);
-    };
-    apply(&mut config, level);
-    for folder in folders {
-        match level.get(*folder) {
-            Some(next) if next.is_object() => {
-                apply(&mut config, next);
-                level = next;
+        .or_else(|| models.values().find(|v| v.is_object()));
+    Ok(DbtProject {
+        models: level.cloned(),
+    })
+}
+
+impl DbtProject {
+    /// The folder configs for a model at `folders` (its path under the
+    /// models folder, without the file: `["staging", "shop"]`).
+    pub fn folder(&self, folders: &[&str]) -> FolderConfig {
+        let mut config = FolderConfig::default();
+        let Some(mut level) = self.models.as_ref() else {
+            return config;
+        };
+        apply(&mut config, level);
+        for folder in folders {
+            match level.get(*folder) {
+                Some(next) if next.is_object() => {
+                    apply(&mut config, next);
+                    level = next;
+                }
+                _ => break,
             }
-            _ => break,
         }
+        config
     }
-    Ok(config)
 }
 
 /// One level's configs (`+materialized` or `materialized`) over `config`.
@@ -466,14 +484,19 @@ models:
       finance:
         +tags: [finance]
 "#;
-        let top = project_defaults(project, &[]).unwrap();
+        let project = read_project(project).unwrap();
+        let top = project.folder(&[]);
         assert_eq!(top.materialized.as_deref(), Some("view"));
         assert_eq!(top.owner.as_deref(), Some("data-team"));
-        let finance = project_defaults(project, &["marts", "finance"]).unwrap();
+        let finance = project.folder(&["marts", "finance"]);
         assert_eq!(finance.materialized.as_deref(), Some("table"));
         assert_eq!(finance.schema.as_deref(), Some("analytics"));
         assert_eq!(finance.tags, ["finance"]);
         assert_eq!(finance.owner.as_deref(), Some("data-team"));
-        assert!(project_defaults("models: [", &[]).is_err());
+        assert!(read_project("models: [").is_err());
+        assert_eq!(
+            read_project("name: x\n").unwrap().folder(&["a"]),
+            FolderConfig::default()
+        );
     }
 }

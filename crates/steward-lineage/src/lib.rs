@@ -23,8 +23,8 @@ mod script;
 mod statement;
 
 pub use dbt::{
-    DbtProperties, DeclaredSource, FolderConfig, ModelColumn, ModelProperties, project_defaults,
-    read_properties,
+    DbtProject, DbtProperties, DeclaredSource, FolderConfig, ModelColumn, ModelProperties,
+    is_project_file, read_project, read_properties,
 };
 pub use error::{LineageError, Position};
 pub use formats::{DbtModel, dbt_manifest, openlineage_events};
@@ -146,6 +146,7 @@ pub fn analyze_with(
         max_parts,
         conventions,
         declared: None,
+        pending: Vec::new(),
     };
     for unit in units {
         match unit {
@@ -184,9 +185,11 @@ struct Run<'a> {
     default_database: Option<String>,
     max_parts: usize,
     conventions: Conventions,
-    /// The schema with the tables the script declared so far, once it
-    /// declares one.
+    /// The schema with the tables the script declared so far, once a
+    /// statement after a declaration needs it.
     declared: Option<Schema>,
+    /// Tables declared (name, columns) not yet in `declared`.
+    pending: Vec<(String, Vec<String>)>,
 }
 
 impl Run<'_> {
@@ -205,14 +208,19 @@ impl Run<'_> {
             max_parts: self.max_parts,
             conventions: self.conventions,
         };
+        // Tables declared by earlier statements join the schema only when a
+        // later statement comes: a script that only declares one (a log's
+        // `CREATE TABLE`) never copies the catalog's schema.
+        if !self.pending.is_empty() {
+            let declared = self.declared.get_or_insert_with(|| self.schema.clone());
+            for (table, columns) in self.pending.drain(..) {
+                declared.add(&table, columns);
+            }
+        }
         let schema = self.declared.as_ref().unwrap_or(self.schema);
         match statement::statement(schema, names, stmt) {
             Ok(l) => {
-                if let Some((table, columns)) = declared_table(stmt, names) {
-                    self.declared
-                        .get_or_insert_with(|| self.schema.clone())
-                        .add(&table, columns);
-                }
+                self.pending.extend(declared_table(stmt, names));
                 Ok(Some(l))
             }
             Err(LineageError::TooDeep(n)) => Err(LineageError::TooDeep(n)),

@@ -332,8 +332,6 @@ pub(crate) const MERGE_ALL_COLUMNS: &str = "__steward_merge_all_columns__";
 /// MATCHED THEN INSERT *`, written with `MERGE_ALL_COLUMNS` (see there).
 fn expand_merge_stars(tokens: &mut Vec<TokenWithSpan>) {
     let all = || TokenWithSpan::wrap(Token::make_word(MERGE_ALL_COLUMNS, None));
-    let is_keyword =
-        |t: &TokenWithSpan, k: Keyword| matches!(&t.token, Token::Word(w) if w.keyword == k);
     let mut i = 0;
     while i < tokens.len() {
         if tokens[i].token != Token::Mul {
@@ -346,7 +344,11 @@ fn expand_merge_stars(tokens: &mut Vec<TokenWithSpan>) {
             .filter(|&j| !matches!(tokens[j].token, Token::Whitespace(_)))
             .take(3)
             .collect();
-        let word = |n: usize, k: Keyword| before.get(n).is_some_and(|&j| is_keyword(&tokens[j], k));
+        let word = |n: usize, k: Keyword| {
+            before
+                .get(n)
+                .is_some_and(|&j| is_keyword(&tokens[j].token, k))
+        };
         let replacement =
             if word(0, Keyword::SET) && word(1, Keyword::UPDATE) && word(2, Keyword::THEN) {
                 vec![
@@ -388,8 +390,7 @@ fn from_first_inserts(tokens: &[TokenWithSpan]) -> Option<Vec<String>> {
         .iter()
         .filter(|t| !matches!(t.token, Token::Whitespace(_)))
         .collect();
-    let keyword =
-        |t: &TokenWithSpan, k: Keyword| matches!(&t.token, Token::Word(w) if w.keyword == k);
+    let keyword = |t: &TokenWithSpan, k: Keyword| is_keyword(&t.token, k);
     if !solid.first().is_some_and(|t| keyword(t, Keyword::FROM)) {
         return None;
     }
@@ -440,7 +441,7 @@ fn from_first_inserts(tokens: &[TokenWithSpan]) -> Option<Vec<String>> {
         let mut words: Vec<String> = Vec::new();
         let mut placed = false;
         for i in start..end {
-            if !placed && i > select && (top(i, Keyword::FROM)) {
+            if !placed && i > select && top(i, Keyword::FROM) {
                 // This INSERT has its own FROM: kept as written.
                 placed = true;
             } else if !placed
@@ -469,8 +470,7 @@ fn exchange_partition(tokens: &[TokenWithSpan]) -> Option<(String, String)> {
         .map(|t| &t.token)
         .filter(|t| !matches!(t, Token::Whitespace(_)))
         .collect();
-    let keyword =
-        |i: usize, k: Keyword| matches!(solid.get(i), Some(Token::Word(w)) if w.keyword == k);
+    let keyword = |i: usize, k: Keyword| solid.get(i).is_some_and(|t| is_keyword(t, k));
     if !(keyword(0, Keyword::ALTER) && keyword(1, Keyword::TABLE)) {
         return None;
     }
@@ -499,6 +499,10 @@ fn exchange_partition(tokens: &[TokenWithSpan]) -> Option<(String, String)> {
         .find(|&i| keyword(i, Keyword::WITH) && keyword(i + 1, Keyword::TABLE))?;
     let (source, end) = name_at(with + 2);
     (!source.is_empty() && end == solid.len()).then_some((target, source))
+}
+
+fn is_keyword(token: &Token, keyword: Keyword) -> bool {
+    matches!(token, Token::Word(w) if w.keyword == keyword)
 }
 
 fn space() -> TokenWithSpan {

@@ -483,7 +483,6 @@ impl<'s> Resolver<'s> {
                     }
                 }
                 Ok(Relation {
-                    fields_from: BTreeSet::new(),
                     columns,
                     ..Relation::default()
                 })

@@ -200,32 +200,30 @@ fn definition(origin_ref: String, model: String, path: String, text: String) -> 
     }
 }
 
+/// What the catalog keeps of a model's documented columns.
+fn column_docs(columns: &[steward_lineage::ModelColumn]) -> Vec<ModelColumnDocs> {
+    columns
+        .iter()
+        .map(|c| ModelColumnDocs {
+            name: c.name.clone(),
+            description: c.description.clone(),
+            tests: c.tests.clone(),
+        })
+        .collect()
+}
+
 /// What the catalog keeps of a model's documentation.
 fn docs_of(properties: &steward_lineage::ModelProperties) -> ModelDocs {
     ModelDocs {
         description: properties.description.clone(),
         owner: properties.owner.clone(),
         tags: properties.tags.clone(),
-        columns: properties
-            .columns
-            .iter()
-            .map(|c| ModelColumnDocs {
-                name: c.name.clone(),
-                description: c.description.clone(),
-                tests: c.tests.clone(),
-            })
-            .collect(),
+        columns: column_docs(&properties.columns),
     }
 }
 
 fn is_sql(path: &str) -> bool {
     Path::new(path).extension().is_some_and(|x| x == "sql")
-}
-
-fn is_project_file(path: &str) -> bool {
-    Path::new(path)
-        .file_name()
-        .is_some_and(|n| n == "dbt_project.yml")
 }
 
 /// A model file's folders under the models folder (`staging/shop` for
@@ -256,9 +254,11 @@ fn read_models(folder: &str, files: &[ModelFile], dialect: &str, read: &mut Read
             .to_string_lossy()
             .to_string()
     };
+    // Property files: every `*.yml` but the project file, which
+    // `read_properties` leaves out.
     let yml: Vec<(&str, &str)> = files
         .iter()
-        .filter(|f| !is_sql(&f.path) && !is_project_file(&f.path))
+        .filter(|f| !is_sql(&f.path))
         .map(|f| (f.path.as_str(), f.text.as_str()))
         .collect();
     let properties = steward_lineage::read_properties(&yml);
@@ -266,25 +266,23 @@ fn read_models(folder: &str, files: &[ModelFile], dialect: &str, read: &mut Read
         let (file, why) = problem.split_once(": ").unwrap_or((problem, ""));
         read.problems.push((file.to_string(), why.to_string()));
     }
-    let project = files.iter().find(|f| is_project_file(&f.path));
+    let project = match files
+        .iter()
+        .find(|f| steward_lineage::is_project_file(&f.path))
+    {
+        Some(p) => steward_lineage::read_project(&p.text).unwrap_or_else(|e| {
+            read.problems.push((p.path.clone(), e));
+            steward_lineage::DbtProject::default()
+        }),
+        None => steward_lineage::DbtProject::default(),
+    };
     let models: Vec<&ModelFile> = files.iter().filter(|f| is_sql(&f.path)).collect();
     // Each model's settings, with dbt's precedence.
     let mut settings = BTreeMap::new();
     for file in &models {
         let folders = model_folders(folder, &file.path);
         let folders: Vec<&str> = folders.iter().map(String::as_str).collect();
-        let defaults = match project {
-            Some(p) => match steward_lineage::project_defaults(&p.text, &folders) {
-                Ok(d) => d,
-                Err(e) => {
-                    if !read.problems.iter().any(|(f, _)| *f == p.path) {
-                        read.problems.push((p.path.clone(), e));
-                    }
-                    steward_lineage::FolderConfig::default()
-                }
-            },
-            None => steward_lineage::FolderConfig::default(),
-        };
+        let defaults = project.folder(&folders);
         let name = stem(&file.path).to_lowercase();
         let own = crate::lineage::inline_config(&file.text);
         let documented = properties.models.get(&name);
@@ -311,7 +309,9 @@ fn read_models(folder: &str, files: &[ModelFile], dialect: &str, read: &mut Read
                 .or_else(|| documented.and_then(|d| d.owner.clone()))
                 .or(defaults.owner.clone()),
             tags,
-            columns: documented.map(|d| docs_of(d).columns).unwrap_or_default(),
+            columns: documented
+                .map(|d| column_docs(&d.columns))
+                .unwrap_or_default(),
         };
         settings.insert(name, (schema, materialized, docs));
     }
@@ -325,12 +325,18 @@ fn read_models(folder: &str, files: &[ModelFile], dialect: &str, read: &mut Read
     };
     for file in models {
         let name = stem(&file.path).to_lowercase();
-        let (target, sql) =
+        let rendered =
             render_model(&name, &file.text, names).map_err(|e| invalid(&file.path, e))?;
         let origin_ref = format!("model:{}", file.path);
+        read.inputs.push(SqlInput {
+            origin: LineageOrigin::Dbt,
+            origin_ref: origin_ref.clone(),
+            sql: rendered.create_table_as(),
+            dialect: dialect.to_string(),
+        });
         let mut kept = definition(
-            origin_ref.clone(),
-            target,
+            origin_ref,
+            rendered.target,
             file.path.clone(),
             file.text.clone(),
         );
@@ -338,14 +344,8 @@ fn read_models(folder: &str, files: &[ModelFile], dialect: &str, read: &mut Read
             kept.materialized = materialized;
             kept.docs = docs;
         }
-        kept.compiled_sql = crate::lineage::compile_model(&name, &file.text, names).ok();
+        kept.compiled_sql = Some(rendered.compiled);
         read.models.push(kept);
-        read.inputs.push(SqlInput {
-            origin: LineageOrigin::Dbt,
-            origin_ref,
-            sql,
-            dialect: dialect.to_string(),
-        });
     }
     Ok(())
 }

@@ -314,24 +314,40 @@ pub struct ModelNames<'a> {
     pub properties: &'a steward_lineage::DbtProperties,
 }
 
+/// A model rendered: the table it builds and its SELECT, templates rendered.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RenderedModel {
+    /// `schema.model`.
+    pub target: String,
+    pub compiled: String,
+}
+
+impl RenderedModel {
+    /// The model as the statement lineage reads: `CREATE TABLE target AS ...`.
+    pub fn create_table_as(&self) -> String {
+        format!("CREATE TABLE {} AS {}", self.target, self.compiled)
+    }
+}
+
 /// A dbt-style model file rendered to SQL: `{{ config(...) }}` dropped,
 /// `{{ source('s', 't') }}` as the table the project declares for it (else
-/// `s.t`), `{{ ref('m') }}` as the model's table, and the model's SELECT
-/// made a `CREATE TABLE schema.model AS`. Returns the target and the SQL.
-pub fn render_model(name: &str, text: &str, names: ModelNames<'_>) -> Result<(String, String)> {
+/// `s.t`), `{{ ref('m') }}` as the model's table; the model builds
+/// `schema.model`.
+pub fn render_model(name: &str, text: &str, names: ModelNames<'_>) -> Result<RenderedModel> {
     let schema = names
         .schemas
         .get(name)
         .cloned()
         .or_else(|| model_schema(text))
         .unwrap_or_else(|| "analytics".to_string());
-    let target = format!("{schema}.{name}");
-    let body = compile_model(name, text, names)?;
-    Ok((target.clone(), format!("CREATE TABLE {target} AS {body}")))
+    Ok(RenderedModel {
+        target: format!("{schema}.{name}"),
+        compiled: compile_model(name, text, names)?,
+    })
 }
 
 /// A model's SELECT with its templates rendered (see `render_model`).
-pub fn compile_model(name: &str, text: &str, names: ModelNames<'_>) -> Result<String> {
+fn compile_model(name: &str, text: &str, names: ModelNames<'_>) -> Result<String> {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(start) = rest.find("{{") {
@@ -658,15 +674,15 @@ mod tests {
             schemas: &schemas,
             properties: &properties,
         };
-        let (target, sql) = render_model(
+        let rendered = render_model(
             "customer_360",
             "{{ config(materialized='table', schema='mart') }}\nselect c.id, o.total from {{ source('raw', 'customers') }} c join {{ ref('stg_customers') }} s on s.id = c.id join {{ source('shop', 'raw_orders') }} o on o.customer_id = c.id",
             names,
         )
         .unwrap();
-        assert_eq!(target, "mart.customer_360");
+        assert_eq!(rendered.target, "mart.customer_360");
         assert_eq!(
-            sql,
+            rendered.create_table_as(),
             "CREATE TABLE mart.customer_360 AS select c.id, o.total from raw.customers c join staging.stg_customers s on s.id = c.id join main.orders o on o.customer_id = c.id"
         );
         let err = render_model("m", "select {{ var('x') }}", names).unwrap_err();

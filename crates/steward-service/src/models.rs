@@ -95,19 +95,12 @@ pub(crate) async fn catalog_models(
                 report.documented += 1;
                 continue;
             }
-            let reads: BTreeSet<String> = lineage
-                .get(model.origin_ref.as_str())
-                .map(|k| k.lineage.sources.clone())
-                .unwrap_or_default();
+            let known = lineage.get(model.origin_ref.as_str()).copied();
+            let reads: BTreeSet<String> =
+                known.map(|k| k.lineage.sources.clone()).unwrap_or_default();
             match home(&sources, &tables, &reads) {
                 Home::One(source) => {
-                    let record = add(
-                        &mut session,
-                        source,
-                        model,
-                        lineage.get(model.origin_ref.as_str()),
-                    )
-                    .await?;
+                    let record = add(&mut session, source, model, known).await?;
                     tables.push(record);
                     report.added += 1;
                 }
@@ -188,13 +181,7 @@ async fn document(
     if is_model || data.owner.is_none() {
         data.owner = docs.owner.clone().or(data.owner);
     }
-    for tag in &docs.tags {
-        let tag = tag.to_lowercase();
-        if !data.tags.contains(&tag) {
-            data.tags.push(tag);
-        }
-    }
-    data.tags.sort();
+    data.tags = merged_tags(&data.tags, &docs.tags);
     if is_model {
         data.view_sql = model.compiled_sql.clone();
     }
@@ -231,6 +218,18 @@ async fn document(
     Ok(())
 }
 
+/// A table's tags with the project's added, as the catalog keeps tags
+/// (trimmed, lowercase, sorted, once each; see `annotate`).
+fn merged_tags(kept: &[String], documented: &[String]) -> Vec<String> {
+    kept.iter()
+        .chain(documented)
+        .map(|t| t.trim().to_lowercase())
+        .filter(|t| !t.is_empty())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect()
+}
+
 fn model_column(table_id: Id<Table>, position: i64, name: &str, comment: Option<String>) -> Column {
     Column {
         table_id,
@@ -254,31 +253,15 @@ async fn add(
     session: &mut Session,
     source: Id<Source>,
     model: &ModelDefinition,
-    lineage: Option<&&KnownInput>,
+    lineage: Option<&KnownInput>,
 ) -> Result<Record<Table>> {
     let (schema, name) = schema_and_name(&model.model);
-    let mut tags: Vec<String> = model.docs.tags.iter().map(|t| t.to_lowercase()).collect();
-    tags.sort();
-    tags.dedup();
     let table = Table {
-        source_id: source,
-        schema,
-        name,
-        kind: TableKind::Model,
         description: model.docs.description.clone(),
         owner: model.docs.owner.clone(),
-        tags,
-        grouping: None,
+        tags: merged_tags(&[], &model.docs.tags),
         view_sql: model.compiled_sql.clone(),
-        format: None,
-        row_count: None,
-        size_bytes: None,
-        file_count: None,
-        partition_columns: Vec::new(),
-        last_modified: None,
-        scanned_at: None,
-        scan_error: None,
-        dropped_at: None,
+        ..Table::named(source, schema, name, TableKind::Model)
     };
     let record = session.insert(&table).await?;
     let mut columns: Vec<(String, Option<String>)> = model
@@ -316,26 +299,12 @@ mod tests {
     use super::*;
 
     fn table(schema: Option<&str>, name: &str) -> Table {
-        Table {
-            source_id: Id::new(1),
-            schema: schema.map(str::to_string),
-            name: name.to_string(),
-            kind: TableKind::Table,
-            description: None,
-            owner: None,
-            tags: Vec::new(),
-            grouping: None,
-            view_sql: None,
-            format: None,
-            row_count: None,
-            size_bytes: None,
-            file_count: None,
-            partition_columns: Vec::new(),
-            last_modified: None,
-            scanned_at: None,
-            scan_error: None,
-            dropped_at: None,
-        }
+        Table::named(
+            Id::new(1),
+            schema.map(str::to_string),
+            name.to_string(),
+            TableKind::Table,
+        )
     }
 
     #[test]

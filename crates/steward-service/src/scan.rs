@@ -419,24 +419,13 @@ async fn record_table_error(
         None => {
             session
                 .insert(&Table {
-                    source_id,
-                    schema: table.schema.clone(),
-                    name: table.name.clone(),
-                    kind: table.kind,
-                    description: None,
-                    owner: None,
-                    tags: Vec::new(),
-                    view_sql: None,
-                    format: None,
-                    row_count: None,
-                    size_bytes: None,
-                    file_count: None,
-                    partition_columns: Vec::new(),
-                    last_modified: None,
-                    scanned_at: None,
                     scan_error: Some(reason.to_string()),
-                    dropped_at: None,
-                    grouping: None,
+                    ..Table::named(
+                        source_id,
+                        table.schema.clone(),
+                        table.name.clone(),
+                        table.kind,
+                    )
                 })
                 .await?;
         }

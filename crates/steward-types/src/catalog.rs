@@ -92,6 +92,36 @@ pub struct Table {
 }
 
 impl Table {
+    /// A table known by its name only, before anything else about it is
+    /// (a scan that failed on it, a dbt model not built yet).
+    pub fn named(
+        source_id: Id<Source>,
+        schema: Option<String>,
+        name: String,
+        kind: TableKind,
+    ) -> Self {
+        Self {
+            source_id,
+            schema,
+            name,
+            kind,
+            description: None,
+            owner: None,
+            tags: Vec::new(),
+            grouping: None,
+            view_sql: None,
+            format: None,
+            row_count: None,
+            size_bytes: None,
+            file_count: None,
+            partition_columns: Vec::new(),
+            last_modified: None,
+            scanned_at: None,
+            scan_error: None,
+            dropped_at: None,
+        }
+    }
+
     /// `schema.name`, or `name` when the source has no schemas.
     pub fn qualified_name(&self) -> String {
         match &self.schema {

@@ -138,6 +138,9 @@ fn dbt_manifests_and_openlineage_events_are_ingested() {
         "3 models and 2 events, tests skipped: {report}"
     );
     assert_eq!(report["errors"].as_array().unwrap().len(), 0, "{report}");
+    // The `catalog.json` beside the manifest typed the two models it holds
+    // (the third was never built).
+    assert_eq!(report["assets"]["typed"], 2, "{report}");
     let again = w.run(&args).ok().json();
     assert_eq!(report, again, "idempotent");
 

@@ -1021,6 +1021,11 @@ pub struct LineageIngestArgs {
     /// A dbt `manifest.json`: compiled SQL, or `depends_on` when not compiled
     #[arg(long, value_name = "FILE")]
     pub dbt_manifest: Vec<PathBuf>,
+    /// A dbt `catalog.json` (`dbt docs generate`): the columns and types of
+    /// the models given with it [default: the `catalog.json` beside each
+    /// --dbt-manifest, when dbt wrote one]
+    #[arg(long, value_name = "FILE")]
+    pub dbt_catalog: Vec<PathBuf>,
     /// OpenLineage run events (JSON lines or an array), column-lineage facet included
     #[arg(long, value_name = "FILE")]
     pub openlineage: Vec<PathBuf>,

@@ -260,6 +260,103 @@ pub fn dbt_manifest(text: &str) -> Result<Vec<DbtModel>, LineageError> {
     Ok(models)
 }
 
+/// A relation dbt's `catalog.json` (from `dbt docs generate`) describes:
+/// the columns the warehouse built, with its types, in the warehouse's order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DbtCatalogEntry {
+    /// `model.project.name` (a seed's or snapshot's id for those).
+    pub unique_id: String,
+    /// `database.schema.name`, lowercased, as the warehouse names it.
+    pub relation: String,
+    pub columns: Vec<DbtCatalogColumn>,
+}
+
+/// One column of a `catalog.json` relation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DbtCatalogColumn {
+    /// Lowercased (warehouses that fold to upper case report `ID`).
+    pub name: String,
+    /// The warehouse's type name (`INTEGER`, `character varying`, ...).
+    pub data_type: String,
+    /// The comment the warehouse keeps on it.
+    pub comment: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct Catalog {
+    #[serde(default)]
+    nodes: BTreeMap<String, CatalogNode>,
+}
+
+#[derive(Deserialize)]
+struct CatalogNode {
+    metadata: CatalogMetadata,
+    #[serde(default)]
+    columns: BTreeMap<String, CatalogColumn>,
+}
+
+#[derive(Deserialize)]
+struct CatalogMetadata {
+    #[serde(default)]
+    database: Option<String>,
+    #[serde(default)]
+    schema: Option<String>,
+    name: String,
+}
+
+#[derive(Deserialize)]
+struct CatalogColumn {
+    #[serde(rename = "type")]
+    data_type: String,
+    #[serde(default)]
+    index: Option<i64>,
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    comment: Option<String>,
+}
+
+/// The relations of a dbt `catalog.json`, each with its columns in order.
+pub fn dbt_catalog(text: &str) -> Result<Vec<DbtCatalogEntry>, LineageError> {
+    let catalog: Catalog =
+        serde_json::from_str(text).map_err(|e| invalid("dbt catalog", e.to_string()))?;
+    Ok(catalog
+        .nodes
+        .into_iter()
+        .map(|(unique_id, node)| {
+            let meta = node.metadata;
+            let relation = [meta.database, meta.schema, Some(meta.name)]
+                .into_iter()
+                .flatten()
+                .filter(|p| !p.is_empty())
+                .collect::<Vec<_>>()
+                .join(".")
+                .to_lowercase();
+            let mut columns: Vec<(i64, DbtCatalogColumn)> = node
+                .columns
+                .into_iter()
+                .map(|(key, c)| {
+                    (
+                        c.index.unwrap_or(i64::MAX),
+                        DbtCatalogColumn {
+                            name: c.name.unwrap_or(key).to_lowercase(),
+                            data_type: c.data_type,
+                            comment: c.comment.filter(|d| !d.trim().is_empty()),
+                        },
+                    )
+                })
+                .collect();
+            // By position; the map's name order breaks ties (a catalog without indexes).
+            columns.sort_by_key(|(index, _)| *index);
+            DbtCatalogEntry {
+                unique_id,
+                relation,
+                columns: columns.into_iter().map(|(_, c)| c).collect(),
+            }
+        })
+        .collect())
+}
+
 #[derive(Deserialize)]
 struct RunEvent {
     #[serde(default)]
@@ -423,6 +520,35 @@ mod tests {
         assert_eq!(models[1].target, "db.s.b");
         assert_eq!(models[1].depends_on, ["db.s.a", "r.t"]);
         assert!(dbt_manifest("not json").is_err());
+    }
+
+    #[test]
+    fn catalogs_give_each_relation_its_columns_in_order() {
+        let catalog = r#"{"metadata": {"dbt_schema_version": "https://schemas.getdbt.com/dbt/catalog/v1.json"},
+          "nodes": {"model.shop.customers": {"unique_id": "model.shop.customers",
+            "metadata": {"type": "BASE TABLE", "database": "WH", "schema": "ANALYTICS", "name": "CUSTOMERS", "comment": null, "owner": "x"},
+            "columns": {"NAME": {"type": "TEXT", "index": 2, "name": "NAME", "comment": "Full name"},
+                        "ID": {"type": "NUMBER(38,0)", "index": 1, "name": "ID", "comment": ""}},
+            "stats": {}}},
+          "sources": {}, "errors": null}"#;
+        let entries = dbt_catalog(catalog).unwrap();
+        assert_eq!(entries.len(), 1);
+        assert_eq!(entries[0].unique_id, "model.shop.customers");
+        assert_eq!(entries[0].relation, "wh.analytics.customers");
+        let columns: Vec<(&str, &str, Option<&str>)> = entries[0]
+            .columns
+            .iter()
+            .map(|c| (c.name.as_str(), c.data_type.as_str(), c.comment.as_deref()))
+            .collect();
+        assert_eq!(
+            columns,
+            [
+                ("id", "NUMBER(38,0)", None),
+                ("name", "TEXT", Some("Full name"))
+            ]
+        );
+        let err = dbt_catalog(r#"{"nodes": {"model.a.b": {"columns": {}}}}"#).unwrap_err();
+        assert!(err.to_string().contains("metadata"), "{err}");
     }
 
     #[test]

@@ -27,7 +27,9 @@ pub use dbt::{
     is_project_file, read_project, read_properties,
 };
 pub use error::{LineageError, Position};
-pub use formats::{DbtModel, dbt_manifest, openlineage_events};
+pub use formats::{
+    DbtCatalogColumn, DbtCatalogEntry, DbtModel, dbt_catalog, dbt_manifest, openlineage_events,
+};
 pub use model::{ColumnEdge, ColumnRef, EdgeKind, Lineage, Schema, is_path};
 pub use normalize::normalize_sql;
 pub use querylog::{

@@ -203,6 +203,9 @@ struct Tally {
     name_shaped: usize,
     /// Names written `Surname, Given`.
     name_inverted: usize,
+    /// The first and last words of the values of two words or more written
+    /// as names, and whether the last is a known name.
+    name_ends: Vec<(String, String, bool)>,
     organisation: usize,
     street: usize,
     /// Words and a house number, without a street type.
@@ -276,6 +279,29 @@ impl Tally {
         t.distinct = seen.len();
         t.reread_phones(values);
         t
+    }
+
+    /// Whether the values written as names read as a catalogue of brands and
+    /// their lines (`Ford Focus`, `Ford Ranger`, `Calvin Klein Obsession`):
+    /// a few first words head many values whose last words are not names.
+    /// People's given names repeat too, but before surnames.
+    fn catalogue(&self) -> bool {
+        let ends = &self.name_ends;
+        if ends.len() < 8 {
+            return false;
+        }
+        let mut firsts: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+        for (first, _, _) in ends {
+            *firsts.entry(first.as_str()).or_default() += 1;
+        }
+        let lasts: std::collections::HashSet<&str> =
+            ends.iter().map(|(_, last, _)| last.as_str()).collect();
+        let top = firsts.values().copied().max().unwrap_or(0);
+        let known_lasts = ends.iter().filter(|(_, _, known)| *known).count();
+        firsts.len() * 3 <= lasts.len() * 2
+            && top >= 3
+            && top * 5 >= ends.len()
+            && known_lasts * 10 < ends.len() * 3
     }
 
     /// Reads the numbers without a country code again in the country most
@@ -360,6 +386,18 @@ impl Tally {
                 && v.matches(',').count() == 1
             {
                 self.name_inverted += 1;
+            }
+            if matches!(
+                reading,
+                NameReading::Known | NameReading::Partial | NameReading::Shaped
+            ) {
+                let mut words = v
+                    .split_whitespace()
+                    .map(|w| w.trim_matches([',', '.', ';']).to_lowercase());
+                if let (Some(first), Some(last)) = (words.next(), words.next_back()) {
+                    let known = text::known_name(&last);
+                    self.name_ends.push((first, last, known));
+                }
             }
             match reading {
                 NameReading::Known => self.name_known += 1,
@@ -857,6 +895,10 @@ impl Rules<'_> {
         let partial = share(t.name_partial, n);
         let name_like = share(t.name_known + t.name_partial + t.name_shaped, n);
         if share(t.organisation, n) >= 0.15 || name_like < 0.6 {
+            return;
+        }
+        // Brands and their lines, unless the column's name says people.
+        if !named && t.catalogue() {
             return;
         }
         // A handful of repeated words is a category, not people.

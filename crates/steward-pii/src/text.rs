@@ -33,7 +33,15 @@ fn is_capitalised(word: &str) -> bool {
         && chars.all(|c| c.is_alphabetic() || matches!(c, '\'' | '-' | '’'))
 }
 
-fn known_name(lower: &str) -> bool {
+/// A possessive (`Johnson's`, `McDonald’s`): a business or a brand named
+/// after its founder, never how a person's name is written.
+fn is_possessive(word: &str) -> bool {
+    word.chars().count() > 3 && (word.ends_with("'s") || word.ends_with("’s"))
+}
+
+/// Whether a lowercase word is a known given name or surname (a part of a
+/// hyphenated one will do), place words and street types aside.
+pub(crate) fn known_name(lower: &str) -> bool {
     !gazetteer::is_place_word(lower)
         && !gazetteer::is_street_type(lower)
         && lower
@@ -62,10 +70,14 @@ pub fn person_name(value: &str) -> NameReading {
         }
         let bare = strip_punct(w);
         let lower = bare.to_lowercase();
-        if gazetteer::is_organisation_word(&lower) {
+        if gazetteer::is_organisation_word(&lower) || is_possessive(bare) {
             return NameReading::Organisation;
         }
-        if gazetteer::is_role_word(&lower) || (i > 0 && gazetteer::is_place_suffix(&lower)) {
+        // Roles, departments, goods and places built from people's names.
+        if gazetteer::is_role_word(&lower)
+            || gazetteer::is_product_word(&lower)
+            || (i > 0 && gazetteer::is_place_suffix(&lower))
+        {
             return NameReading::No;
         }
         if gazetteer::is_name_particle(&lower) || bare.contains('.') || w.ends_with('.') {
@@ -482,6 +494,23 @@ mod tests {
             assert_eq!(person_name(org), NameReading::Organisation, "{org}");
         }
         assert_eq!(person_name("Hunt-Peterson"), NameReading::Shaped);
+        // Brands named after people: a possessive is a business, goods and
+        // product lines are not people.
+        for brand in ["Johnson's Baby Oil", "McDonald’s", "Kellogg's Corn Flakes"] {
+            assert_eq!(person_name(brand), NameReading::Organisation, "{brand}");
+        }
+        for product in [
+            "Tommy Hilfiger Jeans",
+            "Ralph Lauren Polo Shirt",
+            "Dodge Charger",
+            "Crema Nivea",
+            "Calvin Klein Signature Edition",
+        ] {
+            assert_eq!(person_name(product), NameReading::No, "{product}");
+        }
+        // A word of goods that is also a name is a name (`Max`, `Candy`).
+        assert_ne!(person_name("Max Miller"), NameReading::No);
+        assert_ne!(person_name("O'Brien"), NameReading::Organisation);
         for not_name in [
             "Synergistic scalable access",
             "3658 Horn Isle",

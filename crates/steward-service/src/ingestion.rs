@@ -52,6 +52,9 @@ pub enum LineageSource {
     Script { name: String, text: String },
     /// A dbt `manifest.json`.
     DbtManifest { name: String, text: String },
+    /// A dbt `catalog.json` (`dbt docs generate`): the columns and types the
+    /// warehouse built for the models of the same ingestion.
+    DbtCatalog { name: String, text: String },
     /// OpenLineage run events (JSON lines or an array).
     OpenLineage { name: String, text: String },
 }
@@ -76,10 +79,19 @@ impl LineageSource {
             Self::QueryLog { name, .. }
             | Self::Script { name, .. }
             | Self::DbtManifest { name, .. }
+            | Self::DbtCatalog { name, .. }
             | Self::OpenLineage { name, .. } => name,
             Self::Models { folder, .. } => folder,
         }
     }
+}
+
+/// dbt writes `catalog.json` (`dbt docs generate`) beside `manifest.json`
+/// in its target folder: that catalog, when there is one.
+pub fn catalog_beside(manifest: &Path) -> Option<std::path::PathBuf> {
+    let catalog = manifest.with_file_name("catalog.json");
+    (manifest.file_name().is_some_and(|n| n == "manifest.json") && catalog.is_file())
+        .then_some(catalog)
 }
 
 /// Reads a dbt project's models folder (for a surface that has a folder):
@@ -182,6 +194,98 @@ struct Read {
     /// Files that could not be read (a broken property file), with why:
     /// reported, the rest read.
     problems: Vec<(String, String)>,
+    /// dbt catalogs' relations, for the models' column types.
+    catalogs: Vec<steward_lineage::DbtCatalogEntry>,
+    /// Models that took their columns' types from a catalog.
+    typed: usize,
+}
+
+/// The relation of a dbt catalog that is this model's: the same unique id
+/// (a manifest's model), else the one relation of the model's schema and
+/// name (a models folder's; a model named without a schema matches by name
+/// when only one relation has it).
+fn catalog_entry<'a>(
+    model: &ModelDefinition,
+    entries: &'a [steward_lineage::DbtCatalogEntry],
+) -> Option<&'a steward_lineage::DbtCatalogEntry> {
+    if let Some(id) = model.origin_ref.strip_prefix("dbt:")
+        && let Some(entry) = entries.iter().find(|e| e.unique_id == id)
+    {
+        return Some(entry);
+    }
+    let last_two = |relation: &str| {
+        let mut parts = relation.rsplit('.');
+        let name = parts.next().unwrap_or_default().to_lowercase();
+        (parts.next().map(str::to_lowercase), name)
+    };
+    let (schema, name) = last_two(&model.model);
+    let mut matching = entries.iter().filter(|e| {
+        let (s, n) = last_two(&e.relation);
+        n == name && (schema.is_none() || s == schema)
+    });
+    match (matching.next(), matching.next()) {
+        (Some(only), None) => Some(only),
+        _ => None,
+    }
+}
+
+/// The warehouse's columns for a model, from its catalog relation, in the
+/// warehouse's order: each with its type, and with what the project
+/// documents of it (a description before the warehouse's comment, tests);
+/// columns the project documents and the warehouse has not built stay, last.
+fn with_catalog_columns(
+    documented: &[ModelColumnDocs],
+    entry: &steward_lineage::DbtCatalogEntry,
+) -> Vec<ModelColumnDocs> {
+    let mut columns: Vec<ModelColumnDocs> = entry
+        .columns
+        .iter()
+        .map(|built| {
+            let docs = documented
+                .iter()
+                .find(|d| d.name.eq_ignore_ascii_case(&built.name));
+            ModelColumnDocs {
+                name: built.name.clone(),
+                description: docs
+                    .and_then(|d| d.description.clone())
+                    .or_else(|| built.comment.clone()),
+                data_type: Some(built.data_type.clone()),
+                tests: docs.map(|d| d.tests.clone()).unwrap_or_default(),
+            }
+        })
+        .collect();
+    for docs in documented {
+        if !columns
+            .iter()
+            .any(|c| c.name.eq_ignore_ascii_case(&docs.name))
+        {
+            columns.push(docs.clone());
+        }
+    }
+    columns
+}
+
+/// Gives the models read their columns' types from the dbt catalogs given
+/// with them. A catalog describes models: given without any, it is refused
+/// rather than read for nothing.
+fn apply_catalogs(read: &mut Read) -> Result<()> {
+    if read.catalogs.is_empty() {
+        return Ok(());
+    }
+    if read.models.is_empty() {
+        return Err(ServiceError::Invalid(
+            "a dbt catalog gives the column types of models: give it with the dbt manifest or \
+             the models folder it describes"
+                .to_string(),
+        ));
+    }
+    for model in &mut read.models {
+        if let Some(entry) = catalog_entry(model, &read.catalogs) {
+            model.docs.columns = with_catalog_columns(&model.docs.columns, entry);
+            read.typed += 1;
+        }
+    }
+    Ok(())
 }
 
 /// A model's code as it is kept, with its checksum.
@@ -207,6 +311,7 @@ fn column_docs(columns: &[steward_lineage::ModelColumn]) -> Vec<ModelColumnDocs>
         .map(|c| ModelColumnDocs {
             name: c.name.clone(),
             description: c.description.clone(),
+            data_type: c.data_type.clone(),
             tests: c.tests.clone(),
         })
         .collect()
@@ -441,6 +546,10 @@ fn read_source(
                 }
             }
         }
+        LineageSource::DbtCatalog { name, text } => {
+            let entries = steward_lineage::dbt_catalog(text).map_err(|e| invalid(name, e))?;
+            read.catalogs.extend(entries);
+        }
         LineageSource::OpenLineage { name, text } => {
             let events = steward_lineage::openlineage_events(text).map_err(|e| invalid(name, e))?;
             for (reference, lineage) in events {
@@ -491,6 +600,7 @@ pub(crate) async fn ingest_lineage(
         for source in sources {
             read_source(&source, &reading_dialect, &mut read, &mut events)?;
         }
+        apply_catalogs(&mut read)?;
         Ok::<_, ServiceError>((read, events))
     })
     .await
@@ -509,6 +619,7 @@ pub(crate) async fn ingest_lineage(
         ));
     }
     let inputs = read.inputs.len() + read.known.len();
+    let typed = read.typed;
     let mut run = start_run(store, "lineage ingest").await?;
     let outcome = store_read(
         store,
@@ -519,7 +630,11 @@ pub(crate) async fn ingest_lineage(
         &mut run,
         on_event,
     )
-    .await;
+    .await
+    .map(|mut report| {
+        report.assets.typed = typed;
+        report
+    });
     let failed = match &outcome {
         Err(e) => Some(e.to_string()),
         Ok(r) if !r.errors.is_empty() || r.malformed_records() > 0 => Some(format!(

@@ -27,7 +27,8 @@ pub enum IntakeInput {
     QueryLog,
     /// A dbt-style models folder (its `*.sql` files, read together).
     Models,
-    /// A dbt `manifest.json`.
+    /// A dbt `manifest.json`, with the `catalog.json` dbt wrote beside it
+    /// (its models' column types), read together.
     DbtManifest,
     /// OpenLineage run events (a file, or every file of a folder).
     Openlineage,
@@ -139,7 +140,11 @@ fn checksum(path: &Path) -> Result<String> {
 /// The files at `path` that `input` reads, sorted, hidden ones left out.
 fn files_at(path: &Path, input: IntakeInput) -> Result<Vec<PathBuf>> {
     if !path.is_dir() {
-        return Ok(vec![path.to_path_buf()]);
+        let mut files = vec![path.to_path_buf()];
+        if input == IntakeInput::DbtManifest {
+            files.extend(crate::ingestion::catalog_beside(path));
+        }
+        return Ok(files);
     }
     let wanted = |p: &Path| match input {
         IntakeInput::Models | IntakeInput::Sql => p.extension().is_some_and(|x| x == "sql"),
@@ -190,6 +195,10 @@ struct Changed<'a> {
     text: String,
 }
 
+fn is_dbt_catalog(path: &Path) -> bool {
+    path.file_name().is_some_and(|n| n == "catalog.json")
+}
+
 /// The lineage sources for the changed files.
 fn sources_for(
     request: &IntakeRequest,
@@ -209,6 +218,9 @@ fn sources_for(
                 out.push(match input {
                     IntakeInput::QueryLog => {
                         LineageSource::query_log(&name, text, &request.format)?
+                    }
+                    IntakeInput::DbtManifest if is_dbt_catalog(&c.found.path) => {
+                        LineageSource::DbtCatalog { name, text }
                     }
                     IntakeInput::DbtManifest => LineageSource::DbtManifest { name, text },
                     IntakeInput::Openlineage => LineageSource::OpenLineage { name, text },
@@ -272,12 +284,18 @@ impl crate::Steward {
             session.commit().await?;
             rows.into_iter().map(|r| (r.path.clone(), r)).collect()
         };
-        let mut changed: Vec<Changed<'_>> = Vec::new();
-        for f in found.iter().filter(|f| {
+        let is_new = |f: &Found| {
             known
                 .get(&f.path.display().to_string())
                 .is_none_or(|k| k.checksum != f.checksum)
-        }) {
+        };
+        // A catalog types the models of its manifest: when either changed,
+        // both are read.
+        let whole = input == IntakeInput::DbtManifest
+            && found.iter().any(|f| is_dbt_catalog(&f.path))
+            && found.iter().any(is_new);
+        let mut changed: Vec<Changed<'_>> = Vec::new();
+        for f in found.iter().filter(|f| whole || is_new(f)) {
             // A models folder is read by the ingestion itself.
             if input == IntakeInput::Models {
                 changed.push(Changed {

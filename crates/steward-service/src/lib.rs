@@ -54,7 +54,7 @@ pub use error::{Result, ServiceError};
 pub use guard::{Exposure, masked_profile};
 pub use impact::{Affected, Change, Effect, Impact, impact};
 pub use ingestion::{
-    IngestEvent, IngestRequest, LineageSource, LogReport, ModelFile, models_folder,
+    IngestEvent, IngestRequest, LineageSource, LogReport, ModelFile, catalog_beside, models_folder,
 };
 pub use intake::{IntakeInput, IntakeReport, IntakeRequest};
 pub use jobs::{

@@ -11,7 +11,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use steward_store::{Filter, Session, Store};
-use steward_types::{Column, Id, ModelDefinition, Record, Source, Table, TableKind};
+use steward_types::{
+    Column, Id, ModelColumnDocs, ModelDefinition, Record, Source, Table, TableKind,
+};
 
 use crate::error::Result;
 use crate::lineage::KnownInput;
@@ -26,6 +28,8 @@ pub struct ModelAssets {
     pub documented: usize,
     /// Models that could not be placed in one source, with why.
     pub unplaced: Vec<(String, String)>,
+    /// Models whose columns and types came from a dbt `catalog.json`.
+    pub typed: usize,
 }
 
 /// `schema.table` of a model's target (`db.schema.table` loses its database:
@@ -191,27 +195,30 @@ async fn document(
     let columns = session
         .list::<Column>(&Filter::all().eq_id("table_id", table.id))
         .await?;
+    let mut position = columns.len() as i64;
     for documented in &docs.columns {
         let Some(column) = columns
             .iter()
             .find(|c| c.name.eq_ignore_ascii_case(&documented.name))
         else {
             if is_model {
-                let position = columns.len() as i64;
                 session
-                    .insert(&model_column(
-                        table.id,
-                        position,
-                        &documented.name,
-                        documented.description.clone(),
-                    ))
+                    .insert(&model_column(table.id, position, documented))
                     .await?;
+                position += 1;
             }
             continue;
         };
-        if column.comment.is_none() && documented.description.is_some() {
-            let mut data = column.data.clone();
+        let mut data = column.data.clone();
+        if data.comment.is_none() && documented.description.is_some() {
             data.comment = documented.description.clone();
+        }
+        // A scanned table's types are the warehouse's own; a model's are
+        // the project's word until a scan reads it.
+        if is_model && let Some(data_type) = &documented.data_type {
+            data.data_type = data_type.clone();
+        }
+        if data != column.data {
             session.update(column.id, &data).await?;
         }
     }
@@ -230,15 +237,19 @@ fn merged_tags(kept: &[String], documented: &[String]) -> Vec<String> {
         .collect()
 }
 
-fn model_column(table_id: Id<Table>, position: i64, name: &str, comment: Option<String>) -> Column {
+fn model_column(table_id: Id<Table>, position: i64, documented: &ModelColumnDocs) -> Column {
     Column {
         table_id,
-        name: name.to_lowercase(),
+        name: documented.name.to_lowercase(),
         position,
-        // Known once the warehouse builds it and a scan reads it.
-        data_type: "unknown".to_string(),
+        // Without a dbt catalog or a declared type, known once the
+        // warehouse builds it and a scan reads it.
+        data_type: documented
+            .data_type
+            .clone()
+            .unwrap_or_else(|| "unknown".to_string()),
         nullable: true,
-        comment,
+        comment: documented.description.clone(),
         description: None,
         value_warning: None,
         primary_key: false,
@@ -264,12 +275,7 @@ async fn add(
         ..Table::named(source, schema, name, TableKind::Model)
     };
     let record = session.insert(&table).await?;
-    let mut columns: Vec<(String, Option<String>)> = model
-        .docs
-        .columns
-        .iter()
-        .map(|c| (c.name.to_lowercase(), c.description.clone()))
-        .collect();
+    let mut columns: Vec<ModelColumnDocs> = model.docs.columns.clone();
     if columns.is_empty()
         && let Some(known) = lineage
     {
@@ -280,15 +286,18 @@ async fn add(
                 .is_some_and(|t| t == model.model);
             if written
                 && edge.target_column != "*"
-                && !columns.iter().any(|(c, _)| *c == edge.target_column)
+                && !columns.iter().any(|c| c.name == edge.target_column)
             {
-                columns.push((edge.target_column.clone(), None));
+                columns.push(ModelColumnDocs {
+                    name: edge.target_column.clone(),
+                    ..ModelColumnDocs::default()
+                });
             }
         }
     }
-    for (position, (name, comment)) in columns.into_iter().enumerate() {
+    for (position, column) in columns.iter().enumerate() {
         session
-            .insert(&model_column(record.id, position as i64, &name, comment))
+            .insert(&model_column(record.id, position as i64, column))
             .await?;
     }
     Ok(record)

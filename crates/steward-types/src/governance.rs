@@ -264,6 +264,10 @@ pub struct ModelColumnDocs {
     pub name: String,
     #[serde(default)]
     pub description: Option<String>,
+    /// Its type: the warehouse's, from dbt's `catalog.json`, else the one
+    /// the project declares (`data_type`, as contracts do).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data_type: Option<String>,
     #[serde(default)]
     pub tests: Vec<String>,
 }

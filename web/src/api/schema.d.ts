@@ -1254,6 +1254,11 @@ export interface components {
          *     `accepted_values: a, b`, `relationships: customers.id`).
          */
         ModelColumnDocs: {
+            /**
+             * @description Its type: the warehouse's, from dbt's `catalog.json`, else the one
+             *     the project declares (`data_type`, as contracts do).
+             */
+            data_type?: string | null;
             description?: string | null;
             name: string;
             tests?: string[];
@@ -2274,7 +2279,7 @@ export interface components {
          * @description What an uploaded file holds.
          * @enum {string}
          */
-        UploadKind: "query_log" | "script" | "model" | "dbt_manifest" | "open_lineage";
+        UploadKind: "query_log" | "script" | "model" | "dbt_manifest" | "dbt_catalog" | "open_lineage";
         /** @description One query from a warehouse's query log. */
         UsageRecord: {
             /** Format: int64 */

@@ -7,7 +7,7 @@ use std::path::Path;
 use steward_lineage::LogFormat;
 use steward_service::{
     Change, Direction, Effect, Graph, Impact, IngestEvent, IngestReport, IngestRequest,
-    LineageSource, PropagationReport, models_folder,
+    LineageSource, PropagationReport, catalog_beside, models_folder,
 };
 use steward_types::ErrorKind;
 
@@ -173,6 +173,21 @@ fn sources(args: &LineageIngestArgs) -> anyhow::Result<Vec<LineageSource>> {
             text: read(path)?,
         });
     }
+    // The catalogs named, else the ones dbt wrote beside the manifests.
+    let catalogs: Vec<std::path::PathBuf> = if args.dbt_catalog.is_empty() {
+        args.dbt_manifest
+            .iter()
+            .filter_map(|m| catalog_beside(m))
+            .collect()
+    } else {
+        args.dbt_catalog.clone()
+    };
+    for path in &catalogs {
+        sources.push(LineageSource::DbtCatalog {
+            name: name(path),
+            text: read(path)?,
+        });
+    }
     for path in &args.openlineage {
         sources.push(LineageSource::OpenLineage {
             name: name(path),
@@ -191,7 +206,7 @@ async fn run_ingest(loaded: &Loaded, args: &LineageIngestArgs, out: &Output) -> 
     if request.sources.is_empty() && !request.views {
         return Err(Failure::new(
             ErrorKind::Invalid,
-            "nothing to ingest: give --query-log, --models, --dbt-manifest, --openlineage, --sql or --views (after a scan)",
+            "nothing to ingest: give --query-log, --models, --dbt-manifest (with --dbt-catalog), --openlineage, --sql or --views (after a scan)",
         )
         .into());
     }
@@ -245,6 +260,12 @@ async fn run_ingest(loaded: &Loaded, args: &LineageIngestArgs, out: &Output) -> 
             text.push_str(&format!(
                 "models in the catalog: {} added as tables of kind `model` (not built where Steward scans), {} documented on their tables\n",
                 a.added, a.documented
+            ));
+        }
+        if a.typed > 0 {
+            text.push_str(&format!(
+                "{} model(s) took their columns and types from the dbt catalog\n",
+                a.typed
             ));
         }
         for (model, why) in &a.unplaced {

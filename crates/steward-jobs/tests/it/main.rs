@@ -719,6 +719,104 @@ async fn ingest_and_cost_snapshot_jobs_remember_between_runs() {
     }
 }
 
+/// A dbt target folder as `dbt compile` and `dbt docs generate` leave it:
+/// `manifest.json` with one compiled model over `raw.orders`, and
+/// `catalog.json` with the columns the warehouse built, typed `amount_type`.
+fn dbt_target(dir: &std::path::Path, amount_type: &str) -> std::path::PathBuf {
+    let target = dir.join("target");
+    std::fs::create_dir_all(&target).unwrap();
+    std::fs::write(
+        target.join("manifest.json"),
+        r#"{"nodes": {"model.shop.daily_orders": {"resource_type": "model",
+            "database": "wh", "schema": "mart", "name": "daily_orders",
+            "original_file_path": "models/daily_orders.sql",
+            "raw_code": "select id as order_id, amount from {{ source('raw', 'orders') }}",
+            "compiled_code": "select id as order_id, amount from raw.orders",
+            "config": {"materialized": "table"},
+            "columns": {"order_id": {"name": "order_id", "description": "The order."}}}},
+          "sources": {}}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        target.join("catalog.json"),
+        format!(
+            r#"{{"nodes": {{"model.shop.daily_orders": {{"unique_id": "model.shop.daily_orders",
+                "metadata": {{"type": "BASE TABLE", "database": "WH", "schema": "MART", "name": "DAILY_ORDERS"}},
+                "columns": {{"ORDER_ID": {{"type": "NUMBER(38,0)", "index": 1, "name": "ORDER_ID"}},
+                            "AMOUNT": {{"type": "{amount_type}", "index": 2, "name": "AMOUNT"}}}}}}}},
+              "sources": {{}}}}"#
+        ),
+    )
+    .unwrap();
+    target
+}
+
+/// The `ingest` job reads the `catalog.json` dbt wrote beside a manifest:
+/// the models it catalogs get the warehouse's columns and types, and a
+/// catalog that changed alone is read again with its manifest.
+#[tokio::test]
+async fn an_ingest_job_reads_the_dbt_catalog_beside_a_manifest() {
+    let dir = tempfile::tempdir().unwrap();
+    let steward = Arc::new(catalog(dir.path(), None, |_| {}).await);
+    let lake = dir.path().join("lake/raw");
+    std::fs::create_dir_all(&lake).unwrap();
+    std::fs::write(lake.join("orders.csv"), "id,amount\n1,9.5\n").unwrap();
+    steward
+        .register_source(&SourceRequest {
+            name: "lake".into(),
+            url: dir.path().join("lake").display().to_string(),
+            ..SourceRequest::default()
+        })
+        .await
+        .unwrap();
+    let options = steward.scan_options();
+    steward.scan(None, &options, &mut |_| {}).await.unwrap();
+    let target = dbt_target(dir.path(), "NUMBER(12,2)");
+    let ingest = JobParams {
+        path: Some(target.join("manifest.json").display().to_string()),
+        ..JobParams::default()
+    };
+    let columns = async || {
+        let model = steward.table("mart.daily_orders").await.unwrap();
+        assert_eq!(model.table.kind, steward_types::TableKind::Model);
+        model
+            .columns
+            .iter()
+            .map(|c| {
+                (
+                    c.column.name.clone(),
+                    c.column.data_type.clone(),
+                    c.column.comment.clone(),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let first = run_now(&steward, JobKind::Ingest, ingest.clone()).await;
+    assert_eq!(first.status, QueueStatus::Succeeded, "{first:?}");
+    assert_eq!(first.summary["input"], "dbt_manifest");
+    assert_eq!(first.summary["read"], 2, "manifest and catalog: {first:?}");
+    assert_eq!(
+        columns().await,
+        [
+            (
+                "order_id".into(),
+                "NUMBER(38,0)".into(),
+                Some("The order.".into())
+            ),
+            ("amount".into(), "NUMBER(12,2)".into(), None),
+        ]
+    );
+    // The warehouse rebuilt the model with another type: only the catalog
+    // changed, and both are read again.
+    dbt_target(dir.path(), "FLOAT");
+    let again = run_now(&steward, JobKind::Ingest, ingest.clone()).await;
+    assert_eq!(again.status, QueueStatus::Succeeded, "{again:?}");
+    assert_eq!(again.summary["read"], 2, "{again:?}");
+    assert_eq!(columns().await[1].1, "FLOAT");
+    let unchanged = run_now(&steward, JobKind::Ingest, ingest).await;
+    assert_eq!(unchanged.summary["read"], 0, "{unchanged:?}");
+}
+
 #[tokio::test]
 async fn job_parameters_a_kind_does_not_take_are_refused() {
     let dir = tempfile::tempdir().unwrap();

@@ -348,3 +348,85 @@ fn places_built_from_peoples_names_are_not_people() {
         Some(steward_pii::Label::Person),
     )]);
 }
+
+#[test]
+fn products_and_brands_built_from_peoples_names_are_not_people() {
+    // Brands and their lines: a few first words heading many values whose
+    // last words are not names; goods; possessives.
+    let cars = strings(&[
+        "Ford Focus",
+        "Ford Fiesta",
+        "Ford Mustang",
+        "Ford Explorer",
+        "Lincoln Navigator",
+        "Lincoln Aviator",
+        "Dodge Durango",
+        "Dodge Challenger",
+        "Chevrolet Malibu",
+        "Chevrolet Tahoe",
+        "Mercedes Benz Sprinter",
+        "Porsche Cayenne",
+    ]);
+    let fragrances = strings(&[
+        "Calvin Klein Eternity",
+        "Calvin Klein Obsession",
+        "Calvin Klein Euphoria",
+        "Hugo Boss Bottled",
+        "Hugo Boss Alive",
+        "Giorgio Armani Acqua",
+        "Giorgio Armani Code",
+        "Ralph Lauren Romance",
+        "Ralph Lauren Safari",
+        "Jean Paul Gaultier",
+    ]);
+    let goods = strings(&[
+        "Johnson's Baby Oil",
+        "Kellogg's Corn Flakes",
+        "Campbell's Tomato Soup",
+        "Tommy Hilfiger Jeans",
+        "Ralph Lauren Polo Shirt",
+        "Marie Callender's Pot Pie",
+        "Martha Stewart Towels",
+        "Paul Mitchell Shampoo",
+        "Kenneth Cole Shoes",
+        "Michael Kors Watch",
+    ]);
+    for values in [&cars, &fragrances, &goods] {
+        for name in ["product_name", "col_12", "item", "model"] {
+            let d = decide(name, values);
+            assert_eq!(d.label, None, "{name}: {:?}", d.evidence);
+            assert_eq!(
+                d.ambiguous.map(|c| c.label),
+                None,
+                "{name}: not even ambiguous: {:?}",
+                d.evidence
+            );
+        }
+    }
+    // People whose given names repeat are still people: their last words
+    // are surnames.
+    check(&[(
+        "col_13",
+        strings(&[
+            "John Smith",
+            "John Miller",
+            "John Davis",
+            "Mary Jones",
+            "Mary Wilson",
+            "Mary Taylor",
+            "James Brown",
+            "James Moore",
+            "Linda Clark",
+            "Linda Lewis",
+            "Robert Walker",
+            "Robert Hall",
+        ]),
+        Some(steward_pii::Label::Person),
+    )]);
+    // And a column named for people keeps them, brands or not.
+    check(&[(
+        "customer_name",
+        cars.clone(),
+        Some(steward_pii::Label::Person),
+    )]);
+}

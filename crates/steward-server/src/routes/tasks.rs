@@ -121,6 +121,9 @@ pub enum UploadKind {
     Model,
     /// A dbt `manifest.json`.
     DbtManifest,
+    /// A dbt `catalog.json` (`dbt docs generate`): the column types of the
+    /// models uploaded with it (a manifest or model files).
+    DbtCatalog,
     /// OpenLineage run events (JSON lines or an array).
     OpenLineage,
 }
@@ -189,6 +192,10 @@ pub async fn ingest(
                 text: file.text,
             }),
             UploadKind::DbtManifest => sources.push(LineageSource::DbtManifest {
+                name: file.name,
+                text: file.text,
+            }),
+            UploadKind::DbtCatalog => sources.push(LineageSource::DbtCatalog {
                 name: file.name,
                 text: file.text,
             }),

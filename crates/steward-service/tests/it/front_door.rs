@@ -583,6 +583,119 @@ async fn dbt_models_become_catalog_assets_and_a_scan_makes_one_asset_of_a_built_
     }
 }
 
+/// A dbt `catalog.json` for the project of `dbt_project`, as Snowflake's
+/// adapter writes it (upper-case names): the mart built with a column the
+/// property files do not document.
+const DBT_CATALOG: &str = r#"{"metadata": {"dbt_version": "1.8.0"}, "nodes": {
+  "model.shop.customer_revenue": {"unique_id": "model.shop.customer_revenue",
+    "metadata": {"type": "BASE TABLE", "database": "ANALYTICS", "schema": "MART", "name": "CUSTOMER_REVENUE", "comment": null},
+    "columns": {"REVENUE": {"type": "NUMBER(18,2)", "index": 2, "name": "REVENUE", "comment": null},
+                "CUSTOMER_ID": {"type": "NUMBER(38,0)", "index": 1, "name": "CUSTOMER_ID", "comment": null},
+                "ORDER_COUNT": {"type": "NUMBER(18,0)", "index": 3, "name": "ORDER_COUNT", "comment": "Orders counted."}},
+    "stats": {}},
+  "seed.shop.countries": {"unique_id": "seed.shop.countries",
+    "metadata": {"type": "BASE TABLE", "database": "ANALYTICS", "schema": "SEEDS", "name": "COUNTRIES"},
+    "columns": {}, "stats": {}}},
+  "sources": {}, "errors": null}"#;
+
+#[tokio::test]
+async fn a_dbt_catalog_gives_models_the_warehouses_columns_and_types() {
+    for url in backends() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_, steward) = open(dir.path(), url.as_deref()).await;
+        with_lake(&steward, dir.path()).await;
+        let models = dbt_project(dir.path());
+        let folder = || steward_service::models_folder(&models).unwrap();
+        let catalog = || LineageSource::DbtCatalog {
+            name: "target/catalog.json".into(),
+            text: DBT_CATALOG.into(),
+        };
+        let columns = async || {
+            let mart = steward.table("mart.customer_revenue").await.unwrap();
+            assert_eq!(mart.table.kind, steward_types::TableKind::Model);
+            mart.columns
+                .iter()
+                .map(|c| {
+                    (
+                        c.column.name.clone(),
+                        c.column.data_type.clone(),
+                        c.column.comment.clone(),
+                    )
+                })
+                .collect::<Vec<_>>()
+        };
+        let ingest = |sources| IngestRequest {
+            sources,
+            views: false,
+            dialect: "duckdb".into(),
+        };
+        // Without the catalog, the documented columns, types unknown.
+        steward
+            .ingest_lineage(ingest(vec![folder()]), &mut |_| {})
+            .await
+            .unwrap();
+        assert!(
+            columns().await.iter().all(|(_, t, _)| t == "unknown"),
+            "{:?}",
+            columns().await
+        );
+        // With it, the warehouse's columns in its order and with its types;
+        // the project's descriptions before the warehouse's comments.
+        let report = steward
+            .ingest_lineage(ingest(vec![folder(), catalog()]), &mut |_| {})
+            .await
+            .unwrap();
+        assert_eq!(report.assets.typed, 1, "only the mart was built");
+        let text = |s: &str| Some(s.to_string());
+        assert_eq!(
+            columns().await,
+            [
+                (
+                    "customer_id".into(),
+                    "NUMBER(38,0)".into(),
+                    text("The customer.")
+                ),
+                (
+                    "revenue".into(),
+                    "NUMBER(18,2)".into(),
+                    text("Paid amounts, summed.")
+                ),
+                (
+                    "order_count".into(),
+                    "NUMBER(18,0)".into(),
+                    text("Orders counted.")
+                ),
+            ]
+        );
+        let mart = steward.table("mart.customer_revenue").await.unwrap();
+        let documented = &mart.model.as_ref().unwrap().docs.columns;
+        assert_eq!(documented[0].tests, ["unique", "not_null"], "tests kept");
+        assert_eq!(documented[1].data_type.as_deref(), Some("NUMBER(18,2)"));
+
+        // A catalog given without the models it describes is refused, and
+        // nothing is stored.
+        let err = steward
+            .ingest_lineage(ingest(vec![catalog()]), &mut |_| {})
+            .await
+            .unwrap_err();
+        assert_eq!(err.kind(), steward_types::ErrorKind::Invalid, "{err}");
+        assert!(
+            err.to_string().contains("give it with the dbt manifest"),
+            "{err}"
+        );
+        let broken = LineageSource::DbtCatalog {
+            name: "target/catalog.json".into(),
+            text: "{\"nodes\": {\"model.a.b\": {}}}".into(),
+        };
+        let err = steward
+            .ingest_lineage(ingest(vec![folder(), broken]), &mut |_| {})
+            .await
+            .unwrap_err();
+        assert!(err.to_string().starts_with("target/catalog.json:"), "{err}");
+        assert_eq!(columns().await.len(), 3, "nothing lost");
+    }
+}
+
 #[tokio::test]
 async fn a_broken_property_file_is_named_and_the_models_are_still_read() {
     let dir = tempfile::tempdir().unwrap();

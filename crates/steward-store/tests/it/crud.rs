@@ -568,6 +568,7 @@ async fn model_definitions() {
                 columns: vec![ModelColumnDocs {
                     name: "day".to_string(),
                     description: None,
+                    data_type: Some("DATE".to_string()),
                     tests: vec!["unique".to_string(), "not_null".to_string()],
                 }],
             },

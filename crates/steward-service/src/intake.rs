@@ -67,7 +67,9 @@ impl IntakeInput {
             };
         }
         match path.file_name().and_then(|n| n.to_str()) {
-            Some("manifest.json") => Self::DbtManifest,
+            // A catalog alone is refused with the reason (it types a
+            // manifest's models): read as dbt's, not as a query log.
+            Some("manifest.json" | "catalog.json") => Self::DbtManifest,
             Some(name) if name.ends_with(".sql") => Self::Sql,
             _ => Self::QueryLog,
         }

@@ -247,6 +247,58 @@ async fn scans_and_checks_run_as_tasks_with_their_progress_streamed() {
 }
 
 #[tokio::test]
+async fn an_uploaded_dbt_catalog_types_the_models_uploaded_with_it() {
+    let s = served(None).await;
+    let manifest = json!({"nodes": {"model.shop.vip": {
+        "resource_type": "model", "database": "wh", "schema": "mart", "name": "vip",
+        "compiled_code": "select email, country from raw.customers",
+        "config": {"materialized": "table"}}}})
+    .to_string();
+    let catalog = json!({"nodes": {"model.shop.vip": {
+        "metadata": {"type": "BASE TABLE", "database": "WH", "schema": "MART", "name": "VIP"},
+        "columns": {"EMAIL": {"type": "VARCHAR(320)", "index": 1, "name": "EMAIL"},
+                    "COUNTRY": {"type": "CHAR(2)", "index": 2, "name": "COUNTRY"}}}}})
+    .to_string();
+    let upload = |files: serde_json::Value| json!({"files": files, "dialect": "snowflake"});
+    let started = s
+        .send(
+            Method::POST,
+            "/api/v1/ingests",
+            Some(Role::Steward),
+            Some(upload(json!([
+                {"kind": "dbt_manifest", "name": "target/manifest.json", "text": manifest},
+                {"kind": "dbt_catalog", "name": "target/catalog.json", "text": catalog}
+            ]))),
+        )
+        .await;
+    assert_eq!(started.status, 202, "{}", started.body);
+    let done = s.finished(started.body["id"].as_i64().unwrap()).await;
+    assert_eq!(done["status"], "succeeded", "{done}");
+    assert_eq!(done["result"]["assets"]["typed"], 1, "{done}");
+    // A catalog without the models it describes: the task fails and says why.
+    let started = s
+        .send(
+            Method::POST,
+            "/api/v1/ingests",
+            Some(Role::Steward),
+            Some(upload(json!([
+                {"kind": "dbt_catalog", "name": "target/catalog.json", "text": catalog}
+            ]))),
+        )
+        .await;
+    assert_eq!(started.status, 202, "{}", started.body);
+    let done = s.finished(started.body["id"].as_i64().unwrap()).await;
+    assert_eq!(done["status"], "failed", "{done}");
+    assert!(
+        done["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("give it with the dbt manifest")),
+        "{done}"
+    );
+    s.stop().await;
+}
+
+#[tokio::test]
 async fn uploaded_sql_and_query_logs_become_lineage_in_a_task() {
     let s = served(None).await;
     let log = r#"{"query_id": "q-upload-1", "user": "ana", "sql": "INSERT INTO mart.ana_report SELECT c.email FROM raw.customers c", "executed_at": "2026-11-30T10:00:00Z"}"#;

@@ -259,7 +259,7 @@ async fn an_uploaded_dbt_catalog_types_the_models_uploaded_with_it() {
         "columns": {"EMAIL": {"type": "VARCHAR(320)", "index": 1, "name": "EMAIL"},
                     "COUNTRY": {"type": "CHAR(2)", "index": 2, "name": "COUNTRY"}}}}})
     .to_string();
-    let upload = |files: serde_json::Value| json!({"files": files, "dialect": "snowflake"});
+    let upload = |files: Value| json!({"files": files, "dialect": "snowflake"});
     let started = s
         .send(
             Method::POST,

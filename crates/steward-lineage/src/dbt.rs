@@ -319,25 +319,67 @@ pub struct DbtProject {
     /// The project's own level of the `models:` tree (under its name, or
     /// the first package's), when there is one.
     models: Option<serde_json::Value>,
+    /// `vars:`, the project's own (under its name) over the global ones.
+    vars: BTreeMap<String, serde_json::Value>,
+    /// `macro-paths:` (`macros` when not given).
+    macro_paths: Vec<String>,
 }
 
 /// Reads `dbt_project.yml`; an error says what is wrong with it.
 pub fn read_project(text: &str) -> Result<DbtProject, String> {
     let project: serde_json::Value = dbt_yaml::from_str(text).map_err(|e| e.to_string())?;
-    let Some(models) = project.get("models").and_then(|m| m.as_object()) else {
-        return Ok(DbtProject::default());
-    };
-    // The first level is the project's name (or a package's).
     let name = project.get("name").and_then(|n| n.as_str());
-    let level = name
-        .and_then(|n| models.get(n))
-        .or_else(|| models.values().find(|v| v.is_object()));
+    // The first level of `models:` is the project's name (or a package's).
+    let models = project
+        .get("models")
+        .and_then(|m| m.as_object())
+        .and_then(|models| {
+            name.and_then(|n| models.get(n))
+                .or_else(|| models.values().find(|v| v.is_object()))
+                .cloned()
+        });
+    let mut vars = BTreeMap::new();
+    if let Some(all) = project.get("vars").and_then(|v| v.as_object()) {
+        for (key, value) in all {
+            if Some(key.as_str()) != name {
+                vars.insert(key.clone(), value.clone());
+            }
+        }
+        if let Some(own) = name.and_then(|n| all.get(n)).and_then(|v| v.as_object()) {
+            for (key, value) in own {
+                vars.insert(key.clone(), value.clone());
+            }
+        }
+    }
+    let macro_paths = match project.get("macro-paths").and_then(|p| p.as_array()) {
+        Some(paths) => paths
+            .iter()
+            .filter_map(|p| p.as_str().map(str::to_string))
+            .collect(),
+        None => vec!["macros".to_string()],
+    };
     Ok(DbtProject {
-        models: level.cloned(),
+        models,
+        vars,
+        macro_paths,
     })
 }
 
 impl DbtProject {
+    /// The project's `vars:` (its own over the global ones), for `var()`.
+    pub fn vars(&self) -> BTreeMap<String, serde_json::Value> {
+        self.vars.clone()
+    }
+
+    /// The folders its macros are in, relative to the project's root.
+    pub fn macro_paths(&self) -> Vec<String> {
+        if self.macro_paths.is_empty() {
+            vec!["macros".to_string()]
+        } else {
+            self.macro_paths.clone()
+        }
+    }
+
     /// The folder configs for a model at `folders` (its path under the
     /// models folder, without the file: `["staging", "shop"]`).
     pub fn folder(&self, folders: &[&str]) -> FolderConfig {

@@ -14,6 +14,7 @@
 mod dbt;
 mod error;
 mod formats;
+mod jinja;
 mod model;
 mod normalize;
 pub mod parse;
@@ -30,6 +31,7 @@ pub use error::{LineageError, Position};
 pub use formats::{
     DbtCatalogColumn, DbtCatalogEntry, DbtModel, dbt_catalog, dbt_manifest, openlineage_events,
 };
+pub use jinja::{DbtContext, DbtRenderer};
 pub use model::{ColumnEdge, ColumnRef, EdgeKind, Lineage, Schema, is_path};
 pub use normalize::normalize_sql;
 pub use querylog::{

@@ -5,11 +5,24 @@
 /// The project around the models: `dbt_project.yml` (folder configs and a
 /// default owner), the sources the models read, and the models' properties
 /// (descriptions, owners in `meta`, tags, columns and their tests).
-pub const PROJECT: [(&str, &str); 3] = [
+pub const PROJECT: [(&str, &str); 4] = [
     ("dbt_project.yml", DBT_PROJECT),
     ("models/_sources.yml", SOURCES),
     ("models/schema.yml", SCHEMA),
+    ("macros/age_band.sql", AGE_BAND),
 ];
+
+/// A macro, as real projects keep shared SQL: the age band of a birth date.
+const AGE_BAND: &str = "\
+{% macro age_band(birth_date, as_of) -%}
+    case
+    {%- for upper, band in [(25, '18-24'), (35, '25-34'), (45, '35-44'), (55, '45-54'), (65, '55-64')] %}
+        when date_diff('year', {{ birth_date }}, date '{{ as_of }}') < {{ upper }} then '{{ band }}'
+    {%- endfor %}
+        else '65+'
+    end
+{%- endmacro %}
+";
 
 const DBT_PROJECT: &str = "\
 name: shop
@@ -106,14 +119,7 @@ select
     customer_id,
     sha256(lower(trim(email))) as email_sha256,
     country,
-    case
-        when date_diff('year', date_of_birth, date '2024-01-01') < 25 then '18-24'
-        when date_diff('year', date_of_birth, date '2024-01-01') < 35 then '25-34'
-        when date_diff('year', date_of_birth, date '2024-01-01') < 45 then '35-44'
-        when date_diff('year', date_of_birth, date '2024-01-01') < 55 then '45-54'
-        when date_diff('year', date_of_birth, date '2024-01-01') < 65 then '55-64'
-        else '65+'
-    end as age_band,
+    {{ age_band('date_of_birth', var('as_of', '2024-01-01')) }} as age_band,
     strftime(created_at, '%Y-%m') as signup_month
 from source
 ";

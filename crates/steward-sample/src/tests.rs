@@ -115,8 +115,8 @@ fn summary_counts_what_is_on_disk() {
     let on_disk = files(dir.path());
     assert_eq!(summary.files, on_disk.len());
     // 14 order partitions, 2 event files, 7 other lake files, db, log, 3 models,
-    // the dbt project's 3 files, marker.
-    assert_eq!(summary.files, 14 + 2 + 7 + 1 + 1 + 3 + 3 + 1);
+    // the dbt project's 3 files and 1 macro, marker.
+    assert_eq!(summary.files, 14 + 2 + 7 + 1 + 1 + 3 + 3 + 1 + 1);
     assert!(summary.rows > 35_000, "{}", summary.rows);
     assert!(summary.sqlite.is_file() && summary.query_log.is_file());
     assert!(summary.lake.is_dir() && summary.models.is_dir());

@@ -10,7 +10,7 @@
 //! between batches, so that a killed ingestion is marked interrupted.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 use steward_lineage::{Lineage, LogFormat, SkippedRecord, read_query_log};
@@ -43,10 +43,11 @@ pub enum LineageSource {
         format: LogFormat,
     },
     /// The files of a dbt project's models folder: `*.sql` models, `*.yml`
-    /// property files and `dbt_project.yml`.
+    /// property files and `dbt_project.yml`; and the project's macro files.
     Models {
         folder: String,
         files: Vec<ModelFile>,
+        macros: Vec<ModelFile>,
     },
     /// A SQL script.
     Script { name: String, text: String },
@@ -88,63 +89,115 @@ impl LineageSource {
 
 /// dbt writes `catalog.json` (`dbt docs generate`) beside `manifest.json`
 /// in its target folder: that catalog, when there is one.
-pub fn catalog_beside(manifest: &Path) -> Option<std::path::PathBuf> {
+pub fn catalog_beside(manifest: &Path) -> Option<PathBuf> {
     let catalog = manifest.with_file_name("catalog.json");
     (manifest.file_name().is_some_and(|n| n == "manifest.json") && catalog.is_file())
         .then_some(catalog)
 }
 
-/// Reads a dbt project's models folder (for a surface that has a folder):
-/// its `*.sql` models and `*.yml` property files, in subfolders too, and the
-/// project's `dbt_project.yml` in the folder or the one above it.
-pub fn models_folder(dir: &Path) -> Result<LineageSource> {
+/// The files under `dir`, its subfolders too, whose extension is one of
+/// `extensions`: dbt's output (`target`), installed packages, hidden folders
+/// and the folders in `skipped` left out.
+fn files_under(dir: &Path, extensions: &[&str], skipped: &[PathBuf]) -> Result<Vec<PathBuf>> {
     let mut paths = Vec::new();
     let mut pending = vec![dir.to_path_buf()];
     while let Some(folder) = pending.pop() {
-        let listing = std::fs::read_dir(&folder).map_err(|e| {
-            ServiceError::io(format_args!("models folder {}", folder.display()), &e)
-        })?;
+        let listing = std::fs::read_dir(&folder)
+            .map_err(|e| ServiceError::io(format_args!("folder {}", folder.display()), &e))?;
         for entry in listing.filter_map(|e| e.ok()) {
             let path = entry.path();
             if path.is_dir() {
-                // dbt's own output and installed packages are not the project's models.
-                let skipped = path.file_name().is_some_and(|n| {
+                let left_out = path.file_name().is_some_and(|n| {
                     n == "target" || n == "dbt_packages" || n.to_string_lossy().starts_with('.')
-                });
-                if !skipped {
+                }) || skipped.iter().any(|s| same_path(s, &path));
+                if !left_out {
                     pending.push(path);
                 }
             } else if path
                 .extension()
-                .is_some_and(|x| x == "sql" || x == "yml" || x == "yaml")
+                .is_some_and(|x| extensions.iter().any(|e| x == *e))
             {
                 paths.push(path);
             }
         }
     }
-    let project = [dir.join("dbt_project.yml"), dir.join("../dbt_project.yml")]
+    paths.sort();
+    Ok(paths)
+}
+
+fn same_path(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    }
+}
+
+fn read_files(paths: Vec<PathBuf>) -> Result<Vec<ModelFile>> {
+    paths
         .into_iter()
-        .find(|p| p.is_file());
+        .map(|path| {
+            let text =
+                std::fs::read_to_string(&path).map_err(|e| ServiceError::io(path.display(), &e))?;
+            Ok(ModelFile {
+                path: path.display().to_string(),
+                text,
+            })
+        })
+        .collect()
+}
+
+/// Reads a dbt project (for a surface that has a folder). DIR is the
+/// project's root (it holds `dbt_project.yml` and `models/`) or its models
+/// folder (`dbt_project.yml` in it or the folder above). Read: the `*.sql`
+/// models and `*.yml` property files under the models folder, subfolders
+/// too; `dbt_project.yml`; the macros under the project's macro paths
+/// (`macros/` unless it says otherwise).
+pub fn models_folder(dir: &Path) -> Result<LineageSource> {
+    let (models, project) = if dir.join("dbt_project.yml").is_file() && dir.join("models").is_dir()
+    {
+        (dir.join("models"), Some(dir.join("dbt_project.yml")))
+    } else {
+        let project = [dir.join("dbt_project.yml"), dir.join("../dbt_project.yml")]
+            .into_iter()
+            .find(|p| p.is_file());
+        (dir.to_path_buf(), project)
+    };
+    let root = project
+        .as_deref()
+        .and_then(Path::parent)
+        .unwrap_or(dir)
+        .to_path_buf();
+    let macro_paths = match &project {
+        Some(path) => {
+            let text =
+                std::fs::read_to_string(path).map_err(|e| ServiceError::io(path.display(), &e))?;
+            // A project file that cannot be read is reported with the models.
+            steward_lineage::read_project(&text)
+                .map(|p| p.macro_paths())
+                .unwrap_or_else(|_| vec!["macros".to_string()])
+        }
+        None => vec!["macros".to_string()],
+    };
+    let macro_dirs: Vec<PathBuf> = macro_paths
+        .iter()
+        .map(|p| root.join(p))
+        .filter(|p| p.is_dir())
+        .collect();
+    let mut paths = files_under(&models, &["sql", "yml", "yaml"], &macro_dirs)?;
     if let Some(project) = project
-        && !paths
-            .iter()
-            .any(|p| p.file_name() == project.file_name() && p.parent() == project.parent())
+        && !paths.iter().any(|p| same_path(p, &project))
     {
         paths.push(project);
     }
     paths.sort();
-    let mut files = Vec::with_capacity(paths.len());
-    for path in paths {
-        let text =
-            std::fs::read_to_string(&path).map_err(|e| ServiceError::io(path.display(), &e))?;
-        files.push(ModelFile {
-            path: path.display().to_string(),
-            text,
-        });
+    let mut macros = Vec::new();
+    for folder in &macro_dirs {
+        macros.extend(files_under(folder, &["sql"], &[])?);
     }
     Ok(LineageSource::Models {
-        folder: dir.display().to_string(),
-        files,
+        folder: models.display().to_string(),
+        files: read_files(paths)?,
+        macros: read_files(macros)?,
     })
 }
 
@@ -351,7 +404,13 @@ fn model_folders(folder: &str, path: &str) -> Vec<String> {
 /// A dbt project's models: rendered to SQL for lineage, and kept with what
 /// the project says of each (`config(...)` over property files over
 /// `dbt_project.yml`, as dbt applies them).
-fn read_models(folder: &str, files: &[ModelFile], dialect: &str, read: &mut Read) -> Result<()> {
+fn read_models(
+    folder: &str,
+    files: &[ModelFile],
+    macros: &[ModelFile],
+    dialect: &str,
+    read: &mut Read,
+) {
     let stem = |path: &str| {
         Path::new(path)
             .file_stem()
@@ -424,14 +483,43 @@ fn read_models(folder: &str, files: &[ModelFile], dialect: &str, read: &mut Read
         .iter()
         .filter_map(|(name, (schema, _, _))| schema.clone().map(|s| (name.clone(), s)))
         .collect();
-    let names = crate::lineage::ModelNames {
+    let macro_files: Vec<(String, String)> = macros
+        .iter()
+        .map(|m| (m.path.clone(), m.text.clone()))
+        .collect();
+    let vars = project.vars();
+    let context = |macros| steward_lineage::DbtContext {
         schemas: &schemas,
         properties: &properties,
+        vars: &vars,
+        macros,
+    };
+    // A macro file that is not valid Jinja is reported; the models are
+    // rendered without the macros then.
+    let renderer = match steward_lineage::DbtRenderer::new(context(&macro_files)) {
+        Ok(renderer) => renderer,
+        Err(e) => {
+            let (file, why) = e.split_once(": ").unwrap_or((&e, ""));
+            read.problems.push((file.to_string(), why.to_string()));
+            match steward_lineage::DbtRenderer::new(context(&[])) {
+                Ok(renderer) => renderer,
+                Err(e) => {
+                    read.problems.push((folder.to_string(), e));
+                    return;
+                }
+            }
+        }
     };
     for file in models {
         let name = stem(&file.path).to_lowercase();
-        let rendered =
-            render_model(&name, &file.text, names).map_err(|e| invalid(&file.path, e))?;
+        // A model that cannot be rendered is reported; the others are read.
+        let rendered = match render_model(&name, &file.text, &schemas, &renderer) {
+            Ok(rendered) => rendered,
+            Err(e) => {
+                read.problems.push((file.path.clone(), e.to_string()));
+                continue;
+            }
+        };
         let origin_ref = format!("model:{}", file.path);
         read.inputs.push(SqlInput {
             origin: LineageOrigin::Dbt,
@@ -452,7 +540,6 @@ fn read_models(folder: &str, files: &[ModelFile], dialect: &str, read: &mut Read
         kept.compiled_sql = Some(rendered.compiled);
         read.models.push(kept);
     }
-    Ok(())
 }
 
 fn invalid(name: &str, e: impl std::fmt::Display) -> ServiceError {
@@ -502,7 +589,11 @@ fn read_source(
             }
             read.logs.push(report);
         }
-        LineageSource::Models { folder, files } => read_models(folder, files, dialect, read)?,
+        LineageSource::Models {
+            folder,
+            files,
+            macros,
+        } => read_models(folder, files, macros, dialect, read),
         LineageSource::Script { name, text } => read.inputs.push(SqlInput {
             origin: LineageOrigin::Steward,
             origin_ref: format!("sql:{name}"),

@@ -64,9 +64,9 @@ pub use jobs::{
     sync_config_schedules,
 };
 pub use lineage::{
-    Direction, Graph, IngestReport, InlineConfig, KnownInput, MAX_WALK_DEPTH, ModelNames,
-    RenderedModel, SqlInput, graph, ingest, ingest_known, inline_config, model_schema,
-    render_model, view_inputs, walk_depth,
+    Direction, Graph, IngestReport, InlineConfig, KnownInput, MAX_WALK_DEPTH, RenderedModel,
+    SqlInput, graph, ingest, ingest_known, inline_config, model_schema, render_model, view_inputs,
+    walk_depth,
 };
 pub use lookup::{
     CatalogAssets, ColumnDetail, RemovedColumnDecision, TableDetail, TableSummary, list_tables,

@@ -305,15 +305,6 @@ pub async fn view_inputs(store: &Store) -> Result<Vec<SqlInput>> {
     Ok(out)
 }
 
-/// What a model's SQL is rendered against: the schema each model is built
-/// in (a `ref()` names it) and the sources the project declares (a
-/// `source()` names the table it reads).
-#[derive(Debug, Clone, Copy)]
-pub struct ModelNames<'a> {
-    pub schemas: &'a BTreeMap<String, String>,
-    pub properties: &'a steward_lineage::DbtProperties,
-}
-
 /// A model rendered: the table it builds and its SELECT, templates rendered.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RenderedModel {
@@ -329,40 +320,28 @@ impl RenderedModel {
     }
 }
 
-/// A dbt-style model file rendered to SQL: `{{ config(...) }}` dropped,
-/// `{{ source('s', 't') }}` as the table the project declares for it (else
-/// `s.t`), `{{ ref('m') }}` as the model's table; the model builds
-/// `schema.model`.
-pub fn render_model(name: &str, text: &str, names: ModelNames<'_>) -> Result<RenderedModel> {
-    let schema = names
-        .schemas
+/// A dbt model file rendered to SQL as dbt compiles it (see
+/// `steward_lineage::DbtRenderer`); the model builds `schema.model`, its
+/// schema the one the project sets (else `analytics`).
+pub fn render_model(
+    name: &str,
+    text: &str,
+    schemas: &BTreeMap<String, String>,
+    renderer: &steward_lineage::DbtRenderer<'_>,
+) -> Result<RenderedModel> {
+    let schema = schemas
         .get(name)
         .cloned()
         .or_else(|| model_schema(text))
         .unwrap_or_else(|| "analytics".to_string());
+    let target = format!("{schema}.{name}");
+    let compiled = renderer
+        .render(&target, text)
+        .map_err(|e| ServiceError::Invalid(format!("model `{name}`: {e}")))?;
     Ok(RenderedModel {
-        target: format!("{schema}.{name}"),
-        compiled: compile_model(name, text, names)?,
+        target,
+        compiled: compiled.trim().trim_end_matches(';').trim_end().to_string(),
     })
-}
-
-/// A model's SELECT with its templates rendered (see `render_model`).
-fn compile_model(name: &str, text: &str, names: ModelNames<'_>) -> Result<String> {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(start) = rest.find("{{") {
-        out.push_str(&rest[..start]);
-        let Some(end) = rest[start..].find("}}") else {
-            return Err(ServiceError::Invalid(format!(
-                "model `{name}`: `{{{{` without a closing `}}}}`"
-            )));
-        };
-        let inner = rest[start + 2..start + end].trim();
-        out.push_str(&render_call(name, inner, names)?);
-        rest = &rest[start + end + 2..];
-    }
-    out.push_str(rest);
-    Ok(out.trim().trim_end_matches(';').to_string())
 }
 
 fn string_args(call: &str) -> Vec<String> {
@@ -371,37 +350,6 @@ fn string_args(call: &str) -> Vec<String> {
         .filter(|(i, _)| i % 2 == 1)
         .map(|(_, s)| s.to_string())
         .collect()
-}
-
-fn render_call(model: &str, inner: &str, names: ModelNames<'_>) -> Result<String> {
-    if inner.starts_with("config") {
-        return Ok(String::new());
-    }
-    if inner.starts_with("source") {
-        return match string_args(inner).as_slice() {
-            [source, table] => Ok(names
-                .properties
-                .source_relation(source, table)
-                .map_or_else(|| format!("{source}.{table}"), str::to_string)),
-            _ => Err(ServiceError::Invalid(format!(
-                "model `{model}`: `{inner}` is not source('schema', 'table')"
-            ))),
-        };
-    }
-    if inner.starts_with("ref") {
-        return match string_args(inner).as_slice() {
-            [other] => Ok(match names.schemas.get(other) {
-                Some(schema) => format!("{schema}.{other}"),
-                None => other.clone(),
-            }),
-            _ => Err(ServiceError::Invalid(format!(
-                "model `{model}`: `{inner}` is not ref('model')"
-            ))),
-        };
-    }
-    Err(ServiceError::Invalid(format!(
-        "model `{model}`: template expression `{{{{ {inner} }}}}` is not supported"
-    )))
 }
 
 /// What a model's own `{{ config(...) }}` sets: `schema='mart'`,
@@ -670,14 +618,19 @@ mod tests {
             "models/_sources.yml",
             "sources:\n  - name: shop\n    schema: main\n    tables:\n      - name: raw_orders\n        identifier: orders\n",
         )]);
-        let names = ModelNames {
+        let vars = BTreeMap::new();
+        let renderer = steward_lineage::DbtRenderer::new(steward_lineage::DbtContext {
             schemas: &schemas,
             properties: &properties,
-        };
+            vars: &vars,
+            macros: &[],
+        })
+        .unwrap();
         let rendered = render_model(
             "customer_360",
-            "{{ config(materialized='table', schema='mart') }}\nselect c.id, o.total from {{ source('raw', 'customers') }} c join {{ ref('stg_customers') }} s on s.id = c.id join {{ source('shop', 'raw_orders') }} o on o.customer_id = c.id",
-            names,
+            "{{ config(materialized='table', schema='mart') }}\nselect c.id, o.total from {{ source('raw', 'customers') }} c join {{ ref('stg_customers') }} s on s.id = c.id join {{ source('shop', 'raw_orders') }} o on o.customer_id = c.id;\n",
+            &schemas,
+            &renderer,
         )
         .unwrap();
         assert_eq!(rendered.target, "mart.customer_360");
@@ -685,10 +638,10 @@ mod tests {
             rendered.create_table_as(),
             "CREATE TABLE mart.customer_360 AS select c.id, o.total from raw.customers c join staging.stg_customers s on s.id = c.id join main.orders o on o.customer_id = c.id"
         );
-        let err = render_model("m", "select {{ var('x') }}", names).unwrap_err();
+        let err = render_model("m", "select {{ var('x') }}", &schemas, &renderer).unwrap_err();
         assert!(
             err.to_string()
-                .contains("`{{ var('x') }}` is not supported"),
+                .starts_with("model `m`: invalid operation: var('x') has no value"),
             "{err}"
         );
     }

@@ -2279,7 +2279,7 @@ export interface components {
          * @description What an uploaded file holds.
          * @enum {string}
          */
-        UploadKind: "query_log" | "script" | "model" | "dbt_manifest" | "dbt_catalog" | "open_lineage";
+        UploadKind: "query_log" | "script" | "model" | "macro" | "dbt_manifest" | "dbt_catalog" | "open_lineage";
         /** @description One query from a warehouse's query log. */
         UsageRecord: {
             /** Format: int64 */

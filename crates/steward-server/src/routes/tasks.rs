@@ -119,6 +119,9 @@ pub enum UploadKind {
     Script,
     /// One model of a dbt-style models folder (`orders.sql`).
     Model,
+    /// A macro file of the dbt project (`macros/cents.sql`): its macros are
+    /// callable from the models uploaded with it.
+    Macro,
     /// A dbt `manifest.json`.
     DbtManifest,
     /// A dbt `catalog.json` (`dbt docs generate`): the column types of the
@@ -180,6 +183,7 @@ pub async fn ingest(
     }
     let mut sources = Vec::new();
     let mut models = Vec::new();
+    let mut macros = Vec::new();
     for file in upload.files {
         match file.kind {
             UploadKind::QueryLog => sources.push(LineageSource::query_log(
@@ -207,12 +211,17 @@ pub async fn ingest(
                 path: file.name,
                 text: file.text,
             }),
+            UploadKind::Macro => macros.push(ModelFile {
+                path: file.name,
+                text: file.text,
+            }),
         }
     }
-    if !models.is_empty() {
+    if !models.is_empty() || !macros.is_empty() {
         sources.push(LineageSource::Models {
             folder: "uploaded models".into(),
             files: models,
+            macros,
         });
     }
     let request = IngestRequest {

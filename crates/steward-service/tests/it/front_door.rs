@@ -696,6 +696,102 @@ async fn a_dbt_catalog_gives_models_the_warehouses_columns_and_types() {
     }
 }
 
+/// A dbt project as real ones are written: Jinja control flow, `var()`,
+/// `is_incremental()` and `this`, the project's macros, read from its root.
+#[tokio::test]
+async fn a_dbt_projects_jinja_and_macros_render_as_dbt_compiles_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, steward) = open(dir.path(), None).await;
+    with_lake(&steward, dir.path()).await;
+    let project = dir.path().join("shop_dbt");
+    for (path, text) in [
+        (
+            "dbt_project.yml",
+            "name: shop\nvars:\n  shop:\n    large_order: 100\nmodels:\n  shop:\n    +schema: mart\n",
+        ),
+        (
+            "macros/money.sql",
+            "{% macro cents_to_dollars(column, scale=2) -%}\n  round({{ column }} / 100.0, {{ scale }})\n{%- endmacro %}\n",
+        ),
+        (
+            "models/order_sizes.sql",
+            "{{ config(materialized='incremental') }}\n\
+             {% set sizes = ['small', 'large'] %}\n\
+             select customer_id,\n\
+             {% for size in sizes %}\n\
+               sum(case when {% if size == 'large' %}amount >= {{ var('large_order') }}{% else %}amount < {{ var('large_order') }}{% endif %} then {{ cents_to_dollars('amount') }} else 0 end) as {{ size }}_amount{% if not loop.last %},{% endif %}\n\
+             {% endfor %}\n\
+             from {{ source('shop', 'orders') }}\n\
+             {% if is_incremental() %}where id > (select max(id) from {{ this }}){% endif %}\n\
+             group by customer_id\n",
+        ),
+        (
+            "models/uses_a_package.sql",
+            "select {{ dbt_utils.star(ref('order_sizes')) }} from {{ ref('order_sizes') }}\n",
+        ),
+    ] {
+        let path = project.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    let source = steward_service::models_folder(&project).unwrap();
+    let LineageSource::Models { files, macros, .. } = &source else {
+        panic!("a models source");
+    };
+    assert_eq!(macros.len(), 1, "the macros folder is read as macros");
+    assert!(
+        files.iter().all(|f| !f.path.contains("macros")),
+        "macros are not models"
+    );
+    let report = steward
+        .ingest_lineage(
+            IngestRequest {
+                sources: vec![source],
+                views: false,
+                dialect: "duckdb".into(),
+            },
+            &mut |_| {},
+        )
+        .await
+        .unwrap();
+    // The model that needs a package is named with why; the other is read.
+    assert_eq!(report.errors.len(), 1, "{:?}", report.errors);
+    let (file, why) = &report.errors[0];
+    assert!(file.ends_with("uses_a_package.sql"), "{file}");
+    assert!(why.contains("undefined") && why.contains("line 1"), "{why}");
+    assert_eq!(report.models, 1);
+    let model = steward.table("mart.order_sizes").await.unwrap();
+    let compiled = model.model.as_ref().unwrap().compiled_sql.clone().unwrap();
+    let compiled = compiled.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert_eq!(
+        compiled,
+        "select customer_id, sum(case when amount < 100 then round(amount / 100.0, 2) else 0 end) as small_amount, \
+         sum(case when amount >= 100 then round(amount / 100.0, 2) else 0 end) as large_amount \
+         from shop.orders group by customer_id"
+    );
+    // The columns its lineage writes (no property file documents them).
+    let mut columns: Vec<&str> = model
+        .columns
+        .iter()
+        .map(|c| c.column.name.as_str())
+        .collect();
+    columns.sort_unstable();
+    assert_eq!(columns, ["customer_id", "large_amount", "small_amount"]);
+    let lineage = steward
+        .lineage(
+            "mart.order_sizes.large_amount",
+            steward_service::Direction::Upstream,
+            1,
+        )
+        .await
+        .unwrap();
+    assert!(
+        lineage.nodes.contains_key("shop.orders.amount"),
+        "{:?}",
+        lineage.nodes
+    );
+}
+
 #[tokio::test]
 async fn a_broken_property_file_is_named_and_the_models_are_still_read() {
     let dir = tempfile::tempdir().unwrap();

@@ -93,6 +93,7 @@ fn models(files: &[(&str, &str)]) -> IngestRequest {
                     text: (*text).into(),
                 })
                 .collect(),
+            macros: Vec::new(),
         }],
         views: false,
         dialect: "generic".into(),

@@ -319,6 +319,19 @@ mod tests {
             .unwrap(),
             "select (amount / 100.0) as amount from t"
         );
+        // A macro calls a macro of another file, as dbt allows.
+        let more = [
+            macros[0].clone(),
+            (
+                "macros/amounts.sql".to_string(),
+                "{% macro net(column) %}{{ cents_to_dollars(column) }} * 0.8{% endmacro %}"
+                    .to_string(),
+            ),
+        ];
+        assert_eq!(
+            render("select {{ net('amount') }} as net from t", &more).unwrap(),
+            "select (amount / 100.0) * 0.8 as net from t"
+        );
         let err = render("select 1\nfrom {{ dbt_utils.star('x') }}", &macros).unwrap_err();
         assert!(err.contains("undefined") && err.contains("line 2"), "{err}");
     }

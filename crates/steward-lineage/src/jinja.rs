@@ -101,31 +101,8 @@ fn invalid(message: String) -> Error {
     Error::new(ErrorKind::InvalidOperation, message)
 }
 
-/// The names of the macros a file defines (`{% macro name(...) %}`).
-fn macro_names(text: &str) -> Vec<String> {
-    let mut names = Vec::new();
-    let mut rest = text;
-    while let Some(at) = rest.find("{%") {
-        rest = &rest[at + 2..];
-        let statement = rest.trim_start_matches(['-', '+']).trim_start();
-        if let Some(after) = statement.strip_prefix("macro")
-            && after.starts_with(char::is_whitespace)
-        {
-            let name: String = after
-                .trim_start()
-                .chars()
-                .take_while(|c| c.is_alphanumeric() || *c == '_')
-                .collect();
-            if !name.is_empty() {
-                names.push(name);
-            }
-        }
-    }
-    names
-}
-
 /// A Jinja environment with dbt's context for the project's models.
-fn environment<'a>(context: DbtContext<'a>) -> Result<Environment<'a>, String> {
+fn environment<'a>(context: DbtContext<'a>) -> Environment<'a> {
     let mut env = Environment::new();
     // An unknown name is an error that names it, not an empty string in SQL.
     env.set_undefined_behavior(UndefinedBehavior::Strict);
@@ -192,11 +169,7 @@ fn environment<'a>(context: DbtContext<'a>) -> Result<Environment<'a>, String> {
             "threads": 1,
         })),
     );
-    for (path, text) in context.macros {
-        env.add_template(path, text)
-            .map_err(|e| format!("{path}: {}", describe(&e)))?;
-    }
-    Ok(env)
+    env
 }
 
 /// An error as a steward reads it: what is wrong, and on which line.
@@ -228,20 +201,34 @@ impl fmt::Debug for DbtRenderer<'_> {
 }
 
 impl<'a> DbtRenderer<'a> {
-    /// The renderer for a project; a macro file that is not valid Jinja is
-    /// an error naming it.
+    /// The renderer for a project with its macros; a macro file that is
+    /// not valid Jinja is an error naming it.
     pub fn new(context: DbtContext<'a>) -> Result<Self, String> {
-        let env = environment(context)?;
-        let imports = context
-            .macros
-            .iter()
-            .filter_map(|(path, text)| {
-                let names = macro_names(text);
-                (!names.is_empty())
-                    .then(|| format!("{{% from {path:?} import {} %}}", names.join(", ")))
-            })
-            .collect();
+        let mut env = environment(context);
+        let mut imports = String::new();
+        for (path, text) in context.macros {
+            let fail = |e: Error| format!("{path}: {}", describe(&e));
+            env.add_template(path, text).map_err(fail)?;
+            // What the file defines, as MiniJinja reads it.
+            let names = env
+                .get_template(path)
+                .and_then(|t| t.render_captured(()))
+                .map(|captured| captured.state().exports().join(", "))
+                .map_err(fail)?;
+            if !names.is_empty() {
+                imports.push_str(&format!("{{% from {path:?} import {names} %}}"));
+            }
+        }
         Ok(Self { env, imports })
+    }
+
+    /// The renderer for a project without its macros (when one of them
+    /// could not be read).
+    pub fn without_macros(context: DbtContext<'a>) -> Self {
+        Self {
+            env: environment(context),
+            imports: String::new(),
+        }
     }
 
     /// A model's SQL, rendered: `this` is `target`, the table it builds.

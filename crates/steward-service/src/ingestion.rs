@@ -167,36 +167,34 @@ pub fn models_folder(dir: &Path) -> Result<LineageSource> {
         .and_then(Path::parent)
         .unwrap_or(dir)
         .to_path_buf();
-    let macro_paths = match &project {
-        Some(path) => {
-            let text =
-                std::fs::read_to_string(path).map_err(|e| ServiceError::io(path.display(), &e))?;
-            // A project file that cannot be read is reported with the models.
-            steward_lineage::read_project(&text)
-                .map(|p| p.macro_paths())
-                .unwrap_or_else(|_| vec!["macros".to_string()])
-        }
-        None => vec!["macros".to_string()],
-    };
+    let project = project
+        .map(|path| read_files(vec![path]))
+        .transpose()?
+        .and_then(|mut read| read.pop());
+    // A project file that cannot be parsed is reported with the models.
+    let macro_paths = project
+        .as_ref()
+        .and_then(|p| steward_lineage::read_project(&p.text).ok())
+        .map_or_else(|| vec!["macros".to_string()], |p| p.macro_paths());
     let macro_dirs: Vec<PathBuf> = macro_paths
         .iter()
         .map(|p| root.join(p))
         .filter(|p| p.is_dir())
         .collect();
     let mut paths = files_under(&models, &["sql", "yml", "yaml"], &macro_dirs)?;
-    if let Some(project) = project
-        && !paths.iter().any(|p| same_path(p, &project))
-    {
-        paths.push(project);
+    if let Some(project) = &project {
+        paths.retain(|p| !same_path(p, Path::new(&project.path)));
     }
-    paths.sort();
+    let mut files = read_files(paths)?;
+    files.extend(project);
+    files.sort_by(|a, b| Path::new(&a.path).cmp(Path::new(&b.path)));
     let mut macros = Vec::new();
     for folder in &macro_dirs {
         macros.extend(files_under(folder, &["sql"], &[])?);
     }
     Ok(LineageSource::Models {
         folder: models.display().to_string(),
-        files: read_files(paths)?,
+        files,
         macros: read_files(macros)?,
     })
 }
@@ -266,15 +264,13 @@ fn catalog_entry<'a>(
     {
         return Some(entry);
     }
-    let last_two = |relation: &str| {
-        let mut parts = relation.rsplit('.');
-        let name = parts.next().unwrap_or_default().to_lowercase();
-        (parts.next().map(str::to_lowercase), name)
-    };
-    let (schema, name) = last_two(&model.model);
+    let (schema, name) = crate::models::schema_and_name(&model.model);
     let mut matching = entries.iter().filter(|e| {
-        let (s, n) = last_two(&e.relation);
-        n == name && (schema.is_none() || s == schema)
+        let (s, n) = crate::models::schema_and_name(&e.relation);
+        n.eq_ignore_ascii_case(&name)
+            && schema
+                .as_ref()
+                .is_none_or(|schema| s.is_some_and(|s| s.eq_ignore_ascii_case(schema)))
     });
     match (matching.next(), matching.next()) {
         (Some(only), None) => Some(only),
@@ -496,20 +492,11 @@ fn read_models(
     };
     // A macro file that is not valid Jinja is reported; the models are
     // rendered without the macros then.
-    let renderer = match steward_lineage::DbtRenderer::new(context(&macro_files)) {
-        Ok(renderer) => renderer,
-        Err(e) => {
-            let (file, why) = e.split_once(": ").unwrap_or((&e, ""));
-            read.problems.push((file.to_string(), why.to_string()));
-            match steward_lineage::DbtRenderer::new(context(&[])) {
-                Ok(renderer) => renderer,
-                Err(e) => {
-                    read.problems.push((folder.to_string(), e));
-                    return;
-                }
-            }
-        }
-    };
+    let renderer = steward_lineage::DbtRenderer::new(context(&macro_files)).unwrap_or_else(|e| {
+        let (file, why) = e.split_once(": ").unwrap_or((&e, ""));
+        read.problems.push((file.to_string(), why.to_string()));
+        steward_lineage::DbtRenderer::without_macros(context(&[]))
+    });
     for file in models {
         let name = stem(&file.path).to_lowercase();
         // A model that cannot be rendered is reported; the others are read.

@@ -34,7 +34,7 @@ pub struct ModelAssets {
 
 /// `schema.table` of a model's target (`db.schema.table` loses its database:
 /// the catalog names tables by schema).
-fn schema_and_name(target: &str) -> (Option<String>, String) {
+pub(crate) fn schema_and_name(target: &str) -> (Option<String>, String) {
     let parts: Vec<&str> = target.split('.').collect();
     match parts.as_slice() {
         [name] => (None, (*name).to_string()),
